@@ -1,0 +1,6 @@
+package dev.pacioli.ledger;
+
+public enum AccountStatus {
+    OPEN,
+    CLOSED
+}

@@ -1,0 +1,293 @@
+package dev.pacioli.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The canonical byte form of journal records, and the hash chain over them.
+ *
+ * <p>Layout, big-endian: format version (1 byte), type tag (1), sequence (8), timestamp in microseconds
+ * (8), then the type's fields. Strings are a 2-byte length and UTF-8 bytes; optional values a presence
+ * byte then the value. Metadata is written in key order. The layout is versioned and never changes in
+ * place: a new layout gets a new version byte, and old records keep verifying.
+ *
+ * <p>The chain starts from SHA-256 of {@code "pacioli:" + ledger name}, so one ledger's journal cannot
+ * be passed off as another's.
+ */
+public final class JournalCodec {
+    public static final int FORMAT_VERSION = 1;
+    public static final int HASH_BYTES = 32;
+
+    private JournalCodec() {}
+
+    /** A decoded record: the header plus the change it describes. */
+    public sealed interface Change {}
+
+    public record AccountCreated(AccountSpec spec) implements Change {}
+
+    public record AccountClosed(String accountId) implements Change {}
+
+    public record TransactionCreated(TransactionSpec spec, String reverses, long expiresAtMicros) implements Change {}
+
+    public record TransactionPosted(String transactionId, long[] postedAmounts) implements Change {}
+
+    public record TransactionVoided(String transactionId) implements Change {}
+
+    public record TransactionExpired(String transactionId) implements Change {}
+
+    public record TransactionReversed(String transactionId, String reversedBy) implements Change {}
+
+    public record Decoded(RecordType type, long sequence, long timestampMicros, Change change) {}
+
+    public static byte[] genesisHash(String ledgerName) {
+        return sha256().digest(("pacioli:" + ledgerName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static byte[] chain(MessageDigest digest, byte[] previousHash, byte[] canonical) {
+        digest.reset();
+        digest.update(previousHash);
+        return digest.digest(canonical);
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+
+    public static byte[] accountCreated(long sequence, long timestampMicros, AccountSpec spec) {
+        Writer out = header(RecordType.ACCOUNT_CREATED, sequence, timestampMicros);
+        out.string(spec.id());
+        out.string(spec.asset());
+        out.u8(spec.normalBalance().ordinal());
+        out.optionalLong(spec.minBalance());
+        out.optionalLong(spec.maxBalance());
+        out.metadata(spec.metadata());
+        return out.bytes();
+    }
+
+    public static byte[] accountClosed(long sequence, long timestampMicros, String accountId) {
+        return header(RecordType.ACCOUNT_CLOSED, sequence, timestampMicros)
+                .string(accountId)
+                .bytes();
+    }
+
+    public static byte[] transactionCreated(
+            long sequence, long timestampMicros, TransactionSpec spec, String reverses, long expiresAtMicros) {
+        Writer out = header(RecordType.TRANSACTION_CREATED, sequence, timestampMicros);
+        out.string(spec.id());
+        out.u8(spec.pending() ? 1 : 0);
+        out.optionalLong(spec.timeoutSeconds());
+        out.i64(expiresAtMicros);
+        out.optionalString(spec.description());
+        out.optionalString(reverses);
+        out.metadata(spec.metadata());
+        out.u16(spec.postings().size());
+        for (Posting posting : spec.postings()) {
+            out.string(posting.from());
+            out.string(posting.to());
+            out.i64(posting.amount());
+            out.string(posting.asset());
+        }
+        return out.bytes();
+    }
+
+    public static byte[] transactionPosted(long sequence, long timestampMicros, String id, List<Long> amounts) {
+        Writer out = header(RecordType.TRANSACTION_POSTED, sequence, timestampMicros);
+        out.string(id);
+        out.u16(amounts.size());
+        for (long amount : amounts) {
+            out.i64(amount);
+        }
+        return out.bytes();
+    }
+
+    public static byte[] transactionVoided(long sequence, long timestampMicros, String id, boolean expired) {
+        RecordType type = expired ? RecordType.TRANSACTION_EXPIRED : RecordType.TRANSACTION_VOIDED;
+        return header(type, sequence, timestampMicros).string(id).bytes();
+    }
+
+    public static byte[] transactionReversed(long sequence, long timestampMicros, String id, String reversedBy) {
+        return header(RecordType.TRANSACTION_REVERSED, sequence, timestampMicros)
+                .string(id)
+                .string(reversedBy)
+                .bytes();
+    }
+
+    private static Writer header(RecordType type, long sequence, long timestampMicros) {
+        return new Writer().u8(FORMAT_VERSION).u8(type.tag).i64(sequence).i64(timestampMicros);
+    }
+
+    public static Decoded decode(byte[] canonical) {
+        Reader in = new Reader(canonical);
+        int version = in.u8();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("unknown journal format version " + version);
+        }
+        RecordType type = RecordType.ofTag(in.u8());
+        long sequence = in.i64();
+        long timestamp = in.i64();
+        Change change = switch (type) {
+            case ACCOUNT_CREATED ->
+                new AccountCreated(new AccountSpec(
+                        in.string(),
+                        in.string(),
+                        NormalBalance.values()[in.u8()],
+                        in.optionalLong(),
+                        in.optionalLong(),
+                        in.metadata()));
+            case ACCOUNT_CLOSED -> new AccountClosed(in.string());
+            case TRANSACTION_CREATED -> decodeTransaction(in);
+            case TRANSACTION_POSTED -> {
+                String id = in.string();
+                long[] amounts = new long[in.u16()];
+                for (int i = 0; i < amounts.length; i++) {
+                    amounts[i] = in.i64();
+                }
+                yield new TransactionPosted(id, amounts);
+            }
+            case TRANSACTION_VOIDED -> new TransactionVoided(in.string());
+            case TRANSACTION_EXPIRED -> new TransactionExpired(in.string());
+            case TRANSACTION_REVERSED -> new TransactionReversed(in.string(), in.string());
+        };
+        if (in.position != canonical.length) {
+            throw new IllegalArgumentException("journal record has trailing bytes");
+        }
+        return new Decoded(type, sequence, timestamp, change);
+    }
+
+    private static TransactionCreated decodeTransaction(Reader in) {
+        String id = in.string();
+        boolean pending = in.u8() == 1;
+        Long timeoutSeconds = in.optionalLong();
+        long expiresAt = in.i64();
+        String description = in.optionalString();
+        String reverses = in.optionalString();
+        Metadata metadata = in.metadata();
+        int count = in.u16();
+        List<Posting> postings = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            postings.add(new Posting(in.string(), in.string(), in.i64(), in.string()));
+        }
+        TransactionSpec spec = new TransactionSpec(id, postings, pending, timeoutSeconds, metadata, description);
+        return new TransactionCreated(spec, reverses, expiresAt);
+    }
+
+    private static final class Writer {
+        private byte[] buffer = new byte[256];
+        private int length;
+
+        private void ensure(int extra) {
+            if (length + extra > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + extra));
+            }
+        }
+
+        Writer u8(int value) {
+            ensure(1);
+            buffer[length++] = (byte) value;
+            return this;
+        }
+
+        Writer u16(int value) {
+            Assert.that(value >= 0 && value <= 0xFFFF, "u16 out of range");
+            ensure(2);
+            buffer[length++] = (byte) (value >>> 8);
+            buffer[length++] = (byte) value;
+            return this;
+        }
+
+        Writer i64(long value) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[length++] = (byte) (value >>> shift);
+            }
+            return this;
+        }
+
+        Writer string(String value) {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            u16(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buffer, length, utf8.length);
+            length += utf8.length;
+            return this;
+        }
+
+        Writer optionalString(String value) {
+            u8(value == null ? 0 : 1);
+            return value == null ? this : string(value);
+        }
+
+        Writer optionalLong(Long value) {
+            u8(value == null ? 0 : 1);
+            return value == null ? this : i64(value);
+        }
+
+        Writer metadata(Metadata metadata) {
+            u16(metadata.values().size());
+            metadata.values().forEach((key, value) -> string(key).string(value));
+            return this;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buffer, length);
+        }
+    }
+
+    private static final class Reader {
+        private final byte[] buffer;
+        private int position;
+
+        Reader(byte[] buffer) {
+            this.buffer = buffer;
+        }
+
+        int u8() {
+            return buffer[position++] & 0xFF;
+        }
+
+        int u16() {
+            return (u8() << 8) | u8();
+        }
+
+        long i64() {
+            long value = 0;
+            for (int i = 0; i < 8; i++) {
+                value = (value << 8) | u8();
+            }
+            return value;
+        }
+
+        String string() {
+            int length = u16();
+            String value = new String(buffer, position, length, StandardCharsets.UTF_8);
+            position += length;
+            return value;
+        }
+
+        String optionalString() {
+            return u8() == 0 ? null : string();
+        }
+
+        Long optionalLong() {
+            return u8() == 0 ? null : i64();
+        }
+
+        Metadata metadata() {
+            int count = u16();
+            TreeMap<String, String> values = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                values.put(string(), string());
+            }
+            return Metadata.of(values);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.pacioli.ledger;
+
+public enum TransactionStatus {
+    PENDING,
+    POSTED,
+    VOIDED,
+    EXPIRED
+}

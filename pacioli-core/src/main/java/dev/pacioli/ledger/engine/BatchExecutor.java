@@ -1,0 +1,700 @@
+package dev.pacioli.ledger.engine;
+
+import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.AccountStatus;
+import dev.pacioli.ledger.Assert;
+import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.EntryKind;
+import dev.pacioli.ledger.JournalCodec;
+import dev.pacioli.ledger.JournalRecord;
+import dev.pacioli.ledger.LedgerHead;
+import dev.pacioli.ledger.Limits;
+import dev.pacioli.ledger.NormalBalance;
+import dev.pacioli.ledger.PendingDeadline;
+import dev.pacioli.ledger.Posting;
+import dev.pacioli.ledger.RecordType;
+import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.TransactionStatus;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The execute step: applies a batch of requests to the ledger's memory, pure CPU, and gathers what the
+ * commit must write.
+ *
+ * <p>Every request sees the effects of the requests before it in the batch. Every change to memory is
+ * recorded in an undo log first, so a dry run, a failed atomic batch, or a failed commit puts memory
+ * back exactly as it was ({@link #rollback(Mark)}). The journal sequence, hash and timestamp move with
+ * each record and are restored the same way, so a rolled-back request consumes no sequence.
+ *
+ * <p>Result codes for a new transaction are checked in {@link ResultCode} declaration order across all
+ * of its postings: first whether every account exists, then whether any is closed, and so on. Bounds
+ * are checked on each account's net change over the whole transaction.
+ *
+ * <p>Bounds: an account fails {@code insufficient_funds} when the change lowers its {@code available}
+ * below {@code min_balance}, and {@code exceeds_max_balance} when it raises balance plus pending
+ * inflows above {@code max_balance}. A change that moves an account toward its bounds is always
+ * allowed, so an account left outside them (by a forced reversal) can still be brought back.
+ */
+final class BatchExecutor {
+    private static final int FLAG_INSUFFICIENT = 1;
+    private static final int FLAG_EXCEEDS = 2;
+    private static final int FLAG_OVERFLOW = 4;
+    private static final int NET_ACCOUNTS_MAX = Limits.POSTINGS_PER_TRANSACTION_MAX * 2;
+
+    private final LedgerMemory memory;
+    private final MessageDigest digest = JournalCodec.sha256();
+
+    /** Transactions this batch may read: those prefetched, then those it creates or changes. */
+    final HashMap<String, Transaction> transactions = new HashMap<>();
+
+    private final ArrayList<JournalRecord> journal = new ArrayList<>();
+    private final ArrayList<Entry> entries = new ArrayList<>();
+    private final ArrayList<Undo> undo = new ArrayList<>();
+    private long nowMicros;
+
+    // Scratch space for one transaction's net effect per account; reused, never reallocated.
+    private final AccountState[] netAccounts = new AccountState[NET_ACCOUNTS_MAX];
+    private final long[] netDebits = new long[NET_ACCOUNTS_MAX];
+    private final long[] netCredits = new long[NET_ACCOUNTS_MAX];
+    private final long[] netPostedDebits = new long[NET_ACCOUNTS_MAX];
+    private final long[] netPostedCredits = new long[NET_ACCOUNTS_MAX];
+    private int netCount;
+
+    BatchExecutor(LedgerMemory memory) {
+        this.memory = memory;
+    }
+
+    /** Starts a batch at the given time. */
+    void begin(long nowMicros) {
+        Assert.that(journal.isEmpty() && entries.isEmpty() && undo.isEmpty(), "previous batch was not finished");
+        this.nowMicros = nowMicros;
+    }
+
+    void execute(Command command) {
+        switch (command) {
+            case Command.CreateAccount create -> create.result = createAccount(create.spec);
+            case Command.CloseAccount close -> close.result = closeAccount(close.accountId);
+            case Command.CreateTransactions create -> createTransactions(create);
+            case Command.Resolve resolve ->
+                resolve.result = resolve(resolve.transactionId, resolve.post, resolve.amount);
+            case Command.Reverse reverse -> reverse.result = reverse(reverse);
+        }
+    }
+
+    /** Expires a pending transaction whose deadline has passed (the writer's own work). */
+    void expire(PendingDeadline deadline) {
+        Transaction transaction = transactions.get(deadline.transactionId());
+        if (transaction != null && transaction.status() == TransactionStatus.PENDING) {
+            release(transaction, null, RecordType.TRANSACTION_EXPIRED);
+        } else {
+            removeDeadline(deadline);
+        }
+    }
+
+    // ---- accounts
+
+    private AccountResult createAccount(AccountSpec spec) {
+        AccountState existing = memory.accounts.get(spec.id());
+        if (existing != null) {
+            ResultCode code =
+                    existing.spec.equals(spec) ? ResultCode.EXISTS : ResultCode.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS;
+            return new AccountResult(code, existing.snapshot());
+        }
+        if (!memory.assets.contains(spec.asset())) {
+            return new AccountResult(ResultCode.ASSET_NOT_FOUND, null);
+        }
+        long sequence = memory.sequence + 1;
+        long timestamp = nextTimestamp();
+        AccountState account = new AccountState(spec, timestamp);
+        account.version = 1;
+        memory.accounts.put(spec.id(), account);
+        undo.add(new Undo.AccountAdded(spec.id()));
+        append(RecordType.ACCOUNT_CREATED, spec.id(), JournalCodec.accountCreated(sequence, timestamp, spec));
+        return new AccountResult(ResultCode.CREATED, account.snapshot());
+    }
+
+    private AccountResult closeAccount(String accountId) {
+        AccountState account = memory.accounts.get(accountId);
+        if (account == null) {
+            return new AccountResult(ResultCode.ACCOUNT_NOT_FOUND, null);
+        }
+        if (account.status == AccountStatus.CLOSED) {
+            return new AccountResult(ResultCode.OK, account.snapshot());
+        }
+        if (!account.balances().isZero()) {
+            return new AccountResult(ResultCode.ACCOUNT_NOT_EMPTY, account.snapshot());
+        }
+        long sequence = memory.sequence + 1;
+        long timestamp = nextTimestamp();
+        saveForUndo(account);
+        account.status = AccountStatus.CLOSED;
+        account.version++;
+        append(RecordType.ACCOUNT_CLOSED, accountId, JournalCodec.accountClosed(sequence, timestamp, accountId));
+        return new AccountResult(ResultCode.OK, account.snapshot());
+    }
+
+    // ---- new transactions
+
+    private void createTransactions(Command.CreateTransactions command) {
+        Mark mark = command.atomic || command.dryRun ? mark() : null;
+        boolean anyFailed = false;
+        for (TransactionSpec spec : command.specs) {
+            TransactionResult result = createTransaction(spec, null, false);
+            command.results.add(result);
+            anyFailed |= !result.code().succeeded();
+        }
+        if (command.atomic && anyFailed) {
+            rollback(mark);
+            for (int i = 0; i < command.results.size(); i++) {
+                if (command.results.get(i).code().succeeded()) {
+                    command.results.set(i, TransactionResult.failed(ResultCode.LINKED_TRANSACTION_FAILED));
+                }
+            }
+        } else if (command.dryRun) {
+            rollback(mark);
+        }
+    }
+
+    private TransactionResult createTransaction(TransactionSpec spec, String reverses, boolean force) {
+        Transaction existing = transactions.get(spec.id());
+        if (existing != null) {
+            boolean same = existing.spec().equals(spec) && Objects.equals(existing.reverses(), reverses);
+            return same
+                    ? new TransactionResult(ResultCode.EXISTS, existing)
+                    : new TransactionResult(ResultCode.TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS, existing);
+        }
+        ResultCode failure = validate(spec, force);
+        if (failure != null) {
+            return TransactionResult.failed(failure);
+        }
+        long sequence = memory.sequence + 1;
+        long timestamp = nextTimestamp();
+        long expiresAt = spec.timeoutSeconds() == null
+                ? 0
+                : Math.addExact(timestamp, Math.multiplyExact(spec.timeoutSeconds(), 1_000_000L));
+        for (int i = 0; i < netCount; i++) {
+            AccountState account = netAccounts[i];
+            saveForUndo(account);
+            if (spec.pending()) {
+                account.pendingDebits += netDebits[i];
+                account.pendingCredits += netCredits[i];
+            } else {
+                account.postedDebits += netDebits[i];
+                account.postedCredits += netCredits[i];
+            }
+            account.version++;
+            addEntry(
+                    account,
+                    sequence,
+                    spec.id(),
+                    spec.pending() ? EntryKind.PENDING : EntryKind.POSTED,
+                    netDebits[i],
+                    netCredits[i],
+                    timestamp);
+        }
+        byte[] canonical = JournalCodec.transactionCreated(sequence, timestamp, spec, reverses, expiresAt);
+        byte[] hash = append(RecordType.TRANSACTION_CREATED, spec.id(), canonical);
+        TransactionStatus status = spec.pending() ? TransactionStatus.PENDING : TransactionStatus.POSTED;
+        Transaction transaction =
+                new Transaction(spec, reverses, status, sequence, timestamp, hash, expiresAt, null, null);
+        putTransaction(transaction);
+        if (expiresAt != 0) {
+            addDeadline(new PendingDeadline(expiresAt, spec.id()));
+        }
+        return new TransactionResult(ResultCode.CREATED, transaction);
+    }
+
+    /** The first failure in precedence order, or null. Leaves the net effect in the scratch arrays. */
+    private ResultCode validate(TransactionSpec spec, boolean force) {
+        List<Posting> postings = spec.postings();
+        for (Posting posting : postings) {
+            if (memory.accounts.get(posting.from()) == null || memory.accounts.get(posting.to()) == null) {
+                return ResultCode.ACCOUNT_NOT_FOUND;
+            }
+        }
+        for (Posting posting : postings) {
+            if (memory.accounts.get(posting.from()).status == AccountStatus.CLOSED
+                    || memory.accounts.get(posting.to()).status == AccountStatus.CLOSED) {
+                return ResultCode.ACCOUNT_CLOSED;
+            }
+        }
+        for (Posting posting : postings) {
+            if (!memory.accounts.get(posting.from()).spec.asset().equals(posting.asset())
+                    || !memory.accounts.get(posting.to()).spec.asset().equals(posting.asset())) {
+                return ResultCode.ASSET_MISMATCH;
+            }
+        }
+        for (Posting posting : postings) {
+            if (posting.from().equals(posting.to())) {
+                return ResultCode.SAME_ACCOUNT;
+            }
+        }
+        netClear();
+        boolean overflow = false;
+        for (Posting posting : postings) {
+            overflow |= !netAdd(memory.accounts.get(posting.from()), posting.amount(), 0, 0, 0);
+            overflow |= !netAdd(memory.accounts.get(posting.to()), 0, posting.amount(), 0, 0);
+        }
+        int flags = overflow ? FLAG_OVERFLOW : 0;
+        for (int i = 0; i < netCount; i++) {
+            flags |= checkBounds(netAccounts[i], spec.pending(), netDebits[i], netCredits[i], force);
+        }
+        if ((flags & FLAG_INSUFFICIENT) != 0) {
+            return ResultCode.INSUFFICIENT_FUNDS;
+        }
+        if ((flags & FLAG_EXCEEDS) != 0) {
+            return ResultCode.EXCEEDS_MAX_BALANCE;
+        }
+        if ((flags & FLAG_OVERFLOW) != 0) {
+            return ResultCode.BALANCE_OVERFLOW;
+        }
+        return null;
+    }
+
+    /** The bound flags of adding these debits and credits to an account's posted or pending side. */
+    private static int checkBounds(AccountState account, boolean pending, long debits, long credits, boolean force) {
+        try {
+            long postedDebits = account.postedDebits;
+            long postedCredits = account.postedCredits;
+            long pendingDebits = account.pendingDebits;
+            long pendingCredits = account.pendingCredits;
+            if (pending) {
+                pendingDebits = Math.addExact(pendingDebits, debits);
+                pendingCredits = Math.addExact(pendingCredits, credits);
+            } else {
+                postedDebits = Math.addExact(postedDebits, debits);
+                postedCredits = Math.addExact(postedCredits, credits);
+            }
+            return bounds(account, postedDebits, postedCredits, pendingDebits, pendingCredits, force);
+        } catch (ArithmeticException overflow) {
+            return FLAG_OVERFLOW;
+        }
+    }
+
+    /** Bounds of an account whose components would become the given ones. */
+    private static int bounds(
+            AccountState account,
+            long postedDebits,
+            long postedCredits,
+            long pendingDebits,
+            long pendingCredits,
+            boolean force) {
+        boolean credit = account.normal() == NormalBalance.CREDIT;
+        long balance = credit ? postedCredits - postedDebits : postedDebits - postedCredits;
+        long available = Math.subtractExact(balance, credit ? pendingDebits : pendingCredits);
+        long potential = Math.addExact(balance, credit ? pendingCredits : pendingDebits);
+        long availableBefore = account.available();
+        long potentialBefore =
+                Math.addExact(account.balance(), credit ? account.pendingCredits : account.pendingDebits);
+        int flags = 0;
+        Long min = account.spec.minBalance();
+        if (!force && min != null && available < availableBefore && available < min) {
+            flags |= FLAG_INSUFFICIENT;
+        }
+        Long max = account.spec.maxBalance();
+        if (max != null && potential > potentialBefore && potential > max) {
+            flags |= FLAG_EXCEEDS;
+        }
+        return flags;
+    }
+
+    // ---- pending transactions
+
+    private TransactionResult resolve(String id, boolean post, Long amount) {
+        Transaction transaction = transactions.get(id);
+        if (transaction == null) {
+            return TransactionResult.failed(ResultCode.TRANSACTION_NOT_FOUND);
+        }
+        if (!transaction.spec().pending()) {
+            return new TransactionResult(ResultCode.TRANSACTION_NOT_PENDING, transaction);
+        }
+        switch (transaction.status()) {
+            case POSTED -> {
+                return new TransactionResult(post ? ResultCode.OK : ResultCode.PENDING_ALREADY_POSTED, transaction);
+            }
+            case VOIDED -> {
+                return new TransactionResult(post ? ResultCode.PENDING_ALREADY_VOIDED : ResultCode.OK, transaction);
+            }
+            case EXPIRED -> {
+                return new TransactionResult(ResultCode.PENDING_EXPIRED, transaction);
+            }
+            case PENDING -> {}
+        }
+        if (transaction.expiresAtMicros() != 0 && transaction.expiresAtMicros() <= nowMicros) {
+            Transaction expired = release(transaction, null, RecordType.TRANSACTION_EXPIRED);
+            return new TransactionResult(ResultCode.PENDING_EXPIRED, expired);
+        }
+        if (!post) {
+            return new TransactionResult(ResultCode.OK, release(transaction, null, RecordType.TRANSACTION_VOIDED));
+        }
+        List<Posting> postings = transaction.spec().postings();
+        List<Long> postedAmounts = new ArrayList<>(postings.size());
+        if (amount == null) {
+            postings.forEach(posting -> postedAmounts.add(posting.amount()));
+        } else {
+            if (postings.size() != 1) {
+                return new TransactionResult(ResultCode.PARTIAL_POST_REQUIRES_SINGLE_POSTING, transaction);
+            }
+            if (amount > postings.get(0).amount()) {
+                return new TransactionResult(ResultCode.POST_AMOUNT_EXCEEDS_PENDING, transaction);
+            }
+            Assert.that(amount > 0, "post amount must be positive");
+            postedAmounts.add(amount);
+        }
+        Transaction posted = release(transaction, postedAmounts, RecordType.TRANSACTION_POSTED);
+        if (posted == null) {
+            return new TransactionResult(ResultCode.BALANCE_OVERFLOW, transaction);
+        }
+        return new TransactionResult(ResultCode.OK, posted);
+    }
+
+    /**
+     * Releases a pending transaction's reservations, moving {@code postedAmounts} (null: nothing) to the
+     * posted side. Returns the changed transaction, or null when posting would overflow a balance.
+     */
+    private Transaction release(Transaction transaction, List<Long> postedAmounts, RecordType type) {
+        List<Posting> postings = transaction.spec().postings();
+        netClear();
+        boolean overflow = false;
+        for (int i = 0; i < postings.size(); i++) {
+            Posting posting = postings.get(i);
+            long posted = postedAmounts == null ? 0 : postedAmounts.get(i);
+            overflow |= !netAdd(account(posting.from()), posting.amount(), 0, posted, 0);
+            overflow |= !netAdd(account(posting.to()), 0, posting.amount(), 0, posted);
+        }
+        for (int i = 0; i < netCount && !overflow; i++) {
+            AccountState account = netAccounts[i];
+            overflow = account.postedDebits > Long.MAX_VALUE - netPostedDebits[i]
+                    || account.postedCredits > Long.MAX_VALUE - netPostedCredits[i];
+        }
+        if (overflow) {
+            Assert.that(type == RecordType.TRANSACTION_POSTED, "releasing a reservation cannot overflow");
+            return null;
+        }
+        long sequence = memory.sequence + 1;
+        long timestamp = nextTimestamp();
+        EntryKind kind = switch (type) {
+            case TRANSACTION_POSTED -> EntryKind.POST;
+            case TRANSACTION_VOIDED -> EntryKind.VOID;
+            case TRANSACTION_EXPIRED -> EntryKind.EXPIRE;
+            default -> throw new Assert.InvariantViolation("not a release: " + type);
+        };
+        for (int i = 0; i < netCount; i++) {
+            AccountState account = netAccounts[i];
+            saveForUndo(account);
+            account.pendingDebits -= netDebits[i];
+            account.pendingCredits -= netCredits[i];
+            account.postedDebits += netPostedDebits[i];
+            account.postedCredits += netPostedCredits[i];
+            Assert.that(
+                    account.pendingDebits >= 0 && account.pendingCredits >= 0,
+                    "pending components of %s went negative",
+                    account.spec.id());
+            account.version++;
+            boolean post = kind == EntryKind.POST;
+            addEntry(
+                    account,
+                    sequence,
+                    transaction.id(),
+                    kind,
+                    post ? netPostedDebits[i] : netDebits[i],
+                    post ? netPostedCredits[i] : netCredits[i],
+                    timestamp);
+        }
+        byte[] canonical = switch (type) {
+            case TRANSACTION_POSTED ->
+                JournalCodec.transactionPosted(sequence, timestamp, transaction.id(), postedAmounts);
+            default ->
+                JournalCodec.transactionVoided(
+                        sequence, timestamp, transaction.id(), type == RecordType.TRANSACTION_EXPIRED);
+        };
+        append(type, transaction.id(), canonical);
+        TransactionStatus status = switch (type) {
+            case TRANSACTION_POSTED -> TransactionStatus.POSTED;
+            case TRANSACTION_VOIDED -> TransactionStatus.VOIDED;
+            default -> TransactionStatus.EXPIRED;
+        };
+        Transaction changed = transaction.withStatus(status, postedAmounts == null ? null : List.copyOf(postedAmounts));
+        putTransaction(changed);
+        if (transaction.expiresAtMicros() != 0) {
+            removeDeadline(new PendingDeadline(transaction.expiresAtMicros(), transaction.id()));
+        }
+        return changed;
+    }
+
+    // ---- reversals
+
+    private TransactionResult reverse(Command.Reverse command) {
+        Transaction original = transactions.get(command.originalId);
+        Transaction existing = transactions.get(command.reversalId);
+        if (existing != null || original == null) {
+            if (existing == null) {
+                return TransactionResult.failed(ResultCode.TRANSACTION_NOT_FOUND);
+            }
+            boolean same = command.originalId.equals(existing.reverses())
+                    && existing.spec().metadata().equals(command.metadata)
+                    && Objects.equals(existing.spec().description(), command.description);
+            return new TransactionResult(
+                    same ? ResultCode.EXISTS : ResultCode.TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS, existing);
+        }
+        if (original.status() != TransactionStatus.POSTED) {
+            return new TransactionResult(ResultCode.TRANSACTION_NOT_POSTED, original);
+        }
+        if (original.reversedBy() != null) {
+            return new TransactionResult(ResultCode.TRANSACTION_ALREADY_REVERSED, original);
+        }
+        List<Posting> postings = original.spec().postings();
+        List<Posting> flipped = new ArrayList<>(postings.size());
+        for (int i = 0; i < postings.size(); i++) {
+            Posting posting = postings.get(i);
+            long amount = original.postedAmount(i);
+            if (amount > 0) {
+                flipped.add(new Posting(posting.to(), posting.from(), amount, posting.asset()));
+            }
+        }
+        TransactionSpec spec =
+                new TransactionSpec(command.reversalId, flipped, false, null, command.metadata, command.description);
+        TransactionResult created = createTransaction(spec, original.id(), command.force);
+        if (created.code() != ResultCode.CREATED) {
+            return created;
+        }
+        long sequence = memory.sequence + 1;
+        long timestamp = nextTimestamp();
+        append(
+                RecordType.TRANSACTION_REVERSED,
+                original.id(),
+                JournalCodec.transactionReversed(sequence, timestamp, original.id(), command.reversalId));
+        putTransaction(original.withReversedBy(command.reversalId));
+        return created;
+    }
+
+    // ---- shared mechanics
+
+    private AccountState account(String id) {
+        AccountState account = memory.accounts.get(id);
+        Assert.that(account != null, "account %s of a stored transaction is not in memory", id);
+        return account;
+    }
+
+    private void netClear() {
+        for (int i = 0; i < netCount; i++) {
+            netAccounts[i] = null;
+        }
+        netCount = 0;
+    }
+
+    /** Adds to an account's net change; false when a sum overflows. */
+    private boolean netAdd(AccountState account, long debit, long credit, long postedDebit, long postedCredit) {
+        int index = 0;
+        while (index < netCount && netAccounts[index] != account) {
+            index++;
+        }
+        if (index == netCount) {
+            Assert.that(netCount < NET_ACCOUNTS_MAX, "more accounts than postings allow");
+            netAccounts[index] = account;
+            netDebits[index] = 0;
+            netCredits[index] = 0;
+            netPostedDebits[index] = 0;
+            netPostedCredits[index] = 0;
+            netCount++;
+        }
+        try {
+            netDebits[index] = Math.addExact(netDebits[index], debit);
+            netCredits[index] = Math.addExact(netCredits[index], credit);
+            netPostedDebits[index] = Math.addExact(netPostedDebits[index], postedDebit);
+            netPostedCredits[index] = Math.addExact(netPostedCredits[index], postedCredit);
+            return true;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+    }
+
+    private long nextTimestamp() {
+        return Math.max(nowMicros, memory.timestampMicros + 1);
+    }
+
+    /** Appends a journal record at the next sequence; returns its hash. */
+    private byte[] append(RecordType type, String subject, byte[] canonical) {
+        long sequence = memory.sequence + 1;
+        long timestamp = nextTimestamp();
+        byte[] hash = JournalCodec.chain(digest, memory.hash, canonical);
+        journal.add(new JournalRecord(sequence, type, timestamp, subject, canonical, hash));
+        memory.sequence = sequence;
+        memory.hash = hash;
+        memory.timestampMicros = timestamp;
+        return hash;
+    }
+
+    private void addEntry(
+            AccountState account,
+            long sequence,
+            String transactionId,
+            EntryKind kind,
+            long debit,
+            long credit,
+            long timestamp) {
+        entries.add(new Entry(
+                account.spec.id(),
+                sequence,
+                transactionId,
+                kind,
+                debit,
+                credit,
+                account.balances(),
+                account.balance(),
+                account.available(),
+                timestamp));
+    }
+
+    private void saveForUndo(AccountState account) {
+        undo.add(new Undo.AccountValues(
+                account,
+                account.status,
+                account.postedDebits,
+                account.postedCredits,
+                account.pendingDebits,
+                account.pendingCredits,
+                account.version));
+    }
+
+    private void putTransaction(Transaction transaction) {
+        undo.add(new Undo.TransactionPut(transaction.id(), transactions.put(transaction.id(), transaction)));
+    }
+
+    private void addDeadline(PendingDeadline deadline) {
+        if (memory.deadlines.add(deadline)) {
+            undo.add(new Undo.DeadlineAdded(deadline));
+        }
+    }
+
+    private void removeDeadline(PendingDeadline deadline) {
+        if (memory.deadlines.remove(deadline)) {
+            undo.add(new Undo.DeadlineRemoved(deadline));
+        }
+    }
+
+    record Mark(int undoSize, int journalSize, int entriesSize, LedgerHead head) {}
+
+    Mark mark() {
+        return new Mark(undo.size(), journal.size(), entries.size(), memory.head());
+    }
+
+    /** Puts memory back as it was at the mark. */
+    void rollback(Mark mark) {
+        for (int i = undo.size() - 1; i >= mark.undoSize(); i--) {
+            switch (undo.remove(i)) {
+                case Undo.AccountValues values -> values.restore();
+                case Undo.AccountAdded added -> memory.accounts.remove(added.accountId());
+                case Undo.TransactionPut put -> {
+                    if (put.previous() == null) {
+                        transactions.remove(put.id());
+                    } else {
+                        transactions.put(put.id(), put.previous());
+                    }
+                }
+                case Undo.DeadlineAdded added -> memory.deadlines.remove(added.deadline());
+                case Undo.DeadlineRemoved removed -> memory.deadlines.add(removed.deadline());
+            }
+        }
+        journal.subList(mark.journalSize(), journal.size()).clear();
+        entries.subList(mark.entriesSize(), entries.size()).clear();
+        memory.sequence = mark.head().sequence();
+        memory.hash = mark.head().hash();
+        memory.timestampMicros = mark.head().timestampMicros();
+    }
+
+    /** What the commit must write: every row this batch created or changed, as it stands now. */
+    BatchWrite write(long previousSequence) {
+        LinkedHashSet<String> accountsCreated = new LinkedHashSet<>();
+        LinkedHashSet<String> accountsChanged = new LinkedHashSet<>();
+        LinkedHashSet<String> transactionsCreated = new LinkedHashSet<>();
+        LinkedHashSet<String> transactionsChanged = new LinkedHashSet<>();
+        for (JournalRecord record : journal) {
+            switch (record.type()) {
+                case ACCOUNT_CREATED -> accountsCreated.add(record.subject());
+                case ACCOUNT_CLOSED -> accountsChanged.add(record.subject());
+                case TRANSACTION_CREATED -> transactionsCreated.add(record.subject());
+                case TRANSACTION_POSTED, TRANSACTION_VOIDED, TRANSACTION_EXPIRED, TRANSACTION_REVERSED ->
+                    transactionsChanged.add(record.subject());
+            }
+        }
+        for (Entry entry : entries) {
+            accountsChanged.add(entry.accountId());
+        }
+        accountsChanged.removeAll(accountsCreated);
+        transactionsChanged.removeAll(transactionsCreated);
+        return new BatchWrite(
+                memory.ledgerId,
+                previousSequence,
+                memory.head(),
+                List.copyOf(journal),
+                accounts(accountsCreated),
+                accounts(accountsChanged),
+                transactions(transactionsCreated),
+                transactions(transactionsChanged),
+                List.copyOf(entries));
+    }
+
+    private List<Account> accounts(Collection<String> ids) {
+        List<Account> result = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            result.add(account(id).snapshot());
+        }
+        return result;
+    }
+
+    private List<Transaction> transactions(Collection<String> ids) {
+        List<Transaction> result = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            result.add(Objects.requireNonNull(transactions.get(id)));
+        }
+        return result;
+    }
+
+    /** Forgets the batch: after a commit, or after a rollback of everything. */
+    void finish() {
+        journal.clear();
+        entries.clear();
+        undo.clear();
+        transactions.clear();
+    }
+
+    private sealed interface Undo {
+        record AccountValues(
+                AccountState account,
+                AccountStatus status,
+                long postedDebits,
+                long postedCredits,
+                long pendingDebits,
+                long pendingCredits,
+                long version)
+                implements Undo {
+            void restore() {
+                account.status = status;
+                account.postedDebits = postedDebits;
+                account.postedCredits = postedCredits;
+                account.pendingDebits = pendingDebits;
+                account.pendingCredits = pendingCredits;
+                account.version = version;
+            }
+        }
+
+        record AccountAdded(String accountId) implements Undo {}
+
+        record TransactionPut(String id, Transaction previous) implements Undo {}
+
+        record DeadlineAdded(PendingDeadline deadline) implements Undo {}
+
+        record DeadlineRemoved(PendingDeadline deadline) implements Undo {}
+    }
+}

@@ -1,0 +1,156 @@
+package dev.pacioli.ledger.engine;
+
+import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.Metadata;
+import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A request queued for the writer. Its answer is computed during execution but only delivered once
+ * the batch it ran in has committed.
+ */
+sealed interface Command {
+    /** How much of the writer's batch budget the command uses. */
+    int operations();
+
+    /** Answers with a failure that applies to the whole request (overloaded, storage, stopped). */
+    void fail(ResultCode code);
+
+    /** Delivers the answer computed during execution. */
+    void complete();
+
+    final class CreateAccount implements Command {
+        final AccountSpec spec;
+        final CompletableFuture<AccountResult> future = new CompletableFuture<>();
+        AccountResult result;
+
+        CreateAccount(AccountSpec spec) {
+            this.spec = spec;
+        }
+
+        public int operations() {
+            return 1;
+        }
+
+        public void fail(ResultCode code) {
+            future.complete(new AccountResult(code, null));
+        }
+
+        public void complete() {
+            future.complete(result);
+        }
+    }
+
+    final class CloseAccount implements Command {
+        final String accountId;
+        final CompletableFuture<AccountResult> future = new CompletableFuture<>();
+        AccountResult result;
+
+        CloseAccount(String accountId) {
+            this.accountId = accountId;
+        }
+
+        public int operations() {
+            return 1;
+        }
+
+        public void fail(ResultCode code) {
+            future.complete(new AccountResult(code, null));
+        }
+
+        public void complete() {
+            future.complete(result);
+        }
+    }
+
+    final class CreateTransactions implements Command {
+        final List<TransactionSpec> specs;
+        final boolean atomic;
+        final boolean dryRun;
+        final CompletableFuture<List<TransactionResult>> future = new CompletableFuture<>();
+        final List<TransactionResult> results;
+
+        CreateTransactions(List<TransactionSpec> specs, boolean atomic, boolean dryRun) {
+            this.specs = specs;
+            this.atomic = atomic;
+            this.dryRun = dryRun;
+            this.results = new ArrayList<>(specs.size());
+        }
+
+        public int operations() {
+            return specs.size();
+        }
+
+        public void fail(ResultCode code) {
+            List<TransactionResult> failed = new ArrayList<>(specs.size());
+            for (int i = 0; i < specs.size(); i++) {
+                failed.add(TransactionResult.failed(code));
+            }
+            future.complete(failed);
+        }
+
+        public void complete() {
+            future.complete(results);
+        }
+    }
+
+    /** Post (with {@code amount} null: in full) or void a pending transaction. */
+    final class Resolve implements Command {
+        final String transactionId;
+        final boolean post;
+        final Long amount;
+        final CompletableFuture<TransactionResult> future = new CompletableFuture<>();
+        TransactionResult result;
+
+        Resolve(String transactionId, boolean post, Long amount) {
+            this.transactionId = transactionId;
+            this.post = post;
+            this.amount = amount;
+        }
+
+        public int operations() {
+            return 1;
+        }
+
+        public void fail(ResultCode code) {
+            future.complete(TransactionResult.failed(code));
+        }
+
+        public void complete() {
+            future.complete(result);
+        }
+    }
+
+    final class Reverse implements Command {
+        final String originalId;
+        final String reversalId;
+        final Metadata metadata;
+        final String description;
+        final boolean force;
+        final CompletableFuture<TransactionResult> future = new CompletableFuture<>();
+        TransactionResult result;
+
+        Reverse(String originalId, String reversalId, Metadata metadata, String description, boolean force) {
+            this.originalId = originalId;
+            this.reversalId = reversalId;
+            this.metadata = metadata;
+            this.description = description;
+            this.force = force;
+        }
+
+        public int operations() {
+            return 1;
+        }
+
+        public void fail(ResultCode code) {
+            future.complete(TransactionResult.failed(code));
+        }
+
+        public void complete() {
+            future.complete(result);
+        }
+    }
+}

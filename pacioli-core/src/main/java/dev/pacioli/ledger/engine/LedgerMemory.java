@@ -1,0 +1,56 @@
+package dev.pacioli.ledger.engine;
+
+import dev.pacioli.ledger.LedgerHead;
+import dev.pacioli.ledger.PendingDeadline;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the writer of one ledger holds in memory between batches: the journal head, a bounded cache of
+ * accounts, the assets known to exist, and the deadlines of every pending transaction that can expire.
+ * Owned by the writer thread; nothing else reads or writes it.
+ */
+final class LedgerMemory {
+    final long ledgerId;
+    final String ledgerName;
+
+    long sequence;
+    byte[] hash;
+    long timestampMicros;
+
+    /** Access-ordered, so eviction after a batch drops the accounts used least recently. */
+    final LinkedHashMap<String, AccountState> accounts = new LinkedHashMap<>(1024, 0.75f, true);
+
+    final Set<String> assets = new HashSet<>();
+
+    final TreeSet<PendingDeadline> deadlines = new TreeSet<>(
+            Comparator.comparingLong(PendingDeadline::expiresAtMicros).thenComparing(PendingDeadline::transactionId));
+
+    LedgerMemory(long ledgerId, String ledgerName) {
+        this.ledgerId = ledgerId;
+        this.ledgerName = ledgerName;
+    }
+
+    void reset(LedgerHead head) {
+        sequence = head.sequence();
+        hash = head.hash();
+        timestampMicros = head.timestampMicros();
+        accounts.clear();
+        deadlines.clear();
+    }
+
+    LedgerHead head() {
+        return new LedgerHead(sequence, hash, timestampMicros);
+    }
+
+    void evictAccountsBeyond(int accountCacheMax) {
+        var iterator = accounts.values().iterator();
+        while (accounts.size() > accountCacheMax && iterator.hasNext()) {
+            iterator.next();
+            iterator.remove();
+        }
+    }
+}
