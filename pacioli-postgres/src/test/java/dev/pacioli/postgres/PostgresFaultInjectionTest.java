@@ -1,0 +1,132 @@
+package dev.pacioli.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.LedgerHead;
+import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.NormalBalance;
+import dev.pacioli.ledger.PendingDeadline;
+import dev.pacioli.ledger.Posting;
+import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Faults injected at the storage port, around the real PostgreSQL store. */
+@ParameterizedClass
+@MethodSource("dev.pacioli.postgres.TestDatabases#all")
+class PostgresFaultInjectionTest {
+    private final TestDatabase database;
+
+    PostgresFaultInjectionTest(TestDatabase database) {
+        this.database = database;
+    }
+
+    /** The real store, whose next commit can fail before writing or after writing (reply lost). */
+    private static final class FaultyStore implements LedgerStore {
+        enum Fault {
+            NONE,
+            FAIL_BEFORE_COMMIT,
+            LOSE_REPLY_AFTER_COMMIT
+        }
+
+        private final LedgerStore real;
+        volatile Fault nextCommit = Fault.NONE;
+
+        FaultyStore(LedgerStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public WriterLock lockWriter(long ledgerId, String ledgerName) {
+            return real.lockWriter(ledgerId, ledgerName);
+        }
+
+        @Override
+        public LedgerHead loadHead(long ledgerId, String ledgerName) {
+            return real.loadHead(ledgerId, ledgerName);
+        }
+
+        @Override
+        public List<Account> loadAccounts(long ledgerId, Collection<String> ids) {
+            return real.loadAccounts(ledgerId, ids);
+        }
+
+        @Override
+        public List<Transaction> loadTransactions(long ledgerId, Collection<String> ids) {
+            return real.loadTransactions(ledgerId, ids);
+        }
+
+        @Override
+        public List<String> loadAssets(Collection<String> codes) {
+            return real.loadAssets(codes);
+        }
+
+        @Override
+        public List<PendingDeadline> loadPendingDeadlines(long ledgerId) {
+            return real.loadPendingDeadlines(ledgerId);
+        }
+
+        @Override
+        public void commit(BatchWrite batch) {
+            Fault fault = nextCommit;
+            nextCommit = Fault.NONE;
+            if (fault == Fault.FAIL_BEFORE_COMMIT) {
+                throw new StoreException("injected: commit failed", null);
+            }
+            real.commit(batch);
+            if (fault == Fault.LOSE_REPLY_AFTER_COMMIT) {
+                throw new StoreException("injected: reply lost after commit", null);
+            }
+        }
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+        return future.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFailedCommitChangesNothingAndALostReplyIsAnsweredByTheRetry() throws Exception {
+        FaultyStore store = new FaultyStore(database.database().store());
+        try (TestLedger ledger = new TestLedger(database.database(), store)) {
+            join(ledger.engine.createAccount(AccountSpec.of("world", "USD", NormalBalance.DEBIT)));
+            join(ledger.engine.createAccount(AccountSpec.of("wallet", "USD", NormalBalance.CREDIT)));
+            var deposit = TransactionSpec.posted("deposit-1", new Posting("world", "wallet", 700, "USD"));
+
+            store.nextCommit = FaultyStore.Fault.FAIL_BEFORE_COMMIT;
+            assertThat(join(ledger.engine.createTransaction(deposit)).code()).isEqualTo(ResultCode.STORAGE_UNAVAILABLE);
+            assertThat(balance(ledger, "wallet")).isZero();
+
+            store.nextCommit = FaultyStore.Fault.LOSE_REPLY_AFTER_COMMIT;
+            assertThat(join(ledger.engine.createTransaction(deposit)).code()).isEqualTo(ResultCode.STORAGE_UNAVAILABLE);
+            assertThat(balance(ledger, "wallet")).isEqualTo(700);
+
+            // The retry by the same id finds the committed transaction: no second effect.
+            var retry = join(ledger.engine.createTransaction(deposit));
+            assertThat(retry.code()).isEqualTo(ResultCode.EXISTS);
+            assertThat(balance(ledger, "wallet")).isEqualTo(700);
+
+            // And the writer goes on from the true head.
+            var next = TransactionSpec.posted("deposit-2", new Posting("world", "wallet", 5, "USD"));
+            assertThat(join(ledger.engine.createTransaction(next)).code()).isEqualTo(ResultCode.CREATED);
+            assertThat(balance(ledger, "wallet")).isEqualTo(705);
+            assertThat(ledger.verify().failures()).isEmpty();
+        }
+    }
+
+    private static long balance(TestLedger ledger, String account) {
+        return ledger.store
+                .loadAccounts(ledger.ledger.id(), List.of(account))
+                .get(0)
+                .balance();
+    }
+}
