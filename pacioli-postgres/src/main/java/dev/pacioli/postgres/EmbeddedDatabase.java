@@ -205,7 +205,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (!isRoot()) {
             return List.of();
         }
-        for (Path path = data; path != null; path = path.getParent()) {
+        // The data directory is Pacioli's own: let the server's user pass through it. Its ancestors are
+        // the user's, and we only say what is wrong with them.
+        var own = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(data));
+        if (own.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+            Files.setPosixFilePermissions(data, own);
+        }
+        for (Path path = data.getParent(); path != null; path = path.getParent()) {
             var permissions = Files.getPosixFilePermissions(path);
             if (!permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
                 throw new IllegalStateException("running as root, the embedded PostgreSQL runs as user '"
