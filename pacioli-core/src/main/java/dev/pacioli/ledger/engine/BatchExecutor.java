@@ -19,12 +19,15 @@ import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -249,6 +252,11 @@ final class BatchExecutor {
         for (int i = 0; i < netCount; i++) {
             flags |= checkBounds(netAccounts[i], spec.pending(), netDebits[i], netCredits[i], force);
         }
+        if ((flags & FLAG_OVERFLOW) != 0) {
+            // A sum did not fit, so the nets or bounds above may be cut short; the bounds come first in
+            // precedence, so they are judged again exactly. Only amounts near Long.MAX_VALUE get here.
+            flags = exactFlags(postings, spec.pending(), force);
+        }
         if ((flags & FLAG_INSUFFICIENT) != 0) {
             return ResultCode.INSUFFICIENT_FUNDS;
         }
@@ -259,6 +267,61 @@ final class BatchExecutor {
             return ResultCode.BALANCE_OVERFLOW;
         }
         return null;
+    }
+
+    /** The flags of {@link #validate}'s bound checks in exact arithmetic: the slow path near overflow. */
+    private int exactFlags(List<Posting> postings, boolean pending, boolean force) {
+        LinkedHashMap<AccountState, BigInteger[]> nets = new LinkedHashMap<>();
+        for (Posting posting : postings) {
+            BigInteger amount = BigInteger.valueOf(posting.amount());
+            BigInteger[] from = nets.computeIfAbsent(memory.accounts.get(posting.from()), a -> zeros());
+            BigInteger[] to = nets.computeIfAbsent(memory.accounts.get(posting.to()), a -> zeros());
+            from[0] = from[0].add(amount);
+            to[1] = to[1].add(amount);
+        }
+        int flags = 0;
+        for (Map.Entry<AccountState, BigInteger[]> net : nets.entrySet()) {
+            AccountState account = net.getKey();
+            BigInteger debits = net.getValue()[0];
+            BigInteger credits = net.getValue()[1];
+            BigInteger postedDebits = BigInteger.valueOf(account.postedDebits).add(pending ? BigInteger.ZERO : debits);
+            BigInteger postedCredits =
+                    BigInteger.valueOf(account.postedCredits).add(pending ? BigInteger.ZERO : credits);
+            BigInteger pendingDebits =
+                    BigInteger.valueOf(account.pendingDebits).add(pending ? debits : BigInteger.ZERO);
+            BigInteger pendingCredits =
+                    BigInteger.valueOf(account.pendingCredits).add(pending ? credits : BigInteger.ZERO);
+            boolean credit = account.normal() == NormalBalance.CREDIT;
+            BigInteger balance = credit ? postedCredits.subtract(postedDebits) : postedDebits.subtract(postedCredits);
+            BigInteger available = balance.subtract(credit ? pendingDebits : pendingCredits);
+            BigInteger potential = balance.add(credit ? pendingCredits : pendingDebits);
+            long potentialBefore =
+                    Math.addExact(account.balance(), credit ? account.pendingCredits : account.pendingDebits);
+            Long min = account.spec.minBalance();
+            if (!force
+                    && min != null
+                    && available.compareTo(BigInteger.valueOf(account.available())) < 0
+                    && available.compareTo(BigInteger.valueOf(min)) < 0) {
+                flags |= FLAG_INSUFFICIENT;
+            }
+            Long max = account.spec.maxBalance();
+            if (max != null
+                    && potential.compareTo(BigInteger.valueOf(potentialBefore)) > 0
+                    && potential.compareTo(BigInteger.valueOf(max)) > 0) {
+                flags |= FLAG_EXCEEDS;
+            }
+            for (BigInteger value :
+                    List.of(postedDebits, postedCredits, pendingDebits, pendingCredits, available, potential)) {
+                if (value.bitLength() > 63) {
+                    flags |= FLAG_OVERFLOW;
+                }
+            }
+        }
+        return flags;
+    }
+
+    private static BigInteger[] zeros() {
+        return new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO};
     }
 
     /** The bound flags of adding these debits and credits to an account's posted or pending side. */
