@@ -256,6 +256,7 @@ final class BatchExecutor {
             // A sum did not fit, so the nets or bounds above may be cut short; the bounds come first in
             // precedence, so they are judged again exactly. Only amounts near Long.MAX_VALUE get here.
             flags = exactFlags(postings, spec.pending(), force);
+            Assert.that((flags & FLAG_OVERFLOW) != 0, "a sum that did not fit is an overflow in exact arithmetic too");
         }
         if ((flags & FLAG_INSUFFICIENT) != 0) {
             return ResultCode.INSUFFICIENT_FUNDS;

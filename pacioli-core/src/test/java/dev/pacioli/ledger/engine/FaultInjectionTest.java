@@ -111,10 +111,12 @@ class FaultInjectionTest {
 
     @Test
     void commitWhoseReplyIsLostTakesEffectOnceAndTheRetryFindsIt() {
+        long commits = ledger.store.commits();
         ledger.store.failNextCommit(CommitFault.FAIL_AFTER_APPLY);
 
         TransactionSpec spend = TransactionSpec.posted("t1", usd("alice", "bank", 60));
         assertThat(ledger.create(spend).code()).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(ledger.store.commits()).isEqualTo(commits + 1);
         assertThat(ledger.transaction("t1")).isNotNull(); // it did commit
         assertThat(ledger.balance("alice")).isEqualTo(40);
 
@@ -187,8 +189,10 @@ class FaultInjectionTest {
 
     @Test
     void storageDownAfterAFailedCommitAnswersStorageUnavailableUntilItRecovers() {
+        long commits = ledger.store.commits();
         ledger.store.failNextCommit(CommitFault.FAIL_BEFORE_APPLY);
         assertThat(ledger.transfer("t1", "alice", "bank", 10)).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(ledger.store.commits()).isEqualTo(commits);
         ledger.store.failLoads(true);
 
         assertThat(ledger.transfer("t1", "alice", "bank", 10)).isEqualTo(STORAGE_UNAVAILABLE);

@@ -73,7 +73,7 @@ final class LedgerHarness implements AutoCloseable {
     }
 
     /** A credit-normal account with the given bounds (null: none). */
-    ResultCode account(String id, Long minBalance, Long maxBalance) {
+    ResultCode openAccount(String id, Long minBalance, Long maxBalance) {
         return open(new AccountSpec(id, USD, NormalBalance.CREDIT, minBalance, maxBalance, Metadata.EMPTY));
     }
 

@@ -209,7 +209,7 @@ class ScenarioTest {
     void sameIdWithAnyFieldChangedIsAConflict(TransactionSpec changed) {
         fundedWallet("alice", 5_000);
         ledger.wallet("bob");
-        ledger.account("merchant", null, null);
+        ledger.openAccount("merchant", null, null);
         ledger.wallet("fees");
         assertThat(ledger.create(ORDER).code()).isEqualTo(CREATED);
         Map<String, Account> before = ledger.accounts();
@@ -272,7 +272,7 @@ class ScenarioTest {
 
     @Test
     void overdraftGoesDownToItsMinimumAndNoFurther() {
-        ledger.account("overdraft", -5_000L, null);
+        ledger.openAccount("overdraft", -5_000L, null);
 
         assertThat(ledger.transfer("t1", "overdraft", "bank", 5_000)).isEqualTo(CREATED);
         assertThat(ledger.transfer("t2", "overdraft", "bank", 1)).isEqualTo(INSUFFICIENT_FUNDS);
@@ -302,7 +302,7 @@ class ScenarioTest {
 
     @Test
     void maximumBoundsBalanceAndPendingInflows() {
-        ledger.account("capped", null, 1_000L);
+        ledger.openAccount("capped", null, 1_000L);
 
         assertThat(ledger.hold("h1", "bank", "capped", 600, null)).isEqualTo(CREATED);
         assertThat(ledger.transfer("t1", "bank", "capped", 401)).isEqualTo(EXCEEDS_MAX_BALANCE);
@@ -312,8 +312,8 @@ class ScenarioTest {
 
     @Test
     void accountOutsideItsBoundsMayMoveBackTowardThemOnly() {
-        ledger.account("reserve", 500L, null); // opens at zero, below its minimum
-        ledger.account("negative-cap", null, -100L); // opens at zero, above its maximum
+        ledger.openAccount("reserve", 500L, null); // opens at zero, below its minimum
+        ledger.openAccount("negative-cap", null, -100L); // opens at zero, above its maximum
 
         assertThat(ledger.transfer("t1", "bank", "reserve", 100)).isEqualTo(CREATED);
         assertThat(ledger.transfer("t2", "reserve", "bank", 1)).isEqualTo(INSUFFICIENT_FUNDS);
@@ -325,7 +325,7 @@ class ScenarioTest {
 
     @Test
     void postedTotalBeyondLongMaxValueIsBalanceOverflow() {
-        ledger.account("whale", null, null);
+        ledger.openAccount("whale", null, null);
         assertThat(ledger.transfer("t1", "bank", "whale", MAX)).isEqualTo(CREATED);
         Map<String, Account> before = ledger.accounts();
 
@@ -335,8 +335,8 @@ class ScenarioTest {
 
     @Test
     void balancePlusPendingInflowsBeyondLongMaxValueIsBalanceOverflow() {
-        ledger.account("whale", null, null);
-        ledger.account("other", null, null);
+        ledger.openAccount("whale", null, null);
+        ledger.openAccount("other", null, null);
         assertThat(ledger.transfer("t1", "bank", "whale", MAX)).isEqualTo(CREATED);
 
         assertThat(ledger.hold("h1", "other", "whale", 1, null)).isEqualTo(BALANCE_OVERFLOW);
@@ -345,8 +345,8 @@ class ScenarioTest {
 
     @Test
     void availableBelowLongMinValueIsBalanceOverflow() {
-        ledger.account("deep", null, null);
-        ledger.account("other", null, null);
+        ledger.openAccount("deep", null, null);
+        ledger.openAccount("other", null, null);
         assertThat(ledger.transfer("t1", "deep", "bank", MAX)).isEqualTo(CREATED);
 
         assertThat(ledger.hold("h1", "deep", "other", 2, null)).isEqualTo(BALANCE_OVERFLOW);
@@ -355,7 +355,7 @@ class ScenarioTest {
 
     @Test
     void postThatWouldOverflowIsBalanceOverflowAndTheTransactionStaysPending() {
-        ledger.account("x", null, null);
+        ledger.openAccount("x", null, null);
         assertThat(ledger.transfer("t1", "bank", "x", MAX - 5)).isEqualTo(CREATED);
         assertThat(ledger.transfer("t2", "x", "bank", MAX - 5)).isEqualTo(CREATED);
         assertThat(ledger.hold("h1", "bank", "x", 10, null)).isEqualTo(CREATED);
@@ -405,15 +405,15 @@ class ScenarioTest {
     @Test
     void insufficientFundsComesBeforeExceedsMaxBalance() {
         ledger.wallet("alice");
-        ledger.account("capped", null, 50L);
+        ledger.openAccount("capped", null, 50L);
 
         assertThat(ledger.transfer("t1", "alice", "capped", 100)).isEqualTo(INSUFFICIENT_FUNDS);
     }
 
     @Test
     void exceedsMaxBalanceComesBeforeBalanceOverflow() {
-        ledger.account("capped", null, 100L);
-        ledger.account("whale", null, null);
+        ledger.openAccount("capped", null, 100L);
+        ledger.openAccount("whale", null, null);
         assertThat(ledger.transfer("t1", "bank", "whale", MAX)).isEqualTo(CREATED);
 
         TransactionSpec spec = TransactionSpec.posted("t2", usd("bank", "capped", 200), usd("bank", "whale", 1));
@@ -423,8 +423,8 @@ class ScenarioTest {
     @Test
     void insufficientFundsComesBeforeBalanceOverflowOnTheSameAccount() {
         fundedWallet("alice", MAX);
-        ledger.account("r1", null, null);
-        ledger.account("r2", null, null);
+        ledger.openAccount("r1", null, null);
+        ledger.openAccount("r2", null, null);
         assertThat(ledger.transfer("t1", "alice", "r1", MAX)).isEqualTo(CREATED);
 
         // alice's posted debits would pass Long.MAX_VALUE, and her balance would fall to -1
@@ -433,7 +433,7 @@ class ScenarioTest {
 
     @Test
     void exceedsMaxBalanceComesBeforeBalanceOverflowOnTheSameAccount() {
-        ledger.account("capped", null, MAX - 10);
+        ledger.openAccount("capped", null, MAX - 10);
         assertThat(ledger.transfer("t1", "bank", "capped", MAX - 10)).isEqualTo(CREATED);
 
         // capped's posted credits would pass Long.MAX_VALUE, and so would its maximum
@@ -654,6 +654,8 @@ class ScenarioTest {
         assertThat(otherMetadata.code()).isEqualTo(TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS);
         assertThat(ledger.reverse("fund:alice", "fund:alice", false).code())
                 .isEqualTo(TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS);
+        assertThat(ledger.create(first.spec()).code()) // the same postings, but not as a reversal
+                .isEqualTo(TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS);
         assertThat(ledger.balance("alice")).isZero();
     }
 
@@ -704,7 +706,7 @@ class ScenarioTest {
 
     @Test
     void forceDoesNotLiftTheMaximum() {
-        ledger.account("capped", null, 100L);
+        ledger.openAccount("capped", null, 100L);
         assertThat(ledger.transfer("t1", "capped", "bank", 50)).isEqualTo(CREATED);
         assertThat(ledger.transfer("t2", "bank", "capped", 150)).isEqualTo(CREATED);
 
@@ -725,12 +727,17 @@ class ScenarioTest {
                 true,
                 false,
                 TransactionSpec.posted("a1", usd("bank", "bob", 10)),
+                TransactionSpec.posted("fund:alice", usd("bank", "alice", 100)), // a replay
                 TransactionSpec.posted("a2", usd("alice", "bob", 500)),
                 TransactionSpec.posted("a3", usd("bank", "alice", 5)));
 
         assertThat(results)
                 .extracting(TransactionResult::code)
-                .containsExactly(LINKED_TRANSACTION_FAILED, INSUFFICIENT_FUNDS, LINKED_TRANSACTION_FAILED);
+                .containsExactly(
+                        LINKED_TRANSACTION_FAILED,
+                        LINKED_TRANSACTION_FAILED,
+                        INSUFFICIENT_FUNDS,
+                        LINKED_TRANSACTION_FAILED);
         assertThat(ledger.accounts()).isEqualTo(before);
         assertThat(ledger.sequence()).isEqualTo(sequence);
         assertThat(ledger.transaction("a1")).isNull();
@@ -858,6 +865,24 @@ class ScenarioTest {
                 .isEqualTo(ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS);
         assertThat(ledger.sequence()).isEqualTo(sequence);
         assertThat(ledger.account("alice").spec()).isEqualTo(wallet);
+    }
+
+    @Test
+    void versionCountsEveryChangeToAnAccount() {
+        ledger.wallet("alice");
+        assertThat(ledger.account("alice").version()).isEqualTo(1);
+
+        ledger.transfer("t1", "bank", "alice", 100);
+        ledger.create(TransactionSpec.posted("t2", usd("alice", "bank", 10), usd("alice", "bank", 20)));
+        ledger.hold("h1", "alice", "bank", 30, null);
+        ledger.post("h1", 10);
+        ledger.transfer("refused", "alice", "bank", 1_000);
+        ledger.transfer("t1", "bank", "alice", 100);
+        ledger.transfer("t3", "alice", "bank", 60);
+        ledger.close("alice");
+
+        assertThat(ledger.account("alice").version()).isEqualTo(7);
+        assertThat(ledger.account("alice").status()).isEqualTo(AccountStatus.CLOSED);
     }
 
     @Test

@@ -180,7 +180,7 @@ public final class RandomWorkload {
             restart();
         } else if (roll < 32) {
             advanceClock();
-        } else if (roll < 132) {
+        } else if (roll < 282) {
             runStep(2 + random.nextInt(5), this::nextRequest, model.sequence());
         } else {
             runStep(1, this::nextRequest, model.sequence());
