@@ -113,40 +113,46 @@ public final class PostgresLedgerStore implements LedgerStore {
 
     @Override
     public List<Account> loadAccounts(long ledgerId, Collection<String> ids) {
-        String sql = "select " + Rows.ACCOUNT_COLUMNS + " from accounts a where a.ledger_id = ? and a.id = any(?)";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, ledgerId);
-            statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
-            List<Account> accounts = new ArrayList<>(ids.size());
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    accounts.add(Rows.account(rows));
-                }
-            }
-            return accounts;
-        } catch (SQLException e) {
-            throw new StoreException("could not load accounts", e);
-        }
+        return selectByIds(
+                "select " + Rows.ACCOUNT_COLUMNS + " from accounts a where a.ledger_id = ? and a.id = any(?)",
+                ledgerId,
+                ids,
+                Rows::account,
+                "accounts");
     }
 
     @Override
     public List<Transaction> loadTransactions(long ledgerId, Collection<String> ids) {
-        String sql = "select " + Rows.TRANSACTION_COLUMNS + " from transactions t" + Rows.POSTINGS_LATERAL
-                + " where t.ledger_id = ? and t.id = any(?)";
+        return selectByIds(
+                "select " + Rows.TRANSACTION_COLUMNS + " from transactions t" + Rows.POSTINGS_LATERAL
+                        + " where t.ledger_id = ? and t.id = any(?)",
+                ledgerId,
+                ids,
+                Rows::transaction,
+                "transactions");
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(java.sql.ResultSet row) throws SQLException;
+    }
+
+    /** One round trip: the rows of one ledger whose ids are among {@code ids}. */
+    private <T> List<T> selectByIds(
+            String sql, long ledgerId, Collection<String> ids, RowMapper<T> mapper, String what) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, ledgerId);
             statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
-            List<Transaction> transactions = new ArrayList<>();
+            List<T> found = new ArrayList<>(ids.size());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    transactions.add(Rows.transaction(rows));
+                    found.add(mapper.map(rows));
                 }
             }
-            return transactions;
+            return found;
         } catch (SQLException e) {
-            throw new StoreException("could not load transactions", e);
+            throw new StoreException("could not load " + what, e);
         }
     }
 

@@ -62,7 +62,7 @@ class FaultInjectionTest {
         ledger.store.onCommit(batch -> {
             if (holdOnce.getAndSet(false)) {
                 inCommit.countDown();
-                awaitLatch(release);
+                LedgerHarness.awaitLatch(release);
             }
         });
         // The writer is held inside the first commit while the next requests queue up: they run as one batch.
@@ -237,16 +237,5 @@ class FaultInjectionTest {
             assertThat(await(next.createTransaction(second)).code()).isEqualTo(INSUFFICIENT_FUNDS);
         }
         JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
-    }
-
-    private static void awaitLatch(CountDownLatch latch) {
-        try {
-            if (!latch.await(LedgerHarness.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("latch was not released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -14,6 +14,7 @@ import dev.pacioli.ledger.testing.ManualClock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -174,6 +175,18 @@ final class LedgerHarness implements AutoCloseable {
             throw new AssertionError("interrupted while waiting for an answer", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("no answer within " + ANSWER_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    /** Waits for a latch with the harness's bound; a latch never released fails the test. */
+    static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("latch was not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 }

@@ -928,7 +928,7 @@ class ScenarioTest {
         CountDownLatch release = new CountDownLatch(1);
         ledger.store.onCommit(batch -> {
             inCommit.countDown();
-            awaitLatch(release);
+            LedgerHarness.awaitLatch(release);
         });
 
         CompletableFuture<AccountResult> committing =
@@ -946,17 +946,6 @@ class ScenarioTest {
         assertThat(await(committing).code()).isEqualTo(CREATED);
         assertThat(await(queued).code()).isEqualTo(CREATED);
         assertThat(ledger.account("c")).isNull();
-    }
-
-    private static void awaitLatch(CountDownLatch latch) {
-        try {
-            if (!latch.await(LedgerHarness.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("latch was not released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test
