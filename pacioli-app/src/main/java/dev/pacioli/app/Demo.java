@@ -1,137 +1,225 @@
 package dev.pacioli.app;
 
-import dev.pacioli.ledger.Account;
-import dev.pacioli.ledger.AccountSpec;
-import dev.pacioli.ledger.Asset;
-import dev.pacioli.ledger.Ledger;
-import dev.pacioli.ledger.Metadata;
-import dev.pacioli.ledger.NormalBalance;
-import dev.pacioli.ledger.Posting;
-import dev.pacioli.ledger.ResultCode;
-import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.http.Authenticator;
 import dev.pacioli.ledger.VerifyReport;
-import dev.pacioli.ledger.engine.EngineConfig;
-import dev.pacioli.ledger.engine.LedgerClock;
-import dev.pacioli.ledger.engine.LedgerEngine;
-import dev.pacioli.ledger.engine.TransactionResult;
-import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.ApiKey;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The demo a newcomer runs first: a small payments ledger, driven through the engine, each step
- * printed with its answer. Every run makes a new ledger, so it can be run again and again.
+ * The demo a newcomer runs first: it starts the service, then drives a small payments ledger through
+ * the HTTP API exactly as a client would, printing each call as the curl command that makes it and
+ * the answer it got. Every run makes a new ledger, so it can be run again and again.
  */
 final class Demo {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> ACCOUNTS =
             List.of("world", "users:alice:wallet", "users:bob:wallet", "merchants:acme:revenue", "platform:fees");
 
-    private final Database database;
+    private final Service service;
+    private final String baseUrl;
     private final PrintStream out;
-    private LedgerEngine engine;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private String secret;
+    private String ledgerPath;
 
-    Demo(Database database, PrintStream out) {
-        this.database = database;
+    Demo(Service service, String host, PrintStream out) {
+        this.service = service;
+        this.baseUrl = "http://" + host + ":" + service.port();
         this.out = out;
     }
 
     boolean run() {
-        String name =
-                "demo-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        database.catalog().putAsset(new Asset("USD", 2));
-        Ledger ledger = database.catalog()
-                .createLedger(name, Metadata.of("purpose", "demo"))
-                .ledger();
-        out.printf(
-                "Pacioli demo on %s%nledger %s, asset USD (scale 2: amounts are cents)%n%n", database.describe(), name);
-        try (LedgerEngine started =
-                LedgerEngine.start(database.store(), ledger.id(), name, EngineConfig.DEFAULTS, LedgerClock.SYSTEM)) {
-            engine = started;
-            openAccounts();
+        // A key of its own for the demo, revoked at the end: the real admin key stays where it is.
+        secret = Authenticator.newSecret();
+        ApiKey key = service.database().apiKeys().create("demo", ApiKey.Role.ADMIN, null, Authenticator.hash(secret));
+        try {
+            String name =
+                    "demo-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            ledgerPath = "/v1/ledgers/" + name;
+            out.printf(
+                    "Pacioli demo: the service listens on %s, storing in %s%n",
+                    baseUrl, service.database().describe());
+            out.printf(
+                    "Each step is the curl command that makes it (PACIOLI_URL=%s, PACIOLI_KEY=<an API key>).%n",
+                    baseUrl);
+            setUp(name);
             moveMoney();
-            printBalances(ledger);
+            printBalances();
+            printStatement("users:alice:wallet");
+            boolean ok = verify();
+            out.printf("%nCheck it again any time with: ./pacioli verify %s%n", name);
+            return ok;
+        } finally {
+            service.database().apiKeys().revoke(key.id());
         }
-        VerifyReport report = database.verification().verify(ledger);
-        out.println();
-        printReport(out, report);
-        out.printf("%nRun it again with: ./pacioli verify %s%n", name);
-        return report.ok();
     }
 
-    private void openAccounts() {
-        step("Open five accounts: wallets and revenue may not go negative (min_balance 0)");
-        open(new AccountSpec("world", "USD", NormalBalance.DEBIT, null, null, Metadata.of("role", "external")));
-        open(new AccountSpec(
-                "users:alice:wallet", "USD", NormalBalance.CREDIT, 0L, null, Metadata.of("owner", "alice")));
-        open(new AccountSpec("users:bob:wallet", "USD", NormalBalance.CREDIT, 0L, null, Metadata.of("owner", "bob")));
-        open(new AccountSpec("merchants:acme:revenue", "USD", NormalBalance.CREDIT, 0L, null, Metadata.EMPTY));
-        open(new AccountSpec("platform:fees", "USD", NormalBalance.CREDIT, null, null, Metadata.EMPTY));
+    private void setUp(String name) {
+        step("Create the asset USD (scale 2: amounts are cents) and a ledger");
+        call("PUT", "/v1/assets/USD", "{\"scale\": 2}");
+        call("POST", "/v1/ledgers", "{\"name\": \"" + name + "\", \"metadata\": {\"purpose\": \"demo\"}}");
+        step("Open five accounts; wallets and revenue may not go negative (min_balance 0)");
+        openAccount("world", "debit", null, "{\"role\": \"external\"}");
+        openAccount("users:alice:wallet", "credit", 0L, "{\"owner\": \"alice\"}");
+        openAccount("users:bob:wallet", "credit", 0L, "{\"owner\": \"bob\"}");
+        openAccount("merchants:acme:revenue", "credit", 0L, "{}");
+        openAccount("platform:fees", "credit", null, "{}");
     }
 
-    private void open(AccountSpec spec) {
-        out.printf(
-                "  %-24s %-7s -> %s%n",
-                spec.id(),
-                spec.normalBalance().name().toLowerCase(),
-                join(engine.createAccount(spec)).code().code());
+    private void openAccount(String id, String normal, Long minBalance, String metadata) {
+        call(
+                "POST",
+                ledgerPath + "/accounts",
+                "{\"id\": \"%s\", \"asset\": \"USD\", \"normal_balance\": \"%s\", \"min_balance\": %s, \"metadata\": %s}"
+                        .formatted(id, normal, minBalance == null ? "null" : minBalance, metadata));
     }
 
     private void moveMoney() {
         step("Alice deposits 100.00");
-        show(engine.createTransaction(
-                TransactionSpec.posted("deposit-1", posting("world", "users:alice:wallet", 10_000))));
-
-        step("Alice pays Acme 15.00; Acme pays the platform a 0.45 fee, in the same transaction");
-        TransactionSpec payment = new TransactionSpec(
-                "pay-8812",
-                List.of(
-                        posting("users:alice:wallet", "merchants:acme:revenue", 1_500),
-                        posting("merchants:acme:revenue", "platform:fees", 45)),
-                false,
-                null,
-                Metadata.of("order", "A-1"),
-                "Order A-1");
-        show(engine.createTransaction(payment));
-
-        step("The same payment is retried with the same id: it is not applied twice");
-        show(engine.createTransaction(payment));
-
+        transfer("deposit-1", "world", "users:alice:wallet", 10_000, "");
+        step("Alice pays Acme 15.00, and Acme pays the platform a 0.45 fee, in one atomic transaction");
+        String payment = "{\"id\": \"pay-8812\", \"postings\": ["
+                + "{\"from\": \"users:alice:wallet\", \"to\": \"merchants:acme:revenue\", \"amount\": 1500, \"asset\": \"USD\"},"
+                + " {\"from\": \"merchants:acme:revenue\", \"to\": \"platform:fees\", \"amount\": 45, \"asset\": \"USD\"}],"
+                + " \"metadata\": {\"order\": \"A-1\"}, \"description\": \"Order A-1\"}";
+        call("POST", ledgerPath + "/transactions", payment);
+        step("The client retries the payment with the same id: answered 200 with the original, not applied twice");
+        call("POST", ledgerPath + "/transactions", payment);
         step("A hold of 20.00 from Alice to Bob, pending for an hour");
-        show(engine.createTransaction(
-                TransactionSpec.pending("hold-1", 3_600L, posting("users:alice:wallet", "users:bob:wallet", 2_000))));
-
+        transfer(
+                "hold-1",
+                "users:alice:wallet",
+                "users:bob:wallet",
+                2_000,
+                ", \"pending\": true, \"timeout_seconds\": 3600");
         step("The hold is posted in part, 12.00; the other 8.00 returns to Alice");
-        show(engine.post("hold-1", 1_200L));
-
+        call("POST", ledgerPath + "/transactions/hold-1/post", "{\"amount\": 1200}");
         step("The payment is refunded by reversing it");
-        show(engine.reverse("pay-8812", "refund-8812", Metadata.of("reason", "customer request"), null, false));
-
-        step("Bob tries to withdraw 50.00 but holds 12.00: refused, and nothing changes");
-        show(engine.createTransaction(
-                TransactionSpec.posted("withdraw-1", posting("users:bob:wallet", "world", 5_000))));
+        call(
+                "POST",
+                ledgerPath + "/transactions/pay-8812/reverse",
+                "{\"id\": \"refund-8812\", \"metadata\": {\"reason\": \"customer request\"}}");
+        step("Bob tries to send 50.00 but holds 12.00: refused with insufficient_funds, and nothing changes");
+        transfer("withdraw-1", "users:bob:wallet", "world", 5_000, "");
     }
 
-    private void printBalances(Ledger ledger) {
-        step("Balances, as stored");
-        out.printf("  %-24s %12s %12s %12s %8s%n", "account", "balance", "available", "pending out", "version");
-        for (Account account : database.store().loadAccounts(ledger.id(), ACCOUNTS).stream()
-                .sorted(java.util.Comparator.comparing(account -> ACCOUNTS.indexOf(account.id())))
-                .toList()) {
-            long pendingOut = account.spec().normalBalance() == NormalBalance.CREDIT
-                    ? account.balances().pendingDebits()
-                    : account.balances().pendingCredits();
-            out.printf(
-                    "  %-24s %12s %12s %12s %8d%n",
-                    account.id(),
-                    money(account.balance()),
-                    money(account.available()),
-                    money(pendingOut),
-                    account.version());
+    private void transfer(String id, String from, String to, long amount, String extra) {
+        call(
+                "POST",
+                ledgerPath + "/transactions",
+                "{\"id\": \"%s\", \"postings\": [{\"from\": \"%s\", \"to\": \"%s\", \"amount\": %d, \"asset\": \"USD\"}]%s}"
+                        .formatted(id, from, to, amount, extra));
+    }
+
+    private void printBalances() {
+        step("Balances");
+        JsonNode accounts =
+                call("GET", ledgerPath + "/accounts?limit=100", null).get("data");
+        out.printf("  %-24s %12s %12s %8s%n", "account", "balance", "available", "version");
+        for (String id : ACCOUNTS) {
+            for (JsonNode account : accounts) {
+                if (account.get("id").stringValue().equals(id)) {
+                    JsonNode balances = account.get("balances");
+                    out.printf(
+                            "  %-24s %12s %12s %8d%n",
+                            id,
+                            money(balances.get("balance").longValue()),
+                            money(balances.get("available").longValue()),
+                            account.get("version").longValue());
+                }
+            }
         }
+    }
+
+    private void printStatement(String account) {
+        step("Alice's statement, newest first");
+        JsonNode entries = call("GET", ledgerPath + "/accounts/" + account + "/entries", null)
+                .get("data");
+        out.printf(
+                "  %8s %-14s %-7s %10s %10s %12s%n", "sequence", "transaction", "kind", "debit", "credit", "balance");
+        for (JsonNode entry : entries) {
+            out.printf(
+                    "  %8d %-14s %-7s %10s %10s %12s%n",
+                    entry.get("sequence").longValue(),
+                    entry.get("transaction_id").stringValue(),
+                    entry.get("kind").stringValue(),
+                    money(entry.get("debit").longValue()),
+                    money(entry.get("credit").longValue()),
+                    money(entry.get("balance_after").longValue()));
+        }
+    }
+
+    private boolean verify() {
+        step("Verify: re-read everything from storage and check every invariant");
+        JsonNode report = call("POST", ledgerPath + "/verify", "{}");
+        return report.get("ok").booleanValue();
+    }
+
+    /** Makes one call, printing it as curl and its answer in one line. */
+    private JsonNode call(String method, String path, String body) {
+        StringBuilder curl = new StringBuilder("$ curl -s");
+        if (!method.equals("GET")) {
+            curl.append(" -X ").append(method);
+        }
+        curl.append(" \"$PACIOLI_URL").append(path).append("\" -H \"Authorization: Bearer $PACIOLI_KEY\"");
+        if (body != null) {
+            curl.append(" --json '").append(body).append('\'');
+        }
+        out.println(curl);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + secret)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = JSON.readTree(response.body());
+            out.printf("  -> %d %s%n", response.statusCode(), summary(answer));
+            return answer;
+        } catch (IOException e) {
+            throw new IllegalStateException("the demo could not reach the service: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the demo was interrupted", e);
+        }
+    }
+
+    /** The part of an answer worth a line: a problem's code, a transaction's status, an account's balance. */
+    private static String summary(JsonNode answer) {
+        if (answer.has("code") && answer.has("status") && answer.has("type")) {
+            return answer.get("code").stringValue() + ": "
+                    + answer.get("detail").stringValue();
+        }
+        if (answer.has("postings")) {
+            return "transaction " + answer.get("id").stringValue() + " "
+                    + answer.get("status").stringValue() + ", sequence "
+                    + answer.get("sequence").longValue();
+        }
+        if (answer.has("balances") && answer.has("id")) {
+            return "account " + answer.get("id").stringValue() + ", balance "
+                    + money(answer.get("balances").get("balance").longValue());
+        }
+        if (answer.has("ok")) {
+            return "ok: " + answer.get("ok").booleanValue() + ", checked " + answer.get("checked") + ", failures "
+                    + answer.get("failures");
+        }
+        if (answer.has("data")) {
+            return answer.get("data").size() + " item(s)";
+        }
+        String text = answer.toString();
+        return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 
     static void printReport(PrintStream out, VerifyReport report) {
@@ -146,35 +234,10 @@ final class Demo {
         out.printf("%n%s%n", title);
     }
 
-    private void show(CompletableFuture<TransactionResult> answer) {
-        TransactionResult result = join(answer);
-        if (result.transaction() == null || !result.code().succeeded()) {
-            out.printf("  -> %s%n", result.code().code());
-            return;
-        }
-        out.printf(
-                "  -> %s: %s %s, sequence %d%n",
-                result.code().code(),
-                result.transaction().id(),
-                result.transaction().status().name().toLowerCase(),
-                result.transaction().sequence());
-        if (result.code() == ResultCode.EXISTS) {
-            out.println("     (the original is returned; balances are untouched)");
-        }
-    }
-
-    private static Posting posting(String from, String to, long amount) {
-        return new Posting(from, to, amount, "USD");
-    }
-
     /** Cents as a decimal string, with integer arithmetic only. */
     static String money(long cents) {
         String sign = cents < 0 ? "-" : "";
         long magnitude = Math.abs(cents);
         return String.format("%s%d.%02d", sign, magnitude / 100, magnitude % 100);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        return future.join();
     }
 }

@@ -1,25 +1,40 @@
 package dev.pacioli.app;
 
+import dev.pacioli.http.Authenticator;
+import dev.pacioli.http.HttpServer;
 import dev.pacioli.ledger.Ledger;
+import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.flywaydb.core.api.MigrationInfo;
 
 /** The {@code pacioli} command line. */
 public final class Main {
     private static final String USAGE = """
-            usage: pacioli <command> [--data-dir DIR] [--database-url URL]
+            usage: pacioli <command> [--data-dir DIR] [--database-url URL] [--host H] [--port N]
 
             commands:
-              demo              create a ledger, move money through it, print the balances and verify it
-              verify LEDGER     re-read a ledger from storage and check every invariant
-              help              this text
+              serve                          run the HTTP API (default port 8080, on 127.0.0.1)
+              demo                           start the service, drive a small payments ledger through the
+                                             HTTP API printing each call as curl, then balances and verify
+              verify LEDGER                  re-read a ledger from storage and check every invariant
+              migrate status|up              show or apply the database migrations
+              keys create --role R [--ledger L]... [--name N]
+                                             create an API key (reader, writer, operator, admin)
+              help                           this text
 
             By default Pacioli runs its own PostgreSQL with its data under ./data (--data-dir or
             PACIOLI_DATA_DIR). Set DATABASE_URL (postgres://user:password@host:5432/db) to use yours.
+            Other settings: PACIOLI_HTTP_PORT, PACIOLI_HTTP_HOST, PACIOLI_ADMIN_KEY,
+            PACIOLI_RATE_LIMIT_PER_SECOND, PACIOLI_RATE_LIMIT_BURST, PACIOLI_DB_POOL_SIZE,
+            PACIOLI_WRITER_QUEUE_CAPACITY, PACIOLI_WRITER_BATCH_MAX, PACIOLI_ACCESS_LOG, PACIOLI_LOG_LEVEL.
             """;
 
     private Main() {}
@@ -40,33 +55,106 @@ public final class Main {
         String command = rest.isEmpty() ? "help" : rest.get(0);
         try {
             return switch (command) {
-                case "demo" -> {
-                    try (Database database = settings.openDatabase()) {
-                        yield new Demo(database, out).run() ? 0 : 1;
-                    }
-                }
+                case "serve" -> serve(settings, out);
+                case "demo" -> demo(settings, out);
                 case "verify" -> verify(settings, rest, out);
+                case "migrate" -> migrate(settings, rest, out);
+                case "keys" -> keys(settings, rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
                 }
-                default -> {
-                    System.err.println("pacioli: unknown command '" + command + "'\n\n" + USAGE);
-                    yield 2;
-                }
+                default -> usage("unknown command '" + command + "'");
             };
-        } catch (IllegalStateException | Settings.ConfigurationException e) {
+        } catch (IllegalStateException | IllegalArgumentException | Settings.ConfigurationException e) {
             System.err.println("pacioli: " + e.getMessage());
             return 1;
         }
     }
 
+    private static int usage(String problem) {
+        System.err.println("pacioli: " + problem + "\n\n" + USAGE);
+        return 2;
+    }
+
+    static Service.Options options(Settings settings, int port) {
+        return new Service.Options(
+                settings.dataDirectory(),
+                settings.adminKey(),
+                new HttpServer.Settings(
+                        settings.host(),
+                        port,
+                        settings.rateLimitPerSecond(),
+                        settings.rateLimitBurst(),
+                        settings.accessLog()),
+                settings.engine());
+    }
+
+    /** The demo prints its own story; an access log line per call would only interleave with it. */
+    private static Service.Options quiet(Service.Options options) {
+        HttpServer.Settings http = options.http();
+        return new Service.Options(
+                options.dataDirectory(),
+                options.adminKey(),
+                new HttpServer.Settings(
+                        http.host(), http.port(), http.rateLimitPerSecond(), http.rateLimitBurst(), false),
+                options.engine());
+    }
+
+    /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */
+    private static int serve(Settings settings, PrintStream out) {
+        if (settings.arguments().size() != 1) {
+            return usage("serve takes no arguments besides flags");
+        }
+        Database database = settings.openDatabase(true);
+        Service service;
+        try {
+            service = Service.start(database, options(settings, settings.port()));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            service.close();
+                            stopped.countDown();
+                        },
+                        "pacioli-shutdown"));
+        out.printf("Pacioli is listening on http://%s:%d (stop with Ctrl-C)%n", settings.host(), service.port());
+        if (settings.adminKey() == null) {
+            out.printf("The admin key is in %s%n", settings.dataDirectory().resolve(Service.ADMIN_KEY_FILE));
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static int demo(Settings settings, PrintStream out) {
+        Database database = settings.openDatabase(true);
+        Service service;
+        try {
+            // The demo listens on any free port, so it runs beside a service already on 8080.
+            service = Service.start(database, quiet(options(settings, 0)));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        try (database;
+                service) {
+            return new Demo(service, settings.host(), out).run() ? 0 : 1;
+        }
+    }
+
     private static int verify(Settings settings, List<String> rest, PrintStream out) {
         if (rest.size() != 2) {
-            System.err.println("pacioli: verify takes the ledger's name: pacioli verify LEDGER");
-            return 2;
+            return usage("verify takes the ledger's name: pacioli verify LEDGER");
         }
-        try (Database database = settings.openDatabase()) {
+        try (Database database = settings.openDatabase(true)) {
             Optional<Ledger> ledger = database.catalog().findLedger(rest.get(1));
             if (ledger.isEmpty()) {
                 System.err.println("pacioli: no ledger named '" + rest.get(1) + "'");
@@ -75,6 +163,69 @@ public final class Main {
             VerifyReport report = database.verification().verify(ledger.get());
             Demo.printReport(out, report);
             return report.ok() ? 0 : 1;
+        }
+    }
+
+    private static int migrate(Settings settings, List<String> rest, PrintStream out) {
+        if (rest.size() != 2 || !(rest.get(1).equals("status") || rest.get(1).equals("up"))) {
+            return usage("migrate takes status or up");
+        }
+        try (Database database = settings.openDatabase(false)) {
+            if (rest.get(1).equals("up")) {
+                out.printf("applied %d migration(s)%n", database.migrate());
+            }
+            out.printf("%-8s %-32s %-10s %s%n", "version", "description", "state", "installed on");
+            for (MigrationInfo info : database.migrations()) {
+                out.printf(
+                        "%-8s %-32s %-10s %s%n",
+                        info.getVersion(),
+                        info.getDescription(),
+                        info.getState().getDisplayName(),
+                        info.getInstalledOn() == null ? "" : info.getInstalledOn());
+            }
+            return 0;
+        }
+    }
+
+    private static int keys(Settings settings, List<String> rest, PrintStream out) {
+        if (rest.size() < 2 || !rest.get(1).equals("create")) {
+            return usage("keys takes: create --role R [--ledger L]... [--name N]");
+        }
+        ApiKey.Role role = null;
+        String name = "cli";
+        List<String> ledgers = new ArrayList<>();
+        for (int i = 2; i < rest.size(); i++) {
+            String flag = rest.get(i);
+            if (i + 1 >= rest.size()) {
+                return usage(flag + " needs a value");
+            }
+            String value = rest.get(++i);
+            switch (flag) {
+                case "--role" -> role = ApiKey.Role.ofCode(value);
+                case "--ledger" -> {
+                    if (!Limits.isIdentifier(value)) {
+                        return usage("--ledger takes a ledger name");
+                    }
+                    ledgers.add(value);
+                }
+                case "--name" -> name = value;
+                default -> {
+                    return usage("keys create does not know " + flag);
+                }
+            }
+        }
+        if (role == null) {
+            return usage("keys create needs --role reader|writer|operator|admin");
+        }
+        try (Database database = settings.openDatabase(true)) {
+            String secret = Authenticator.newSecret();
+            ApiKey key = database.apiKeys()
+                    .create(name, role, ledgers.isEmpty() ? null : ledgers, Authenticator.hash(secret));
+            System.err.printf(
+                    "created %s key %s for %s; the secret below is shown once%n",
+                    role.code(), key.id(), ledgers.isEmpty() ? "every ledger" : String.join(", ", ledgers));
+            out.println(secret);
+            return 0;
         }
     }
 }

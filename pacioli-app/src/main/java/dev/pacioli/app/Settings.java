@@ -1,5 +1,6 @@
 package dev.pacioli.app;
 
+import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import java.nio.file.Path;
@@ -9,61 +10,155 @@ import java.util.Map;
 
 /**
  * Configuration from flags and the environment, validated before anything starts. A flag wins over
- * its environment variable; nothing falls back silently to something dangerous.
+ * its environment variable; nothing falls back silently to something dangerous. Every mistake is
+ * reported with what is wrong and how to fix it.
  *
  * @param databaseUrl null for the embedded PostgreSQL under {@code dataDirectory}
+ * @param adminKey the admin key's secret from {@code PACIOLI_ADMIN_KEY}, or null to generate one
+ * @param rateLimitPerSecond requests per second per API key; 0 turns rate limiting off
  */
-record Settings(Path dataDirectory, DatabaseUrl databaseUrl, List<String> arguments) {
+record Settings(
+        Path dataDirectory,
+        DatabaseUrl databaseUrl,
+        String host,
+        int port,
+        String adminKey,
+        long rateLimitPerSecond,
+        long rateLimitBurst,
+        int poolSize,
+        EngineConfig engine,
+        boolean accessLog,
+        List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
+    static final String PORT_VARIABLE = "PACIOLI_HTTP_PORT";
+    static final String HOST_VARIABLE = "PACIOLI_HTTP_HOST";
+    static final String ADMIN_KEY_VARIABLE = "PACIOLI_ADMIN_KEY";
+    static final int PORT_DEFAULT = 8080;
+    static final int ADMIN_KEY_LENGTH_MIN = 32;
+    static final long RATE_LIMIT_MAX = 1_000_000;
 
-    /** Parses {@code --data-dir D} and {@code --database-url U}; the other arguments are left in order. */
+    /** Parses {@code --data-dir}, {@code --database-url}, {@code --host} and {@code --port}; other arguments stay in order. */
     static Settings parse(List<String> args, Map<String, String> environment) {
-        String dataDirectory = environment.getOrDefault(DATA_DIRECTORY_VARIABLE, "data");
-        String databaseUrl = environment.get(DATABASE_URL_VARIABLE);
+        Flags flags = new Flags(environment);
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            switch (arg) {
-                case "--data-dir" -> dataDirectory = value(args, ++i, arg);
-                case "--database-url" -> databaseUrl = value(args, ++i, arg);
-                default -> {
-                    if (arg.startsWith("--data-dir=")) {
-                        dataDirectory = arg.substring("--data-dir=".length());
-                    } else if (arg.startsWith("--database-url=")) {
-                        databaseUrl = arg.substring("--database-url=".length());
-                    } else {
-                        rest.add(arg);
-                    }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String variable = switch (name) {
+                case "--data-dir" -> DATA_DIRECTORY_VARIABLE;
+                case "--database-url" -> DATABASE_URL_VARIABLE;
+                case "--port" -> PORT_VARIABLE;
+                case "--host" -> HOST_VARIABLE;
+                default -> null;
+            };
+            if (variable == null) {
+                rest.add(arg);
+            } else if (arg.contains("=")) {
+                flags.values.put(variable, arg.substring(arg.indexOf('=') + 1));
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw new ConfigurationException(arg + " needs a value");
                 }
+                flags.values.put(variable, args.get(++i));
             }
         }
-        if (dataDirectory.isBlank()) {
-            throw new ConfigurationException("the data directory (--data-dir or " + DATA_DIRECTORY_VARIABLE
-                    + ") is empty; give a path such as ./data");
-        }
-        DatabaseUrl url;
-        try {
-            url = databaseUrl == null || databaseUrl.isBlank() ? null : DatabaseUrl.parse(databaseUrl);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(DATABASE_URL_VARIABLE + ": " + e.getMessage());
-        }
-        return new Settings(Path.of(dataDirectory), url, List.copyOf(rest));
+        return flags.settings(rest);
     }
 
-    private static String value(List<String> args, int index, String flag) {
-        if (index >= args.size()) {
-            throw new ConfigurationException(flag + " needs a value");
+    /** The raw values, flags over environment, and their validation. */
+    private static final class Flags {
+        final Map<String, String> values;
+
+        Flags(Map<String, String> environment) {
+            this.values = new java.util.HashMap<>(environment);
         }
-        return args.get(index);
+
+        Settings settings(List<String> rest) {
+            String dataDirectory = values.getOrDefault(DATA_DIRECTORY_VARIABLE, "data");
+            if (dataDirectory.isBlank()) {
+                throw new ConfigurationException("the data directory (--data-dir or " + DATA_DIRECTORY_VARIABLE
+                        + ") is empty; give a path such as ./data");
+            }
+            String adminKey = values.get(ADMIN_KEY_VARIABLE);
+            if (adminKey != null && (adminKey.length() < ADMIN_KEY_LENGTH_MIN || !adminKey.matches("[\\x21-\\x7e]+"))) {
+                throw new ConfigurationException(ADMIN_KEY_VARIABLE + " must be at least " + ADMIN_KEY_LENGTH_MIN
+                        + " printable characters without spaces; generate one with: openssl rand -base64 32");
+            }
+            long rate = number("PACIOLI_RATE_LIMIT_PER_SECOND", 0, 0, RATE_LIMIT_MAX);
+            long burst = number("PACIOLI_RATE_LIMIT_BURST", Math.max(1, rate), 1, RATE_LIMIT_MAX);
+            EngineConfig engine;
+            try {
+                engine = new EngineConfig(
+                        (int) number(
+                                "PACIOLI_WRITER_QUEUE_CAPACITY", EngineConfig.DEFAULTS.queueCapacity(), 1, 1 << 22),
+                        (int) number(
+                                "PACIOLI_WRITER_BATCH_MAX", EngineConfig.DEFAULTS.batchOperationsMax(), 1, 1 << 16),
+                        EngineConfig.DEFAULTS.accountCacheMax(),
+                        EngineConfig.DEFAULTS.expiriesPerBatchMax(),
+                        EngineConfig.DEFAULTS.idlePollMillis());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("writer settings: " + e.getMessage());
+            }
+            return new Settings(
+                    Path.of(dataDirectory),
+                    databaseUrl(),
+                    host(),
+                    (int) number(PORT_VARIABLE, PORT_DEFAULT, 0, 65_535),
+                    adminKey,
+                    rate,
+                    burst,
+                    (int) number("PACIOLI_DB_POOL_SIZE", Database.POOL_SIZE_DEFAULT, 2, 1_000),
+                    engine,
+                    !"false".equals(values.getOrDefault("PACIOLI_ACCESS_LOG", "true")),
+                    List.copyOf(rest));
+        }
+
+        private DatabaseUrl databaseUrl() {
+            String url = values.get(DATABASE_URL_VARIABLE);
+            try {
+                return url == null || url.isBlank() ? null : DatabaseUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(DATABASE_URL_VARIABLE + ": " + e.getMessage());
+            }
+        }
+
+        private String host() {
+            String host = values.getOrDefault(HOST_VARIABLE, "127.0.0.1");
+            if (host.isBlank() || host.contains("/") || host.contains(" ")) {
+                throw new ConfigurationException(HOST_VARIABLE + " (--host) must be an address to listen on, such as"
+                        + " 127.0.0.1 or 0.0.0.0; got '" + host + "'");
+            }
+            return host;
+        }
+
+        private long number(String variable, long absent, long min, long max) {
+            String text = values.get(variable);
+            if (text == null || text.isBlank()) {
+                return absent;
+            }
+            try {
+                long value = Long.parseLong(text.trim());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigurationException(
+                    variable + " must be a whole number from " + min + " to " + max + "; got '" + text + "'");
+        }
     }
 
-    Database openDatabase() {
+    /** Opens the database this configuration names; migrates it to the latest schema when asked. */
+    Database openDatabase(boolean migrate) {
         Database database = databaseUrl == null
-                ? Database.embedded(dataDirectory, Database.POOL_SIZE_DEFAULT)
-                : Database.connect(databaseUrl, Database.DEFAULT_SCHEMA, Database.POOL_SIZE_DEFAULT);
+                ? Database.embedded(dataDirectory, poolSize)
+                : Database.connect(databaseUrl, Database.DEFAULT_SCHEMA, poolSize);
         try {
-            database.migrate();
+            if (migrate) {
+                database.migrate();
+            }
             return database;
         } catch (RuntimeException e) {
             database.close();
@@ -73,6 +168,8 @@ record Settings(Path dataDirectory, DatabaseUrl databaseUrl, List<String> argume
 
     /** A configuration mistake: the message says what is wrong and how to fix it. */
     static final class ConfigurationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         ConfigurationException(String message) {
             super(message);
         }

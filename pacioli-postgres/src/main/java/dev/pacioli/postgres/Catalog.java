@@ -34,7 +34,10 @@ public final class Catalog {
 
     public record LedgerResult(Outcome outcome, Ledger ledger) {}
 
-    public record AssetResult(Outcome outcome, Asset asset) {}
+    public record AssetResult(Outcome outcome, StoredAsset stored) {}
+
+    /** An asset with the time it was created. */
+    public record StoredAsset(Asset asset, long createdAtMicros) {}
 
     /** Creates a ledger; the same name again answers the existing one (identical or conflicting metadata). */
     public LedgerResult createLedger(String name, Metadata metadata) {
@@ -101,16 +104,17 @@ public final class Catalog {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(
                         "insert into assets (code, scale) values (?, ?) on conflict (code) do nothing");
-                PreparedStatement select = connection.prepareStatement("select scale from assets where code = ?")) {
+                PreparedStatement select =
+                        connection.prepareStatement("select code, scale, created_at from assets where code = ?")) {
             insert.setString(1, asset.code());
             insert.setShort(2, (short) asset.scale());
             boolean created = insert.executeUpdate() == 1;
             select.setString(1, asset.code());
             try (ResultSet row = select.executeQuery()) {
                 row.next();
-                Asset stored = new Asset(asset.code(), row.getShort(1));
+                StoredAsset stored = storedAsset(row);
                 Outcome outcome =
-                        created ? Outcome.CREATED : stored.equals(asset) ? Outcome.IDENTICAL : Outcome.CONFLICT;
+                        created ? Outcome.CREATED : stored.asset().equals(asset) ? Outcome.IDENTICAL : Outcome.CONFLICT;
                 return new AssetResult(outcome, stored);
             }
         } catch (SQLException e) {
@@ -118,18 +122,22 @@ public final class Catalog {
         }
     }
 
-    public List<Asset> listAssets() {
+    public List<StoredAsset> listAssets() {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement =
-                        connection.prepareStatement("select code, scale from assets order by code");
+                        connection.prepareStatement("select code, scale, created_at from assets order by code");
                 ResultSet rows = statement.executeQuery()) {
-            List<Asset> assets = new ArrayList<>();
+            List<StoredAsset> assets = new ArrayList<>();
             while (rows.next()) {
-                assets.add(new Asset(rows.getString(1), rows.getShort(2)));
+                assets.add(storedAsset(rows));
             }
             return assets;
         } catch (SQLException e) {
             throw new StoreException("could not list assets", e);
         }
+    }
+
+    private static StoredAsset storedAsset(ResultSet row) throws SQLException {
+        return new StoredAsset(new Asset(row.getString(1), row.getShort(2)), Rows.micros(row, 3));
     }
 }

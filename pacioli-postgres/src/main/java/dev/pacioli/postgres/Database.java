@@ -135,6 +135,14 @@ public final class Database implements AutoCloseable {
         return new Catalog(dataSource);
     }
 
+    public LedgerReads reads() {
+        return new LedgerReads(dataSource);
+    }
+
+    public ApiKeys apiKeys() {
+        return new ApiKeys(dataSource);
+    }
+
     public Verification verification() {
         return new Verification(dataSource);
     }

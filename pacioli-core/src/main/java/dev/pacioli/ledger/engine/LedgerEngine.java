@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -59,13 +60,24 @@ public final class LedgerEngine implements AutoCloseable {
     private final ArrayBlockingQueue<Command> queue;
     private final LedgerStore.WriterLock lock;
     private final Thread writer;
+    private final EngineObserver observer;
     private final AtomicReference<Throwable> stopCause = new AtomicReference<>();
+    /** Producers between their check of {@link #running} and their offer; close waits for them. */
+    private final AtomicInteger submitting = new AtomicInteger();
+
     private volatile boolean running = true;
     private volatile long committedSequence;
     private boolean resyncNeeded;
 
-    private LedgerEngine(LedgerStore store, long ledgerId, String ledgerName, EngineConfig config, LedgerClock clock) {
+    private LedgerEngine(
+            LedgerStore store,
+            long ledgerId,
+            String ledgerName,
+            EngineConfig config,
+            LedgerClock clock,
+            EngineObserver observer) {
         this.store = store;
+        this.observer = observer;
         this.config = config;
         this.clock = clock;
         this.memory = new LedgerMemory(ledgerId, ledgerName);
@@ -87,7 +99,18 @@ public final class LedgerEngine implements AutoCloseable {
      */
     public static LedgerEngine start(
             LedgerStore store, long ledgerId, String ledgerName, EngineConfig config, LedgerClock clock) {
-        LedgerEngine engine = new LedgerEngine(store, ledgerId, ledgerName, config, clock);
+        return start(store, ledgerId, ledgerName, config, clock, EngineObserver.NONE);
+    }
+
+    /** As {@link #start(LedgerStore, long, String, EngineConfig, LedgerClock)}, reporting to {@code observer}. */
+    public static LedgerEngine start(
+            LedgerStore store,
+            long ledgerId,
+            String ledgerName,
+            EngineConfig config,
+            LedgerClock clock,
+            EngineObserver observer) {
+        LedgerEngine engine = new LedgerEngine(store, ledgerId, ledgerName, config, clock, observer);
         engine.writer.start();
         return engine;
     }
@@ -168,18 +191,30 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     private <C extends Command> C submit(C command) {
-        if (!running || stopCause.get() != null) {
-            command.fail(ResultCode.WRITER_STOPPED);
-        } else if (!queue.offer(command)) {
-            command.fail(ResultCode.OVERLOADED);
+        submitting.incrementAndGet();
+        try {
+            if (!running || stopCause.get() != null) {
+                command.fail(ResultCode.WRITER_STOPPED);
+            } else if (!queue.offer(command)) {
+                command.fail(ResultCode.OVERLOADED);
+            }
+        } finally {
+            submitting.decrementAndGet();
         }
         return command;
     }
 
-    /** Stops accepting requests, lets the writer finish and commit what is queued, then releases the lock. */
+    /**
+     * Stops accepting requests, lets the writer finish and commit what is queued, then releases the lock.
+     * A producer that saw the engine running before close began still lands its request in the queue
+     * before close drains it, so no request is left unanswered.
+     */
     @Override
     public void close() {
         running = false;
+        while (submitting.get() != 0) {
+            Thread.onSpinWait();
+        }
         try {
             writer.join();
         } catch (InterruptedException e) {
@@ -260,11 +295,13 @@ public final class LedgerEngine implements AutoCloseable {
             batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
             return;
         }
+        long executeStarted = System.nanoTime();
         BatchExecutor.Mark start = executor.mark();
         executor.begin(now);
         due.forEach(executor::expire);
         batch.forEach(executor::execute);
         BatchWrite write = executor.write(start.head().sequence());
+        long commitStarted = System.nanoTime();
         if (!write.isEmpty()) {
             try {
                 store.commit(write);
@@ -277,10 +314,13 @@ public final class LedgerEngine implements AutoCloseable {
                 return;
             }
         }
+        long committed = System.nanoTime();
         committedSequence = memory.sequence;
         executor.finish();
         memory.evictAccountsBeyond(config.accountCacheMax());
         batch.forEach(Command::complete);
+        observer.batchCommitted(
+                operations(batch), commitStarted - executeStarted, write.isEmpty() ? 0 : committed - commitStarted);
     }
 
     /**
@@ -357,6 +397,14 @@ public final class LedgerEngine implements AutoCloseable {
             accountIds.add(posting.from());
             accountIds.add(posting.to());
         }
+    }
+
+    private static int operations(List<Command> batch) {
+        int operations = 0;
+        for (Command command : batch) {
+            operations += command.operations();
+        }
+        return operations;
     }
 
     private void stop(Throwable cause, List<Command> batch) {

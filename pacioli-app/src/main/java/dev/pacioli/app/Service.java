@@ -1,0 +1,133 @@
+package dev.pacioli.app;
+
+import dev.pacioli.http.Api;
+import dev.pacioli.http.Authenticator;
+import dev.pacioli.http.HttpServer;
+import dev.pacioli.http.Ledgers;
+import dev.pacioli.http.ServiceMetrics;
+import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.ledger.engine.LedgerClock;
+import dev.pacioli.postgres.ApiKey;
+import dev.pacioli.postgres.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: a migrated database, a writer per ledger, and the HTTP server in front.
+ *
+ * <p>Closing it is the graceful shutdown SIGTERM triggers: the server stops taking requests and lets
+ * those in flight finish, then every writer commits what is queued and releases its ledger. The
+ * database stays open: whoever opened it closes it, after the service.
+ */
+public final class Service implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Service.class);
+    static final String ADMIN_KEY_FILE = "admin-key";
+
+    /**
+     * What the service needs beyond its database.
+     *
+     * @param dataDirectory where the generated admin key file is written
+     * @param adminKey the admin secret to install, or null to generate one on first start
+     */
+    public record Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {}
+
+    private final Database database;
+    private final Ledgers ledgers;
+    private final HttpServer server;
+
+    private Service(Database database, Ledgers ledgers, HttpServer server) {
+        this.database = database;
+        this.ledgers = ledgers;
+        this.server = server;
+    }
+
+    /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
+    public static Service start(Database database, Options options) {
+        ServiceMetrics metrics = new ServiceMetrics();
+        Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, metrics);
+        try {
+            installAdminKey(database, options);
+            ledgers.startAll();
+            Api api = new Api(database, ledgers, new Authenticator(database.apiKeys()), metrics);
+            HttpServer server = new HttpServer(options.http(), api).start();
+            LOG.atInfo()
+                    .addKeyValue("port", server.port())
+                    .addKeyValue("database", database.describe())
+                    .addKeyValue("ledgers", ledgers.all().size())
+                    .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
+            return new Service(database, ledgers, server);
+        } catch (RuntimeException e) {
+            ledgers.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /**
+     * Makes sure an admin can get in. With {@code PACIOLI_ADMIN_KEY}, that secret is installed as an
+     * admin key (once). Without it, and when no active admin key exists, one is generated and written
+     * to a file only its owner can read; the log says where, never what.
+     */
+    private static void installAdminKey(Database database, Options options) {
+        if (options.adminKey() != null) {
+            byte[] hash = Authenticator.hash(options.adminKey());
+            Optional<ApiKey> existing = database.apiKeys().findBySecretHash(hash);
+            if (existing.isPresent() && existing.get().isRevoked()) {
+                throw new Settings.ConfigurationException(
+                        Settings.ADMIN_KEY_VARIABLE + " names a key that was revoked; set a new secret");
+            }
+            if (existing.isEmpty()) {
+                ApiKey key = database.apiKeys().create("admin (PACIOLI_ADMIN_KEY)", ApiKey.Role.ADMIN, null, hash);
+                LOG.info("installed the admin key from {} as {}", Settings.ADMIN_KEY_VARIABLE, key.id());
+            }
+            return;
+        }
+        if (database.apiKeys().anyActiveAdmin()) {
+            return;
+        }
+        String secret = Authenticator.newSecret();
+        Path file = writeSecret(options.dataDirectory().resolve(ADMIN_KEY_FILE), secret);
+        ApiKey key = database.apiKeys().create("admin", ApiKey.Role.ADMIN, null, Authenticator.hash(secret));
+        LOG.info("created the first admin key {}; its secret is in {} (readable only by its owner)", key.id(), file);
+    }
+
+    /** Writes the secret to a new owner-only file, then moves it into place, so no reader sees it half written. */
+    static Path writeSecret(Path file, String secret) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temporary = Files.createTempFile(
+                    file.toAbsolutePath().getParent(),
+                    ".admin-key",
+                    ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, secret + "\n");
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the admin key to " + file, e);
+        }
+    }
+
+    /** Graceful shutdown: drain HTTP, then commit every queue. Whoever opened the database closes it. */
+    @Override
+    public void close() {
+        LOG.info("shutting down: draining requests, then committing every ledger's queue");
+        server.close();
+        ledgers.close();
+        LOG.info("stopped");
+    }
+}

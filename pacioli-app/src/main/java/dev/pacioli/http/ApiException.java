@@ -1,0 +1,48 @@
+package dev.pacioli.http;
+
+import java.util.List;
+
+/**
+ * A request that is answered with a problem document. Thrown anywhere below a route handler and turned
+ * into {@code application/problem+json} by the server; the request changed nothing.
+ *
+ * @param retryAfterSeconds when positive, sent as {@code Retry-After}
+ */
+final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final int status;
+    final String code;
+    final transient List<FieldError> errors;
+    final long retryAfterSeconds;
+
+    ApiException(int status, String code, String detail) {
+        this(status, code, detail, List.of(), 0);
+    }
+
+    ApiException(int status, String code, String detail, List<FieldError> errors, long retryAfterSeconds) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    static ApiException notFound(String code, String detail) {
+        return new ApiException(404, code, detail);
+    }
+
+    /** A 400 listing every bad field. The top-level code names the kind when all errors share it. */
+    static ApiException invalid(List<FieldError> errors) {
+        String code = "validation_failed";
+        if (errors.stream().allMatch(error -> error.code().equals(FieldError.UNKNOWN_FIELD))) {
+            code = FieldError.UNKNOWN_FIELD;
+        } else if (errors.stream().allMatch(error -> error.code().equals(FieldError.INVALID_AMOUNT))) {
+            code = FieldError.INVALID_AMOUNT;
+        }
+        String detail = errors.size() == 1
+                ? errors.getFirst().field() + ": " + errors.getFirst().detail()
+                : errors.size() + " fields are invalid; see errors";
+        return new ApiException(400, code, detail, errors, 0);
+    }
+}

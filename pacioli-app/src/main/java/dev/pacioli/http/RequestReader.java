@@ -1,0 +1,323 @@
+package dev.pacioli.http;
+
+import dev.pacioli.ledger.Limits;
+import dev.pacioli.ledger.Metadata;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Reads a JSON request body field by field and collects every problem before answering, so one 400
+ * lists every bad field. Nothing a client sends is ignored: a field the route does not know is an
+ * error, a duplicate key is malformed JSON, and an amount must be a positive integer that fits 64
+ * bits, written as a JSON integer or a string of digits.
+ *
+ * <p>Values that fail are returned as harmless placeholders (0, null) after recording the error; the
+ * caller must call {@link #finish()} before using anything it read.
+ */
+final class RequestReader {
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Digits of the largest int64, 9223372036854775807. */
+    private static final int INT64_DIGITS_MAX = 19;
+
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    /** The body as a JSON object; an empty body reads as {@code {}}. Throws 400 malformed_json. */
+    Fields body(byte[] bytes, String... allowed) {
+        JsonNode node;
+        if (bytes.length == 0) {
+            node = JsonNodeFactory.instance.objectNode();
+        } else {
+            try {
+                node = MAPPER.readTree(bytes);
+            } catch (JacksonException e) {
+                throw new ApiException(400, "malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(400, "malformed_json", "the body must be a JSON object");
+        }
+        return new Fields(node, "", allowed);
+    }
+
+    void add(String field, String code, String detail) {
+        errors.add(new FieldError(field, code, detail));
+    }
+
+    boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
+    /** Throws the 400 when anything read so far was bad. */
+    void finish() {
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
+    /** One JSON object of the request, at {@code path}. */
+    final class Fields {
+        private final JsonNode node;
+        private final String path;
+
+        private Fields(JsonNode node, String path, String... allowed) {
+            this.node = node;
+            this.path = path;
+            Set<String> known = Set.of(allowed);
+            for (String name : node.propertyNames()) {
+                if (!known.contains(name)) {
+                    add(pathOf(name), FieldError.UNKNOWN_FIELD, "this request has no field '" + name + "'");
+                }
+            }
+        }
+
+        private String pathOf(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+
+        /** The value of {@code name}, or null when absent or JSON null. */
+        private JsonNode value(String name) {
+            JsonNode value = node.get(name);
+            return value == null || value.isNull() ? null : value;
+        }
+
+        private boolean missing(String name, boolean required) {
+            if (value(name) != null) {
+                return false;
+            }
+            if (required) {
+                add(pathOf(name), FieldError.REQUIRED, "is required");
+            }
+            return true;
+        }
+
+        /** A client-chosen identifier: {@code ^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,127}$}. */
+        String identifier(String name, boolean required) {
+            String text = string(name, required, Limits.IDENTIFIER_LENGTH_MAX);
+            if (text != null && !Limits.isIdentifier(text)) {
+                add(pathOf(name), FieldError.INVALID_FORMAT, "must match ^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,127}$");
+                return null;
+            }
+            return text;
+        }
+
+        String assetCode(String name) {
+            String text = string(name, true, Limits.ASSET_CODE_LENGTH_MAX);
+            if (text != null && !Limits.isAssetCode(text)) {
+                add(pathOf(name), FieldError.INVALID_FORMAT, "must match ^[A-Z][A-Z0-9_]{0,15}$");
+                return null;
+            }
+            return text;
+        }
+
+        /** A string of at most {@code lengthMax} characters, or null when absent and optional. */
+        String string(String name, boolean required, int lengthMax) {
+            if (missing(name, required)) {
+                return null;
+            }
+            JsonNode value = value(name);
+            if (!value.isString()) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be a string");
+                return null;
+            }
+            String text = value.stringValue();
+            if (text.length() > lengthMax) {
+                add(pathOf(name), FieldError.TOO_LONG, "is longer than " + lengthMax + " characters");
+                return null;
+            }
+            return text;
+        }
+
+        /** A positive amount in minor units that fits a signed 64-bit integer; 0 when absent or bad. */
+        long amount(String name, boolean required) {
+            if (missing(name, required)) {
+                return 0;
+            }
+            BigInteger amount = integer(value(name), false);
+            if (amount == null || amount.signum() <= 0 || amount.compareTo(LONG_MAX) > 0) {
+                add(
+                        pathOf(name),
+                        FieldError.INVALID_AMOUNT,
+                        "must be a positive integer of minor units below 2^63, as a number or a string of digits");
+                return 0;
+            }
+            return amount.longValueExact();
+        }
+
+        /** A signed 64-bit integer or null (absent or JSON null): balance bounds. */
+        Long signedLong(String name) {
+            if (missing(name, false)) {
+                return null;
+            }
+            BigInteger value = integer(value(name), true);
+            if (value == null) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be an integer of minor units, or null");
+                return null;
+            }
+            if (value.compareTo(LONG_MAX) > 0 || value.compareTo(LONG_MIN) < 0) {
+                add(pathOf(name), FieldError.OUT_OF_RANGE, "must fit a signed 64-bit integer");
+                return null;
+            }
+            return value.longValueExact();
+        }
+
+        /** An integer in {@code min..max}, or null when absent. */
+        Long integerInRange(String name, long min, long max) {
+            if (missing(name, false)) {
+                return null;
+            }
+            JsonNode value = value(name);
+            if (!value.isIntegralNumber()) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be an integer");
+                return null;
+            }
+            BigInteger number = value.bigIntegerValue();
+            if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
+                add(pathOf(name), FieldError.OUT_OF_RANGE, "must be " + min + " to " + max);
+                return null;
+            }
+            return number.longValueExact();
+        }
+
+        boolean flag(String name, boolean absent) {
+            if (missing(name, false)) {
+                return absent;
+            }
+            JsonNode value = value(name);
+            if (!value.isBoolean()) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be true or false");
+                return absent;
+            }
+            return value.booleanValue();
+        }
+
+        /** One of the named choices; {@code absent} when the field is absent. */
+        <E> E choice(String name, Map<String, E> choices, E absent) {
+            String text = string(name, absent == null, 64);
+            if (text == null) {
+                return absent;
+            }
+            E choice = choices.get(text);
+            if (choice == null) {
+                add(pathOf(name), FieldError.INVALID_VALUE, "must be one of " + new TreeMap<>(choices).keySet());
+                return absent;
+            }
+            return choice;
+        }
+
+        /** String keys to string values within the metadata limits; empty when absent. */
+        Metadata metadata(String name) {
+            if (missing(name, false)) {
+                return Metadata.EMPTY;
+            }
+            JsonNode value = value(name);
+            if (!value.isObject()) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be an object of string values");
+                return Metadata.EMPTY;
+            }
+            Map<String, String> values = new TreeMap<>();
+            boolean typesOk = true;
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                if (!entry.getValue().isString()) {
+                    add(pathOf(name) + "." + entry.getKey(), FieldError.INVALID_TYPE, "metadata values are strings");
+                    typesOk = false;
+                } else {
+                    values.put(entry.getKey(), entry.getValue().stringValue());
+                }
+            }
+            String problem = Metadata.problem(values);
+            if (problem != null) {
+                add(
+                        pathOf(name),
+                        values.size() > Limits.METADATA_KEYS_MAX ? FieldError.TOO_MANY : FieldError.TOO_LONG,
+                        problem);
+                return Metadata.EMPTY;
+            }
+            return typesOk ? Metadata.of(values) : Metadata.EMPTY;
+        }
+
+        /** The elements of an array of {@code min..max} items; empty when absent (recorded if required) or bad. */
+        List<JsonNode> array(String name, boolean required, int min, int max) {
+            if (missing(name, required)) {
+                return List.of();
+            }
+            JsonNode value = value(name);
+            if (!value.isArray()) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be an array");
+                return List.of();
+            }
+            if (value.size() < min || value.size() > max) {
+                add(
+                        pathOf(name),
+                        value.size() > max ? FieldError.TOO_MANY : FieldError.OUT_OF_RANGE,
+                        "must hold " + min + " to " + max + " items");
+                return List.of();
+            }
+            List<JsonNode> items = new ArrayList<>(value.size());
+            value.values().forEach(items::add);
+            return items;
+        }
+
+        /** True when the field is present and not null. */
+        boolean has(String name) {
+            return value(name) != null;
+        }
+
+        /** Item {@code index} of array {@code name}, read as an object with the allowed fields. */
+        Fields item(String name, int index, JsonNode item, String... allowed) {
+            String itemPath = pathOf(name) + "[" + index + "]";
+            if (!item.isObject()) {
+                add(itemPath, FieldError.INVALID_TYPE, "must be an object");
+                return new Fields(JsonNodeFactory.instance.objectNode(), itemPath);
+            }
+            return new Fields(item, itemPath, allowed);
+        }
+
+        String path(String name) {
+            return pathOf(name);
+        }
+
+        RequestReader reader() {
+            return RequestReader.this;
+        }
+    }
+
+    /** A JSON integer, or a string of digits (with a leading minus when {@code signed}); null otherwise. */
+    private static BigInteger integer(JsonNode value, boolean signed) {
+        if (value.isIntegralNumber()) {
+            return value.bigIntegerValue();
+        }
+        if (value.isString()) {
+            String text = value.stringValue();
+            int start = signed && text.startsWith("-") ? 1 : 0;
+            int digits = text.length() - start;
+            if (digits < 1 || digits > INT64_DIGITS_MAX + 1) {
+                return null;
+            }
+            for (int i = start; i < text.length(); i++) {
+                if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                    return null;
+                }
+            }
+            return new BigInteger(text);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.pacioli.postgres;
+
+import dev.pacioli.ledger.Assert;
+import dev.pacioli.ledger.LedgerStore.StoreException;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The stored API keys. Keys are found by the hash of their secret: the HTTP layer makes the secret,
+ * hashes it (SHA-256 of the whole secret string) and hands only the hash here, so nothing stored can
+ * authenticate. A revoked key stays, with the time it was revoked, so that requests made with it are
+ * told so and its history remains.
+ */
+public final class ApiKeys {
+    public static final int SECRET_HASH_LENGTH = 32;
+
+    /** Ids are 64 random bits; a collision is so unlikely that a few draws are all it may ever take. */
+    static final int ID_ATTEMPTS_MAX = 4;
+
+    private static final int ID_RANDOM_BYTES = 8;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, name, role, ledgers, created_at, revoked_at";
+
+    private final DataSource dataSource;
+
+    public ApiKeys(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Stores a new key under a fresh id. {@code ledgers} null: every ledger. */
+    public ApiKey create(String name, ApiKey.Role role, List<String> ledgers, byte[] secretHash) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(role, "role");
+        Assert.that(secretHash.length == SECRET_HASH_LENGTH, "a secret hash is %d bytes", SECRET_HASH_LENGTH);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("insert into api_keys (id, name, role,"
+                        + " ledgers, secret_hash) values (?, ?, ?, ?::text[], ?) on conflict (id) do nothing"
+                        + " returning " + COLUMNS)) {
+            insert.setString(2, name);
+            insert.setString(3, role.code());
+            if (ledgers == null) {
+                insert.setNull(4, Types.ARRAY);
+            } else {
+                insert.setArray(4, connection.createArrayOf("text", ledgers.toArray()));
+            }
+            insert.setBytes(5, secretHash);
+            for (int attempt = 0; attempt < ID_ATTEMPTS_MAX; attempt++) {
+                insert.setString(1, newId());
+                try (ResultSet row = insert.executeQuery()) {
+                    if (row.next()) {
+                        return apiKey(row);
+                    }
+                }
+            }
+            throw new StoreException("no free api key id in " + ID_ATTEMPTS_MAX + " random draws", null);
+        } catch (SQLException e) {
+            throw new StoreException("could not create api key '" + name + "'", e);
+        }
+    }
+
+    private static String newId() {
+        byte[] random = new byte[ID_RANDOM_BYTES];
+        RANDOM.nextBytes(random);
+        return "key_" + HexFormat.of().formatHex(random);
+    }
+
+    /** The key with this secret hash, revoked or not: the caller decides what a revoked key gets. */
+    public Optional<ApiKey> findBySecretHash(byte[] secretHash) {
+        return findOne("select " + COLUMNS + " from api_keys where secret_hash = ?", secretHash);
+    }
+
+    public Optional<ApiKey> find(String id) {
+        return findOne("select " + COLUMNS + " from api_keys where id = ?", id);
+    }
+
+    /** Revokes the key unless it already is (its first revocation time stays); the key as it now stands. */
+    public Optional<ApiKey> revoke(String id) {
+        return findOne(
+                "update api_keys set revoked_at = coalesce(revoked_at, now()) where id = ? returning " + COLUMNS, id);
+    }
+
+    private Optional<ApiKey> findOne(String sql, Object parameter) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, parameter);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(apiKey(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read api keys", e);
+        }
+    }
+
+    /** Every key, revoked ones too, ordered by id, starting after {@code afterId} when given. */
+    public Page<ApiKey> list(String afterId, int limit) {
+        Page.checkLimit(limit);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select " + COLUMNS + " from api_keys where id > ? order by id limit ?")) {
+            // Ids are byte-ordered and never empty, so "" is before every one of them.
+            statement.setString(1, afterId == null ? "" : afterId);
+            statement.setInt(2, limit + 1);
+            List<ApiKey> keys = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(apiKey(rows));
+                }
+            }
+            return Page.of(keys, limit);
+        } catch (SQLException e) {
+            throw new StoreException("could not list api keys", e);
+        }
+    }
+
+    /** Whether some unrevoked key has the admin role: without one, no key can be made through the API. */
+    public boolean anyActiveAdmin() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select exists (select from api_keys where role = ? and revoked_at is null)")) {
+            statement.setString(1, ApiKey.Role.ADMIN.code());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read api keys", e);
+        }
+    }
+
+    private static ApiKey apiKey(ResultSet row) throws SQLException {
+        Array ledgers = row.getArray(4);
+        OffsetDateTime revokedAt = row.getObject(6, OffsetDateTime.class);
+        return new ApiKey(
+                row.getString(1),
+                row.getString(2),
+                ApiKey.Role.ofCode(row.getString(3)),
+                ledgers == null ? null : List.of((String[]) ledgers.getArray()),
+                Rows.micros(row, 5),
+                revokedAt == null ? null : Timestamps.micros(revokedAt));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.pacioli.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pacioli.ledger.Assert;
+import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.postgres.ApiKey.Role;
+import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** API keys on real PostgreSQL: created, found by the hash of their secret, listed, revoked. */
+@ParameterizedClass
+@MethodSource("dev.pacioli.postgres.TestDatabases#all")
+class ApiKeysTest {
+    private final TestDatabase database;
+    private ApiKeys keys;
+
+    ApiKeysTest(TestDatabase database) {
+        this.database = database;
+    }
+
+    /** The schema is this test JVM's own, so each test may start from no keys at all. */
+    @BeforeEach
+    void noKeys() throws SQLException {
+        keys = database.database().apiKeys();
+        try (Connection connection = database.database().dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("delete from api_keys");
+        }
+    }
+
+    @Test
+    void aCreatedKeyIsFoundByTheHashOfItsSecretAndById() {
+        long before = System.currentTimeMillis() * 1_000;
+        ApiKey created = keys.create("ci deploys", Role.WRITER, List.of("payments", "treasury"), hash("pacioli_a"));
+        assertThat(created.id()).matches("key_[0-9a-f]{16}");
+        assertThat(created.name()).isEqualTo("ci deploys");
+        assertThat(created.role()).isEqualTo(Role.WRITER);
+        assertThat(created.ledgers()).containsExactly("payments", "treasury");
+        assertThat(created.createdAtMicros()).isBetween(before - 60_000_000, before + 60_000_000);
+        assertThat(created.isRevoked()).isFalse();
+        assertThat(created.coversLedger("payments")).isTrue();
+        assertThat(created.coversLedger("other")).isFalse();
+
+        assertThat(keys.findBySecretHash(hash("pacioli_a"))).contains(created);
+        assertThat(keys.find(created.id())).contains(created);
+        assertThat(keys.findBySecretHash(hash("pacioli_b"))).isEmpty();
+        assertThat(keys.find("key_0000000000000000")).isEmpty();
+
+        ApiKey everyLedger = keys.create("root", Role.ADMIN, null, hash("pacioli_b"));
+        assertThat(everyLedger.ledgers()).isNull();
+        assertThat(everyLedger.coversLedger("anything")).isTrue();
+        assertThat(keys.findBySecretHash(hash("pacioli_b"))).contains(everyLedger);
+        assertThat(everyLedger.id()).isNotEqualTo(created.id());
+    }
+
+    @Test
+    void aSecretHashBelongsToOneKey() {
+        keys.create("first", Role.READER, null, hash("pacioli_same"));
+        assertThatThrownBy(() -> keys.create("second", Role.READER, null, hash("pacioli_same")))
+                .isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> keys.create("short", Role.READER, null, new byte[16]))
+                .isInstanceOf(Assert.InvariantViolation.class);
+    }
+
+    @Test
+    void listingPagesThroughEveryKeyOnceInIdOrder() {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            created.add(keys.create("key " + i, Role.READER, null, hash("pacioli_" + i))
+                    .id());
+        }
+        keys.revoke(created.get(3));
+        List<String> listed = new ArrayList<>();
+        String after = null;
+        Page<ApiKey> page;
+        do {
+            page = keys.list(after, 2);
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(2);
+            page.items().forEach(key -> listed.add(key.id()));
+            after = page.items().isEmpty() ? null : page.last().id();
+        } while (page.hasMore());
+        assertThat(listed).isEqualTo(created.stream().sorted().toList());
+        assertThat(keys.list(null, 7).hasMore()).isFalse();
+        assertThat(keys.list(null, 6).hasMore()).isTrue();
+        assertThat(keys.list(listed.get(6), 10).items()).isEmpty();
+    }
+
+    @Test
+    void revokingKeepsTheKeyWithItsFirstRevocationTime() {
+        ApiKey key = keys.create("laptop", Role.OPERATOR, List.of("payments"), hash("pacioli_laptop"));
+        ApiKey revoked = keys.revoke(key.id()).orElseThrow();
+        assertThat(revoked.isRevoked()).isTrue();
+        assertThat(revoked.revokedAtMicros()).isGreaterThanOrEqualTo(key.createdAtMicros());
+        assertThat(revoked)
+                .isEqualTo(new ApiKey(
+                        key.id(),
+                        key.name(),
+                        key.role(),
+                        key.ledgers(),
+                        key.createdAtMicros(),
+                        revoked.revokedAtMicros()));
+        assertThat(keys.revoke(key.id())).contains(revoked);
+        assertThat(keys.findBySecretHash(hash("pacioli_laptop"))).contains(revoked);
+        assertThat(keys.revoke("key_0000000000000000")).isEmpty();
+    }
+
+    @Test
+    void anActiveAdminIsAnUnrevokedKeyWithTheAdminRole() {
+        assertThat(keys.anyActiveAdmin()).isFalse();
+        keys.create("operator", Role.OPERATOR, null, hash("pacioli_operator"));
+        assertThat(keys.anyActiveAdmin()).isFalse();
+        ApiKey admin = keys.create("admin", Role.ADMIN, List.of("payments"), hash("pacioli_admin"));
+        assertThat(keys.anyActiveAdmin()).isTrue();
+        keys.revoke(admin.id());
+        assertThat(keys.anyActiveAdmin()).isFalse();
+    }
+
+    @Test
+    void rolesIncludeTheRolesBelowThem() {
+        assertThat(Role.ADMIN.includes(Role.READER)).isTrue();
+        assertThat(Role.OPERATOR.includes(Role.WRITER)).isTrue();
+        assertThat(Role.WRITER.includes(Role.WRITER)).isTrue();
+        assertThat(Role.WRITER.includes(Role.OPERATOR)).isFalse();
+        assertThat(Role.READER.includes(Role.ADMIN)).isFalse();
+        for (Role role : Role.values()) {
+            assertThat(Role.ofCode(role.code())).isEqualTo(role);
+        }
+        assertThat(Role.OPERATOR.code()).isEqualTo("operator");
+        assertThatThrownBy(() -> Role.ofCode("root")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPageLimitOutsideOneToAThousandIsABug() {
+        assertThatThrownBy(() -> keys.list(null, 0)).isInstanceOf(Assert.InvariantViolation.class);
+        assertThatThrownBy(() -> keys.list(null, Page.LIMIT_MAX + 1)).isInstanceOf(Assert.InvariantViolation.class);
+    }
+
+    private static byte[] hash(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
