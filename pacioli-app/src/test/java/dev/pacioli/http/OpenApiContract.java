@@ -17,11 +17,13 @@ import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -105,8 +107,16 @@ public final class OpenApiContract {
     private static Dialect openApiDocumentDialect() {
         List<Keyword> documentFields = new ArrayList<>();
         for (String field : List.of(
-                "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components", "security",
-                "tags", "externalDocs")) {
+                "openapi",
+                "info",
+                "jsonSchemaDialect",
+                "servers",
+                "paths",
+                "webhooks",
+                "components",
+                "security",
+                "tags",
+                "externalDocs")) {
             documentFields.add(new NonValidationKeyword(field));
         }
         return Dialect.builder(Dialects.getOpenApi31()).keywords(documentFields).build();
@@ -247,7 +257,7 @@ public final class OpenApiContract {
                 continue;
             }
             throw new AssertionError(exchange.describe(operation) + ": query parameter '" + query.name()
-                    + "' is not declared (declared: " + operation.parameters().keySet() + ")");
+                    + "' is not declared (declared: " + operation.declaredQueryNames() + ")");
         }
     }
 
@@ -453,7 +463,7 @@ public final class OpenApiContract {
                 Map.copyOf(parameters),
                 List.copyOf(patternParameters),
                 requestBody,
-                Map.copyOf(responses));
+                Collections.unmodifiableMap(new TreeMap<>(responses)));
     }
 
     private static void readParameters(JsonNode document, String listPointer, Map<String, Parameter> into) {
@@ -591,6 +601,16 @@ public final class OpenApiContract {
                 }
             }
             return false;
+        }
+
+        Set<String> declaredQueryNames() {
+            Set<String> names = new TreeSet<>();
+            parameters.values().stream()
+                    .filter(parameter -> parameter.in().equals("query"))
+                    .forEach(parameter -> names.add(parameter.name()));
+            patternParameters.forEach(
+                    parameter -> names.add(parameter.namePattern().pattern()));
+            return names;
         }
 
         boolean declares(String queryName) {

@@ -220,8 +220,29 @@ class OpenApiContractTest {
                             bytes("# HELP up\nup 1\n"));
                     CONTRACT.check(
                             "GET", "/openapi.yaml", null, null, 200, "application/yaml", bytes("openapi: 3.1.0\n"));
+                    String shuttingDown =
+                            "{\"type\": \"https://pacioli.dev/problems/not_ready\", \"title\": \"Not ready\","
+                                    + " \"status\": 503, \"code\": \"not_ready\", \"detail\": \"shutting down\", \"request_id\": \"r\"}";
+                    CONTRACT.check("GET", "/health/ready", null, null, 503, PROBLEM, bytes(shuttingDown));
+                    CONTRACT.check("GET", "/health/live", null, null, 503, PROBLEM, bytes(shuttingDown));
                 })
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void accountBoundsAcceptIntegersDigitStringsAndNull() {
+        String path = "/v1/ledgers/main/accounts";
+        for (String bound : List.of("0", "-5000", "\"-5000\"", "null")) {
+            String request = "{\"id\": \"users:42:wallet\", \"asset\": \"USD\", \"min_balance\": " + bound + "}";
+            assertThatCode(() ->
+                            CONTRACT.checkValidRequest("POST", path, JSON, bytes(request), 201, JSON, bytes(ACCOUNT)))
+                    .as(bound)
+                    .doesNotThrowAnyException();
+        }
+        String fractional = "{\"id\": \"a\", \"asset\": \"USD\", \"max_balance\": 1.5}";
+        assertThatThrownBy(() ->
+                        CONTRACT.checkValidRequest("POST", path, JSON, bytes(fractional), 201, JSON, bytes(ACCOUNT)))
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test
@@ -589,12 +610,16 @@ class OpenApiContractTest {
             for (Map.Entry<String, JsonNode> response :
                     operation.path("responses").properties()) {
                 int status = Integer.parseInt(response.getKey());
-                boolean readinessReport = name.equals("GET /health/ready") && status == 503;
-                if (status < 400 || readinessReport) {
+                if (status < 400) {
                     continue;
                 }
                 JsonNode content = resolve(response.getValue()).path("content");
-                assertThat(content.propertyNames()).as(name + " " + status).containsExactly(PROBLEM);
+                // Readiness answers its own report when not ready, and a problem while shutting down.
+                boolean readinessReport = name.equals("GET /health/ready") && status == 503;
+                Set<String> expected = readinessReport ? Set.of(PROBLEM, JSON) : Set.of(PROBLEM);
+                assertThat(content.propertyNames())
+                        .as(name + " " + status)
+                        .containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(problemCodes(content.path(PROBLEM).path("schema")))
                         .as(name + " " + status + " lists its codes")
                         .isNotEmpty();
