@@ -119,6 +119,7 @@ public final class Main {
                 .addShutdownHook(new Thread(
                         () -> {
                             service.close();
+                            database.close();
                             stopped.countDown();
                         },
                         "pacioli-shutdown"));
