@@ -177,6 +177,9 @@ public final class Main {
             }
             out.printf("%-8s %-32s %-10s %s%n", "version", "description", "state", "installed on");
             for (MigrationInfo info : database.migrations()) {
+                if (info.getVersion() == null) {
+                    continue; // Flyway's own record of creating the schema
+                }
                 out.printf(
                         "%-8s %-32s %-10s %s%n",
                         info.getVersion(),

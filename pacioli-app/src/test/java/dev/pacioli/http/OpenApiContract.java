@@ -145,7 +145,7 @@ public final class OpenApiContract {
         for (Operation operation : operations) {
             names.add(operation.name());
         }
-        return Set.copyOf(names);
+        return Collections.unmodifiableSet(names);
     }
 
     /** The operation a request routes to, as in {@link #operations()}; fails if none. */

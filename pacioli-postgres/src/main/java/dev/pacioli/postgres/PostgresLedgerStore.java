@@ -34,8 +34,11 @@ import org.postgresql.PGConnection;
  * connection held for as long as the writer runs.
  */
 public final class PostgresLedgerStore implements LedgerStore {
-    /** The first key of every Pacioli advisory lock: "PACI" in ASCII. */
-    static final int ADVISORY_LOCK_NAMESPACE = 0x50414349;
+    /**
+     * The first key of a ledger's advisory lock: a hash of the schema, because ledger ids (the second
+     * key) restart at 1 in every schema while advisory locks belong to the whole database.
+     */
+    private static final String LOCK_NAMESPACE = "hashtext('pacioli:' || current_schema())";
 
     private final DataSource dataSource;
 
@@ -49,9 +52,9 @@ public final class PostgresLedgerStore implements LedgerStore {
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
-            try (PreparedStatement statement = connection.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
-                statement.setInt(1, ADVISORY_LOCK_NAMESPACE);
-                statement.setInt(2, Math.toIntExact(ledgerId));
+            try (PreparedStatement statement =
+                    connection.prepareStatement("select pg_try_advisory_lock(" + LOCK_NAMESPACE + ", ?)")) {
+                statement.setInt(1, Math.toIntExact(ledgerId));
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
                     if (!row.getBoolean(1)) {
@@ -82,9 +85,9 @@ public final class PostgresLedgerStore implements LedgerStore {
 
         @Override
         public void close() {
-            try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_unlock(?, ?)")) {
-                statement.setInt(1, ADVISORY_LOCK_NAMESPACE);
-                statement.setInt(2, Math.toIntExact(ledgerId));
+            try (PreparedStatement statement =
+                    connection.prepareStatement("select pg_advisory_unlock(" + LOCK_NAMESPACE + ", ?)")) {
+                statement.setInt(1, Math.toIntExact(ledgerId));
                 statement.execute();
             } catch (SQLException e) {
                 // The session is gone, and the lock with it.
