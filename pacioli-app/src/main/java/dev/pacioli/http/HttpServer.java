@@ -1,5 +1,6 @@
 package dev.pacioli.http;
 
+import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.postgres.ApiKey;
 import io.javalin.Javalin;
@@ -97,6 +98,10 @@ public final class HttpServer implements AutoCloseable {
                         new ApiException(
                                 405, "method_not_allowed", context.method() + " is not allowed on " + context.path())));
         config.routes.exception(ApiException.class, (e, context) -> problem(context, e));
+        config.routes.exception(LedgerStore.StoreException.class, (e, context) -> {
+            LOG.warn("storage failed: {}", e.getMessage());
+            problem(context, new ApiException(503, "storage_unavailable", "the database is unreachable; retry"));
+        });
         config.routes.exception(Exception.class, (e, context) -> {
             LOG.error("request failed with a bug", e);
             problem(context, new ApiException(500, "internal_error", "an unexpected error; see the service log"));

@@ -1,0 +1,66 @@
+package dev.pacioli.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration is validated at startup, and every mistake says what is wrong and how to fix it. */
+class SettingsTest {
+    @Test
+    void defaultsAreSafe() {
+        Settings settings = Settings.parse(List.of("serve"), Map.of());
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.dataDirectory()).isEqualTo(Path.of("data"));
+        assertThat(settings.databaseUrl()).isNull();
+        assertThat(settings.adminKey()).isNull();
+        assertThat(settings.rateLimitPerSecond()).isZero();
+        assertThat(settings.accessLog()).isTrue();
+        assertThat(settings.arguments()).containsExactly("serve");
+    }
+
+    @Test
+    void flagsWinOverTheEnvironment() {
+        Settings settings = Settings.parse(
+                List.of("serve", "--port", "9000", "--data-dir=/tmp/x", "--host", "0.0.0.0"),
+                Map.of(
+                        "PACIOLI_HTTP_PORT",
+                        "7000",
+                        "PACIOLI_DATA_DIR",
+                        "/srv/pacioli",
+                        "PACIOLI_RATE_LIMIT_PER_SECOND",
+                        "50",
+                        "DATABASE_URL",
+                        "postgres://u:p@db:5432/ledger"));
+        assertThat(settings.port()).isEqualTo(9000);
+        assertThat(settings.host()).isEqualTo("0.0.0.0");
+        assertThat(settings.dataDirectory()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(settings.rateLimitPerSecond()).isEqualTo(50);
+        assertThat(settings.rateLimitBurst()).isEqualTo(50);
+        assertThat(settings.databaseUrl().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/ledger");
+    }
+
+    @Test
+    void mistakesAreNamedWithTheirFix() {
+        assertRefused(Map.of("PACIOLI_HTTP_PORT", "99999"), "PACIOLI_HTTP_PORT must be a whole number from 0 to 65535");
+        assertRefused(Map.of("PACIOLI_HTTP_PORT", "eighty"), "got 'eighty'");
+        assertRefused(Map.of("PACIOLI_ADMIN_KEY", "short"), "at least 32 printable characters");
+        assertRefused(Map.of("PACIOLI_RATE_LIMIT_PER_SECOND", "-1"), "PACIOLI_RATE_LIMIT_PER_SECOND");
+        assertRefused(Map.of("PACIOLI_DB_POOL_SIZE", "1"), "PACIOLI_DB_POOL_SIZE must be a whole number from 2");
+        assertRefused(Map.of("PACIOLI_DATA_DIR", " "), "give a path such as ./data");
+        assertRefused(Map.of("DATABASE_URL", "mysql://x"), "DATABASE_URL");
+        assertRefused(Map.of("PACIOLI_HTTP_HOST", "http://0.0.0.0"), "an address to listen on");
+        assertThatThrownBy(() -> Settings.parse(List.of("serve", "--port"), Map.of()))
+                .hasMessageContaining("--port needs a value");
+    }
+
+    private static void assertRefused(Map<String, String> environment, String message) {
+        assertThatThrownBy(() -> Settings.parse(List.of("serve"), environment))
+                .isInstanceOf(Settings.ConfigurationException.class)
+                .hasMessageContaining(message);
+    }
+}
