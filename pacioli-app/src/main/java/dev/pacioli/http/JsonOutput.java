@@ -9,12 +9,12 @@ import tools.jackson.core.JsonGenerator;
  * A response body written straight to bytes with Jackson's streaming generator: no intermediate
  * tree, no reflection, so a batch answer of 8,000 transactions costs one pass.
  */
-final class JsonOutput implements AutoCloseable {
+public final class JsonOutput implements AutoCloseable {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    final JsonGenerator json = RequestReader.MAPPER.createGenerator(bytes);
+    public final JsonGenerator json = RequestReader.MAPPER.createGenerator(bytes);
 
     /** Closes the generator and returns what was written. */
-    byte[] toBytes() {
+    public byte[] toBytes() {
         json.close();
         return bytes.toByteArray();
     }
@@ -24,7 +24,7 @@ final class JsonOutput implements AutoCloseable {
         json.close();
     }
 
-    void string(String name, String value) {
+    public void string(String name, String value) {
         if (value == null) {
             json.writeNullProperty(name);
         } else {
@@ -32,12 +32,12 @@ final class JsonOutput implements AutoCloseable {
         }
     }
 
-    void number(String name, long value) {
+    public void number(String name, long value) {
         json.writeNumberProperty(name, value);
     }
 
     /** A nullable number. */
-    void number(String name, Long value) {
+    public void number(String name, Long value) {
         if (value == null) {
             json.writeNullProperty(name);
         } else {
@@ -45,11 +45,11 @@ final class JsonOutput implements AutoCloseable {
         }
     }
 
-    void time(String name, long micros) {
+    public void time(String name, long micros) {
         json.writeStringProperty(name, Times.format(micros));
     }
 
-    void metadata(String name, Metadata metadata) {
+    public void metadata(String name, Metadata metadata) {
         json.writeName(name);
         json.writeStartObject();
         for (Map.Entry<String, String> entry : metadata.values().entrySet()) {

@@ -18,7 +18,7 @@ import java.util.Locale;
  * How each resource looks on the wire: one method per resource, field names exactly as API.md and
  * docs/api.md give them. The only place that decides a response's shape.
  */
-final class Wire {
+public final class Wire {
     private static final HexFormat HEX = HexFormat.of();
 
     private Wire() {}
@@ -27,7 +27,7 @@ final class Wire {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    static void ledger(JsonOutput out, Ledger ledger) {
+    public static void ledger(JsonOutput out, Ledger ledger) {
         out.json.writeStartObject();
         out.string("name", ledger.name());
         out.metadata("metadata", ledger.metadata());
@@ -35,7 +35,7 @@ final class Wire {
         out.json.writeEndObject();
     }
 
-    static void asset(JsonOutput out, Asset asset, long createdAtMicros) {
+    public static void asset(JsonOutput out, Asset asset, long createdAtMicros) {
         out.json.writeStartObject();
         out.string("code", asset.code());
         out.number("scale", asset.scale());
@@ -43,7 +43,7 @@ final class Wire {
         out.json.writeEndObject();
     }
 
-    static void account(JsonOutput out, Account account) {
+    public static void account(JsonOutput out, Account account) {
         AccountSpec spec = account.spec();
         out.json.writeStartObject();
         out.string("id", spec.id());
@@ -59,7 +59,7 @@ final class Wire {
         out.json.writeEndObject();
     }
 
-    static void balances(JsonOutput out, String name, Balances balances, NormalBalance normal) {
+    public static void balances(JsonOutput out, String name, Balances balances, NormalBalance normal) {
         out.json.writeName(name);
         out.json.writeStartObject();
         out.number("posted_debits", balances.postedDebits());
@@ -75,7 +75,7 @@ final class Wire {
      * A transaction. A dry run's answer has no sequence, time or hash: those would belong to whichever
      * real transaction commits next, so showing them would mislead.
      */
-    static void transaction(JsonOutput out, Transaction transaction, boolean dryRun) {
+    public static void transaction(JsonOutput out, Transaction transaction, boolean dryRun) {
         TransactionSpec spec = transaction.spec();
         out.json.writeStartObject();
         out.string("id", spec.id());
@@ -119,7 +119,7 @@ final class Wire {
         out.json.writeEndArray();
     }
 
-    static void entry(JsonOutput out, Entry entry) {
+    public static void entry(JsonOutput out, Entry entry) {
         out.json.writeStartObject();
         out.number("sequence", entry.sequence());
         out.string("transaction_id", entry.transactionId());

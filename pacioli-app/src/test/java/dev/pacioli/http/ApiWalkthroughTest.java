@@ -227,6 +227,36 @@ class ApiWalkthroughTest {
                 .isTrue();
         assertThat(reader.get(base + "/accounts/world").code()).isEqualTo("unauthorized");
 
+        // Events: every change in sequence order, each resource as it stood right after its change.
+        JsonNode events = admin.get(base + "/events?after=0&limit=1000").json().path("data");
+        assertThat(events.get(0).path("type").stringValue()).isEqualTo("account.created");
+        assertThat(events.get(0).path("id").stringValue()).isEqualTo("evt_" + ledger + "_1");
+        java.util.List<String> paymentEvents = new java.util.ArrayList<>();
+        long previous = 0;
+        for (JsonNode event : events) {
+            assertThat(event.path("sequence").longValue()).isEqualTo(previous + 1);
+            previous = event.path("sequence").longValue();
+            if (event.path("data").path("id").stringValue("").equals("pay_8812")) {
+                paymentEvents.add(event.path("type").stringValue() + " reversed_by="
+                        + event.path("data").path("reversed_by").stringValue(null));
+            }
+            if (event.path("type").stringValue().equals("transaction.posted")
+                    && event.path("data").path("id").stringValue().equals("hold-1")) {
+                assertThat(event.path("data")
+                                .path("postings")
+                                .get(0)
+                                .path("posted_amount")
+                                .longValue())
+                        .isEqualTo(1200);
+            }
+        }
+        assertThat(paymentEvents)
+                .containsExactly("transaction.created reversed_by=null", "transaction.reversed reversed_by=rev_8812");
+        JsonNode later =
+                admin.get(base + "/events?after=" + (previous - 1)).json().path("data");
+        assertThat(later).hasSize(1);
+        assertThat(later.get(0)).isEqualTo(events.get(events.size() - 1));
+
         // Verify and metrics.
         JsonNode verified = admin.post(base + "/verify", "{}").json();
         assertThat(verified.path("ok").booleanValue()).as(verified.toString()).isTrue();

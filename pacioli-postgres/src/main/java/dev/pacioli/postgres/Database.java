@@ -147,6 +147,10 @@ public final class Database implements AutoCloseable {
         return new Verification(dataSource);
     }
 
+    public EventReads events() {
+        return new EventReads(dataSource);
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -73,7 +73,7 @@ public final class Verification {
         }
     }
 
-    private static JournalRecord journalRecord(ResultSet row) throws SQLException {
+    static JournalRecord journalRecord(ResultSet row) throws SQLException {
         return new JournalRecord(
                 row.getLong(1),
                 RecordType.ofTag(row.getShort(2)),

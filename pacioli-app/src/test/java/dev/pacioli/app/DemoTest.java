@@ -1,0 +1,42 @@
+package dev.pacioli.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pacioli.postgres.TestDatabases;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The newcomer's first command, run as the command line runs it: it starts the service, drives the
+ * payments story through HTTP, and ends with verify ok. Runs on the test PostgreSQL (schema
+ * {@code pacioli} of the embedded server under target/), so it needs no cluster of its own.
+ */
+class DemoTest {
+    @Test
+    void theDemoTellsTheWholeStoryAndVerifies() {
+        HikariDataSource pool =
+                (HikariDataSource) TestDatabases.all().getFirst().database().dataSource();
+        URI jdbc = URI.create(pool.getJdbcUrl().substring("jdbc:".length()));
+        String url = "postgres://" + pool.getUsername() + "@127.0.0.1:" + jdbc.getPort() + jdbc.getPath();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            exit = Main.run(List.of("demo", "--database-url", url, "--data-dir", "target/demo-data"), out);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed)
+                .contains("$ curl -s -X POST \"$PACIOLI_URL/v1/ledgers/demo-")
+                .contains("-> 201 transaction pay-8812 posted")
+                .contains("-> 200 transaction pay-8812 posted")
+                .contains("-> 422 insufficient_funds")
+                .containsPattern("users:alice:wallet +88\\.00 +88\\.00")
+                .contains("ok: true")
+                .doesNotContain("pacioli_"); // the demo's key never appears in what it prints
+    }
+}
