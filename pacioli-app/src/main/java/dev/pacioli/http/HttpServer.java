@@ -282,6 +282,10 @@ public final class HttpServer implements AutoCloseable {
 
     private static void problem(Context context, ApiException e) {
         context.status(e.status);
+        if (e.status == 413) {
+            // The body was not read; the connection cannot carry another request.
+            context.header("Connection", "close");
+        }
         if (e.retryAfterSeconds > 0) {
             context.header("Retry-After", Long.toString(e.retryAfterSeconds));
         }

@@ -280,12 +280,15 @@ final class RequestReader {
             return value(name) != null;
         }
 
-        /** Item {@code index} of array {@code name}, read as an object with the allowed fields. */
+        /**
+         * Item {@code index} of array {@code name}, read as an object with the allowed fields; null (the
+         * error recorded) when the item is not an object, so its fields are not reported missing too.
+         */
         Fields item(String name, int index, JsonNode item, String... allowed) {
             String itemPath = pathOf(name) + "[" + index + "]";
             if (!item.isObject()) {
                 add(itemPath, FieldError.INVALID_TYPE, "must be an object");
-                return new Fields(JsonNodeFactory.instance.objectNode(), itemPath);
+                return null;
             }
             return new Fields(item, itemPath, allowed);
         }

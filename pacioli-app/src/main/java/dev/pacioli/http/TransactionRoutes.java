@@ -70,7 +70,8 @@ final class TransactionRoutes {
         List<JsonNode> items = body.array("transactions", true, 1, Limits.TRANSACTIONS_PER_BATCH_MAX);
         List<TransactionSpec> specs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            specs.add(read(body.item("transactions", i, items.get(i), TRANSACTION_FIELDS)));
+            RequestReader.Fields item = body.item("transactions", i, items.get(i), TRANSACTION_FIELDS);
+            specs.add(item == null ? null : read(item));
         }
         reader.finish();
         List<TransactionResult> results = Engines.await(call.ledger.engine().createTransactions(specs, atomic, dryRun));
@@ -110,6 +111,9 @@ final class TransactionRoutes {
         List<Posting> postings = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             RequestReader.Fields posting = fields.item("postings", i, items.get(i), "from", "to", "amount", "asset");
+            if (posting == null) {
+                continue;
+            }
             String from = posting.identifier("from", true);
             String to = posting.identifier("to", true);
             long amount = posting.amount("amount", true);
