@@ -1,0 +1,47 @@
+package dev.pacioli.bench;
+
+import dev.pacioli.ledger.engine.ExecuteBenchmark;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** Runs {@link ExecuteBenchmark} in a forked JVM with {@code -prof gc} and reads back its numbers. */
+final class JmhRun {
+    record Row(String workload, double transfersPerSecond, double bytesPerTransfer, String command) {}
+
+    private JmhRun() {}
+
+    static List<Row> run(boolean quick) throws RunnerException {
+        int iterations = quick ? 2 : 5;
+        Options options = new OptionsBuilder()
+                .include(ExecuteBenchmark.class.getName())
+                .forks(1)
+                .warmupIterations(quick ? 2 : 4)
+                .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend("-Xms2g", "-Xmx2g")
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        String command = "JMH 1.37, 1 fork, " + (quick ? 2 : 4) + "x" + (quick ? 1 : 2) + " s warm-up, " + iterations
+                + "x" + (quick ? 1 : 2) + " s measured, -prof gc, -Xmx2g";
+        List<Row> rows = new ArrayList<>();
+        for (RunResult result : results) {
+            String workload = result.getParams().getParam("workload");
+            double batchesPerSecond = result.getPrimaryResult().getScore();
+            Result<?> allocated = result.getSecondaryResults().get("gc.alloc.rate.norm");
+            double bytes = allocated == null ? -1 : allocated.getScore() / ExecuteBenchmark.TRANSFERS;
+            rows.add(new Row(workload, batchesPerSecond * ExecuteBenchmark.TRANSFERS, bytes, command));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.pacioli.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything one benchmark run produced, for the report. */
+final class Results {
+    final List<Measurement> measurements = new ArrayList<>();
+    final List<JmhRun.Row> jmh = new ArrayList<>();
+    /** Per database: version, fsync, synchronous_commit, full_page_writes. */
+    final Map<String, Map<String, String>> servers = new LinkedHashMap<>();
+
+    final List<String> notes = new ArrayList<>();
+
+    synchronized void add(Measurement measurement) {
+        measurements.add(measurement);
+        System.out.println(Report.line(measurement));
+    }
+
+    Measurement find(String system, String mode, String database, Workload workload, int accounts) {
+        for (Measurement m : measurements) {
+            if (m.system().equals(system)
+                    && m.mode().startsWith(mode)
+                    && m.database().equals(database)
+                    && m.workload() == workload
+                    && m.accounts() == accounts) {
+                return m;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.pacioli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.postgres.TestDatabases;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Keeps the harness working: every mode and the baseline run for about a second on the embedded
+ * PostgreSQL, and each run's checks must pass — verify ok and acknowledged = committed for Pacioli,
+ * balances summing to zero for the baseline. Timings are never asserted: performance is measured by
+ * {@code ./pacioli-bench/run}, not by tests.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BenchSmokeTest {
+    private static final int USERS = 1_000;
+    private static Runs runs;
+
+    @BeforeAll
+    static void database() {
+        Target target = new Target("embedded", TestDatabases.all().get(0).database());
+        runs = new Runs(target, Path.of("target", "smoke"));
+    }
+
+    private static RunWindow window() {
+        return new RunWindow(0.2, 0.6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Workload.class)
+    void engine(Workload workload) throws Exception {
+        assertCorrect(runs.engine(workload, USERS, window()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Workload.class)
+    void baseline(Workload workload) throws Exception {
+        Measurement baseline = runs.baseline(workload, USERS, window(), 4);
+        assertCorrect(baseline);
+        assertThat(baseline.check()).isEqualTo("ok"); // balances sum to zero, no bound broken
+    }
+
+    @Test
+    void httpBatch() throws Exception {
+        assertCorrect(runs.http(Workload.UNIFORM, USERS, new RunWindow(0.2, 1), true));
+    }
+
+    @Test
+    void httpSingle() throws Exception {
+        Measurement single = runs.http(Workload.FEE_SPLIT, USERS, new RunWindow(0.2, 1), false);
+        assertCorrect(single);
+        assertThat(single.latency().requests()).isPositive();
+    }
+
+    private static void assertCorrect(Measurement measurement) {
+        assertThat(measurement.check()).as(Report.line(measurement)).isEqualTo("ok");
+        assertThat(measurement.acknowledged()).as("transfers acknowledged").isPositive();
+        assertThat(measurement.committed()).as("committed = acknowledged").isEqualTo(measurement.acknowledged());
+        assertThat(measurement.rejected()).as("answers other than a commit").isEmpty();
+    }
+}
