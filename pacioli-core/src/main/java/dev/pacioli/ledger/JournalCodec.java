@@ -121,8 +121,16 @@ public final class JournalCodec {
                 .bytes();
     }
 
+    /**
+     * One scratch writer per thread: a record is encoded into it and copied out at its exact length,
+     * so the writer's hot path allocates only the record's own bytes. Encodings never nest.
+     */
+    private static final ThreadLocal<Writer> SCRATCH = ThreadLocal.withInitial(Writer::new);
+
     private static Writer header(RecordType type, long sequence, long timestampMicros) {
-        return new Writer().u8(FORMAT_VERSION).u8(type.tag).i64(sequence).i64(timestampMicros);
+        Writer out = SCRATCH.get();
+        out.length = 0;
+        return out.u8(FORMAT_VERSION).u8(type.tag).i64(sequence).i64(timestampMicros);
     }
 
     public static Decoded decode(byte[] canonical) {
@@ -213,12 +221,30 @@ public final class JournalCodec {
         }
 
         Writer string(String value) {
+            if (isAscii(value)) {
+                // Ids and asset codes are ASCII by their patterns: their UTF-8 is their chars.
+                u16(value.length());
+                ensure(value.length());
+                for (int i = 0; i < value.length(); i++) {
+                    buffer[length++] = (byte) value.charAt(i);
+                }
+                return this;
+            }
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
             u16(utf8.length);
             ensure(utf8.length);
             System.arraycopy(utf8, 0, buffer, length, utf8.length);
             length += utf8.length;
             return this;
+        }
+
+        private static boolean isAscii(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         Writer optionalString(String value) {

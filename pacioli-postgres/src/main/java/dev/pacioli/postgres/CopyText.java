@@ -1,102 +1,14 @@
 package dev.pacioli.postgres;
 
-import dev.pacioli.ledger.Metadata;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Rows in PostgreSQL's COPY text format: columns separated by tabs, rows by newlines, backslash escapes,
- * {@code \N} for null. One instance builds one table's rows for one batch; the whole table then goes in
- * one COPY, one round trip.
+ * JSON text for metadata: the body of a jsonb value in a binary COPY ({@link CopyBinary}) and of
+ * metadata query parameters. The batch commit wrote COPY text rows here once; since it moved to the
+ * binary format (the server parses nothing), only this JSON writer is left.
  */
 final class CopyText {
-    private final StringBuilder text = new StringBuilder(4096);
-    private boolean rowStarted;
-    private int rows;
-
-    CopyText text(String value) {
-        separator();
-        if (value == null) {
-            text.append("\\N");
-        } else {
-            escape(value);
-        }
-        return this;
-    }
-
-    CopyText number(long value) {
-        separator();
-        text.append(value);
-        return this;
-    }
-
-    CopyText nullableNumber(Long value) {
-        return value == null ? text(null) : number(value);
-    }
-
-    CopyText bool(boolean value) {
-        separator();
-        text.append(value ? 't' : 'f');
-        return this;
-    }
-
-    /** bytea in hex form; the backslash of {@code \x} is itself escaped for COPY. */
-    CopyText bytes(byte[] value) {
-        separator();
-        text.append("\\\\x");
-        for (byte b : value) {
-            text.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return this;
-    }
-
-    CopyText timestamp(long micros) {
-        separator();
-        Timestamps.appendSql(text, micros);
-        return this;
-    }
-
-    CopyText json(Metadata metadata) {
-        StringBuilder json = new StringBuilder(16 + metadata.values().size() * 32);
-        Json.appendObject(json, metadata.values());
-        separator();
-        escape(json);
-        return this;
-    }
-
-    void endRow() {
-        text.append('\n');
-        rowStarted = false;
-        rows++;
-    }
-
-    int rows() {
-        return rows;
-    }
-
-    byte[] bytes() {
-        return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private void separator() {
-        if (rowStarted) {
-            text.append('\t');
-        }
-        rowStarted = true;
-    }
-
-    private void escape(CharSequence value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> text.append("\\\\");
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                case '\t' -> text.append("\\t");
-                default -> text.append(c);
-            }
-        }
-    }
+    private CopyText() {}
 
     /** JSON text for string-to-string objects: all the storage layer writes. */
     static final class Json {

@@ -21,9 +21,11 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final EmbeddedDatabase embedded;
     private final String schema;
+    private final PostgresLedgerStore store;
 
     private Database(HikariDataSource dataSource, EmbeddedDatabase embedded, String schema) {
         this.dataSource = dataSource;
+        this.store = new PostgresLedgerStore(dataSource);
         this.embedded = embedded;
         this.schema = schema;
     }
@@ -127,8 +129,9 @@ public final class Database implements AutoCloseable {
         return embedded != null;
     }
 
+    /** The store every engine on this database shares, so their writer locks share one session. */
     public PostgresLedgerStore store() {
-        return new PostgresLedgerStore(dataSource);
+        return store;
     }
 
     public Catalog catalog() {

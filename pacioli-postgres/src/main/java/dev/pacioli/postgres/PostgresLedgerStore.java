@@ -10,7 +10,6 @@ import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.ledger.PendingDeadline;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.Transaction;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,74 +26,25 @@ import org.postgresql.PGConnection;
  *
  * <p>A batch commits in one database transaction: first the ledger's head moves, fenced on the head
  * the batch executed against (a second or stale writer finds no row and fails), then every new row
- * goes in by COPY, one per table, and every changed row by one {@code update … from unnest(…)} per
+ * goes in by binary COPY ({@link CopyBinary}), one per table, and every changed row by one {@code update … from unnest(…)} per
  * table. No statement is issued per row.
  *
- * <p>Only one process writes a ledger: {@link #lockWriter} takes a session-level advisory lock on a
- * connection held for as long as the writer runs.
+ * <p>Only one process writes a ledger: {@link #lockWriter} takes a session-level advisory lock, held
+ * for as long as the writer runs, on the one lock session every ledger of this store shares.
  */
 public final class PostgresLedgerStore implements LedgerStore {
-    /**
-     * The first key of a ledger's advisory lock: a hash of the schema, because ledger ids (the second
-     * key) restart at 1 in every schema while advisory locks belong to the whole database.
-     */
-    private static final String LOCK_NAMESPACE = "hashtext('pacioli:' || current_schema())";
-
     private final DataSource dataSource;
+    private final AdvisoryLocks locks;
 
     public PostgresLedgerStore(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.locks = new AdvisoryLocks(dataSource);
     }
 
+    /** Takes the ledger's writer lock on the one lock session of this store (see {@link AdvisoryLocks}). */
     @Override
     public WriterLock lockWriter(long ledgerId, String ledgerName) {
-        Connection connection = null;
-        try {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (PreparedStatement statement =
-                    connection.prepareStatement("select pg_try_advisory_lock(" + LOCK_NAMESPACE + ", ?)")) {
-                statement.setInt(1, Math.toIntExact(ledgerId));
-                try (ResultSet row = statement.executeQuery()) {
-                    row.next();
-                    if (!row.getBoolean(1)) {
-                        connection.close();
-                        throw new LedgerLockedException("ledger '" + ledgerName + "' is being written by another "
-                                + "Pacioli process on this database (it holds the ledger's writer lock). Only one "
-                                + "process may write a ledger; stop the other one, or point this one at another "
-                                + "database.");
-                    }
-                }
-            }
-            return new AdvisoryLock(connection, ledgerId);
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw new StoreException("could not take the writer lock of ledger '" + ledgerName + "'", e);
-        }
-    }
-
-    private record AdvisoryLock(Connection connection, long ledgerId) implements WriterLock {
-        @Override
-        public boolean isHeld() {
-            try {
-                return connection.isValid(5);
-            } catch (SQLException e) {
-                return false;
-            }
-        }
-
-        @Override
-        public void close() {
-            try (PreparedStatement statement =
-                    connection.prepareStatement("select pg_advisory_unlock(" + LOCK_NAMESPACE + ", ?)")) {
-                statement.setInt(1, Math.toIntExact(ledgerId));
-                statement.execute();
-            } catch (SQLException e) {
-                // The session is gone, and the lock with it.
-            } finally {
-                closeQuietly(connection);
-            }
-        }
+        return locks.lock(ledgerId, ledgerName);
     }
 
     @Override
@@ -252,12 +202,12 @@ public final class PostgresLedgerStore implements LedgerStore {
         }
     }
 
-    private static CopyText journalRows(BatchWrite batch) {
-        CopyText rows = new CopyText();
+    private static CopyBinary journalRows(BatchWrite batch) {
+        CopyBinary rows = new CopyBinary(7);
         for (JournalRecord record : batch.journal()) {
-            rows.number(batch.ledgerId())
-                    .number(record.sequence())
-                    .number(record.type().tag)
+            rows.bigint(batch.ledgerId())
+                    .bigint(record.sequence())
+                    .smallint(record.type().tag)
                     .timestamp(record.timestampMicros())
                     .text(record.subject())
                     .bytes(record.canonical())
@@ -267,40 +217,40 @@ public final class PostgresLedgerStore implements LedgerStore {
         return rows;
     }
 
-    private static CopyText accountRows(BatchWrite batch) {
-        CopyText rows = new CopyText();
+    private static CopyBinary accountRows(BatchWrite batch) {
+        CopyBinary rows = new CopyBinary(14);
         for (Account account : batch.accountsCreated()) {
-            rows.number(batch.ledgerId())
+            rows.bigint(batch.ledgerId())
                     .text(account.id())
                     .text(account.asset())
-                    .number(account.spec().normalBalance().ordinal())
-                    .nullableNumber(account.spec().minBalance())
-                    .nullableNumber(account.spec().maxBalance())
-                    .number(account.status().ordinal())
-                    .json(account.spec().metadata())
+                    .smallint(account.spec().normalBalance().ordinal())
+                    .nullableBigint(account.spec().minBalance())
+                    .nullableBigint(account.spec().maxBalance())
+                    .smallint(account.status().ordinal())
+                    .jsonb(account.spec().metadata())
                     .timestamp(account.createdAtMicros())
-                    .number(account.balances().postedDebits())
-                    .number(account.balances().postedCredits())
-                    .number(account.balances().pendingDebits())
-                    .number(account.balances().pendingCredits())
-                    .number(account.version())
+                    .bigint(account.balances().postedDebits())
+                    .bigint(account.balances().postedCredits())
+                    .bigint(account.balances().pendingDebits())
+                    .bigint(account.balances().pendingCredits())
+                    .bigint(account.version())
                     .endRow();
         }
         return rows;
     }
 
-    private static CopyText transactionRows(BatchWrite batch) {
-        CopyText rows = new CopyText();
+    private static CopyBinary transactionRows(BatchWrite batch) {
+        CopyBinary rows = new CopyBinary(13);
         for (Transaction transaction : batch.transactionsCreated()) {
-            rows.number(batch.ledgerId())
+            rows.bigint(batch.ledgerId())
                     .text(transaction.id())
-                    .number(transaction.sequence())
-                    .number(transaction.status().ordinal())
+                    .bigint(transaction.sequence())
+                    .smallint(transaction.status().ordinal())
                     .bool(transaction.spec().pending())
-                    .nullableNumber(transaction.spec().timeoutSeconds())
-                    .number(transaction.expiresAtMicros())
+                    .nullableBigint(transaction.spec().timeoutSeconds())
+                    .bigint(transaction.expiresAtMicros())
                     .text(transaction.spec().description())
-                    .json(transaction.spec().metadata())
+                    .jsonb(transaction.spec().metadata())
                     .text(transaction.reverses())
                     .text(transaction.reversedBy())
                     .timestamp(transaction.committedAtMicros())
@@ -310,20 +260,20 @@ public final class PostgresLedgerStore implements LedgerStore {
         return rows;
     }
 
-    private static CopyText postingRows(BatchWrite batch) {
-        CopyText rows = new CopyText();
+    private static CopyBinary postingRows(BatchWrite batch) {
+        CopyBinary rows = new CopyBinary(8);
         for (Transaction transaction : batch.transactionsCreated()) {
             List<Posting> postings = transaction.spec().postings();
             for (int i = 0; i < postings.size(); i++) {
                 Posting posting = postings.get(i);
-                rows.number(batch.ledgerId())
+                rows.bigint(batch.ledgerId())
                         .text(transaction.id())
-                        .number(i)
+                        .smallint(i)
                         .text(posting.from())
                         .text(posting.to())
                         .text(posting.asset())
-                        .number(posting.amount())
-                        .nullableNumber(
+                        .bigint(posting.amount())
+                        .nullableBigint(
                                 transaction.postedAmounts() == null
                                         ? null
                                         : transaction.postedAmounts().get(i))
@@ -333,36 +283,36 @@ public final class PostgresLedgerStore implements LedgerStore {
         return rows;
     }
 
-    private static CopyText entryRows(BatchWrite batch) {
-        CopyText rows = new CopyText();
+    private static CopyBinary entryRows(BatchWrite batch) {
+        CopyBinary rows = new CopyBinary(14);
         for (Entry entry : batch.entries()) {
-            rows.number(batch.ledgerId())
+            rows.bigint(batch.ledgerId())
                     .text(entry.accountId())
-                    .number(entry.sequence())
+                    .bigint(entry.sequence())
                     .text(entry.transactionId())
-                    .number(entry.kind().ordinal())
-                    .number(entry.debit())
-                    .number(entry.credit())
-                    .number(entry.after().postedDebits())
-                    .number(entry.after().postedCredits())
-                    .number(entry.after().pendingDebits())
-                    .number(entry.after().pendingCredits())
-                    .number(entry.balanceAfter())
-                    .number(entry.availableAfter())
+                    .smallint(entry.kind().ordinal())
+                    .bigint(entry.debit())
+                    .bigint(entry.credit())
+                    .bigint(entry.after().postedDebits())
+                    .bigint(entry.after().postedCredits())
+                    .bigint(entry.after().pendingDebits())
+                    .bigint(entry.after().pendingCredits())
+                    .bigint(entry.balanceAfter())
+                    .bigint(entry.availableAfter())
                     .timestamp(entry.committedAtMicros())
                     .endRow();
         }
         return rows;
     }
 
-    private static void copyIn(Connection connection, String table, CopyText rows) throws SQLException, IOException {
+    private static void copyIn(Connection connection, String table, CopyBinary rows) throws SQLException, IOException {
         if (rows.rows() == 0) {
             return;
         }
         long copied = connection
                 .unwrap(PGConnection.class)
                 .getCopyAPI()
-                .copyIn("copy " + table + " from stdin", new ByteArrayInputStream(rows.bytes()));
+                .copyIn("copy " + table + " from stdin with (format binary)", rows.stream());
         if (copied != rows.rows()) {
             throw new SQLException("copy into " + table + " wrote " + copied + " of " + rows.rows() + " rows");
         }

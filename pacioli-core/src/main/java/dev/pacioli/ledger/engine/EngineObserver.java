@@ -16,4 +16,7 @@ public interface EngineObserver {
      * @param commitNanos time spent in the store's commit, 0 when the batch wrote nothing
      */
     void batchCommitted(int operations, long executeNanos, long commitNanos);
+
+    /** {@code records} journal records (events) were committed with a batch. */
+    default void eventsWritten(int records) {}
 }

@@ -321,6 +321,9 @@ public final class LedgerEngine implements AutoCloseable {
         batch.forEach(Command::complete);
         observer.batchCommitted(
                 operations(batch), commitStarted - executeStarted, write.isEmpty() ? 0 : committed - commitStarted);
+        if (!write.isEmpty()) {
+            observer.eventsWritten(write.journal().size());
+        }
     }
 
     /**
