@@ -15,17 +15,34 @@ final class ApiException extends RuntimeException {
     final String code;
     final transient List<FieldError> errors;
     final long retryAfterSeconds;
+    /** The request's body was not read to its end, so its connection cannot carry another request. */
+    final boolean closeConnection;
 
     ApiException(int status, String code, String detail) {
         this(status, code, detail, List.of(), 0);
     }
 
     ApiException(int status, String code, String detail, List<FieldError> errors, long retryAfterSeconds) {
+        this(status, code, detail, errors, retryAfterSeconds, false);
+    }
+
+    private ApiException(
+            int status,
+            String code,
+            String detail,
+            List<FieldError> errors,
+            long retryAfterSeconds,
+            boolean closeConnection) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.errors = List.copyOf(errors);
         this.retryAfterSeconds = retryAfterSeconds;
+        this.closeConnection = closeConnection;
+    }
+
+    ApiException closingConnection() {
+        return new ApiException(status, code, getMessage(), errors, retryAfterSeconds, true);
     }
 
     static ApiException notFound(String code, String detail) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,7 +29,9 @@ import org.slf4j.MDC;
  * {@link ApiException} anywhere becomes a problem document; any other exception is a bug, logged and
  * answered 500 {@code internal_error}.
  *
- * <p>Shutdown drains: new requests are refused with 503 while those in flight finish; then Jetty stops.
+ * <p>Shutdown drains: requests reaching a route are refused with 503 {@code not_ready} while those in
+ * flight finish; then Jetty stops gracefully (its listener closes, requests already received are
+ * answered, late ones get 503 too).
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -36,6 +39,9 @@ public final class HttpServer implements AutoCloseable {
     private static final String REQUEST_ID = "X-Request-Id";
     private static final String STARTED_AT = "pacioli.started";
     private static final String ROUTE = "pacioli.route";
+
+    /** A body over its limit is read and dropped up to this much before the 413, then the connection closes. */
+    static final long DISCARD_BYTES_MAX = 32L << 20;
 
     /** How long shutdown waits for requests in flight. */
     public static final long DRAIN_MILLIS_MAX = 30_000;
@@ -68,6 +74,12 @@ public final class HttpServer implements AutoCloseable {
         config.http.maxRequestSize = Route.BATCH_BODY_BYTES_MAX;
         config.http.prefer405over404 = true;
         config.router.ignoreTrailingSlashes = false;
+        config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new ProblemErrorHandler());
+            // Graceful stop: stop accepting connections, let requests already received finish.
+            server.insertHandler(new GracefulHandler());
+            server.setStopTimeout(DRAIN_MILLIS_MAX);
+        });
         config.jetty.host = settings.host();
         config.jetty.port = settings.port();
         config.routes.before(this::begin);
@@ -82,6 +94,8 @@ public final class HttpServer implements AutoCloseable {
                 config.routes.put(route.path(), handler);
             } else if (route.method().equals(HandlerType.DELETE)) {
                 config.routes.delete(route.path(), handler);
+            } else if (route.method().equals(HandlerType.PATCH)) {
+                config.routes.patch(route.path(), handler);
             } else {
                 throw new IllegalArgumentException("no such method in the API: " + route.method());
             }
@@ -257,13 +271,13 @@ public final class HttpServer implements AutoCloseable {
         if (contentType != null && length != 0 && !isJson(contentType)) {
             throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
         }
-        if (length > route.bodyBytesMax()) {
-            throw tooLarge(route);
-        }
         try (InputStream in = context.req().getInputStream()) {
-            byte[] body = in.readNBytes((int) route.bodyBytesMax() + 1);
-            if (body.length > route.bodyBytesMax()) {
-                throw tooLarge(route);
+            byte[] body = length > route.bodyBytesMax() ? new byte[0] : in.readNBytes((int) route.bodyBytesMax() + 1);
+            if (length > route.bodyBytesMax() || body.length > route.bodyBytesMax()) {
+                // Read the rest (within a bound) before answering: a server that answers and closes
+                // while the client still sends makes the client's TCP stack drop the answer.
+                boolean drained = in.skip(DISCARD_BYTES_MAX) < DISCARD_BYTES_MAX && in.read() == -1;
+                throw tooLarge(route, drained);
             }
             return body;
         } catch (IOException e) {
@@ -276,14 +290,15 @@ public final class HttpServer implements AutoCloseable {
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
-    private static ApiException tooLarge(Route route) {
-        return new ApiException(413, "body_too_large", "the body is larger than " + route.bodyBytesMax() + " bytes");
+    private static ApiException tooLarge(Route route, boolean drained) {
+        ApiException tooLarge =
+                new ApiException(413, "body_too_large", "the body is larger than " + route.bodyBytesMax() + " bytes");
+        return drained ? tooLarge : tooLarge.closingConnection();
     }
 
     private static void problem(Context context, ApiException e) {
         context.status(e.status);
-        if (e.status == 413) {
-            // The body was not read; the connection cannot carry another request.
+        if (e.closeConnection) {
             context.header("Connection", "close");
         }
         if (e.retryAfterSeconds > 0) {

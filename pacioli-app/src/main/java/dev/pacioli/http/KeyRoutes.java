@@ -35,6 +35,9 @@ final class KeyRoutes {
         RequestReader reader = new RequestReader();
         RequestReader.Fields body = call.body(reader, "name", "role", "ledgers");
         String name = body.string("name", true, NAME_LENGTH_MAX);
+        if (name != null && name.isBlank()) {
+            reader.add("name", FieldError.INVALID_VALUE, "must not be empty");
+        }
         Role role = body.choice("role", ROLES, null);
         List<String> ledgers = null;
         if (body.has("ledgers")) {
@@ -45,6 +48,9 @@ final class KeyRoutes {
                 if (!item.isString() || !Limits.isIdentifier(item.stringValue())) {
                     reader.add(
                             body.path("ledgers") + "[" + i + "]", FieldError.INVALID_FORMAT, "must be a ledger name");
+                } else if (ledgers.contains(item.stringValue())) {
+                    reader.add(
+                            body.path("ledgers"), FieldError.INVALID_VALUE, "names " + item.stringValue() + " twice");
                 } else {
                     ledgers.add(item.stringValue());
                 }

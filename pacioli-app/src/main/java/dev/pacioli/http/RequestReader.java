@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +27,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * caller must call {@link #finish()} before using anything it read.
  */
 final class RequestReader {
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * Numbers of up to this many digits are parsed (then refused as amounts when too large), so an
+     * overlong amount is {@code invalid_amount}, not malformed JSON; beyond it the JSON is refused.
+     */
+    private static final int NUMBER_DIGITS_MAX = 4_096;
+
+    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNumberLength(NUMBER_DIGITS_MAX)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

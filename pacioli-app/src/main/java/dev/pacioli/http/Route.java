@@ -51,6 +51,10 @@ record Route(
         return new Route(HandlerType.PUT, path, role, Set.of(), false, BODY_BYTES_MAX, action);
     }
 
+    static Route patch(String path, Role role, Action action) {
+        return new Route(HandlerType.PATCH, path, role, Set.of(), false, BODY_BYTES_MAX, action);
+    }
+
     static Route delete(String path, Role role, Action action) {
         return new Route(HandlerType.DELETE, path, role, Set.of(), false, 0, action);
     }
