@@ -35,6 +35,11 @@ public final class Main {
             Other settings: PACIOLI_HTTP_PORT, PACIOLI_HTTP_HOST, PACIOLI_ADMIN_KEY,
             PACIOLI_RATE_LIMIT_PER_SECOND, PACIOLI_RATE_LIMIT_BURST, PACIOLI_DB_POOL_SIZE,
             PACIOLI_WRITER_QUEUE_CAPACITY, PACIOLI_WRITER_BATCH_MAX, PACIOLI_ACCESS_LOG, PACIOLI_LOG_LEVEL.
+            Webhooks: PACIOLI_WEBHOOK_ALLOW_HTTP (true: plain http beyond loopback), PACIOLI_WEBHOOK_CONCURRENCY
+            (16), PACIOLI_WEBHOOK_CONNECT_TIMEOUT (5s), PACIOLI_WEBHOOK_READ_TIMEOUT (15s),
+            PACIOLI_WEBHOOK_RETRY_SCHEDULE (5s,5m,30m,2h,5h,10h), PACIOLI_WEBHOOK_DISABLE_AFTER (5d),
+            PACIOLI_WEBHOOK_SECRET_OVERLAP (24h), PACIOLI_WEBHOOK_POLL (500ms).
+            NATS JetStream: PACIOLI_NATS_URL (nats://host:4222; unset: off), PACIOLI_NATS_STREAM (PACIOLI).
             """;
 
     private Main() {}
@@ -87,7 +92,9 @@ public final class Main {
                         settings.rateLimitPerSecond(),
                         settings.rateLimitBurst(),
                         settings.accessLog()),
-                settings.engine());
+                settings.engine(),
+                settings.webhooks(),
+                settings.nats());
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -98,7 +105,9 @@ public final class Main {
                 options.adminKey(),
                 new HttpServer.Settings(
                         http.host(), http.port(), http.rateLimitPerSecond(), http.rateLimitBurst(), false),
-                options.engine());
+                options.engine(),
+                options.webhooks(),
+                options.nats());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

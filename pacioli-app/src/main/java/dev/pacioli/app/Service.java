@@ -1,5 +1,9 @@
 package dev.pacioli.app;
 
+import dev.pacioli.events.NatsOptions;
+import dev.pacioli.events.NatsPublisher;
+import dev.pacioli.events.WebhookDispatcher;
+import dev.pacioli.events.WebhookSettings;
 import dev.pacioli.http.Api;
 import dev.pacioli.http.Authenticator;
 import dev.pacioli.http.HttpServer;
@@ -22,8 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The running service: a migrated database, a writer per ledger, and the HTTP server in front.
  *
+ * <p>The webhook dispatcher and the NATS publisher (when configured) start after the ledgers and stop
+ * before them.
+ *
  * <p>Closing it is the graceful shutdown SIGTERM triggers: the server stops taking requests and lets
- * those in flight finish, then every writer commits what is queued and releases its ledger. The
+ * those in flight finish, the webhook dispatcher stops, then every writer commits what is queued and releases its ledger. The
  * database stays open: whoever opened it closes it, after the service.
  */
 public final class Service implements AutoCloseable {
@@ -35,16 +42,34 @@ public final class Service implements AutoCloseable {
      *
      * @param dataDirectory where the generated admin key file is written
      * @param adminKey the admin secret to install, or null to generate one on first start
+     * @param webhooks the webhook dispatcher's settings
+     * @param nats JetStream publishing, or null when off
      */
-    public record Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {}
+    public record Options(
+            Path dataDirectory,
+            String adminKey,
+            HttpServer.Settings http,
+            EngineConfig engine,
+            WebhookSettings webhooks,
+            NatsOptions nats) {
+        /** With the production webhook settings and no NATS. */
+        public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
+            this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
+        }
+    }
 
     private final Database database;
     private final Ledgers ledgers;
+    private final WebhookDispatcher webhooks;
+    private final NatsPublisher nats;
     private final HttpServer server;
 
-    private Service(Database database, Ledgers ledgers, HttpServer server) {
+    private Service(
+            Database database, Ledgers ledgers, WebhookDispatcher webhooks, NatsPublisher nats, HttpServer server) {
         this.database = database;
         this.ledgers = ledgers;
+        this.webhooks = webhooks;
+        this.nats = nats;
         this.server = server;
     }
 
@@ -52,18 +77,31 @@ public final class Service implements AutoCloseable {
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
         Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, metrics);
+        WebhookDispatcher webhooks = null;
+        NatsPublisher nats = null;
         try {
             installAdminKey(database, options);
             ledgers.startAll();
-            Api api = new Api(database, ledgers, new Authenticator(database.apiKeys()), metrics);
+            webhooks = WebhookDispatcher.start(database, options.webhooks(), metrics);
+            if (options.nats() != null) {
+                nats = NatsPublisher.start(database, options.nats());
+                metrics.watch(nats);
+            }
+            Api api = new Api(database, ledgers, new Authenticator(database.apiKeys()), metrics, options.webhooks());
             HttpServer server = new HttpServer(options.http(), api).start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, server);
+            return new Service(database, ledgers, webhooks, nats, server);
         } catch (RuntimeException e) {
+            if (nats != null) {
+                nats.close();
+            }
+            if (webhooks != null) {
+                webhooks.close();
+            }
             ledgers.close();
             throw e;
         }
@@ -122,11 +160,18 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    /** Graceful shutdown: drain HTTP, then commit every queue. Whoever opened the database closes it. */
+    /**
+     * Graceful shutdown: drain HTTP, stop the webhook dispatcher (attempts in flight may finish), then
+     * commit every queue. Whoever opened the database closes it.
+     */
     @Override
     public void close() {
         LOG.info("shutting down: draining requests, then committing every ledger's queue");
         server.close();
+        if (nats != null) {
+            nats.close();
+        }
+        webhooks.close();
         ledgers.close();
         LOG.info("stopped");
     }

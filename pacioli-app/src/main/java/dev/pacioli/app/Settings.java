@@ -1,5 +1,7 @@
 package dev.pacioli.app;
 
+import dev.pacioli.events.NatsOptions;
+import dev.pacioli.events.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
@@ -16,6 +18,8 @@ import java.util.Map;
  * @param databaseUrl null for the embedded PostgreSQL under {@code dataDirectory}
  * @param adminKey the admin key's secret from {@code PACIOLI_ADMIN_KEY}, or null to generate one
  * @param rateLimitPerSecond requests per second per API key; 0 turns rate limiting off
+ * @param webhooks the webhook dispatcher's settings ({@code PACIOLI_WEBHOOK_*})
+ * @param nats JetStream publishing ({@code PACIOLI_NATS_URL}), or null when off
  */
 record Settings(
         Path dataDirectory,
@@ -28,6 +32,8 @@ record Settings(
         int poolSize,
         EngineConfig engine,
         boolean accessLog,
+        WebhookSettings webhooks,
+        NatsOptions nats,
         List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
@@ -111,7 +117,88 @@ record Settings(
                     (int) number("PACIOLI_DB_POOL_SIZE", Database.POOL_SIZE_DEFAULT, 2, 1_000),
                     engine,
                     !"false".equals(values.getOrDefault("PACIOLI_ACCESS_LOG", "true")),
+                    webhooks(),
+                    nats(),
                     List.copyOf(rest));
+        }
+
+        /** {@code PACIOLI_NATS_URL} turns JetStream publishing on; {@code PACIOLI_NATS_STREAM} names the stream. */
+        private NatsOptions nats() {
+            String url = values.get("PACIOLI_NATS_URL");
+            String stream = values.get("PACIOLI_NATS_STREAM");
+            if (url == null || url.isBlank()) {
+                if (stream != null && !stream.isBlank()) {
+                    throw new ConfigurationException(
+                            "PACIOLI_NATS_STREAM is set but PACIOLI_NATS_URL is not; set both or neither");
+                }
+                return null;
+            }
+            try {
+                NatsOptions options = NatsOptions.of(url.trim());
+                return stream == null || stream.isBlank() ? options : options.withStream(stream.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage());
+            }
+        }
+
+        /**
+         * {@code PACIOLI_WEBHOOK_ALLOW_HTTP} (plain http to hosts other than loopback),
+         * {@code PACIOLI_WEBHOOK_CONCURRENCY}, {@code PACIOLI_WEBHOOK_CONNECT_TIMEOUT},
+         * {@code PACIOLI_WEBHOOK_READ_TIMEOUT}, {@code PACIOLI_WEBHOOK_RETRY_SCHEDULE} (durations such
+         * as {@code 5s,5m,30m,2h,5h,10h}), {@code PACIOLI_WEBHOOK_DISABLE_AFTER},
+         * {@code PACIOLI_WEBHOOK_SECRET_OVERLAP}, {@code PACIOLI_WEBHOOK_POLL}.
+         */
+        private WebhookSettings webhooks() {
+            WebhookSettings defaults = WebhookSettings.DEFAULTS;
+            String allowHttp = values.getOrDefault("PACIOLI_WEBHOOK_ALLOW_HTTP", "false");
+            if (!allowHttp.equals("true") && !allowHttp.equals("false")) {
+                throw new ConfigurationException(
+                        "PACIOLI_WEBHOOK_ALLOW_HTTP must be true or false; got '" + allowHttp + "'");
+            }
+            try {
+                return new WebhookSettings(
+                        allowHttp.equals("true"),
+                        (int) number(
+                                "PACIOLI_WEBHOOK_CONCURRENCY",
+                                defaults.concurrency(),
+                                1,
+                                WebhookSettings.CONCURRENCY_MAX),
+                        duration("PACIOLI_WEBHOOK_CONNECT_TIMEOUT", defaults.connectTimeout()),
+                        duration("PACIOLI_WEBHOOK_READ_TIMEOUT", defaults.readTimeout()),
+                        schedule(defaults.retrySchedule()),
+                        defaults.jitterFraction(),
+                        defaults.retryAfterMax(),
+                        duration("PACIOLI_WEBHOOK_DISABLE_AFTER", defaults.disableAfterFailing()),
+                        duration("PACIOLI_WEBHOOK_SECRET_OVERLAP", defaults.secretOverlap()),
+                        duration("PACIOLI_WEBHOOK_POLL", defaults.pollInterval()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("webhook settings: " + e.getMessage());
+            }
+        }
+
+        private java.time.Duration duration(String variable, java.time.Duration absent) {
+            String text = values.get(variable);
+            if (text == null || text.isBlank()) {
+                return absent;
+            }
+            try {
+                return WebhookSettings.parseDuration(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(variable + ": " + e.getMessage());
+            }
+        }
+
+        private List<java.time.Duration> schedule(List<java.time.Duration> absent) {
+            String text = values.get("PACIOLI_WEBHOOK_RETRY_SCHEDULE");
+            if (text == null || text.isBlank()) {
+                return absent;
+            }
+            try {
+                return WebhookSettings.parseSchedule(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("PACIOLI_WEBHOOK_RETRY_SCHEDULE: " + e.getMessage()
+                        + "; give waits separated by commas, such as 5s,5m,30m,2h,5h,10h");
+            }
         }
 
         private DatabaseUrl databaseUrl() {

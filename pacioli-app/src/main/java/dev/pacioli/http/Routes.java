@@ -14,6 +14,7 @@ final class Routes {
         routes.addAll(new TransactionRoutes(api).routes());
         routes.addAll(new KeyRoutes(api).routes());
         routes.addAll(new EventRoutes(api).routes());
+        routes.addAll(new WebhookRoutes(api).routes());
         routes.addAll(new OperationsRoutes(api).routes());
         return List.copyOf(routes);
     }

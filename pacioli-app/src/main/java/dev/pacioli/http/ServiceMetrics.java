@@ -1,11 +1,15 @@
 package dev.pacioli.http;
 
+import dev.pacioli.events.NatsPublisher;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.engine.EngineObserver;
 import dev.pacioli.ledger.engine.LedgerEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,8 +18,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service's Prometheus series. The ledger core reports through {@link EngineObserver}; this class
@@ -25,15 +31,28 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code pacioli_transactions_total{ledger,outcome,code}}: every transaction request's answer
  *   <li>{@code pacioli_batch_operations{ledger}}: requests per committed writer batch
+ *   <li>{@code pacioli_events_written_total{ledger}}: events (journal records) committed
  *   <li>{@code pacioli_commit_seconds{ledger}}, {@code pacioli_execute_seconds{ledger}}
  *   <li>{@code pacioli_queue_depth{ledger}}, {@code pacioli_writer_running{ledger}}
  *   <li>{@code pacioli_http_requests_seconds{method,route,status}}
+ *   <li>{@code pacioli_webhook_deliveries_total{outcome}}: attempts by outcome ({@code succeeded},
+ *       {@code retrying}: failed and scheduled again, {@code failed}: failed for good)
+ *   <li>{@code pacioli_webhook_backlog}: pending deliveries;
+ *       {@code pacioli_webhook_oldest_pending_seconds{webhook}}: age of the oldest undelivered event
+ *       per endpoint (0 when it has none)
+ *   <li>{@code pacioli_webhook_endpoints_disabled}: disabled endpoints now;
+ *       {@code pacioli_webhook_disablements_total{reason}}: endpoints the dispatcher disabled
+ *       ({@code gone}: a 410, {@code failing}: every attempt failed for the stated period)
  * </ul>
  */
 public final class ServiceMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> transactionCounters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> httpTimers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> webhookCounters = new ConcurrentHashMap<>();
+    private final AtomicLong webhookBacklog = new AtomicLong();
+    private final AtomicLong webhookEndpointsDisabled = new AtomicLong();
+    private final ConcurrentHashMap<String, Double> webhookOldestSeconds = new ConcurrentHashMap<>();
 
     public ServiceMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -42,6 +61,12 @@ public final class ServiceMetrics {
         @SuppressWarnings("resource") // lives as long as the registry, which lives as long as the process
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
+        Gauge.builder("pacioli.webhook.backlog", webhookBacklog, AtomicLong::get)
+                .description("webhook deliveries not yet succeeded or given up")
+                .register(registry);
+        Gauge.builder("pacioli.webhook.endpoints.disabled", webhookEndpointsDisabled, AtomicLong::get)
+                .description("webhook endpoints that are disabled")
+                .register(registry);
     }
 
     /** Gauges over one ledger's writer: its queue and whether it runs. */
@@ -65,11 +90,23 @@ public final class ServiceMetrics {
                 .register(registry);
         Timer commits = latency("pacioli.commit", ledger, "time to commit one batch to the database");
         Timer executions = latency("pacioli.execute", ledger, "time to execute one batch in memory");
-        return (operations, executeNanos, commitNanos) -> {
-            batchSizes.record(operations);
-            executions.record(executeNanos, TimeUnit.NANOSECONDS);
-            if (commitNanos > 0) {
-                commits.record(commitNanos, TimeUnit.NANOSECONDS);
+        Counter events = Counter.builder("pacioli.events.written")
+                .tag("ledger", ledger)
+                .description("events (journal records) committed")
+                .register(registry);
+        return new EngineObserver() {
+            @Override
+            public void batchCommitted(int operations, long executeNanos, long commitNanos) {
+                batchSizes.record(operations);
+                executions.record(executeNanos, TimeUnit.NANOSECONDS);
+                if (commitNanos > 0) {
+                    commits.record(commitNanos, TimeUnit.NANOSECONDS);
+                }
+            }
+
+            @Override
+            public void eventsWritten(int records) {
+                events.increment(records);
             }
         };
     }
@@ -118,7 +155,90 @@ public final class ServiceMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** One webhook delivery attempt's outcome: {@code succeeded}, {@code retrying} or {@code failed}. */
+    public void webhookDelivery(String outcome) {
+        webhookCounter("pacioli.webhook.deliveries", "outcome", outcome, "webhook delivery attempts by outcome");
+    }
+
+    /** The dispatcher disabled an endpoint: {@code gone} (410) or {@code failing}. */
+    public void webhookEndpointDisabled(String reason) {
+        webhookCounter(
+                "pacioli.webhook.disablements", "reason", reason, "webhook endpoints disabled by the dispatcher");
+        webhookEndpointsDisabled.incrementAndGet();
+    }
+
+    private void webhookCounter(String name, String tag, String value, String description) {
+        webhookCounters
+                .computeIfAbsent(
+                        name + ' ' + value,
+                        key -> Counter.builder(name)
+                                .tag(tag, value)
+                                .description(description)
+                                .register(registry))
+                .increment();
+    }
+
+    /**
+     * The backlog as last read: pending deliveries, disabled endpoints, and per endpoint with pending
+     * deliveries the age of its oldest undelivered event. Endpoints seen before and absent now read 0.
+     */
+    public void webhookBacklog(long pending, long disabledEndpoints, Map<String, Double> oldestSecondsByEndpoint) {
+        webhookBacklog.set(pending);
+        webhookEndpointsDisabled.set(disabledEndpoints);
+        for (String endpoint : webhookOldestSeconds.keySet()) {
+            if (!oldestSecondsByEndpoint.containsKey(endpoint)) {
+                webhookOldestSeconds.put(endpoint, 0.0);
+            }
+        }
+        oldestSecondsByEndpoint.forEach((endpoint, seconds) -> {
+            if (webhookOldestSeconds.put(endpoint, seconds) == null) {
+                Gauge.builder(
+                                "pacioli.webhook.oldest.pending",
+                                webhookOldestSeconds,
+                                ages -> ages.getOrDefault(endpoint, 0.0))
+                        .tag("webhook", endpoint)
+                        .baseUnit("seconds")
+                        .description("age of the oldest event not yet delivered to the webhook endpoint")
+                        .register(registry);
+            }
+        });
+    }
+
+    private volatile NatsPublisher nats;
+    private MultiGauge natsLag;
+
+    /** Series over the NATS publisher: what it published, dropped, failed, and how far it lags. */
+    public void watch(NatsPublisher publisher) {
+        nats = publisher;
+        FunctionCounter.builder("pacioli.nats.published", publisher, NatsPublisher::publishedTotal)
+                .description("events JetStream stored on our publish")
+                .register(registry);
+        FunctionCounter.builder("pacioli.nats.duplicates", publisher, NatsPublisher::duplicatesTotal)
+                .description("republished events JetStream dropped by Nats-Msg-Id")
+                .register(registry);
+        FunctionCounter.builder("pacioli.nats.failures", publisher, NatsPublisher::failuresTotal)
+                .description("publisher rounds that failed and were retried after a backoff")
+                .register(registry);
+        FunctionCounter.builder("pacioli.nats.out.of.order", publisher, NatsPublisher::outOfOrderTotal)
+                .description("events stored ahead of an earlier event of their ledger")
+                .register(registry);
+        Gauge.builder("pacioli.nats.connected", publisher, connected -> connected.connected() ? 1 : 0)
+                .description("1 while the publisher holds a NATS connection")
+                .register(registry);
+        natsLag = MultiGauge.builder("pacioli.nats.publish.lag")
+                .description("events committed but not yet acknowledged by JetStream (head - cursor)")
+                .register(registry);
+    }
+
     String scrape() {
+        NatsPublisher publisher = nats;
+        if (publisher != null) {
+            natsLag.register(
+                    publisher.progress().stream()
+                            .map(ledger -> MultiGauge.Row.of(Tags.of("ledger", ledger.ledger()), ledger.lag()))
+                            .toList(),
+                    true);
+        }
         return registry.scrape();
     }
 }

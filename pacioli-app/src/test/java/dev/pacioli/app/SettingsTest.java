@@ -20,6 +20,9 @@ class SettingsTest {
         assertThat(settings.adminKey()).isNull();
         assertThat(settings.rateLimitPerSecond()).isZero();
         assertThat(settings.accessLog()).isTrue();
+        assertThat(settings.nats())
+                .as("NATS publishing is off unless PACIOLI_NATS_URL is set")
+                .isNull();
         assertThat(settings.arguments()).containsExactly("serve");
     }
 
@@ -54,6 +57,9 @@ class SettingsTest {
         assertRefused(Map.of("PACIOLI_DATA_DIR", " "), "give a path such as ./data");
         assertRefused(Map.of("DATABASE_URL", "mysql://x"), "DATABASE_URL");
         assertRefused(Map.of("PACIOLI_HTTP_HOST", "http://0.0.0.0"), "an address to listen on");
+        assertRefused(
+                Map.of("PACIOLI_NATS_STREAM", "LEDGER"), "PACIOLI_NATS_STREAM is set but PACIOLI_NATS_URL is not");
+        assertRefused(Map.of("PACIOLI_WEBHOOK_ALLOW_HTTP", "yes"), "PACIOLI_WEBHOOK_ALLOW_HTTP must be true or false");
         assertThatThrownBy(() -> Settings.parse(List.of("serve", "--port"), Map.of()))
                 .hasMessageContaining("--port needs a value");
     }

@@ -257,6 +257,48 @@ class ApiWalkthroughTest {
         assertThat(later).hasSize(1);
         assertThat(later.get(0)).isEqualTo(events.get(events.size() - 1));
 
+        // Webhooks: register one for this ledger, see the delivery of a new event, retry it, rotate, delete.
+        Response hook = admin.post(
+                "/v1/webhooks",
+                "{\"url\": \"https://webhooks.invalid/pacioli\", \"events\": [\"transaction.*\"], \"ledgers\": [\""
+                        + ledger + "\"]}");
+        assertThat(hook.status()).isEqualTo(201);
+        assertThat(hook.json().path("secret").stringValue()).startsWith("whsec_");
+        String hookId = hook.json().path("id").stringValue();
+        String hookPath = "/v1/webhooks/" + hookId;
+        assertThat(field(admin.get("/v1/webhooks?limit=1000").json().path("data"), "id"))
+                .contains(hookId);
+        assertThat(admin.get(hookPath).json().path("enabled").booleanValue()).isTrue();
+        assertThat(transfer(base, "hooked-1", "world", "users:42:wallet", 1).status())
+                .isEqualTo(201);
+        JsonNode deliveries = null;
+        for (int i = 0; i < 400 && (deliveries == null || deliveries.isEmpty()); i++) {
+            sleep(50);
+            deliveries = admin.get(hookPath + "/deliveries").json().path("data");
+        }
+        assertThat(deliveries).as("the event's delivery row").hasSize(1);
+        assertThat(deliveries.get(0).path("event_id").stringValue()).startsWith("evt_" + ledger + "_");
+        Response retried = admin.post(
+                hookPath + "/deliveries/" + deliveries.get(0).path("id").stringValue() + "/retry", "{}");
+        assertThat(retried.json().path("status").stringValue()).isEqualTo("pending");
+        Response rotated = admin.post(hookPath + "/rotate-secret", "{}");
+        assertThat(rotated.json().path("secret").stringValue())
+                .isNotEqualTo(hook.json().path("secret").stringValue());
+        JsonNode paused = admin.send("PATCH", hookPath, "{\"enabled\": false}", java.util.Map.of())
+                .json();
+        assertThat(paused.path("disabled_reason").stringValue()).isEqualTo("disabled through the API");
+        JsonNode resumed = admin.send(
+                        "PATCH",
+                        hookPath,
+                        "{\"enabled\": true, \"events\": [\"*\"], \"url\": \"https://webhooks.invalid/v2\"}",
+                        java.util.Map.of())
+                .json();
+        assertThat(resumed.path("enabled").booleanValue()).isTrue();
+        assertThat(resumed.path("disabled_reason").isNull()).isTrue();
+        assertThat(resumed.path("events").get(0).stringValue()).isEqualTo("*");
+        assertThat(admin.delete(hookPath).status()).isEqualTo(200);
+        assertThat(admin.get(hookPath).code()).isEqualTo("webhook_not_found");
+
         // Verify and metrics.
         JsonNode verified = admin.post(base + "/verify", "{}").json();
         assertThat(verified.path("ok").booleanValue()).as(verified.toString()).isTrue();
@@ -264,12 +306,22 @@ class ApiWalkthroughTest {
         assertThat(metrics)
                 .contains("pacioli_transactions_total{code=\"insufficient_funds\",ledger=\"" + ledger + "\"");
         assertThat(metrics).contains("pacioli_commit_seconds_bucket");
+        assertThat(metrics).contains("pacioli_events_written_total{ledger=\"" + ledger + "\"}");
         assertThat(metrics).contains("pacioli_http_requests_seconds_count");
 
         seen.addAll(HttpTester.EXERCISED.keySet());
         assertThat(seen)
                 .as("operations of openapi.yaml this walkthrough did not call")
                 .containsAll(contract.operations());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** One top-level field of each item. */
