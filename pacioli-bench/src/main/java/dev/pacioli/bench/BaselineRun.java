@@ -65,7 +65,7 @@ final class BaselineRun {
                 if (transfer.pending()) {
                     session.post(id, transfer);
                 }
-                window.acknowledged.increment();
+                window.acknowledge(1);
             }
         } catch (SQLException | RuntimeException e) {
             failure.compareAndSet(null, e);

@@ -82,14 +82,16 @@ final class EngineRun {
                 rejected.add(result.code().name());
             }
         }
+        int posted = 0;
         for (CompletableFuture<TransactionResult> post : posts) {
             ResultCode code = post.join().code();
             if (code == ResultCode.OK) {
-                window.acknowledged.increment();
+                posted++;
             } else {
                 rejected.add("post " + code.name());
             }
         }
+        window.acknowledge(posted);
     }
 
     private void count(List<TransactionResult> results) {
@@ -101,7 +103,7 @@ final class EngineRun {
                 rejected.add(result.code().name());
             }
         }
-        window.acknowledged.add(created);
+        window.acknowledge(created);
     }
 
     TransactionSpec spec(String id, Transfer transfer) {

@@ -125,7 +125,7 @@ final class HttpRun {
     private void count(LoopbackHttp.Response response, boolean batch) {
         if (!batch) {
             if (response.status() == 201) {
-                window.acknowledged.increment();
+                window.acknowledge(1);
             } else {
                 rejected.add("HTTP " + response.status());
             }
@@ -137,7 +137,7 @@ final class HttpRun {
         }
         String text = response.text();
         int created = TransferJson.count(text, "\"status\":\"created\"");
-        window.acknowledged.add(created);
+        window.acknowledge(created);
         if (created != BATCH_SIZE) {
             rejected.add("not created in a batch answer", BATCH_SIZE - created);
         }

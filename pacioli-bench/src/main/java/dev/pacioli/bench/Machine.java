@@ -27,6 +27,12 @@ final class Machine {
         return lines;
     }
 
+    /** The 1, 5 and 15 minute load averages: other work on the machine shows here. */
+    static String loadAverage() {
+        String[] fields = read(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return fields.length < 3 ? "unknown" : fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
     private static String firstMatch(String text, String prefix) {
         for (String line : text.split("\n")) {
             if (line.trim().startsWith(prefix)) {

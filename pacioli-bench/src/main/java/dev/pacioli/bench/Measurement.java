@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param latency p50/p99/p99.9 in milliseconds per request, or null
  * @param diskBytesPerTransfer growth of the tables per acknowledged transfer, or -1
  * @param walBytesPerTransfer WAL written per acknowledged transfer, or -1
+ * @param writer the engine's own account of its batches (engine mode), or null
  */
 record Measurement(
         String system,
@@ -33,7 +34,8 @@ record Measurement(
         String check,
         Latency latency,
         double diskBytesPerTransfer,
-        double walBytesPerTransfer) {
+        double walBytesPerTransfer,
+        String writer) {
     record Latency(double p50Millis, double p99Millis, double p999Millis, long requests) {}
 
     Measurement {
@@ -49,7 +51,7 @@ record Measurement(
         return ok() ? transfersPerSecond : 0;
     }
 
-    Measurement withDisk(double diskBytes, double walBytes) {
+    Measurement withDisk(double diskBytes, double walBytes, String writerSummary) {
         return new Measurement(
                 system,
                 mode,
@@ -63,6 +65,7 @@ record Measurement(
                 check,
                 latency,
                 diskBytes,
-                walBytes);
+                walBytes,
+                writerSummary);
     }
 }

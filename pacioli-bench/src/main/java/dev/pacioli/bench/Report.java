@@ -28,7 +28,7 @@ final class Report {
     static String line(Measurement m) {
         return String.format(
                 Locale.ROOT,
-                "%-8s %-16s %-8s %-15s %8d accounts %10.0f/s ack %d committed %d check %s rejected %s%s",
+                "%-8s %-16s %-8s %-15s %8d accounts %10.0f/s ack %d committed %d check %s rejected %s%s%s",
                 m.system(),
                 m.mode(),
                 m.database(),
@@ -46,13 +46,15 @@ final class Report {
                                 " p50 %.1f ms p99 %.1f ms p99.9 %.1f ms",
                                 m.latency().p50Millis(),
                                 m.latency().p99Millis(),
-                                m.latency().p999Millis()));
+                                m.latency().p999Millis()),
+                m.writer() == null ? "" : "\n   writer: " + m.writer());
     }
 
     void write() throws IOException {
         header();
         engineTable();
         httpTable();
+        writerTable();
         scalingTable();
         jmhTable();
         new Targets(results, options.users()).write(out);
@@ -87,6 +89,11 @@ final class Report {
                 HttpRun.BATCH_CLIENTS,
                 HttpRun.BATCH_SIZE,
                 HttpRun.SINGLE_CLIENTS));
+        out.append("- Load average (1, 5, 15 min) at start: ")
+                .append(results.loadBefore)
+                .append("; at end: ")
+                .append(results.loadAfter)
+                .append(" — anything above what the benchmark itself adds is other work sharing the 2 cores\n");
         for (String line : Machine.describe(options.dataDirectory())) {
             out.append("- ").append(line).append('\n');
         }
@@ -167,6 +174,23 @@ final class Report {
                     l.p99Millis(),
                     l.p999Millis(),
                     check(m)));
+        }
+        out.append('\n');
+    }
+
+    private void writerTable() {
+        out.append("## The writer's batches in engine mode (from the engine's observer port)\n\n");
+        out.append("| database | workload | user accounts | batches |\n|---|---|---:|---|\n");
+        for (Measurement m : results.measurements) {
+            if (m.writer() != null) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %,d | %s |\n",
+                        m.database(),
+                        m.workload().label,
+                        m.accounts(),
+                        m.writer()));
+            }
         }
         out.append('\n');
     }

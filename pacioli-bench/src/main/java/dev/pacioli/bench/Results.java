@@ -13,6 +13,10 @@ final class Results {
     final Map<String, Map<String, String>> servers = new LinkedHashMap<>();
 
     final List<String> notes = new ArrayList<>();
+    /** Load averages (1, 5, 15 min) when the suite started and ended. */
+    String loadBefore = "unknown";
+
+    String loadAfter = "unknown";
 
     synchronized void add(Measurement measurement) {
         measurements.add(measurement);

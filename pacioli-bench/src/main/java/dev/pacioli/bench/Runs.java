@@ -66,11 +66,11 @@ final class Runs {
             holder.engine.close();
         }
         DiskUsage.Snapshot after = DiskUsage.snapshot(target.database.dataSource(), DiskUsage.PACIOLI_TABLES);
-        System.out.println("   writer: " + stats.summary());
         return pacioliMeasurement("engine", workload, users, window, ledger, rejected, null)
                 .withDisk(
                         perTransfer(after.tableBytes() - before.tableBytes(), window),
-                        perTransfer(after.walBytes() - before.walBytes(), window));
+                        perTransfer(after.walBytes() - before.walBytes(), window),
+                        stats.summary());
     }
 
     /** Mode 2 ({@code batch}) or 3: the ledger is set up through the engine, then served by the real service. */
@@ -113,13 +113,14 @@ final class Runs {
                 workload,
                 users,
                 window.perSecond(),
-                window.acknowledged.sum(),
+                window.acknowledged(),
                 ledger.committedTransfers(),
                 rejected,
                 ledger.check(),
                 latency,
                 -1,
-                -1);
+                -1,
+                null);
     }
 
     Measurement baseline(Workload workload, int users, RunWindow window, int workers)
@@ -132,7 +133,7 @@ final class Runs {
         DiskUsage.Snapshot before = DiskUsage.snapshot(target.database.dataSource(), tables);
         Map<String, Long> rejected = new BaselineRun(ledger, accounts, workload, zipf(users), window, workers).run();
         DiskUsage.Snapshot after = DiskUsage.snapshot(target.database.dataSource(), tables);
-        long acknowledged = window.acknowledged.sum();
+        long acknowledged = window.acknowledged();
         Measurement measurement = new Measurement(
                 "baseline",
                 "row-locking x" + workers,
@@ -146,13 +147,14 @@ final class Runs {
                 ledger.check(acknowledged),
                 null,
                 perTransfer(after.tableBytes() - before.tableBytes(), window),
-                perTransfer(after.walBytes() - before.walBytes(), window));
+                perTransfer(after.walBytes() - before.walBytes(), window),
+                null);
         ledger.drop();
         return measurement;
     }
 
     private static double perTransfer(long bytes, RunWindow window) {
-        long transfers = window.acknowledged.sum();
+        long transfers = window.acknowledged();
         return transfers == 0 ? -1 : (double) bytes / transfers;
     }
 }

@@ -20,6 +20,7 @@ final class Suite {
     }
 
     Results run() throws Exception {
+        results.loadBefore = Machine.loadAverage();
         runOn("embedded", null);
         if (options.externalUrl() != null) {
             runOn("external", options.externalUrl());
@@ -27,6 +28,7 @@ final class Suite {
         if (options.jmh()) {
             results.jmh.addAll(JmhRun.run(options.quick()));
         }
+        results.loadAfter = Machine.loadAverage();
         return results;
     }
 
