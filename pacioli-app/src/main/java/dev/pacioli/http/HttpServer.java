@@ -43,6 +43,9 @@ public final class HttpServer implements AutoCloseable {
     /** A body over its limit is read and dropped up to this much before the 413, then the connection closes. */
     static final long DISCARD_BYTES_MAX = 32L << 20;
 
+    /** Shutdown closes the listener only after this long without a new request (within the drain bound). */
+    static final long QUIET_NANOS = 250_000_000L;
+
     /** How long shutdown waits for requests in flight. */
     public static final long DRAIN_MILLIS_MAX = 30_000;
 
@@ -57,6 +60,7 @@ public final class HttpServer implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private volatile long lastArrivalNanos = System.nanoTime();
     private final Javalin javalin;
 
     public HttpServer(Settings settings, Api api) {
@@ -132,6 +136,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void begin(Context context) {
+        lastArrivalNanos = System.nanoTime();
         String requestId = context.header(REQUEST_ID);
         if (requestId == null || !isRequestId(requestId)) {
             requestId = UUID.randomUUID().toString();
@@ -316,7 +321,10 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         draining = true;
         long deadline = System.nanoTime() + DRAIN_MILLIS_MAX * 1_000_000;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        // Keep listening until requests in flight are done and none arrived for a quiet period: clients
+        // whose connections wait in the accept queue get a 503 rather than a reset when the listener closes.
+        while ((inFlight.get() > 0 || System.nanoTime() - lastArrivalNanos < QUIET_NANOS)
+                && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.pacioli.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pacioli.http.LoopbackProxy;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.NatsCursors;
@@ -131,9 +132,9 @@ class NatsPublisherTest {
     void whileNatsIsUnreachableThePublisherRetriesAndLosesNothing() throws Exception {
         Database db = database.database();
         try (LedgerEvents outage = new LedgerEvents(db, unique() + ".outage");
-                NatsProxy proxy = new NatsProxy(natsPort()).open()) {
+                LoopbackProxy proxy = new LoopbackProxy(natsPort()).open()) {
             outage.write(200);
-            NatsPublisher publisher = NatsPublisher.start(db, nats.options(proxy.url()));
+            NatsPublisher publisher = NatsPublisher.start(db, nats.options("nats://127.0.0.1:" + proxy.port()));
             try {
                 nats.awaitPublished(db, outage.ledger, outage.head(), PUBLISHED_WITHIN);
                 long before = outage.head();
@@ -155,7 +156,7 @@ class NatsPublisherTest {
 
             // Closing while NATS is away is as quick.
             proxy.cut();
-            NatsPublisher stranded = NatsPublisher.start(db, nats.options(proxy.url()));
+            NatsPublisher stranded = NatsPublisher.start(db, nats.options("nats://127.0.0.1:" + proxy.port()));
             await(() -> stranded.failuresTotal() >= 1);
             assertClosesQuickly(stranded);
         }

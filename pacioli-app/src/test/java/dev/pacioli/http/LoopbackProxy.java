@@ -11,21 +11,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy on loopback that a test can cut and restore, to make a real database unreachable for a
- * while without touching the database. Cutting closes the listening socket and every connection.
+ * A TCP proxy on loopback that a test can cut and restore, to make a real server (PostgreSQL, NATS)
+ * unreachable for a while without touching the server. Cutting closes the listening socket and every connection.
  */
-final class LoopbackProxy implements AutoCloseable {
+public final class LoopbackProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private int port;
 
-    LoopbackProxy(int targetPort) {
+    public LoopbackProxy(int targetPort) {
         this.targetPort = targetPort;
     }
 
     /** Listens (again, on the same port once it has one) and forwards every connection. */
-    synchronized LoopbackProxy open() throws IOException {
+    public synchronized LoopbackProxy open() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -35,7 +35,7 @@ final class LoopbackProxy implements AutoCloseable {
         return this;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -67,7 +67,7 @@ final class LoopbackProxy implements AutoCloseable {
     }
 
     /** Stops listening and drops every connection: the database is now unreachable through the proxy. */
-    synchronized void cut() {
+    public synchronized void cut() {
         closeQuietly(listener);
         sockets.forEach(LoopbackProxy::closeQuietly);
         sockets.clear();
