@@ -13,8 +13,10 @@ import dev.pacioli.postgres.AccountFilter;
 import dev.pacioli.postgres.ApiKey.Role;
 import dev.pacioli.postgres.BalancesAsOf;
 import dev.pacioli.postgres.Page;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Accounts: open, read, list, statement, balances as of a time, close. */
 final class AccountRoutes {
@@ -98,7 +100,7 @@ final class AccountRoutes {
         String id = call.path("id");
         return (Limits.isIdentifier(id)
                         ? api.database().reads().account(call.ledger.ledger().id(), id)
-                        : java.util.Optional.<Account>empty())
+                        : Optional.<Account>empty())
                 .orElseThrow(() -> ApiException.notFound("account_not_found", "no account '" + id + "'"));
     }
 
@@ -132,7 +134,7 @@ final class AccountRoutes {
     }
 
     private static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 

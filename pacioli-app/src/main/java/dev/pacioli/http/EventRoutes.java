@@ -3,6 +3,7 @@ package dev.pacioli.http;
 import dev.pacioli.events.Event;
 import dev.pacioli.events.EventFeed;
 import dev.pacioli.postgres.ApiKey.Role;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The pull API: a ledger's events in sequence order, after a sequence the consumer has processed. */
@@ -31,7 +32,7 @@ final class EventRoutes {
             out.json.writeName("data");
             out.json.writeStartArray();
             for (Event event : events) {
-                out.json.writeRawValue(new String(event.json(), java.nio.charset.StandardCharsets.UTF_8));
+                out.json.writeRawValue(new String(event.json(), StandardCharsets.UTF_8));
             }
             out.json.writeEndArray();
             out.json.writeEndObject();

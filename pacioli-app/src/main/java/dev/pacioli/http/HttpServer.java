@@ -9,7 +9,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -248,7 +250,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static void checkQuery(Route route, Context context) {
-        List<FieldError> unknown = new java.util.ArrayList<>();
+        List<FieldError> unknown = new ArrayList<>();
         for (String name : context.queryParamMap().keySet()) {
             boolean metadata = route.metadataFilters() && name.startsWith(Call.METADATA_PREFIX);
             if (!metadata && !route.query().contains(name)) {
@@ -291,7 +293,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static boolean isJson(String contentType) {
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,7 @@ final class OperationsRoutes {
             if (!checks.isEmpty()) {
                 out.json.writeName("checks");
                 out.json.writeStartObject();
-                new java.util.TreeMap<>(checks).forEach(out::string);
+                new TreeMap<>(checks).forEach(out::string);
                 out.json.writeEndObject();
             }
             out.json.writeEndObject();
@@ -130,7 +131,7 @@ final class OperationsRoutes {
             out.json.writeBooleanProperty("ok", report.ok());
             out.json.writeName("checked");
             out.json.writeStartObject();
-            new java.util.TreeMap<>(report.checked()).forEach(out::number);
+            new TreeMap<>(report.checked()).forEach(out::number);
             out.json.writeEndObject();
             out.json.writeName("failures");
             out.json.writeStartArray();

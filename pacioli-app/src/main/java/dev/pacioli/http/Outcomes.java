@@ -1,6 +1,7 @@
 package dev.pacioli.http;
 
 import dev.pacioli.ledger.ResultCode;
+import java.util.List;
 
 /** The one table from the engine's result codes to HTTP statuses. Exhaustive: a new code must be placed. */
 final class Outcomes {
@@ -40,7 +41,7 @@ final class Outcomes {
     /** The problem for a failed result. */
     static ApiException failure(ResultCode code, String detail) {
         long retryAfter = code == ResultCode.OVERLOADED ? OVERLOADED_RETRY_SECONDS : 0;
-        return new ApiException(status(code), code.code(), detail, java.util.List.of(), retryAfter);
+        return new ApiException(status(code), code.code(), detail, List.of(), retryAfter);
     }
 
     static String describe(ResultCode code) {

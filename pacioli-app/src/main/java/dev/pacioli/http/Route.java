@@ -2,6 +2,7 @@ package dev.pacioli.http;
 
 import dev.pacioli.postgres.ApiKey.Role;
 import io.javalin.http.HandlerType;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -37,7 +38,7 @@ record Route(
 
     /** A list: {@code limit} and {@code cursor} plus the route's own filters. */
     static Route list(String path, Role role, boolean metadataFilters, Action action, String... filters) {
-        Set<String> query = new java.util.HashSet<>(Set.of(filters));
+        Set<String> query = new HashSet<>(Set.of(filters));
         query.add("limit");
         query.add("cursor");
         return new Route(HandlerType.GET, path, role, Set.copyOf(query), metadataFilters, 0, action);
