@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.http.HttpTester.Response;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.DatabaseUrl;
 import dev.pacioli.postgres.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,20 +12,11 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,17 +85,18 @@ class ShutdownTest {
         String externalUrl = System.getenv(TestDatabases.EXTERNAL_URL_VARIABLE);
         boolean external = externalUrl != null && !externalUrl.isBlank();
         String childDatabase = "pacioli_shutdown_" + pid;
-        String databaseUrl = external ? createDatabase(externalUrl, childDatabase) : null;
+        String databaseUrl = external ? ChildServe.createDatabase(externalUrl, childDatabase) : null;
         List<Process> started = new ArrayList<>();
         String postgresAfterFirstExit = null;
         List<String> failures = new ArrayList<>();
         boolean passed = false;
         try {
             // First life: set up, then SIGTERM under load.
-            int port = freePort();
-            Process first = startChild(dataDirectory, databaseUrl, port, run.resolve("first.log"));
+            int port = ChildServe.freePort();
+            Process first =
+                    ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), run.resolve("first.log"));
             started.add(first);
-            awaitReady(first, port, run.resolve("first.log"));
+            ChildServe.awaitReady(first, port, run.resolve("first.log"));
             HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
             String ledger = "shutdown";
             String base = "/v1/ledgers/" + ledger;
@@ -128,7 +119,7 @@ class ShutdownTest {
             long sigtermNanos = fireAndTerminate(first, port, base, answers);
             boolean exited = first.waitFor(30, TimeUnit.SECONDS);
             assertThat(exited)
-                    .as("the service exits within 30 s of SIGTERM; log:%n%s", tail(run.resolve("first.log")))
+                    .as("the service exits within 30 s of SIGTERM; log:%n%s", ChildServe.tail(run.resolve("first.log")))
                     .isTrue();
             postgresAfterFirstExit = runningPostgres(dataDirectory);
 
@@ -173,10 +164,11 @@ class ShutdownTest {
             assertThat(created).as(summary).isNotEmpty();
 
             // Second life on the same data: every acknowledged transfer is there, no refused one is.
-            int secondPort = freePort();
-            Process second = startChild(dataDirectory, databaseUrl, secondPort, run.resolve("second.log"));
+            int secondPort = ChildServe.freePort();
+            Process second = ChildServe.start(
+                    dataDirectory, databaseUrl, secondPort, ADMIN_KEY, Map.of(), run.resolve("second.log"));
             started.add(second);
-            awaitReady(second, secondPort, run.resolve("second.log"));
+            ChildServe.awaitReady(second, secondPort, run.resolve("second.log"));
             HttpTester again = new HttpTester(URI.create("http://127.0.0.1:" + secondPort), ADMIN_KEY);
             Response listed = again.get(base + "/transactions?limit=1000");
             assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
@@ -230,7 +222,7 @@ class ShutdownTest {
                 }
             }
             assertThat(failures)
-                    .as("log of the first life:%n%s", tail(run.resolve("first.log")))
+                    .as("log of the first life:%n%s", ChildServe.tail(run.resolve("first.log")))
                     .isEmpty();
             passed = true;
         } finally {
@@ -241,7 +233,7 @@ class ShutdownTest {
                 }
             }
             if (external) {
-                dropDatabase(externalUrl, childDatabase);
+                ChildServe.dropDatabase(externalUrl, childDatabase);
             } else if (runningPostgres(dataDirectory) != null) {
                 // Stops the server our children started (it adopts the running one, then stops it).
                 Database.embedded(dataDirectory, 2).close();
@@ -445,74 +437,6 @@ class ShutdownTest {
 
     // ---- The child ------------------------------------------------------------------------------
 
-    private static Process startChild(Path dataDirectory, String databaseUrl, int port, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.pacioli.app.Main",
-                "serve",
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                dataDirectory.toString());
-        Map<String, String> environment = builder.environment();
-        environment.remove("DATABASE_URL");
-        environment.remove("PACIOLI_DATA_DIR");
-        environment.remove("PACIOLI_HTTP_PORT");
-        environment.remove("PACIOLI_HTTP_HOST");
-        environment.remove("PACIOLI_RATE_LIMIT_PER_SECOND");
-        environment.remove("PACIOLI_NATS_URL");
-        environment.put("PACIOLI_ADMIN_KEY", ADMIN_KEY);
-        environment.put("PACIOLI_ACCESS_LOG", "false");
-        if (databaseUrl != null) {
-            environment.put("DATABASE_URL", databaseUrl);
-        }
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return builder.start();
-    }
-
-    private static void awaitReady(Process child, int port, Path log) throws Exception {
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                .timeout(Duration.ofSeconds(5))
-                .build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            assertThat(child.isAlive())
-                    .as("the child died before it was ready; log:%n%s", tail(log))
-                    .isTrue();
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the child was not ready within 180 s; log:\n" + tail(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
     private static void deleteRecursively(Path directory) throws IOException {
         try (var paths = Files.walk(directory)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -537,30 +461,4 @@ class ShutdownTest {
 
     // ---- A database of its own on the external server -------------------------------------------
 
-    /** Creates the database on the external server and returns a URL for it, in the form users write. */
-    private static String createDatabase(String externalUrl, String name) throws SQLException {
-        try (Connection connection = connect(externalUrl);
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
-            statement.execute("create database " + name);
-        }
-        String trimmed = externalUrl.trim();
-        String prefix = trimmed.startsWith("jdbc:") ? "jdbc:" : "";
-        URI url = URI.create(trimmed.substring(prefix.length()));
-        return prefix + url.getScheme() + "://" + (url.getRawUserInfo() == null ? "" : url.getRawUserInfo() + "@")
-                + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort()) + "/" + name
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-    }
-
-    private static void dropDatabase(String externalUrl, String name) throws SQLException {
-        try (Connection connection = connect(externalUrl);
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
-        }
-    }
-
-    private static Connection connect(String url) throws SQLException {
-        DatabaseUrl parsed = DatabaseUrl.parse(url);
-        return DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password());
-    }
 }

@@ -3,21 +3,10 @@ package dev.pacioli.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.http.WebhookReceiver.Answer;
-import dev.pacioli.postgres.DatabaseUrl;
 import dev.pacioli.postgres.EmbeddedDatabase;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +27,18 @@ import tools.jackson.databind.JsonNode;
  */
 class WebhookCrashTest {
     private static final String ADMIN_KEY = "pacioli_webhook_crash_admin_0123456789abcdef";
+
     private static final int TRANSFERS = 40;
     private static final int CONCURRENCY = 2;
+
+    /** The child's webhook settings: the whole retry story in seconds. */
+    private static final Map<String, String> FAST_WEBHOOKS = Map.of(
+            "PACIOLI_WEBHOOK_POLL", "50ms",
+            "PACIOLI_WEBHOOK_CONCURRENCY", Integer.toString(CONCURRENCY),
+            "PACIOLI_WEBHOOK_CONNECT_TIMEOUT", "1s",
+            "PACIOLI_WEBHOOK_READ_TIMEOUT", "1s",
+            "PACIOLI_WEBHOOK_RETRY_SCHEDULE", "200ms,400ms,800ms,1s,1s,1s");
+
     private static final int ACKNOWLEDGED_BEFORE_KILL = 8;
 
     @Test
@@ -48,7 +47,7 @@ class WebhookCrashTest {
         String externalUrl = System.getenv("PACIOLI_TEST_DATABASE_URL");
         boolean external = externalUrl != null && !externalUrl.isBlank();
         String childDatabase = "pacioli_webhook_crash_" + pid;
-        String databaseUrl = external ? createDatabase(externalUrl, childDatabase) : null;
+        String databaseUrl = external ? ChildServe.createDatabase(externalUrl, childDatabase) : null;
         Path dataDirectory = Path.of("target", "webhook-crash-" + pid).toAbsolutePath();
         Path log = Files.createDirectories(Path.of("target")).resolve("webhook-crash-" + pid + ".log");
         List<Process> started = new ArrayList<>();
@@ -58,10 +57,10 @@ class WebhookCrashTest {
                 Thread.sleep(40); // so the kill lands with attempts in flight
                 return Answer.of(200);
             });
-            int port = freePort();
-            Process first = startChild(dataDirectory, databaseUrl, port, log);
+            int port = ChildServe.freePort();
+            Process first = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, FAST_WEBHOOKS, log);
             started.add(first);
-            awaitReady(first, port, log);
+            ChildServe.awaitReady(first, port, log);
             HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
             String ledger = "crash-" + pid;
             assertThat(admin.put("/v1/assets/USD", "{\"scale\": 2}").status()).isIn(200, 201);
@@ -98,9 +97,9 @@ class WebhookCrashTest {
             int beforeKill = receiver.acknowledged("/crash").size();
             assertThat(beforeKill).as("the kill landed mid-delivery").isLessThan(TRANSFERS + 2);
 
-            Process second = startChild(dataDirectory, databaseUrl, port, log);
+            Process second = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, FAST_WEBHOOKS, log);
             started.add(second);
-            awaitReady(second, port, log);
+            ChildServe.awaitReady(second, port, log);
             Set<String> expected = new TreeSet<>();
             admin.get(base + "/events?limit=1000")
                     .json()
@@ -141,7 +140,7 @@ class WebhookCrashTest {
                 process.waitFor(30, TimeUnit.SECONDS);
             }
             if (external) {
-                dropDatabase(externalUrl, childDatabase);
+                ChildServe.dropDatabase(externalUrl, childDatabase);
             } else if (!stoppedGracefully && Files.exists(dataDirectory.resolve("postgres"))) {
                 EmbeddedDatabase.start(dataDirectory).close(); // adopt the orphaned server and stop it
             }
@@ -156,89 +155,4 @@ class WebhookCrashTest {
 
     // ---- The child ------------------------------------------------------------------------------
 
-    private static Process startChild(Path dataDirectory, String databaseUrl, int port, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.pacioli.app.Main",
-                "serve",
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                dataDirectory.toString());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("PACIOLI_") || name.equals("DATABASE_URL"));
-        environment.put("PACIOLI_ADMIN_KEY", ADMIN_KEY);
-        environment.put("PACIOLI_ACCESS_LOG", "false");
-        environment.put("PACIOLI_WEBHOOK_POLL", "50ms");
-        environment.put("PACIOLI_WEBHOOK_CONCURRENCY", Integer.toString(CONCURRENCY));
-        environment.put("PACIOLI_WEBHOOK_CONNECT_TIMEOUT", "1s");
-        environment.put("PACIOLI_WEBHOOK_READ_TIMEOUT", "1s");
-        environment.put("PACIOLI_WEBHOOK_RETRY_SCHEDULE", "200ms,400ms,800ms,1s,1s,1s");
-        if (databaseUrl != null) {
-            environment.put("DATABASE_URL", databaseUrl);
-        }
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return builder.start();
-    }
-
-    private static void awaitReady(Process child, int port, Path log) throws Exception {
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                .timeout(Duration.ofSeconds(5))
-                .build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            assertThat(child.isAlive())
-                    .as("the child died before it was ready; log: %s", log)
-                    .isTrue();
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the child was not ready within 180 s; log: " + log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String createDatabase(String externalUrl, String name) throws SQLException {
-        try (Connection connection = connect(externalUrl);
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
-            statement.execute("create database " + name);
-        }
-        String trimmed = externalUrl.trim();
-        String prefix = trimmed.startsWith("jdbc:") ? "jdbc:" : "";
-        URI url = URI.create(trimmed.substring(prefix.length()));
-        return prefix + url.getScheme() + "://" + (url.getRawUserInfo() == null ? "" : url.getRawUserInfo() + "@")
-                + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort()) + "/" + name
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-    }
-
-    private static void dropDatabase(String externalUrl, String name) {
-        try (Connection connection = connect(externalUrl);
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
-        } catch (SQLException ignored) {
-            // Best effort: a leftover database is harmless.
-        }
-    }
-
-    private static Connection connect(String url) throws SQLException {
-        DatabaseUrl parsed = DatabaseUrl.parse(url);
-        return DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password());
-    }
 }
