@@ -72,18 +72,7 @@ class BadInputTest {
 
     private static String setUp(HttpTester admin) {
         String ledger = TestService.uniqueName("bad-input");
-        String base = "/v1/ledgers/" + ledger;
-        assertThat(admin.put("/v1/assets/USD", "{\"scale\": 2}").status()).isIn(200, 201);
-        assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}").status())
-                .isEqualTo(201);
-        assertThat(admin.post(
-                                base + "/accounts",
-                                "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}")
-                        .status())
-                .isEqualTo(201);
-        assertThat(admin.post(base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\", \"min_balance\": 0}")
-                        .status())
-                .isEqualTo(201);
+        String base = admin.openLedgerWithWorldAndWallet(ledger);
         assertThat(admin.post(base + "/transactions", transfer("seed-1", "world", "wallet", "1000"))
                         .status())
                 .isEqualTo(201);

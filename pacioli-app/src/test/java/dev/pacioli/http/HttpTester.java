@@ -72,6 +72,26 @@ final class HttpTester {
         }
     }
 
+    /**
+     * Creates asset USD (if needed), the ledger, and two accounts: {@code world} (debit-normal,
+     * unbounded, where money comes from) and {@code wallet} (credit-normal, never below zero). Asserts
+     * each step succeeded and answers the ledger's path, {@code /v1/ledgers/<ledger>}.
+     */
+    String openLedgerWithWorldAndWallet(String ledger) {
+        String base = "/v1/ledgers/" + ledger;
+        expect(put("/v1/assets/USD", "{\"scale\": 2}"), 200, 201);
+        expect(post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}"), 201);
+        expect(post(base + "/accounts", "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}"), 201);
+        expect(post(base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\", \"min_balance\": 0}"), 201);
+        return base;
+    }
+
+    private static void expect(Response response, Integer... statuses) {
+        if (!java.util.List.of(statuses).contains(response.status())) {
+            throw new AssertionError("expected " + java.util.List.of(statuses) + ", got " + response);
+        }
+    }
+
     Response get(String path) {
         return send("GET", path, null, Map.of());
     }

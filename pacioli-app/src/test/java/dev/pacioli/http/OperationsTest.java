@@ -294,18 +294,7 @@ class OperationsTest {
 
     private String ledgerWithAccounts() {
         String ledger = TestService.uniqueName("ops");
-        String base = "/v1/ledgers/" + ledger;
-        assertThat(admin.put("/v1/assets/USD", "{\"scale\": 2}").status()).isIn(200, 201);
-        assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}").status())
-                .isEqualTo(201);
-        assertThat(admin.post(
-                                base + "/accounts",
-                                "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}")
-                        .status())
-                .isEqualTo(201);
-        assertThat(admin.post(base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\", \"min_balance\": 0}")
-                        .status())
-                .isEqualTo(201);
+        admin.openLedgerWithWorldAndWallet(ledger);
         return ledger;
     }
 

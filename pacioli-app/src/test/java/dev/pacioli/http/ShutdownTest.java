@@ -99,19 +99,7 @@ class ShutdownTest {
             ChildServe.awaitReady(first, port, run.resolve("first.log"));
             HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
             String ledger = "shutdown";
-            String base = "/v1/ledgers/" + ledger;
-            assertThat(admin.put("/v1/assets/USD", "{\"scale\": 2}").status()).isIn(200, 201);
-            assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}")
-                            .status())
-                    .isEqualTo(201);
-            assertThat(admin.post(
-                                    base + "/accounts",
-                                    "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}")
-                            .status())
-                    .isEqualTo(201);
-            assertThat(admin.post(base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\", \"min_balance\": 0}")
-                            .status())
-                    .isEqualTo(201);
+            String base = admin.openLedgerWithWorldAndWallet(ledger);
 
             List<Answer> answers = new ArrayList<>();
             java.util.concurrent.CompletableFuture<Long> exitNanos =
