@@ -186,11 +186,6 @@ public final class LedgerReads {
         }
     }
 
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
-    }
-
     /** A statement built from the conditions a filter has, with its parameters in the same order. */
     private static final class Query {
         private final StringBuilder sql = new StringBuilder(512);

@@ -85,11 +85,6 @@ public final class PostgresLedgerStore implements LedgerStore {
                 "transactions");
     }
 
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(java.sql.ResultSet row) throws SQLException;
-    }
-
     /** One round trip: the rows of one ledger whose ids are among {@code ids}. */
     private <T> List<T> selectByIds(
             String sql, long ledgerId, Collection<String> ids, RowMapper<T> mapper, String what) {

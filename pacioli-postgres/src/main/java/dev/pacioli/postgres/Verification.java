@@ -83,11 +83,6 @@ public final class Verification {
                 row.getBytes(6));
     }
 
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
-    }
-
     private static <T> Iterator<T> rows(ResultSet rows, RowMapper<T> mapper) {
         return new Iterator<>() {
             private Boolean ready;
