@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 final class DiskUsage {
     record Snapshot(long tableBytes, long walBytes) {}
 
-    static final String[] PACIOLI_TABLES = {"journal", "accounts", "transactions", "postings", "entries", "ledgers"};
+    static final String[] PACIOLI_TABLES = {"journal", "accounts", "transactions", "entries", "ledgers"};
 
     private DiskUsage() {}
 

@@ -179,14 +179,18 @@ final class Report {
     }
 
     private void writerTable() {
-        out.append("## The writer's batches in engine mode (from the engine's observer port)\n\n");
-        out.append("| database | workload | user accounts | batches |\n|---|---|---:|---|\n");
+        out.append("## Where the writer's time went (the engine's observer port and the store's commit steps)\n\n");
+        out.append("Engine mode: per batch. HTTP modes: the store's commit time per second of the run, service"
+                + " start and warm-up included. Each commit step is the time to encode its rows and for"
+                + " PostgreSQL to take them (`commit` is the WAL flush).\n\n");
+        out.append("| database | mode | workload | user accounts | writer |\n|---|---|---|---:|---|\n");
         for (Measurement m : results.measurements) {
             if (m.writer() != null) {
                 out.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %,d | %s |\n",
+                        "| %s | %s | %s | %,d | %s |\n",
                         m.database(),
+                        m.mode(),
                         m.workload().label,
                         m.accounts(),
                         m.writer()));

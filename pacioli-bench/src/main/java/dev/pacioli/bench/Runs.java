@@ -56,7 +56,7 @@ final class Runs {
             throw e;
         }
         DiskUsage.Snapshot before = DiskUsage.snapshot(target.database.dataSource(), DiskUsage.PACIOLI_TABLES);
-        BatchStats stats = new BatchStats();
+        BatchStats stats = new BatchStats(target.database.store());
         holder.engine.close();
         holder.engine = ledger.startEngine(stats);
         Map<String, Long> rejected;
@@ -91,11 +91,14 @@ final class Runs {
         Service.Options options = new Service.Options(dataDirectory, ADMIN_SECRET, http, EngineConfig.DEFAULTS);
         HttpRun run;
         Map<String, Long> rejected;
+        BatchStats stats = new BatchStats(target.database.store());
+        long started = System.nanoTime();
         try (Service service = Service.start(target.database, options)) {
             run = new HttpRun(service.port(), ADMIN_SECRET, name, accounts, workload, zipf(users), window);
             rejected = batch ? run.batch() : run.single();
         }
-        return pacioliMeasurement(mode, workload, users, window, ledger, rejected, run.latency());
+        return pacioliMeasurement(mode, workload, users, window, ledger, rejected, run.latency())
+                .withDisk(-1, -1, stats.commitDuty((System.nanoTime() - started) / 1e9));
     }
 
     private Measurement pacioliMeasurement(

@@ -35,7 +35,10 @@ class BenchSmokeTest {
     @ParameterizedTest
     @EnumSource(Workload.class)
     void engine(Workload workload) throws Exception {
-        assertCorrect(runs.engine(workload, USERS, window()));
+        Measurement engine = runs.engine(workload, USERS, window());
+        assertCorrect(engine);
+        // The writer's account: its batches, and the store's time for the statements every batch runs.
+        assertThat(engine.writer()).containsPattern("^[1-9][0-9]* batches").contains("journal ", "entries ", "commit ");
     }
 
     @ParameterizedTest
@@ -48,7 +51,9 @@ class BenchSmokeTest {
 
     @Test
     void httpBatch() throws Exception {
-        assertCorrect(runs.http(Workload.UNIFORM, USERS, new RunWindow(0.2, 1), true));
+        Measurement batch = runs.http(Workload.UNIFORM, USERS, new RunWindow(0.2, 1), true);
+        assertCorrect(batch);
+        assertThat(batch.writer()).startsWith("committing ").contains("journal ", "transactions created ");
     }
 
     @Test

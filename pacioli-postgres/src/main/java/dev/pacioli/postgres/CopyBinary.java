@@ -4,6 +4,9 @@ import dev.pacioli.ledger.Metadata;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Rows in PostgreSQL's binary COPY format: a header, then per row a 16-bit column count and per column
@@ -23,6 +26,10 @@ final class CopyBinary {
     };
     /** PostgreSQL counts timestamps in microseconds from 2000-01-01T00:00:00Z. */
     private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
+    /** The element types of the arrays this class writes, as the array's binary form names them. */
+    private static final int TEXT_OID = 25;
+
+    private static final int BIGINT_OID = 20;
     /** The version byte that starts jsonb's binary form, followed by the JSON text. */
     private static final int JSONB_VERSION = 1;
 
@@ -99,6 +106,52 @@ final class CopyBinary {
         return this;
     }
 
+    /** A one-dimensional text[] of one field of each item, in order; no element is null. */
+    <T> CopyBinary textArray(List<T> items, Function<T, String> field) {
+        int lengthAt = startArray(items.size(), TEXT_OID);
+        for (T item : items) {
+            byte[] utf8 = field.apply(item).getBytes(StandardCharsets.UTF_8);
+            putInt(utf8.length);
+            write(utf8, 0, utf8.length);
+        }
+        return endArray(lengthAt);
+    }
+
+    /** A one-dimensional bigint[] of one field of each item, in order. */
+    <T> CopyBinary bigintArray(List<T> items, ToLongFunction<T> field) {
+        int lengthAt = startArray(items.size(), BIGINT_OID);
+        for (T item : items) {
+            putInt(8);
+            putLong(field.applyAsLong(item));
+        }
+        return endArray(lengthAt);
+    }
+
+    /** A bigint[] of {@code values}, or null when the list is. */
+    CopyBinary nullableBigintArray(List<Long> values) {
+        return values == null ? nullValue() : bigintArray(values, Long::longValue);
+    }
+
+    /**
+     * Writes an array's header (one dimension, no nulls, its element type, its size, lower bound 1)
+     * behind a placeholder for the column's length; returns where that length goes.
+     */
+    private int startArray(int size, int elementOid) {
+        startColumn(0);
+        int lengthAt = length - 4;
+        putInt(1);
+        putInt(0);
+        putInt(elementOid);
+        putInt(size);
+        putInt(1);
+        return lengthAt;
+    }
+
+    private CopyBinary endArray(int lengthAt) {
+        putIntAt(lengthAt, length - lengthAt - 4);
+        return this;
+    }
+
     void endRow() {
         if (columnsInRow != columns) {
             throw new IllegalStateException("a row has " + columnsInRow + " columns, the COPY names " + columns);
@@ -135,11 +188,20 @@ final class CopyBinary {
             buffer[length++] = (byte) columns;
         }
         columnsInRow++;
+        putInt(valueLength);
+    }
+
+    private void putInt(int value) {
         ensure(4);
-        buffer[length++] = (byte) (valueLength >>> 24);
-        buffer[length++] = (byte) (valueLength >>> 16);
-        buffer[length++] = (byte) (valueLength >>> 8);
-        buffer[length++] = (byte) valueLength;
+        putIntAt(length, value);
+        length += 4;
+    }
+
+    private void putIntAt(int at, int value) {
+        buffer[at] = (byte) (value >>> 24);
+        buffer[at + 1] = (byte) (value >>> 16);
+        buffer[at + 2] = (byte) (value >>> 8);
+        buffer[at + 3] = (byte) value;
     }
 
     private void putLong(long value) {

@@ -133,14 +133,12 @@ public final class LedgerReads {
         Query query;
         String sequence;
         if (filter.account() == null) {
-            query = new Query(
-                    TRANSACTION_SELECT + " from transactions t" + Rows.POSTINGS_LATERAL + " where t.ledger_id = ?",
-                    ledgerId);
+            query = new Query(TRANSACTION_SELECT + " from transactions t where t.ledger_id = ?", ledgerId);
             sequence = "t.sequence";
         } else {
             query = new Query(
                     TRANSACTION_SELECT + " from entries e join transactions t on t.ledger_id = e.ledger_id"
-                            + " and t.id = e.transaction_id" + Rows.POSTINGS_LATERAL
+                            + " and t.id = e.transaction_id"
                             + " where e.ledger_id = ? and e.account_id = ? and e.kind in " + CREATION_KINDS,
                     ledgerId,
                     filter.account());

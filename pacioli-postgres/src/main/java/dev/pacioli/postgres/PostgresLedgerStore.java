@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 
@@ -33,12 +34,42 @@ import org.postgresql.PGConnection;
  * for as long as the writer runs, on the one lock session every ledger of this store shares.
  */
 public final class PostgresLedgerStore implements LedgerStore {
+    /** The statements of a batch's commit, in the order they run. */
+    public enum CommitStep {
+        HEAD,
+        JOURNAL,
+        ACCOUNTS_CREATED,
+        TRANSACTIONS_CREATED,
+        ENTRIES,
+        ACCOUNTS_UPDATED,
+        TRANSACTIONS_UPDATED,
+        COMMIT
+    }
+
+    private static final CommitStep[] STEPS = CommitStep.values();
+
     private final DataSource dataSource;
     private final AdvisoryLocks locks;
+    private final LongAdder[] stepNanos = new LongAdder[STEPS.length];
 
     public PostgresLedgerStore(DataSource dataSource) {
         this.dataSource = dataSource;
         this.locks = new AdvisoryLocks(dataSource);
+        for (int i = 0; i < stepNanos.length; i++) {
+            stepNanos[i] = new LongAdder();
+        }
+    }
+
+    /**
+     * Nanoseconds spent in each {@link CommitStep} by every commit of this store so far (successful or
+     * not), indexed by the step's ordinal: where the time of a commit goes, statement by statement.
+     */
+    public long[] commitStepNanos() {
+        long[] nanos = new long[stepNanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = stepNanos[i].sum();
+        }
+        return nanos;
     }
 
     /** Takes the ledger's writer lock on the one lock session of this store (see {@link AdvisoryLocks}). */
@@ -77,8 +108,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     @Override
     public List<Transaction> loadTransactions(long ledgerId, Collection<String> ids) {
         return selectByIds(
-                "select " + Rows.TRANSACTION_COLUMNS + " from transactions t" + Rows.POSTINGS_LATERAL
-                        + " where t.ledger_id = ? and t.id = any(?)",
+                "select " + Rows.TRANSACTION_COLUMNS + " from transactions t where t.ledger_id = ? and t.id = any(?)",
                 ledgerId,
                 ids,
                 Rows::transaction,
@@ -145,31 +175,36 @@ public final class PostgresLedgerStore implements LedgerStore {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                long started = System.nanoTime();
                 moveHead(connection, batch);
+                started = lap(CommitStep.HEAD, started);
                 copyIn(
                         connection,
                         "journal (ledger_id, sequence, type, committed_at, subject, canonical, hash)",
                         journalRows(batch));
+                started = lap(CommitStep.JOURNAL, started);
                 copyIn(
                         connection,
                         "accounts (ledger_id, id, asset, normal_balance, min_balance, max_balance, status,"
                                 + " metadata, created_at, posted_debits, posted_credits, pending_debits, pending_credits,"
                                 + " version)",
                         accountRows(batch));
+                started = lap(CommitStep.ACCOUNTS_CREATED, started);
                 copyIn(
                         connection,
                         "transactions (ledger_id, id, sequence, status, pending, timeout_seconds,"
-                                + " expires_at, description, metadata, reverses, reversed_by, committed_at, hash)",
+                                + " expires_at, description, metadata, reverses, reversed_by, committed_at, hash,"
+                                + " posting_from, posting_to, posting_asset, posting_amount, posted_amount)",
                         transactionRows(batch));
-                copyIn(
-                        connection,
-                        "postings (ledger_id, transaction_id, index, from_account, to_account, asset,"
-                                + " amount, posted_amount)",
-                        postingRows(batch));
+                started = lap(CommitStep.TRANSACTIONS_CREATED, started);
                 copyIn(connection, "entries (ledger_id, " + Rows.ENTRY_COLUMNS + ")", entryRows(batch));
+                started = lap(CommitStep.ENTRIES, started);
                 updateAccounts(connection, batch);
+                started = lap(CommitStep.ACCOUNTS_UPDATED, started);
                 updateTransactions(connection, batch);
+                started = lap(CommitStep.TRANSACTIONS_UPDATED, started);
                 connection.commit();
+                lap(CommitStep.COMMIT, started);
             } catch (SQLException | IOException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
@@ -180,6 +215,13 @@ public final class PostgresLedgerStore implements LedgerStore {
                             + batch.head().sequence() + " failed: " + e.getMessage(),
                     e);
         }
+    }
+
+    /** Adds the time since {@code started} to {@code step}; returns now, the next step's start. */
+    private long lap(CommitStep step, long started) {
+        long now = System.nanoTime();
+        stepNanos[step.ordinal()].add(now - started);
+        return now;
     }
 
     private static void moveHead(Connection connection, BatchWrite batch) throws SQLException {
@@ -235,8 +277,9 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary transactionRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(13);
+        CopyBinary rows = new CopyBinary(18);
         for (Transaction transaction : batch.transactionsCreated()) {
+            List<Posting> postings = transaction.spec().postings();
             rows.bigint(batch.ledgerId())
                     .text(transaction.id())
                     .bigint(transaction.sequence())
@@ -250,30 +293,12 @@ public final class PostgresLedgerStore implements LedgerStore {
                     .text(transaction.reversedBy())
                     .timestamp(transaction.committedAtMicros())
                     .bytes(transaction.hash())
+                    .textArray(postings, Posting::from)
+                    .textArray(postings, Posting::to)
+                    .textArray(postings, Posting::asset)
+                    .bigintArray(postings, Posting::amount)
+                    .nullableBigintArray(transaction.postedAmounts())
                     .endRow();
-        }
-        return rows;
-    }
-
-    private static CopyBinary postingRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(8);
-        for (Transaction transaction : batch.transactionsCreated()) {
-            List<Posting> postings = transaction.spec().postings();
-            for (int i = 0; i < postings.size(); i++) {
-                Posting posting = postings.get(i);
-                rows.bigint(batch.ledgerId())
-                        .text(transaction.id())
-                        .smallint(i)
-                        .text(posting.from())
-                        .text(posting.to())
-                        .text(posting.asset())
-                        .bigint(posting.amount())
-                        .nullableBigint(
-                                transaction.postedAmounts() == null
-                                        ? null
-                                        : transaction.postedAmounts().get(i))
-                        .endRow();
-            }
         }
         return rows;
     }
@@ -357,43 +382,37 @@ public final class PostgresLedgerStore implements LedgerStore {
         String[] ids = new String[size];
         Short[] statuses = new Short[size];
         String[] reversedBy = new String[size];
-        List<String> postedIds = new ArrayList<>();
-        List<Short> postedIndexes = new ArrayList<>();
-        List<Long> postedAmounts = new ArrayList<>();
+        String[] postedAmounts = new String[size];
         for (int i = 0; i < size; i++) {
             Transaction transaction = transactions.get(i);
             ids[i] = transaction.id();
             statuses[i] = (short) transaction.status().ordinal();
             reversedBy[i] = transaction.reversedBy();
-            if (transaction.postedAmounts() != null) {
-                for (int p = 0; p < transaction.postedAmounts().size(); p++) {
-                    postedIds.add(transaction.id());
-                    postedIndexes.add((short) p);
-                    postedAmounts.add(transaction.postedAmounts().get(p));
-                }
-            }
+            postedAmounts[i] = arrayLiteral(transaction.postedAmounts());
         }
         try (PreparedStatement statement = connection.prepareStatement("update transactions t set status = v.status,"
-                + " reversed_by = v.reversed_by from unnest(?::text[], ?::smallint[], ?::text[])"
-                + " as v(id, status, reversed_by) where t.ledger_id = ? and t.id = v.id")) {
+                + " reversed_by = v.reversed_by, posted_amount = v.posted::bigint[]"
+                + " from unnest(?::text[], ?::smallint[], ?::text[], ?::text[]) as v(id, status, reversed_by, posted)"
+                + " where t.ledger_id = ? and t.id = v.id")) {
             statement.setArray(1, connection.createArrayOf("text", ids));
             statement.setArray(2, connection.createArrayOf("int2", statuses));
             statement.setArray(3, connection.createArrayOf("text", reversedBy));
-            statement.setLong(4, batch.ledgerId());
+            statement.setArray(4, connection.createArrayOf("text", postedAmounts));
+            statement.setLong(5, batch.ledgerId());
             expectRows(statement.executeUpdate(), size, "transactions");
         }
-        if (postedIds.isEmpty()) {
-            return;
+    }
+
+    /** {@code {1,2,3}}, PostgreSQL's text form of an array, or null: unnest cannot carry arrays of arrays. */
+    private static String arrayLiteral(List<Long> values) {
+        if (values == null) {
+            return null;
         }
-        try (PreparedStatement statement = connection.prepareStatement("update postings p set posted_amount = v.amount"
-                + " from unnest(?::text[], ?::smallint[], ?::bigint[]) as v(id, index, amount)"
-                + " where p.ledger_id = ? and p.transaction_id = v.id and p.index = v.index")) {
-            statement.setArray(1, connection.createArrayOf("text", postedIds.toArray()));
-            statement.setArray(2, connection.createArrayOf("int2", postedIndexes.toArray()));
-            statement.setArray(3, connection.createArrayOf("int8", postedAmounts.toArray()));
-            statement.setLong(4, batch.ledgerId());
-            expectRows(statement.executeUpdate(), postedIds.size(), "postings");
+        StringBuilder literal = new StringBuilder(2 + values.size() * 8).append('{');
+        for (int i = 0; i < values.size(); i++) {
+            literal.append(i == 0 ? "" : ",").append(values.get(i));
         }
+        return literal.append('}').toString();
     }
 
     private static void expectRows(int updated, int expected, String table) throws SQLException {

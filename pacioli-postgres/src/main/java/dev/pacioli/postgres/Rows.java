@@ -33,13 +33,8 @@ final class Rows {
 
     static final String TRANSACTION_COLUMNS = "t.id, t.sequence, t.status, t.pending, t.timeout_seconds, "
             + "t.expires_at, t.description, t.reverses, t.reversed_by, t.committed_at, t.hash, "
-            + METADATA_PAIRS.formatted("t") + ", p.froms, p.tos, p.amounts, p.assets, p.posted";
-
-    /** Joins each transaction to its postings, in order, as arrays. */
-    static final String POSTINGS_LATERAL = " cross join lateral (select array_agg(from_account order by index) froms,"
-            + " array_agg(to_account order by index) tos, array_agg(amount order by index) amounts,"
-            + " array_agg(asset order by index) assets, array_agg(posted_amount order by index) posted"
-            + " from postings where postings.ledger_id = t.ledger_id and postings.transaction_id = t.id) p";
+            + METADATA_PAIRS.formatted("t")
+            + ", t.posting_from, t.posting_to, t.posting_amount, t.posting_asset, t.posted_amount";
 
     static final String ENTRY_COLUMNS = "account_id, sequence, transaction_id, kind, debit, credit, posted_debits, "
             + "posted_credits, pending_debits, pending_credits, balance_after, available_after, committed_at";
@@ -61,12 +56,10 @@ final class Rows {
         String[] tos = (String[]) row.getArray(14).getArray();
         Long[] amounts = (Long[]) row.getArray(15).getArray();
         String[] assets = (String[]) row.getArray(16).getArray();
-        Long[] posted = (Long[]) row.getArray(17).getArray();
+        Array posted = row.getArray(17);
         List<Posting> postings = new ArrayList<>(froms.length);
-        List<Long> postedAmounts = new ArrayList<>(froms.length);
         for (int i = 0; i < froms.length; i++) {
             postings.add(new Posting(froms[i], tos[i], amounts[i], assets[i]));
-            postedAmounts.add(posted[i]);
         }
         TransactionSpec spec = new TransactionSpec(
                 row.getString(1),
@@ -83,7 +76,7 @@ final class Rows {
                 micros(row, 10),
                 row.getBytes(11),
                 row.getLong(6),
-                postedAmounts.get(0) == null ? null : List.copyOf(postedAmounts),
+                posted == null ? null : List.of((Long[]) posted.getArray()),
                 row.getString(9));
     }
 

@@ -1,0 +1,102 @@
+package dev.pacioli.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Migrations that move stored rows, run on rows written in the schema before them. */
+@ParameterizedClass
+@MethodSource("dev.pacioli.postgres.TestDatabases#all")
+class MigrationTest {
+    private final TestDatabase database;
+    private final String schema = "pacioli_migration_"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+
+    MigrationTest(TestDatabase database) {
+        this.database = database;
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        execute("drop schema if exists " + schema + " cascade");
+    }
+
+    @Test
+    void v6MovesEveryTransactionsPostingsIntoItsRowInOrderKeepingPostedAmounts() throws SQLException {
+        migrateTo("5");
+        execute("insert into " + schema + ".ledgers (name, head_hash) values ('m', '\\x00')");
+        execute("insert into " + schema + ".assets (code, scale) values ('USD', 2)");
+        String transaction = "insert into " + schema + ".transactions (ledger_id, id, sequence, status, pending,"
+                + " expires_at, metadata, committed_at, hash) values (1, '%s', %d, %d, %s, 0, '{}', now(), '\\x01')";
+        execute(transaction.formatted("plain", 1, 1, "false"));
+        execute(transaction.formatted("held", 2, 1, "true"));
+        String posting = "insert into " + schema + ".postings values (1, '%s', %d, '%s', '%s', 'USD', %d, %s)";
+        // Inserted out of order: the arrays follow the postings' index, not the insertion order.
+        execute(posting.formatted("plain", 1, "b", "c", 20, "null"));
+        execute(posting.formatted("plain", 0, "a", "b", 10, "null"));
+        execute(posting.formatted("held", 0, "a", "c", 30, "25"));
+        execute(posting.formatted("held", 1, "c", "d", 40, "40"));
+
+        migrateTo("6");
+
+        assertThat(postings("plain")).containsExactly("a,b", "b,c", "USD,USD", "10,20", "null");
+        assertThat(postings("held")).containsExactly("a,c", "c,d", "USD,USD", "30,40", "25,40");
+        try (Connection connection = database.database().dataSource().getConnection();
+                ResultSet tables = connection.getMetaData().getTables(null, schema, "postings", null)) {
+            assertThat(tables.next()).as("the postings table is gone").isFalse();
+        }
+    }
+
+    private List<String> postings(String id) throws SQLException {
+        try (Connection connection = database.database().dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select posting_from, posting_to, posting_asset,"
+                        + " posting_amount, posted_amount from " + schema + ".transactions where id = '" + id + "'")) {
+            assertThat(row.next()).isTrue();
+            List<String> columns = new ArrayList<>();
+            for (int column = 1; column <= 5; column++) {
+                java.sql.Array array = row.getArray(column);
+                columns.add(
+                        array == null
+                                ? "null"
+                                : String.join(
+                                        ",",
+                                        Arrays.stream((Object[]) array.getArray())
+                                                .map(String::valueOf)
+                                                .toList()));
+            }
+            return columns;
+        }
+    }
+
+    private void migrateTo(String version) {
+        Flyway.configure()
+                .dataSource(database.database().dataSource())
+                .schemas(schema)
+                .createSchemas(true)
+                .locations("classpath:db/migration")
+                .target(version)
+                .load()
+                .migrate();
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.database().dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
