@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -278,6 +279,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * An eighth of the machine's memory, from 128 MB (PostgreSQL's default) to 2 GB. The default is
+     * sized for a shared desktop; a ledger whose accounts and their indexes no longer fit rereads and
+     * rewrites pages on every batch (measured: 1,000,000 accounts ran at a third of the rate of 10,000
+     * with the default). The JVM and the operating system's cache keep the rest.
+     */
+    static long sharedBuffersMegabytes() {
+        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return Math.clamp(total / 8 / (1024 * 1024), 128, 2048);
+    }
+
     private void startServer() {
         String options = String.join(
                 " ",
@@ -296,7 +309,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 "-c",
                 "timezone=UTC",
                 "-c",
-                "max_connections=200");
+                "max_connections=200",
+                "-c",
+                "shared_buffers=" + sharedBuffersMegabytes() + "MB");
         LOG.info("starting the embedded PostgreSQL on 127.0.0.1:{}", port);
         run(
                 COMMAND_TIMEOUT_SECONDS,

@@ -34,6 +34,13 @@ class EmbeddedDatabaseTest {
             assertThat(query(connection, "show synchronous_commit")).isEqualTo("on");
             assertThat(query(connection, "show full_page_writes")).isEqualTo("on");
             assertThat(query(connection, "show data_directory")).startsWith(dataDirectory.toString());
+            // Sized to the machine (an eighth of its memory, 128 MB to 2 GB), not PostgreSQL's 128 MB.
+            long megabytes = EmbeddedDatabase.sharedBuffersMegabytes();
+            assertThat(megabytes).isBetween(128L, 2048L);
+            assertThat(query(
+                            connection,
+                            "select setting::bigint * 8 / 1024 from pg_settings where name = 'shared_buffers'"))
+                    .isEqualTo(Long.toString(megabytes));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("create table kept (value text)");
                 statement.execute("insert into kept values ('survives a restart')");
