@@ -4,9 +4,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The engine's port to durable storage. Every method is one round trip. The engine calls it from its
- * writer thread only; implementations need not be safe for concurrent use by one engine, but several
- * engines (one per ledger) share one store.
+ * The engine's port to durable storage. Every method is one round trip, except that a commit may be
+ * several. The engine loads from its writer thread and commits from commit threads of its own, at
+ * most two commits of one ledger at a time (see {@link #commit}); several engines (one per ledger)
+ * share one store, so implementations must be safe for concurrent use.
  */
 public interface LedgerStore {
     /** Takes the exclusive right to write this ledger, or throws {@link LedgerLockedException}. */
@@ -29,8 +30,23 @@ public interface LedgerStore {
     /**
      * Commits the batch atomically, or throws {@link StoreException}. When it throws, the batch may or
      * may not have been committed (a lost reply); the engine resynchronizes from {@link #loadHead}.
+     *
+     * <p>The batch was executed on top of the one before it, whose commit may still be running:
+     * {@code predecessor} waits for that commit to finish. A store may write the batch's new rows
+     * meanwhile, but must change existing rows and move the head only after {@code predecessor}
+     * returns, and must refuse the batch when the head is not then at {@link
+     * BatchWrite#previousSequence()} (the predecessor failed, or another writer committed).
      */
-    void commit(BatchWrite batch);
+    void commit(BatchWrite batch, Predecessor predecessor);
+
+    /** Waits until the commit of the batch executed before this one has finished, in success or not. */
+    @FunctionalInterface
+    interface Predecessor {
+        /** No commit runs before this one. */
+        Predecessor NONE = () -> {};
+
+        void await();
+    }
 
     /** The exclusive right to write one ledger, held until closed. */
     interface WriterLock extends AutoCloseable {

@@ -25,10 +25,13 @@ import org.postgresql.PGConnection;
 /**
  * The ledger's storage port on PostgreSQL.
  *
- * <p>A batch commits in one database transaction: first the ledger's head moves, fenced on the head
- * the batch executed against (a second or stale writer finds no row and fails), then every new row
- * goes in by binary COPY ({@link CopyBinary}), one per table, and every changed row by one {@code update … from unnest(…)} per
- * table. No statement is issued per row.
+ * <p>A batch commits in one database transaction on a connection of its own: every new row goes in
+ * by binary COPY ({@link CopyBinary}), one per table; then, once the commit of the batch before it
+ * has finished, every changed row by one {@code update … from unnest(…)} per table, and last the
+ * ledger's head moves, fenced on the head the batch executed against (when the batch before failed,
+ * or a second or stale writer committed, the update finds no row and the whole batch rolls back). No
+ * statement is issued per row. Two batches of one ledger can so commit at once, each in its own
+ * backend: the second's COPYs run while the first finishes.
  *
  * <p>Only one process writes a ledger: {@link #lockWriter} takes a session-level advisory lock, held
  * for as long as the writer runs, on the one lock session every ledger of this store shares.
@@ -36,13 +39,15 @@ import org.postgresql.PGConnection;
 public final class PostgresLedgerStore implements LedgerStore {
     /** The statements of a batch's commit, in the order they run. */
     public enum CommitStep {
-        HEAD,
         JOURNAL,
         ACCOUNTS_CREATED,
         TRANSACTIONS_CREATED,
         ENTRIES,
+        /** Waiting for the commit of the batch before (see {@link LedgerStore#commit}). */
+        PREDECESSOR,
         ACCOUNTS_UPDATED,
         TRANSACTIONS_UPDATED,
+        HEAD,
         COMMIT
     }
 
@@ -171,13 +176,11 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     @Override
-    public void commit(BatchWrite batch) {
+    public void commit(BatchWrite batch, Predecessor predecessor) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 long started = System.nanoTime();
-                moveHead(connection, batch);
-                started = lap(CommitStep.HEAD, started);
                 copyIn(
                         connection,
                         "journal (ledger_id, sequence, type, committed_at, subject, canonical, hash)",
@@ -199,10 +202,16 @@ public final class PostgresLedgerStore implements LedgerStore {
                 started = lap(CommitStep.TRANSACTIONS_CREATED, started);
                 copyIn(connection, "entries (ledger_id, " + Rows.ENTRY_COLUMNS + ")", entryRows(batch));
                 started = lap(CommitStep.ENTRIES, started);
+                // Rows the predecessor inserts are invisible to this transaction's statements until it
+                // has committed, so what follows waits for it.
+                predecessor.await();
+                started = lap(CommitStep.PREDECESSOR, started);
                 updateAccounts(connection, batch);
                 started = lap(CommitStep.ACCOUNTS_UPDATED, started);
                 updateTransactions(connection, batch);
                 started = lap(CommitStep.TRANSACTIONS_UPDATED, started);
+                moveHead(connection, batch);
+                started = lap(CommitStep.HEAD, started);
                 connection.commit();
                 lap(CommitStep.COMMIT, started);
             } catch (SQLException | IOException | RuntimeException e) {

@@ -16,6 +16,7 @@ import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -41,6 +42,10 @@ class PostgresFaultInjectionTest {
 
         private final LedgerStore real;
         volatile Fault nextCommit = Fault.NONE;
+        /** When set, the next commit writes its new rows and then waits here before its updates. */
+        volatile CountDownLatch holdNextAfterInserts;
+
+        final CountDownLatch heldAfterInserts = new CountDownLatch(1);
 
         FaultyStore(LedgerStore real) {
             this.real = real;
@@ -77,13 +82,24 @@ class PostgresFaultInjectionTest {
         }
 
         @Override
-        public void commit(BatchWrite batch) {
+        public void commit(BatchWrite batch, Predecessor predecessor) {
+            CountDownLatch hold = holdNextAfterInserts;
+            if (hold != null) {
+                holdNextAfterInserts = null;
+                real.commit(batch, () -> {
+                    predecessor.await();
+                    heldAfterInserts.countDown();
+                    awaitQuietly(hold);
+                });
+                return;
+            }
+            predecessor.await();
             Fault fault = nextCommit;
             nextCommit = Fault.NONE;
             if (fault == Fault.FAIL_BEFORE_COMMIT) {
                 throw new StoreException("injected: commit failed", null);
             }
-            real.commit(batch);
+            real.commit(batch, Predecessor.NONE);
             if (fault == Fault.LOSE_REPLY_AFTER_COMMIT) {
                 throw new StoreException("injected: reply lost after commit", null);
             }
@@ -120,6 +136,47 @@ class PostgresFaultInjectionTest {
             assertThat(join(ledger.engine.createTransaction(next)).code()).isEqualTo(ResultCode.CREATED);
             assertThat(balance(ledger, "wallet")).isEqualTo(705);
             assertThat(ledger.verify().failures()).isEmpty();
+        }
+    }
+
+    /**
+     * Two commits overlapping in the real database: the first has inserted its rows (an account and a
+     * transfer into it) and holds its transaction open; the second, executed on top of it, inserts its
+     * rows meanwhile and updates the account the first created only after the first has committed.
+     */
+    @Test
+    void aBatchCommitsOnTopOfOneWhoseRowsAreNotYetVisible() throws Exception {
+        FaultyStore store = new FaultyStore(database.database().store());
+        try (TestLedger ledger = new TestLedger(database.database(), store)) {
+            join(ledger.engine.createAccount(AccountSpec.of("world", "USD", NormalBalance.DEBIT)));
+            CountDownLatch release = new CountDownLatch(1);
+            store.holdNextAfterInserts = release;
+            var created = ledger.engine.createAccount(AccountSpec.of("carol", "USD", NormalBalance.CREDIT));
+            assertThat(store.heldAfterInserts.await(30, TimeUnit.SECONDS)).isTrue();
+            var deposit = ledger.engine.createTransaction(
+                    TransactionSpec.posted("to-carol", new Posting("world", "carol", 250, "USD")));
+            while (ledger.engine.commitsInFlight() < 2) {
+                Thread.onSpinWait(); // the deposit executed against carol, who is not in the database yet
+            }
+            assertThat(created).isNotDone();
+            assertThat(deposit).isNotDone();
+            release.countDown();
+
+            assertThat(join(created).code()).isEqualTo(ResultCode.CREATED);
+            assertThat(join(deposit).code()).isEqualTo(ResultCode.CREATED);
+            assertThat(balance(ledger, "carol")).isEqualTo(250);
+            assertThat(ledger.verify().failures()).isEmpty();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the held commit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

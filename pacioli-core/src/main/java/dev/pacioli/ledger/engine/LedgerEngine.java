@@ -12,14 +12,18 @@ import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,20 +38,30 @@ import java.util.concurrent.atomic.AtomicReference;
  *       it touches that are not cached (one round trip);
  *   <li><b>execute</b>: applies every request in order, pure CPU, against memory plus the batch's own
  *       earlier effects ({@link BatchExecutor});
- *   <li><b>commit</b>: writes the whole batch in one database transaction;
- *   <li><b>answer</b>: completes every request's future.
+ *   <li><b>commit</b>: hands the batch's rows to a commit thread, which writes them in one database
+ *       transaction and then answers every request of the batch.
  * </ol>
  *
- * <p>A failed commit answers every request of the batch {@code storage_unavailable} and rolls memory
- * back. Because the commit may in fact have succeeded (its reply lost), the next batch first re-reads
- * the stored head; if it moved, the caches are dropped and rebuilt from storage, so a retry of the same
- * id finds the committed transaction and answers {@code exists}.
+ * <p>Commits are pipelined: while batch N commits, the writer prefetches and executes batch N+1 on top
+ * of N's effects and starts N+1's commit, which writes its new rows at once but its changes to
+ * existing rows and the head only after N's commit has finished ({@link LedgerStore#commit}). At most
+ * {@link #COMMITS_IN_FLIGHT_MAX} commits run at once. Nothing is answered before it is durable, and no
+ * answer rests on a batch that did not commit: a batch's answers wait for its own commit, which is
+ * fenced on the one before it (a batch with nothing to write waits for the one before it). While a
+ * batch is in flight its transactions are served to prefetch from memory and
+ * the accounts it changed are never evicted, because storage does not have them yet.
+ *
+ * <p>A failed commit answers its batch {@code storage_unavailable}; the batches after it, executed on
+ * top of it, fail their head fence and are answered the same. The writer then waits for every commit
+ * in flight and rebuilds memory from storage. Because a commit may in fact have succeeded (its reply
+ * lost), the stored head decides: a retry of the same id then finds the committed transaction and
+ * answers {@code exists}.
  *
  * <p>A bug (an {@link dev.pacioli.ledger.Assert.InvariantViolation} or any unexpected exception)
  * stops the writer before its batch commits; later requests answer {@code writer_stopped}.
  *
- * <p>Futures are completed on the writer thread: callers should block on them from their own threads
- * (virtual threads suit) or continue asynchronously, never run long work in a callback.
+ * <p>Futures are completed on commit threads (virtual threads): callers should block on them from their
+ * own threads (virtual threads suit) or continue asynchronously, never run long work in a callback.
  */
 public final class LedgerEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LedgerEngine.class.getName());
@@ -65,9 +79,26 @@ public final class LedgerEngine implements AutoCloseable {
     /** Producers between their check of {@link #running} and their offer; close waits for them. */
     private final AtomicInteger submitting = new AtomicInteger();
 
+    /** Commits of this ledger that may run at once: one finishing while the next one's rows go in. */
+    public static final int COMMITS_IN_FLIGHT_MAX = 2;
+
+    /** A batch handed to a commit thread; {@code done} completes after its answers, true if it committed. */
+    private record InFlight(BatchWrite write, CompletableFuture<Boolean> done) {}
+
+    /** Batches whose commits were started, oldest first. Writer thread only. */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** The transactions of batches in flight as they now stand, by id. Writer thread only. */
+    private final HashMap<String, Transaction> uncommitted = new HashMap<>();
+
+    private final AtomicLong committedSequence = new AtomicLong();
+    /** Batches handed to commit threads and not yet answered. */
+    private final AtomicInteger committing = new AtomicInteger();
+
     private volatile boolean running = true;
-    private volatile long committedSequence;
-    private boolean resyncNeeded;
+    /** Set by a commit thread whose commit failed, before it completes its {@link InFlight#done}. */
+    private volatile boolean commitFailed;
+
+    private boolean reloadNeeded;
 
     private LedgerEngine(
             LedgerStore store,
@@ -125,11 +156,16 @@ public final class LedgerEngine implements AutoCloseable {
 
     /** The last sequence known committed. */
     public long committedSequence() {
-        return committedSequence;
+        return committedSequence.get();
     }
 
     public int queueDepth() {
         return queue.size();
+    }
+
+    /** Batches executed and committing (or waiting for the commit under them), not yet answered. */
+    public int commitsInFlight() {
+        return committing.get();
     }
 
     public boolean isRunning() {
@@ -233,27 +269,32 @@ public final class LedgerEngine implements AutoCloseable {
         LedgerHead head = store.loadHead(memory.ledgerId, memory.ledgerName);
         memory.reset(head);
         memory.deadlines.addAll(store.loadPendingDeadlines(memory.ledgerId));
-        committedSequence = head.sequence();
+        uncommitted.clear();
+        committedSequence.set(head.sequence());
     }
 
     private void run() {
-        List<Command> batch = new ArrayList<>();
         List<PendingDeadline> due = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            batch.clear();
-            due.clear();
-            try {
-                drain(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            while (running || !queue.isEmpty()) {
+                // A fresh list per batch: a batch in flight keeps its own until its commit answers it.
+                List<Command> batch = new ArrayList<>();
+                due.clear();
+                try {
+                    drain(batch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                try {
+                    runBatch(batch, due);
+                } catch (Throwable bug) {
+                    stop(bug, batch);
+                    return;
+                }
             }
-            try {
-                runBatch(batch, due);
-            } catch (Throwable bug) {
-                stop(bug, batch);
-                return;
-            }
+        } finally {
+            awaitInFlight(0);
         }
     }
 
@@ -274,7 +315,13 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     private void runBatch(List<Command> batch, List<PendingDeadline> due) {
-        if (resyncNeeded && !resync(batch)) {
+        awaitInFlight(COMMITS_IN_FLIGHT_MAX - 1);
+        if (commitFailed) {
+            awaitInFlight(0);
+            commitFailed = false;
+            reloadNeeded = true;
+        }
+        if (reloadNeeded && !reload(batch)) {
             return;
         }
         long now = clock.nowMicros();
@@ -296,53 +343,122 @@ public final class LedgerEngine implements AutoCloseable {
             return;
         }
         long executeStarted = System.nanoTime();
-        BatchExecutor.Mark start = executor.mark();
+        long previousSequence = memory.sequence;
         executor.begin(now);
         due.forEach(executor::expire);
         batch.forEach(executor::execute);
-        BatchWrite write = executor.write(start.head().sequence());
-        long commitStarted = System.nanoTime();
-        if (!write.isEmpty()) {
-            try {
-                store.commit(write);
-            } catch (LedgerStore.StoreException e) {
-                LOG.log(System.Logger.Level.WARNING, "commit failed; answering storage_unavailable: " + e.getMessage());
-                executor.rollback(start);
-                executor.finish();
-                resyncNeeded = true;
-                batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
-                return;
-            }
-        }
-        long committed = System.nanoTime();
-        committedSequence = memory.sequence;
+        BatchWrite write = executor.write(previousSequence);
         executor.finish();
-        memory.evictAccountsBeyond(config.accountCacheMax());
+        evictAccounts(write);
+        startCommit(batch, write, System.nanoTime() - executeStarted);
+    }
+
+    /**
+     * Hands the batch to a commit thread, which commits it (after the batch in flight before it, if
+     * any, has finished) and then answers it. A batch that writes nothing with nothing in flight under
+     * it is answered at once.
+     */
+    private void startCommit(List<Command> batch, BatchWrite write, long executeNanos) {
+        InFlight previous = inFlight.peekLast();
+        if (previous == null && write.isEmpty()) {
+            answer(batch, write, executeNanos, 0, true);
+            return;
+        }
+        for (Transaction transaction : write.transactionsCreated()) {
+            uncommitted.put(transaction.id(), transaction);
+        }
+        for (Transaction transaction : write.transactionsUpdated()) {
+            uncommitted.put(transaction.id(), transaction);
+        }
+        InFlight current = new InFlight(write, new CompletableFuture<>());
+        inFlight.addLast(current);
+        committing.incrementAndGet();
+        LedgerStore.Predecessor predecessor = previous == null ? LedgerStore.Predecessor.NONE : previous.done()::join;
+        Thread.ofVirtual().name("pacioli-commit-" + memory.ledgerName).start(() -> {
+            long started = System.nanoTime();
+            boolean committed = write.isEmpty() ? previous.done().join() : commit(write, predecessor);
+            answer(batch, write, executeNanos, write.isEmpty() ? 0 : System.nanoTime() - started, committed);
+            committing.decrementAndGet();
+            current.done().complete(committed);
+        });
+    }
+
+    /** On a commit thread: true when the store committed the batch. */
+    private boolean commit(BatchWrite write, LedgerStore.Predecessor predecessor) {
+        try {
+            store.commit(write, predecessor);
+            return true;
+        } catch (LedgerStore.StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "commit failed; answering storage_unavailable: " + e.getMessage());
+            return false;
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "commit failed unexpectedly; answering storage_unavailable", e);
+            return false;
+        }
+    }
+
+    /** Gives the batch its answers: those computed by execute if it committed, else storage_unavailable. */
+    private void answer(List<Command> batch, BatchWrite write, long executeNanos, long commitNanos, boolean committed) {
+        if (!committed) {
+            commitFailed = true;
+            batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
+            return;
+        }
+        committedSequence.accumulateAndGet(write.head().sequence(), Math::max);
         batch.forEach(Command::complete);
-        observer.batchCommitted(
-                operations(batch), commitStarted - executeStarted, write.isEmpty() ? 0 : committed - commitStarted);
+        observer.batchCommitted(operations(batch), executeNanos, commitNanos);
         if (!write.isEmpty()) {
             observer.eventsWritten(write.journal().size());
         }
     }
 
+    /** Waits until at most {@code atMost} commits are in flight, forgetting what the finished ones wrote. */
+    private void awaitInFlight(int atMost) {
+        while (!inFlight.isEmpty()
+                && (inFlight.size() > atMost || inFlight.peekFirst().done().isDone())) {
+            InFlight oldest = inFlight.removeFirst();
+            oldest.done().join();
+            for (Transaction transaction : oldest.write().transactionsCreated()) {
+                uncommitted.remove(transaction.id(), transaction);
+            }
+            for (Transaction transaction : oldest.write().transactionsUpdated()) {
+                uncommitted.remove(transaction.id(), transaction);
+            }
+        }
+    }
+
+    /** Keeps the cache bounded, but never drops an account whose change storage does not have yet. */
+    private void evictAccounts(BatchWrite write) {
+        if (memory.accounts.size() <= config.accountCacheMax()) {
+            return;
+        }
+        Set<String> changed = new HashSet<>();
+        List<BatchWrite> writes = new ArrayList<>();
+        writes.add(write);
+        inFlight.forEach(flight -> writes.add(flight.write()));
+        for (BatchWrite pending : writes) {
+            pending.accountsCreated().forEach(account -> changed.add(account.id()));
+            pending.accountsUpdated().forEach(account -> changed.add(account.id()));
+        }
+        memory.evictAccountsBeyond(config.accountCacheMax(), changed);
+    }
+
     /**
-     * After a failed commit: if the stored head moved, the commit happened after all, and memory is
-     * rebuilt from storage. Returns false (having answered the batch) when storage is still unreachable.
+     * After a failed commit, with nothing in flight: rebuilds memory from storage, whose head says what
+     * was committed. Returns false (having answered the batch) when storage is still unreachable.
      */
-    private boolean resync(List<Command> batch) {
+    private boolean reload(List<Command> batch) {
         try {
             if (!lock.isHeld()) {
                 throw new IllegalStateException("the writer lock of ledger " + memory.ledgerName + " was lost");
             }
-            LedgerHead head = store.loadHead(memory.ledgerId, memory.ledgerName);
-            if (head.sequence() != memory.sequence) {
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "a commit reported as failed had succeeded; reloading ledger " + memory.ledgerName);
-                load();
-            }
-            resyncNeeded = false;
+            long before = memory.sequence;
+            load();
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a commit failed; ledger " + memory.ledgerName + " reloaded from storage at sequence "
+                            + memory.sequence + " (memory had reached " + before + ")");
+            reloadNeeded = false;
             return true;
         } catch (LedgerStore.StoreException e) {
             batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
@@ -375,6 +491,15 @@ public final class LedgerEngine implements AutoCloseable {
                     transactionIds.add(reverse.originalId);
                     transactionIds.add(reverse.reversalId);
                 }
+            }
+        }
+        // Transactions of batches still committing are not in storage yet, or not as they now stand.
+        for (Iterator<String> ids = transactionIds.iterator(); ids.hasNext(); ) {
+            Transaction transaction = uncommitted.get(ids.next());
+            if (transaction != null) {
+                executor.transactions.put(transaction.id(), transaction);
+                addAccounts(transaction.spec(), accountIds);
+                ids.remove();
             }
         }
         if (!transactionIds.isEmpty()) {

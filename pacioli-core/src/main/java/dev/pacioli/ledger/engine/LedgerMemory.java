@@ -46,11 +46,13 @@ final class LedgerMemory {
         return new LedgerHead(sequence, hash, timestampMicros);
     }
 
-    void evictAccountsBeyond(int accountCacheMax) {
-        var iterator = accounts.values().iterator();
+    /** Drops the least recently used accounts beyond {@code accountCacheMax}, except those in {@code keep}. */
+    void evictAccountsBeyond(int accountCacheMax, Set<String> keep) {
+        var iterator = accounts.keySet().iterator();
         while (accounts.size() > accountCacheMax && iterator.hasNext()) {
-            iterator.next();
-            iterator.remove();
+            if (!keep.contains(iterator.next())) {
+                iterator.remove();
+            }
         }
     }
 }

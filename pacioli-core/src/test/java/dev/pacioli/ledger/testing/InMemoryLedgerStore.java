@@ -33,8 +33,9 @@ import java.util.function.Consumer;
  * latch while it fills the engine's queue. The writer lock can be lost, as when a database session
  * ends.
  *
- * <p>Thread-safe: every method holds the store's monitor. The engine calls it from its writer thread
- * while tests read it from theirs.
+ * <p>Thread-safe: every method holds the store's monitor (a commit outside its hook and its wait for
+ * the predecessor). The engine loads from its writer thread and commits from its commit threads while
+ * tests read it from theirs.
  */
 public final class InMemoryLedgerStore implements LedgerStore {
     /** How the next commit fails. */
@@ -238,13 +239,16 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public void commit(BatchWrite batch) {
+    public void commit(BatchWrite batch, Predecessor predecessor) {
         CommitFault fault;
         synchronized (this) {
             fault = nextCommitFault;
             nextCommitFault = null;
         }
         commitHook.accept(batch);
+        // Like the database: nothing of this batch is applied before the batch under it has finished,
+        // and then the head fence decides.
+        predecessor.await();
         synchronized (this) {
             if (fault == CommitFault.FAIL_BEFORE_APPLY) {
                 throw new StoreException("injected: commit failed before applying", null);

@@ -1,0 +1,166 @@
+package dev.pacioli.ledger.engine;
+
+import static dev.pacioli.ledger.ResultCode.CREATED;
+import static dev.pacioli.ledger.ResultCode.EXISTS;
+import static dev.pacioli.ledger.ResultCode.INSUFFICIENT_FUNDS;
+import static dev.pacioli.ledger.ResultCode.OK;
+import static dev.pacioli.ledger.ResultCode.STORAGE_UNAVAILABLE;
+import static dev.pacioli.ledger.engine.LedgerHarness.LEDGER;
+import static dev.pacioli.ledger.engine.LedgerHarness.await;
+import static dev.pacioli.ledger.engine.LedgerHarness.usd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.ledger.Balances;
+import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.TransactionStatus;
+import dev.pacioli.ledger.testing.InMemoryLedgerStore.CommitFault;
+import dev.pacioli.ledger.testing.JournalAudit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two commits in flight: the writer executes batch N+1 on top of batch N while N's commit is held in
+ * the store, so N+1 depends on rows storage does not have yet. Nothing may be answered before it is
+ * durable, and when N fails, nothing resting on it may be answered as a success. Each ledger starts
+ * with {@code bank} and {@code alice}, a wallet holding 100.
+ */
+class PipelinedCommitTest {
+    private LedgerHarness ledger;
+    private final CountDownLatch firstInCommit = new CountDownLatch(1);
+    private final CountDownLatch secondInCommit = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void openLedger() {
+        ledger = new LedgerHarness();
+        assertThat(ledger.bank("bank")).isEqualTo(CREATED);
+        assertThat(ledger.wallet("alice")).isEqualTo(CREATED);
+        assertThat(ledger.transfer("fund", "bank", "alice", 100)).isEqualTo(CREATED);
+        // From here the first commit waits for the test's release; the second only signals it began.
+        AtomicInteger commits = new AtomicInteger();
+        ledger.store.onCommit(batch -> {
+            switch (commits.incrementAndGet()) {
+                case 1 -> {
+                    firstInCommit.countDown();
+                    LedgerHarness.awaitLatch(release);
+                }
+                case 2 -> secondInCommit.countDown();
+                default -> {}
+            }
+        });
+    }
+
+    @AfterEach
+    void closeLedger() {
+        release.countDown();
+        ledger.close();
+    }
+
+    @Test
+    void aBatchExecutedOnTopOfOneStillCommittingSeesItsEffectsAndIsAnsweredOnlyAfterIt() throws Exception {
+        CompletableFuture<TransactionResult> hold =
+                ledger.engine.createTransaction(TransactionSpec.pending("h1", null, usd("alice", "bank", 60)));
+        awaitLatch(firstInCommit);
+
+        // h1 is in no storage yet: the post finds it in memory, and the hold's 60 is already reserved.
+        CompletableFuture<TransactionResult> post = ledger.engine.post("h1", null);
+        CompletableFuture<TransactionResult> tooMuch =
+                ledger.engine.createTransaction(TransactionSpec.posted("t1", usd("alice", "bank", 41)));
+        CompletableFuture<TransactionResult> fits =
+                ledger.engine.createTransaction(TransactionSpec.posted("t2", usd("alice", "bank", 40)));
+        awaitLatch(secondInCommit);
+        assertThat(hold).isNotDone();
+        assertThat(post).as("answered before the batch under it committed").isNotDone();
+        assertThat(fits).isNotDone();
+
+        release.countDown();
+        assertThat(await(hold).code()).isEqualTo(CREATED);
+        assertThat(await(post).code()).isEqualTo(OK);
+        assertThat(await(tooMuch).code()).isEqualTo(INSUFFICIENT_FUNDS);
+        assertThat(await(fits).code()).isEqualTo(CREATED);
+        assertThat(ledger.transaction("h1").status()).isEqualTo(TransactionStatus.POSTED);
+        assertThat(ledger.balances("alice")).isEqualTo(new Balances(100, 100, 0, 0));
+        JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
+    }
+
+    @Test
+    void whenTheCommitUnderneathFailsTheBatchOnTopFailsTooAndMemoryIsRebuiltFromStorage() throws Exception {
+        ledger.store.failNextCommit(CommitFault.FAIL_BEFORE_APPLY);
+        CompletableFuture<TransactionResult> hold =
+                ledger.engine.createTransaction(TransactionSpec.pending("h1", null, usd("alice", "bank", 60)));
+        awaitLatch(firstInCommit);
+        CompletableFuture<TransactionResult> post = ledger.engine.post("h1", null);
+        awaitLatch(secondInCommit);
+        release.countDown();
+
+        assertThat(await(hold).code()).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(await(post).code()).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(ledger.transaction("h1")).isNull();
+        assertThat(ledger.balances("alice")).isEqualTo(new Balances(0, 100, 0, 0));
+
+        // Memory holds neither h1 nor its reservation any more: all 100 can move, and h1 is new again.
+        assertThat(ledger.transfer("t2", "alice", "bank", 100)).isEqualTo(CREATED);
+        assertThat(ledger.transfer("t3", "bank", "alice", 60)).isEqualTo(CREATED);
+        assertThat(ledger.hold("h1", "alice", "bank", 60, null)).isEqualTo(CREATED);
+        assertThat(ledger.post("h1")).isEqualTo(OK);
+        assertThat(ledger.balance("alice")).isEqualTo(0);
+        JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
+    }
+
+    @Test
+    void answersThatWriteNothingAreNotGivenFromACommitThatFailed() throws Exception {
+        ledger.store.failNextCommit(CommitFault.FAIL_BEFORE_APPLY);
+        TransactionSpec spend = TransactionSpec.posted("t1", usd("alice", "bank", 70));
+        CompletableFuture<TransactionResult> first = ledger.engine.createTransaction(spend);
+        awaitLatch(firstInCommit);
+        // Both answers rest on t1, which is only in memory: the replay would say exists, the second
+        // spend insufficient_funds. That batch writes nothing, so only the fate of t1's commit decides.
+        CompletableFuture<List<TransactionResult>> onTop = ledger.engine.createTransactions(
+                List.of(spend, TransactionSpec.posted("t2", usd("alice", "bank", 70))), false, false);
+        while (ledger.engine.commitsInFlight() < 2) {
+            Thread.onSpinWait(); // the batch on top is executed and waits for t1's commit
+        }
+        release.countDown();
+
+        assertThat(await(first).code()).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(await(onTop))
+                .extracting(TransactionResult::code)
+                .containsExactly(STORAGE_UNAVAILABLE, STORAGE_UNAVAILABLE);
+        assertThat(ledger.create(spend).code()).isEqualTo(CREATED);
+        assertThat(ledger.create(spend).code()).isEqualTo(EXISTS);
+        JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
+    }
+
+    @Test
+    void aLostReplyUnderneathLeavesTheBatchOnTopCommittedAndTheRetryFindsBoth() throws Exception {
+        ledger.store.failNextCommit(CommitFault.FAIL_AFTER_APPLY);
+        TransactionSpec holdSpec = TransactionSpec.pending("h1", null, usd("alice", "bank", 60));
+        CompletableFuture<TransactionResult> hold = ledger.engine.createTransaction(holdSpec);
+        awaitLatch(firstInCommit);
+        CompletableFuture<TransactionResult> post = ledger.engine.post("h1", null);
+        awaitLatch(secondInCommit);
+        release.countDown();
+
+        // The hold did commit (its reply was lost), so the post on top of it committed too.
+        assertThat(await(hold).code()).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(await(post).code()).isEqualTo(OK);
+        assertThat(ledger.transaction("h1").status()).isEqualTo(TransactionStatus.POSTED);
+        TransactionResult retry = ledger.create(holdSpec);
+        assertThat(retry.code()).isEqualTo(EXISTS);
+        assertThat(retry.transaction().status()).isEqualTo(TransactionStatus.POSTED);
+        assertThat(ledger.balances("alice")).isEqualTo(new Balances(60, 100, 0, 0));
+        JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
+    }
+
+    private static void awaitLatch(CountDownLatch latch) throws InterruptedException {
+        assertThat(latch.await(LedgerHarness.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .as("the writer reached the store")
+                .isTrue();
+    }
+}
