@@ -34,13 +34,19 @@ final class CopyBinary {
     private static final int JSONB_VERSION = 1;
 
     private final int columns;
-    private byte[] buffer = new byte[8192];
+    private byte[] buffer;
     private int length;
     private int rows;
     private int columnsInRow;
 
-    CopyBinary(int columns) {
+    /**
+     * Rows of {@code columns} columns, about {@code expectedRows} of {@code bytesPerRow} each: a buffer
+     * sized once for a whole batch rather than grown by copying while the commit waits (a batch's
+     * journal is a few megabytes).
+     */
+    CopyBinary(int columns, int expectedRows, int bytesPerRow) {
         this.columns = columns;
+        this.buffer = new byte[(int) Math.min(Integer.MAX_VALUE - 16, 64L + (long) expectedRows * bytesPerRow)];
         write(HEADER, 0, HEADER.length);
     }
 
