@@ -249,7 +249,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary journalRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(7, batch.journal().size(), 256);
+        CopyBinary rows = new CopyBinary(7, batch.journal().size(), 320);
         for (JournalRecord record : batch.journal()) {
             rows.bigint(batch.ledgerId())
                     .bigint(record.sequence())
@@ -264,7 +264,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary accountRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(14, batch.accountsCreated().size(), 192);
+        CopyBinary rows = new CopyBinary(14, batch.accountsCreated().size(), 256);
         for (Account account : batch.accountsCreated()) {
             rows.bigint(batch.ledgerId())
                     .text(account.id())
@@ -286,7 +286,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary transactionRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(18, batch.transactionsCreated().size(), 320);
+        CopyBinary rows = new CopyBinary(18, batch.transactionsCreated().size(), 448);
         for (Transaction transaction : batch.transactionsCreated()) {
             List<Posting> postings = transaction.spec().postings();
             rows.bigint(batch.ledgerId())
@@ -313,7 +313,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary entryRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(14, batch.entries().size(), 176);
+        CopyBinary rows = new CopyBinary(14, batch.entries().size(), 256);
         for (Entry entry : batch.entries()) {
             rows.bigint(batch.ledgerId())
                     .text(entry.accountId())
