@@ -46,8 +46,8 @@ final class BatchStats implements EngineObserver {
     }
 
     /**
-     * HTTP modes, where the service's own observer sees the batches: how busy the store's commits kept
-     * the writer, in milliseconds per second of the run, by statement.
+     * HTTP modes, where the service's own observer sees the batches: the time the store spent in commits,
+     * summed over the two that can overlap, in milliseconds per second of the run, by statement.
      */
     String commitDuty(double seconds) {
         long[] stepsAfter = store.commitStepNanos();

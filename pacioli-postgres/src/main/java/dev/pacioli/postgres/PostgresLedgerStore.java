@@ -242,8 +242,9 @@ public final class PostgresLedgerStore implements LedgerStore {
             statement.setLong(4, batch.ledgerId());
             statement.setLong(5, batch.previousSequence());
             if (statement.executeUpdate() != 1) {
-                throw new SQLException("the ledger's head is no longer at sequence " + batch.previousSequence()
-                        + ": another writer has committed");
+                throw new SQLException("the ledger's head is not at sequence " + batch.previousSequence()
+                        + ", which this batch was executed on: the batch before it did not commit, or another"
+                        + " writer did");
             }
         }
     }
