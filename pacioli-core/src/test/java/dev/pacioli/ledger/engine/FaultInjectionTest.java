@@ -42,10 +42,7 @@ class FaultInjectionTest {
 
     @BeforeEach
     void openLedger() {
-        ledger = new LedgerHarness();
-        assertThat(ledger.bank("bank")).isEqualTo(CREATED);
-        assertThat(ledger.wallet("alice")).isEqualTo(CREATED);
-        assertThat(ledger.transfer("fund", "bank", "alice", 100)).isEqualTo(CREATED);
+        ledger = LedgerHarness.withAliceHolding100();
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.pacioli.ledger.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.Balances;
@@ -48,6 +50,15 @@ final class LedgerHarness implements AutoCloseable {
         store.addAsset(EUR);
         ledgerId = store.createLedger(LEDGER);
         engine = LedgerEngine.start(store, ledgerId, LEDGER, config, clock);
+    }
+
+    /** A ledger with {@code bank} and {@code alice}, a wallet holding 100 (transaction {@code fund}). */
+    static LedgerHarness withAliceHolding100() {
+        LedgerHarness ledger = new LedgerHarness();
+        assertThat(ledger.bank("bank")).isEqualTo(ResultCode.CREATED);
+        assertThat(ledger.wallet("alice")).isEqualTo(ResultCode.CREATED);
+        assertThat(ledger.transfer("fund", "bank", "alice", 100)).isEqualTo(ResultCode.CREATED);
+        return ledger;
     }
 
     /** Closes the engine and starts a new one on the same store, as a process restart would. */

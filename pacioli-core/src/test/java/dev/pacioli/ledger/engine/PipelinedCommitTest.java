@@ -38,10 +38,7 @@ class PipelinedCommitTest {
 
     @BeforeEach
     void openLedger() {
-        ledger = new LedgerHarness();
-        assertThat(ledger.bank("bank")).isEqualTo(CREATED);
-        assertThat(ledger.wallet("alice")).isEqualTo(CREATED);
-        assertThat(ledger.transfer("fund", "bank", "alice", 100)).isEqualTo(CREATED);
+        ledger = LedgerHarness.withAliceHolding100();
         // From here the first commit waits for the test's release; the second only signals it began.
         AtomicInteger commits = new AtomicInteger();
         ledger.store.onCommit(batch -> {
