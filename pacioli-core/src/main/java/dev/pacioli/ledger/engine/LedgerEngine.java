@@ -280,6 +280,9 @@ public final class LedgerEngine implements AutoCloseable {
                 // A fresh list per batch: a batch in flight keeps its own until its commit answers it.
                 List<Command> batch = new ArrayList<>();
                 due.clear();
+                // Room for one more commit before taking requests: while the writer waits, they stay
+                // in the queue, which is the only buffer (when it is full, producers hear overloaded).
+                awaitInFlight(COMMITS_IN_FLIGHT_MAX - 1);
                 try {
                     drain(batch);
                 } catch (InterruptedException e) {
@@ -315,7 +318,6 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     private void runBatch(List<Command> batch, List<PendingDeadline> due) {
-        awaitInFlight(COMMITS_IN_FLIGHT_MAX - 1);
         if (commitFailed) {
             awaitInFlight(0);
             commitFailed = false;

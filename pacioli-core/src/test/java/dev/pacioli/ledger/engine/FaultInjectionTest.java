@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,18 +54,28 @@ class FaultInjectionTest {
     void failedCommitAnswersStorageUnavailableToTheWholeBatchAndChangesNothing() throws InterruptedException {
         long sequence = ledger.sequence();
         CountDownLatch inCommit = new CountDownLatch(1);
+        CountDownLatch secondInCommit = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean holdOnce = new AtomicBoolean(true);
+        AtomicInteger commits = new AtomicInteger();
         ledger.store.onCommit(batch -> {
-            if (holdOnce.getAndSet(false)) {
-                inCommit.countDown();
-                LedgerHarness.awaitLatch(release);
+            switch (commits.incrementAndGet()) {
+                case 1 -> {
+                    inCommit.countDown();
+                    LedgerHarness.awaitLatch(release);
+                }
+                case 2 -> secondInCommit.countDown();
+                default -> {}
             }
         });
-        // The writer is held inside the first commit while the next requests queue up: they run as one batch.
+        // The first commit is held and a second batch commits on top of it: the writer, with two
+        // commits in flight, waits, and the next requests queue up to run as one batch.
         CompletableFuture<TransactionResult> first =
                 ledger.engine.createTransaction(TransactionSpec.posted("t0", usd("bank", "alice", 1)));
         assertThat(inCommit.await(LedgerHarness.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .isTrue();
+        CompletableFuture<AccountResult> second =
+                ledger.engine.createAccount(AccountSpec.of("carol", USD, NormalBalance.CREDIT));
+        assertThat(secondInCommit.await(LedgerHarness.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .isTrue();
         ledger.store.failNextCommit(CommitFault.FAIL_BEFORE_APPLY);
         CompletableFuture<TransactionResult> transfer =
@@ -83,13 +93,14 @@ class FaultInjectionTest {
         release.countDown();
 
         assertThat(await(first).code()).isEqualTo(CREATED);
+        assertThat(await(second).code()).isEqualTo(CREATED);
         assertThat(await(transfer).code()).isEqualTo(STORAGE_UNAVAILABLE);
         assertThat(await(account).code()).isEqualTo(STORAGE_UNAVAILABLE);
         assertThat(await(batch))
                 .extracting(TransactionResult::code)
                 .containsExactly(STORAGE_UNAVAILABLE, STORAGE_UNAVAILABLE);
         assertThat(await(reversal).code()).isEqualTo(STORAGE_UNAVAILABLE);
-        assertThat(ledger.sequence()).isEqualTo(sequence + 1);
+        assertThat(ledger.sequence()).isEqualTo(sequence + 2);
         assertThat(ledger.balances("alice")).isEqualTo(new Balances(0, 101, 0, 0));
         assertThat(ledger.account("bob")).isNull();
         assertThat(ledger.transaction("t1")).isNull();
@@ -98,7 +109,7 @@ class FaultInjectionTest {
         // The engine keeps working, and the failed requests can be sent again.
         TransactionResult retried = ledger.create(TransactionSpec.posted("t1", usd("bank", "alice", 10)));
         assertThat(retried.code()).isEqualTo(CREATED);
-        assertThat(retried.transaction().sequence()).isEqualTo(sequence + 2);
+        assertThat(retried.transaction().sequence()).isEqualTo(sequence + 3);
         assertThat(ledger.open(AccountSpec.of("bob", USD, NormalBalance.CREDIT)))
                 .isEqualTo(CREATED);
         assertThat(ledger.reverse("fund", "r1", false).code()).isEqualTo(CREATED);

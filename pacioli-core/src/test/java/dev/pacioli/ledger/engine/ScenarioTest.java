@@ -935,17 +935,25 @@ class ScenarioTest {
                 ledger.engine.createAccount(AccountSpec.of("a", USD, NormalBalance.CREDIT));
         assertThat(inCommit.await(LedgerHarness.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .isTrue();
-        CompletableFuture<AccountResult> queued =
+        // The writer executes one more batch on top of the one committing, then waits for room.
+        CompletableFuture<AccountResult> onTop =
                 ledger.engine.createAccount(AccountSpec.of("b", USD, NormalBalance.CREDIT));
-        CompletableFuture<AccountResult> refused =
+        while (ledger.engine.commitsInFlight() < LedgerEngine.COMMITS_IN_FLIGHT_MAX) {
+            Thread.onSpinWait();
+        }
+        CompletableFuture<AccountResult> queued =
                 ledger.engine.createAccount(AccountSpec.of("c", USD, NormalBalance.CREDIT));
+        CompletableFuture<AccountResult> refused =
+                ledger.engine.createAccount(AccountSpec.of("d", USD, NormalBalance.CREDIT));
 
         assertThat(refused).isDone();
         assertThat(refused.join().code()).isEqualTo(OVERLOADED);
+        assertThat(queued).isNotDone();
         release.countDown();
         assertThat(await(committing).code()).isEqualTo(CREATED);
+        assertThat(await(onTop).code()).isEqualTo(CREATED);
         assertThat(await(queued).code()).isEqualTo(CREATED);
-        assertThat(ledger.account("c")).isNull();
+        assertThat(ledger.account("d")).isNull();
     }
 
     @Test
