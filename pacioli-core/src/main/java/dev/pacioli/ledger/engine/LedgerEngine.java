@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Commits are pipelined: while batch N commits, the writer prefetches and executes batch N+1 on top
  * of N's effects and starts N+1's commit, which writes its new rows at once but its changes to
  * existing rows and the head only after N's commit has finished ({@link LedgerStore#commit}). At most
- * {@link #COMMITS_IN_FLIGHT_MAX} commits run at once. Nothing is answered before it is durable, and no
+ * {@link #COMMITS_IN_FLIGHT_MAX} commits run at once; the writer waits for room before it drains, so
+ * requests wait in the queue and a full queue answers {@code overloaded}. Nothing is answered before it is durable, and no
  * answer rests on a batch that did not commit: a batch's answers wait for its own commit, which is
  * fenced on the one before it (a batch with nothing to write waits for the one before it). While a
  * batch is in flight its transactions are served to prefetch from memory and
