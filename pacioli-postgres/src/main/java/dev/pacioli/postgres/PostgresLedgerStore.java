@@ -26,7 +26,8 @@ import org.postgresql.PGConnection;
  * The ledger's storage port on PostgreSQL.
  *
  * <p>A batch commits in one database transaction on a connection of its own: every new row goes in
- * by binary COPY ({@link CopyBinary}), one per table; then, once the commit of the batch before it
+ * by binary COPY ({@link CopyBinary}), one per table, or for a small batch all in one statement
+ * ({@link StatementInsert}); then, once the commit of the batch before it
  * has finished, every changed row by one {@code update … from unnest(…)} per table, and last the
  * ledger's head moves, fenced on the head the batch executed against (when the batch before failed,
  * or a second or stale writer committed, the update finds no row and the whole batch rolls back). No
