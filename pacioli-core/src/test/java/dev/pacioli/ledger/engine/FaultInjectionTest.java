@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,20 +52,10 @@ class FaultInjectionTest {
     @Test
     void failedCommitAnswersStorageUnavailableToTheWholeBatchAndChangesNothing() throws InterruptedException {
         long sequence = ledger.sequence();
-        CountDownLatch inCommit = new CountDownLatch(1);
-        CountDownLatch secondInCommit = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger commits = new AtomicInteger();
-        ledger.store.onCommit(batch -> {
-            switch (commits.incrementAndGet()) {
-                case 1 -> {
-                    inCommit.countDown();
-                    LedgerHarness.awaitLatch(release);
-                }
-                case 2 -> secondInCommit.countDown();
-                default -> {}
-            }
-        });
+        LedgerHarness.HeldCommits held = ledger.holdFirstCommit();
+        CountDownLatch inCommit = held.firstInCommit();
+        CountDownLatch secondInCommit = held.secondInCommit();
+        CountDownLatch release = held.release();
         // The first commit is held and a second batch commits on top of it: the writer, with two
         // commits in flight, waits, and the next requests queue up to run as one batch.
         CompletableFuture<TransactionResult> first =

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One ledger on an in-memory store, with its engine and a test clock, and the words scenario tests
@@ -59,6 +60,29 @@ final class LedgerHarness implements AutoCloseable {
         assertThat(ledger.wallet("alice")).isEqualTo(ResultCode.CREATED);
         assertThat(ledger.transfer("fund", "bank", "alice", 100)).isEqualTo(ResultCode.CREATED);
         return ledger;
+    }
+
+    /** Latches on the store's commits: see {@link #holdFirstCommit}. */
+    record HeldCommits(CountDownLatch firstInCommit, CountDownLatch secondInCommit, CountDownLatch release) {}
+
+    /**
+     * From now on the store holds the first commit until {@code release} counts down, and the second
+     * only signals that it began: the way to put two commits in flight on purpose.
+     */
+    HeldCommits holdFirstCommit() {
+        HeldCommits held = new HeldCommits(new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1));
+        AtomicInteger commits = new AtomicInteger();
+        store.onCommit(batch -> {
+            switch (commits.incrementAndGet()) {
+                case 1 -> {
+                    held.firstInCommit().countDown();
+                    awaitLatch(held.release());
+                }
+                case 2 -> held.secondInCommit().countDown();
+                default -> {}
+            }
+        });
+        return held;
     }
 
     /** Closes the engine and starts a new one on the same store, as a process restart would. */

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,25 +31,17 @@ import org.junit.jupiter.api.Test;
  */
 class PipelinedCommitTest {
     private LedgerHarness ledger;
-    private final CountDownLatch firstInCommit = new CountDownLatch(1);
-    private final CountDownLatch secondInCommit = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
+    private CountDownLatch firstInCommit;
+    private CountDownLatch secondInCommit;
+    private CountDownLatch release;
 
     @BeforeEach
     void openLedger() {
         ledger = LedgerHarness.withAliceHolding100();
-        // From here the first commit waits for the test's release; the second only signals it began.
-        AtomicInteger commits = new AtomicInteger();
-        ledger.store.onCommit(batch -> {
-            switch (commits.incrementAndGet()) {
-                case 1 -> {
-                    firstInCommit.countDown();
-                    LedgerHarness.awaitLatch(release);
-                }
-                case 2 -> secondInCommit.countDown();
-                default -> {}
-            }
-        });
+        LedgerHarness.HeldCommits held = ledger.holdFirstCommit();
+        firstInCommit = held.firstInCommit();
+        secondInCommit = held.secondInCommit();
+        release = held.release();
     }
 
     @AfterEach
