@@ -155,9 +155,12 @@ class PostgresFaultInjectionTest {
             assertThat(store.heldAfterInserts.await(30, TimeUnit.SECONDS)).isTrue();
             var deposit = ledger.engine.createTransaction(
                     TransactionSpec.posted("to-carol", new Posting("world", "carol", 250, "USD")));
-            while (ledger.engine.commitsInFlight() < 2) {
-                Thread.onSpinWait(); // the deposit executed against carol, who is not in the database yet
+            // The deposit executed against carol, who is not in the database yet.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (ledger.engine.commitsInFlight() < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
             }
+            assertThat(ledger.engine.commitsInFlight()).as("commits in flight").isEqualTo(2);
             assertThat(created).isNotDone();
             assertThat(deposit).isNotDone();
             release.countDown();

@@ -85,6 +85,17 @@ final class LedgerHarness implements AutoCloseable {
         return held;
     }
 
+    /** Waits, at most {@link #ANSWER_TIMEOUT_SECONDS}, until {@code count} batches are committing. */
+    void awaitCommitsInFlight(int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ANSWER_TIMEOUT_SECONDS);
+        while (engine.commitsInFlight() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never " + count + " commits in flight; " + engine.commitsInFlight());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /** Closes the engine and starts a new one on the same store, as a process restart would. */
     void restart() {
         engine.close();

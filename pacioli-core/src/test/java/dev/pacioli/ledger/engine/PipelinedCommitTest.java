@@ -111,9 +111,7 @@ class PipelinedCommitTest {
         // spend insufficient_funds. That batch writes nothing, so only the fate of t1's commit decides.
         CompletableFuture<List<TransactionResult>> onTop = ledger.engine.createTransactions(
                 List.of(spend, TransactionSpec.posted("t2", usd("alice", "bank", 70))), false, false);
-        while (ledger.engine.commitsInFlight() < 2) {
-            Thread.onSpinWait(); // the batch on top is executed and waits for t1's commit
-        }
+        ledger.awaitCommitsInFlight(2); // the batch on top is executed and waits for t1's commit
         release.countDown();
 
         assertThat(await(first).code()).isEqualTo(STORAGE_UNAVAILABLE);

@@ -938,9 +938,7 @@ class ScenarioTest {
         // The writer executes one more batch on top of the one committing, then waits for room.
         CompletableFuture<AccountResult> onTop =
                 ledger.engine.createAccount(AccountSpec.of("b", USD, NormalBalance.CREDIT));
-        while (ledger.engine.commitsInFlight() < LedgerEngine.COMMITS_IN_FLIGHT_MAX) {
-            Thread.onSpinWait();
-        }
+        ledger.awaitCommitsInFlight(LedgerEngine.COMMITS_IN_FLIGHT_MAX);
         CompletableFuture<AccountResult> queued =
                 ledger.engine.createAccount(AccountSpec.of("c", USD, NormalBalance.CREDIT));
         CompletableFuture<AccountResult> refused =
