@@ -58,8 +58,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * lost), the stored head decides: a retry of the same id then finds the committed transaction and
  * answers {@code exists}.
  *
- * <p>A bug (an {@link dev.pacioli.ledger.Assert.InvariantViolation} or any unexpected exception)
- * stops the writer before its batch commits; later requests answer {@code writer_stopped}.
+ * <p>A bug (an {@link dev.pacioli.ledger.Assert.InvariantViolation} or any unexpected exception,
+ * while executing or under a commit) stops the writer; the batch it hit is not committed, and later
+ * requests answer {@code writer_stopped}.
  *
  * <p>Futures are completed on commit threads (virtual threads): callers should block on them from their
  * own threads (virtual threads suit) or continue asynchronously, never run long work in a callback.
@@ -319,6 +320,10 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     private void runBatch(List<Command> batch, List<PendingDeadline> due) {
+        Throwable bug = stopCause.get();
+        if (bug != null) {
+            throw new IllegalStateException("a commit failed unexpectedly", bug);
+        }
         if (commitFailed) {
             awaitInFlight(0);
             commitFailed = false;
@@ -395,7 +400,12 @@ public final class LedgerEngine implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "commit failed; answering storage_unavailable: " + e.getMessage());
             return false;
         } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "commit failed unexpectedly; answering storage_unavailable", e);
+            // Not storage failing but a bug: the writer stops, as for one found while executing.
+            stopCause.compareAndSet(null, e);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "commit failed unexpectedly; the writer of ledger " + memory.ledgerName + " stops",
+                    e);
             return false;
         }
     }
@@ -539,7 +549,7 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     private void stop(Throwable cause, List<Command> batch) {
-        stopCause.set(cause);
+        stopCause.compareAndSet(null, cause);
         running = false;
         LOG.log(
                 System.Logger.Level.ERROR,

@@ -107,6 +107,19 @@ class FaultInjectionTest {
     }
 
     @Test
+    void anUnexpectedExceptionInACommitStopsTheWriter() {
+        ledger.store.onCommit(batch -> {
+            throw new IllegalStateException("a bug under the commit");
+        });
+
+        assertThat(ledger.transfer("t1", "bank", "alice", 10)).isEqualTo(STORAGE_UNAVAILABLE);
+        assertThat(ledger.engine.isRunning()).isFalse();
+        assertThat(ledger.engine.stopCause()).hasMessage("a bug under the commit");
+        assertThat(ledger.transfer("t2", "bank", "alice", 10)).isEqualTo(WRITER_STOPPED);
+        assertThat(ledger.transaction("t1")).isNull();
+    }
+
+    @Test
     void commitWhoseReplyIsLostTakesEffectOnceAndTheRetryFindsIt() {
         long commits = ledger.store.commits();
         ledger.store.failNextCommit(CommitFault.FAIL_AFTER_APPLY);
