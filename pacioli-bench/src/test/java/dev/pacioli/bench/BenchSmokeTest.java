@@ -38,7 +38,7 @@ class BenchSmokeTest {
         Measurement engine = runs.engine(workload, USERS, window());
         assertCorrect(engine);
         // The writer's account: its batches, and the store's time for the statements every batch runs.
-        assertThat(engine.writer()).containsPattern("^[1-9][0-9]* batches").contains("journal ", "entries ", "commit ");
+        assertThat(engine.writer()).containsPattern("^[1-9][0-9]* batches").contains("journal ", "entries ", "finish ");
     }
 
     @ParameterizedTest

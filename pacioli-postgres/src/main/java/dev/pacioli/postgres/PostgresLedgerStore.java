@@ -25,14 +25,15 @@ import org.postgresql.PGConnection;
 /**
  * The ledger's storage port on PostgreSQL.
  *
- * <p>A batch commits in one database transaction on a connection of its own: every new row goes in
- * by binary COPY ({@link CopyBinary}), one per table, or for a small batch all in one statement
- * ({@link StatementInsert}); then, once the commit of the batch before it
- * has finished, every changed row by one {@code update … from unnest(…)} per table, and last the
- * ledger's head moves, fenced on the head the batch executed against (when the batch before failed,
- * or a second or stale writer committed, the update finds no row and the whole batch rolls back). No
+ * <p>A batch commits in one database transaction on a connection of its own, in two round trips when
+ * small: every new row goes in by binary COPY ({@link CopyBinary}), one per table, or for a small
+ * batch all in one statement ({@link StatementInsert}); then, once the commit of the batch before it
+ * has finished, one statement updates every changed row ({@code update … from unnest(…)} per table)
+ * and moves the ledger's head, fenced on the head the batch executed against, with the COMMIT sent
+ * behind it ({@link #finish}: when the batch before failed, or a second or stale writer committed, the
+ * head update finds no row, a check in the statement fails, and the whole batch rolls back). No
  * statement is issued per row. Two batches of one ledger can so commit at once, each in its own
- * backend: the second's COPYs run while the first finishes.
+ * backend: the second's inserts run while the first finishes.
  *
  * <p>Only one process writes a ledger: {@link #lockWriter} takes a session-level advisory lock, held
  * for as long as the writer runs, on the one lock session every ledger of this store shares.
@@ -48,10 +49,11 @@ public final class PostgresLedgerStore implements LedgerStore {
         ENTRIES,
         /** Waiting for the commit of the batch before (see {@link LedgerStore#commit}). */
         PREDECESSOR,
-        ACCOUNTS_UPDATED,
-        TRANSACTIONS_UPDATED,
-        HEAD,
-        COMMIT
+        /**
+         * The account and transaction updates, the head move and the commit (its WAL flush), in one
+         * round trip ({@link #finish}).
+         */
+        FINISH
     }
 
     private static final CommitStep[] STEPS = CommitStep.values();
@@ -208,14 +210,11 @@ public final class PostgresLedgerStore implements LedgerStore {
                 // has committed, so what follows waits for it.
                 predecessor.await();
                 started = lap(CommitStep.PREDECESSOR, started);
-                updateAccounts(connection, batch);
-                started = lap(CommitStep.ACCOUNTS_UPDATED, started);
-                updateTransactions(connection, batch);
-                started = lap(CommitStep.TRANSACTIONS_UPDATED, started);
-                moveHead(connection, batch);
-                started = lap(CommitStep.HEAD, started);
+                finish(connection, batch);
+                // The COMMIT went with the finish; the driver sees the transaction ended and sends
+                // nothing here. The call keeps the pool's view of the connection clean.
                 connection.commit();
-                lap(CommitStep.COMMIT, started);
+                lap(CommitStep.FINISH, started);
             } catch (SQLException | IOException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
@@ -258,22 +257,6 @@ public final class PostgresLedgerStore implements LedgerStore {
         long now = System.nanoTime();
         stepNanos[step.ordinal()].add(now - started);
         return now;
-    }
-
-    private static void moveHead(Connection connection, BatchWrite batch) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("update ledgers set head_sequence = ?,"
-                + " head_hash = ?, head_timestamp = ? where id = ? and head_sequence = ?")) {
-            statement.setLong(1, batch.head().sequence());
-            statement.setBytes(2, batch.head().hash());
-            statement.setLong(3, batch.head().timestampMicros());
-            statement.setLong(4, batch.ledgerId());
-            statement.setLong(5, batch.previousSequence());
-            if (statement.executeUpdate() != 1) {
-                throw new SQLException("the ledger's head is not at sequence " + batch.previousSequence()
-                        + ", which this batch was executed on: the batch before it did not commit, or another"
-                        + " writer did");
-            }
-        }
     }
 
     private static CopyBinary journalRows(BatchWrite batch) {
@@ -375,11 +358,61 @@ public final class PostgresLedgerStore implements LedgerStore {
         }
     }
 
-    private static void updateAccounts(Connection connection, BatchWrite batch) throws SQLException {
+    /**
+     * The account updates, the transaction updates, the head move and COMMIT, sent together: one round
+     * trip. PgJDBC sends a statement's {@code ;}-separated parts with one sync, and after an error the
+     * server skips everything up to it, so when a check fails (a count of changed rows other than
+     * expected, by {@code pacioli_expect_rows}) the COMMIT never runs and the rollback that follows
+     * discards the batch. The head moves only from the head the batch executed against: when the batch
+     * before failed, or a second or stale writer committed, it finds no row and the check fails.
+     */
+    private static void finish(Connection connection, BatchWrite batch) throws SQLException {
         List<Account> accounts = batch.accountsUpdated();
-        if (accounts.isEmpty()) {
-            return;
+        List<Transaction> transactions = batch.transactionsUpdated();
+        try (PreparedStatement statement = connection.prepareStatement(FINISH)) {
+            int p = 0;
+            p = bindAccountUpdates(connection, statement, p, accounts);
+            statement.setLong(++p, batch.ledgerId());
+            p = bindTransactionUpdates(connection, statement, p, transactions);
+            statement.setLong(++p, batch.ledgerId());
+            statement.setLong(++p, batch.head().sequence());
+            statement.setBytes(++p, batch.head().hash());
+            statement.setLong(++p, batch.head().timestampMicros());
+            statement.setLong(++p, batch.ledgerId());
+            statement.setLong(++p, batch.previousSequence());
+            statement.setInt(++p, accounts.size());
+            statement.setInt(++p, transactions.size());
+            statement.setString(
+                    ++p,
+                    "the head move from sequence " + batch.previousSequence()
+                            + ", which this batch was executed on (the batch before it did not commit, or"
+                            + " another writer did)");
+            statement.execute();
         }
+    }
+
+    private static final String FINISH = "with accounts_updated as ("
+            + " update accounts a set status = v.status, posted_debits = v.pd, posted_credits = v.pc,"
+            + " pending_debits = v.ppd, pending_credits = v.ppc, version = v.version"
+            + " from unnest(?::text[], ?::smallint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
+            + " ?::bigint[]) as v(id, status, pd, pc, ppd, ppc, version)"
+            + " where a.ledger_id = ? and a.id = v.id returning 1),"
+            + " transactions_updated as ("
+            + " update transactions t set status = v.status, reversed_by = v.reversed_by,"
+            + " posted_amount = v.posted::bigint[]"
+            + " from unnest(?::text[], ?::smallint[], ?::text[], ?::text[]) as v(id, status, reversed_by, posted)"
+            + " where t.ledger_id = ? and t.id = v.id returning 1),"
+            + " head_moved as ("
+            + " update ledgers set head_sequence = ?, head_hash = ?, head_timestamp = ?"
+            + " where id = ? and head_sequence = ? returning 1)"
+            + " select pacioli_expect_rows('the account updates', (select count(*) from accounts_updated), ?)"
+            + " and pacioli_expect_rows('the transaction updates', (select count(*) from transactions_updated), ?)"
+            + " and pacioli_expect_rows(?, (select count(*) from head_moved), 1);"
+            + " commit";
+
+    /** Binds the seven arrays of the account updates after parameter {@code p}; returns the last bound. */
+    private static int bindAccountUpdates(
+            Connection connection, PreparedStatement statement, int p, List<Account> accounts) throws SQLException {
         int size = accounts.size();
         String[] ids = new String[size];
         Short[] statuses = new Short[size];
@@ -394,27 +427,18 @@ public final class PostgresLedgerStore implements LedgerStore {
             components[3][i] = account.balances().pendingCredits();
             components[4][i] = account.version();
         }
-        String sql = "update accounts a set status = v.status, posted_debits = v.pd, posted_credits = v.pc,"
-                + " pending_debits = v.ppd, pending_credits = v.ppc, version = v.version"
-                + " from unnest(?::text[], ?::smallint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
-                + " ?::bigint[]) as v(id, status, pd, pc, ppd, ppc, version)"
-                + " where a.ledger_id = ? and a.id = v.id";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setArray(1, connection.createArrayOf("text", ids));
-            statement.setArray(2, connection.createArrayOf("int2", statuses));
-            for (int c = 0; c < 5; c++) {
-                statement.setArray(3 + c, connection.createArrayOf("int8", components[c]));
-            }
-            statement.setLong(8, batch.ledgerId());
-            expectRows(statement.executeUpdate(), size, "accounts");
+        statement.setArray(++p, connection.createArrayOf("text", ids));
+        statement.setArray(++p, connection.createArrayOf("int2", statuses));
+        for (Long[] component : components) {
+            statement.setArray(++p, connection.createArrayOf("int8", component));
         }
+        return p;
     }
 
-    private static void updateTransactions(Connection connection, BatchWrite batch) throws SQLException {
-        List<Transaction> transactions = batch.transactionsUpdated();
-        if (transactions.isEmpty()) {
-            return;
-        }
+    /** Binds the four arrays of the transaction updates after parameter {@code p}; returns the last bound. */
+    private static int bindTransactionUpdates(
+            Connection connection, PreparedStatement statement, int p, List<Transaction> transactions)
+            throws SQLException {
         int size = transactions.size();
         String[] ids = new String[size];
         Short[] statuses = new Short[size];
@@ -427,17 +451,11 @@ public final class PostgresLedgerStore implements LedgerStore {
             reversedBy[i] = transaction.reversedBy();
             postedAmounts[i] = arrayLiteral(transaction.postedAmounts());
         }
-        try (PreparedStatement statement = connection.prepareStatement("update transactions t set status = v.status,"
-                + " reversed_by = v.reversed_by, posted_amount = v.posted::bigint[]"
-                + " from unnest(?::text[], ?::smallint[], ?::text[], ?::text[]) as v(id, status, reversed_by, posted)"
-                + " where t.ledger_id = ? and t.id = v.id")) {
-            statement.setArray(1, connection.createArrayOf("text", ids));
-            statement.setArray(2, connection.createArrayOf("int2", statuses));
-            statement.setArray(3, connection.createArrayOf("text", reversedBy));
-            statement.setArray(4, connection.createArrayOf("text", postedAmounts));
-            statement.setLong(5, batch.ledgerId());
-            expectRows(statement.executeUpdate(), size, "transactions");
-        }
+        statement.setArray(++p, connection.createArrayOf("text", ids));
+        statement.setArray(++p, connection.createArrayOf("int2", statuses));
+        statement.setArray(++p, connection.createArrayOf("text", reversedBy));
+        statement.setArray(++p, connection.createArrayOf("text", postedAmounts));
+        return p;
     }
 
     /** {@code {1,2,3}}, PostgreSQL's text form of an array, or null: unnest cannot carry arrays of arrays. */
@@ -450,12 +468,6 @@ public final class PostgresLedgerStore implements LedgerStore {
             literal.append(i == 0 ? "" : ",").append(values.get(i));
         }
         return literal.append('}').toString();
-    }
-
-    private static void expectRows(int updated, int expected, String table) throws SQLException {
-        if (updated != expected) {
-            throw new SQLException("updated " + updated + " " + table + " rows, expected " + expected);
-        }
     }
 
     static byte[] genesis(String ledgerName) {

@@ -14,6 +14,11 @@ import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +42,11 @@ class PostgresFaultInjectionTest {
         enum Fault {
             NONE,
             FAIL_BEFORE_COMMIT,
-            LOSE_REPLY_AFTER_COMMIT
+            LOSE_REPLY_AFTER_COMMIT,
+            /** The batch claims to rest on a head other than the stored one, as a stale writer's would. */
+            STALE_HEAD,
+            /** The batch names one account update twice, so its update changes a row fewer than it expects. */
+            ACCOUNT_UPDATE_TWICE
         }
 
         private final LedgerStore real;
@@ -99,11 +108,45 @@ class PostgresFaultInjectionTest {
             if (fault == Fault.FAIL_BEFORE_COMMIT) {
                 throw new StoreException("injected: commit failed", null);
             }
-            real.commit(batch, Predecessor.NONE);
+            real.commit(
+                    switch (fault) {
+                        case STALE_HEAD -> withPrevious(batch, batch.previousSequence() + 1);
+                        case ACCOUNT_UPDATE_TWICE -> withAccountUpdateTwice(batch);
+                        default -> batch;
+                    },
+                    Predecessor.NONE);
             if (fault == Fault.LOSE_REPLY_AFTER_COMMIT) {
                 throw new StoreException("injected: reply lost after commit", null);
             }
         }
+    }
+
+    private static BatchWrite withPrevious(BatchWrite batch, long previousSequence) {
+        return new BatchWrite(
+                batch.ledgerId(),
+                previousSequence,
+                batch.head(),
+                batch.journal(),
+                batch.accountsCreated(),
+                batch.accountsUpdated(),
+                batch.transactionsCreated(),
+                batch.transactionsUpdated(),
+                batch.entries());
+    }
+
+    private static BatchWrite withAccountUpdateTwice(BatchWrite batch) {
+        List<Account> updated = new ArrayList<>(batch.accountsUpdated());
+        updated.add(updated.get(0));
+        return new BatchWrite(
+                batch.ledgerId(),
+                batch.previousSequence(),
+                batch.head(),
+                batch.journal(),
+                batch.accountsCreated(),
+                updated,
+                batch.transactionsCreated(),
+                batch.transactionsUpdated(),
+                batch.entries());
     }
 
     private static <T> T join(java.util.concurrent.CompletableFuture<T> future) throws Exception {
@@ -136,6 +179,60 @@ class PostgresFaultInjectionTest {
             assertThat(join(ledger.engine.createTransaction(next)).code()).isEqualTo(ResultCode.CREATED);
             assertThat(balance(ledger, "wallet")).isEqualTo(705);
             assertThat(ledger.verify().failures()).isEmpty();
+        }
+    }
+
+    /**
+     * The checks that end a commit run in the server, in the same round trip as its COMMIT: when one
+     * fails (the head is not the one the batch executed on, or an update changed fewer rows than it
+     * should), nothing of the batch is stored — not its inserted rows, not its other updates.
+     */
+    @Test
+    void aFailedCommitCheckStoresNothingOfTheBatch() throws Exception {
+        FaultyStore store = new FaultyStore(database.database().store());
+        try (TestLedger ledger = new TestLedger(database.database(), store)) {
+            join(ledger.engine.createAccount(AccountSpec.of("world", "USD", NormalBalance.DEBIT)));
+            join(ledger.engine.createAccount(AccountSpec.of("wallet", "USD", NormalBalance.CREDIT)));
+            LedgerHead before = store.loadHead(ledger.ledger.id(), ledger.ledger.name());
+
+            for (FaultyStore.Fault fault :
+                    List.of(FaultyStore.Fault.STALE_HEAD, FaultyStore.Fault.ACCOUNT_UPDATE_TWICE)) {
+                store.nextCommit = fault;
+                var deposit = TransactionSpec.posted("deposit-" + fault, new Posting("world", "wallet", 700, "USD"));
+                assertThat(join(ledger.engine.createTransaction(deposit)).code())
+                        .as(fault.name())
+                        .isEqualTo(ResultCode.STORAGE_UNAVAILABLE);
+                assertThat(store.loadHead(ledger.ledger.id(), ledger.ledger.name())
+                                .sequence())
+                        .as(fault.name())
+                        .isEqualTo(before.sequence());
+                assertThat(store.loadTransactions(ledger.ledger.id(), List.of(deposit.id())))
+                        .as(fault.name())
+                        .isEmpty();
+                assertThat(balance(ledger, "world")).as(fault.name()).isZero();
+                assertThat(balance(ledger, "wallet")).as(fault.name()).isZero();
+                assertThat(journalRowsAfter(ledger, before.sequence()))
+                        .as(fault.name())
+                        .isZero();
+            }
+
+            var deposit = TransactionSpec.posted("deposit-ok", new Posting("world", "wallet", 700, "USD"));
+            assertThat(join(ledger.engine.createTransaction(deposit)).code()).isEqualTo(ResultCode.CREATED);
+            assertThat(balance(ledger, "wallet")).isEqualTo(700);
+            assertThat(ledger.verify().failures()).isEmpty();
+        }
+    }
+
+    private static long journalRowsAfter(TestLedger ledger, long sequence) throws SQLException {
+        try (Connection connection = ledger.database.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select count(*) from journal where ledger_id = ? and sequence > ?")) {
+            statement.setLong(1, ledger.ledger.id());
+            statement.setLong(2, sequence);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 
