@@ -3,6 +3,7 @@ package dev.pacioli.postgres;
 import dev.pacioli.ledger.Balances;
 import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.ledger.RecordType;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,19 +44,33 @@ public final class EventReads {
         }
     }
 
+    /**
+     * The records of subjects ({@code ?} 2 and 5) through a sequence ({@code ?} 3 and 6) in a ledger
+     * ({@code ?} 1 and 4). The subject index leaves out transaction creations (V8); those come through
+     * their transaction's row, whose sequence is the creation record's.
+     */
+    static final String HISTORY = "select " + JOURNAL_COLUMNS + " from journal"
+            + " where ledger_id = ? and subject = any(?) and type <> " + RecordType.TRANSACTION_CREATED.tag
+            + " and sequence <= ?"
+            + " union all select j." + JOURNAL_COLUMNS.replace(", ", ", j.")
+            + " from transactions t join journal j on j.ledger_id = t.ledger_id and j.sequence = t.sequence"
+            + " where t.ledger_id = ? and t.id = any(?) and t.sequence <= ?"
+            + " order by sequence";
+
     /** Every record of these subjects up to and including {@code throughSequence}, in sequence order. */
     public List<JournalRecord> history(long ledgerId, Collection<String> subjects, long throughSequence) {
         if (subjects.isEmpty()) {
             return List.of();
         }
-        String sql = "select " + JOURNAL_COLUMNS + " from journal"
-                + " where ledger_id = ? and subject = any(?) and sequence <= ? order by sequence";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(HISTORY)) {
             Array names = connection.createArrayOf("text", subjects.toArray());
             statement.setLong(1, ledgerId);
             statement.setArray(2, names);
             statement.setLong(3, throughSequence);
+            statement.setLong(4, ledgerId);
+            statement.setArray(5, names);
+            statement.setLong(6, throughSequence);
             return records(statement);
         } catch (SQLException e) {
             throw new StoreException("could not read the journal", e);

@@ -177,11 +177,20 @@ public final class LedgerReads {
                 row.getBigDecimal(5).toBigIntegerExact());
     }
 
-    /** Containment ({@code @>}) is what the GIN indexes on metadata answer. */
+    /**
+     * Containment ({@code @>}) is what the GIN indexes on metadata answer. They hold only rows with
+     * metadata (V8), which every row a non-empty filter matches has; the condition says so, or the
+     * planner could not use them.
+     */
     private static void appendMetadata(Query query, String table, Map<String, String> metadata) {
         if (!metadata.isEmpty()) {
-            query.append(" and " + table + ".metadata @> ?::jsonb", CopyText.Json.object(metadata));
+            query.append(" and " + metadataContains(table), CopyText.Json.object(metadata));
         }
+    }
+
+    /** The condition that a row of {@code table} holds the metadata of the one parameter it takes. */
+    static String metadataContains(String table) {
+        return table + ".metadata <> '{}' and " + table + ".metadata @> ?::jsonb";
     }
 
     /** A statement built from the conditions a filter has, with its parameters in the same order. */
