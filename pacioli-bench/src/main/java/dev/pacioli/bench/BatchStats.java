@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BatchStats implements EngineObserver {
     private final PostgresLedgerStore store;
     private final long[] stepsBefore;
+    private final long[] commitsBefore;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong executeNanos = new AtomicLong();
@@ -22,6 +23,7 @@ final class BatchStats implements EngineObserver {
     BatchStats(PostgresLedgerStore store) {
         this.store = store;
         this.stepsBefore = store.commitStepNanos();
+        this.commitsBefore = store.commitsAndRecords();
     }
 
     @Override
@@ -46,8 +48,9 @@ final class BatchStats implements EngineObserver {
     }
 
     /**
-     * HTTP modes, where the service's own observer sees the batches: the time the store spent in commits,
-     * summed over the two that can overlap, in milliseconds per second of the run, by statement.
+     * HTTP modes, where the service's own observer sees the batches: the store's commits per second and
+     * their size, and the time it spent in them, summed over the two that can overlap, in milliseconds
+     * per second of the run, by statement.
      */
     String commitDuty(double seconds) {
         long[] stepsAfter = store.commitStepNanos();
@@ -55,8 +58,15 @@ final class BatchStats implements EngineObserver {
         for (int i = 0; i < stepsAfter.length; i++) {
             total += stepsAfter[i] - stepsBefore[i];
         }
+        long[] commitsAfter = store.commitsAndRecords();
+        long commits = commitsAfter[0] - commitsBefore[0];
         return String.format(
-                Locale.ROOT, "committing %.0f ms per second of run (%s)", total / 1e6 / seconds, steps(seconds));
+                Locale.ROOT,
+                "%.0f commits per second of %.0f journal records each, committing %.0f ms per second of run (%s)",
+                commits / seconds,
+                (double) (commitsAfter[1] - commitsBefore[1]) / Math.max(1, commits),
+                total / 1e6 / seconds,
+                steps(seconds));
     }
 
     /** Each commit step's time since this object was made, in milliseconds divided by {@code per}. */

@@ -180,9 +180,11 @@ final class Report {
 
     private void writerTable() {
         out.append("## Where the writer's time went (the engine's observer port and the store's commit steps)\n\n");
-        out.append("Engine mode: per batch. HTTP modes: the store's commit time per second of the run, service"
-                + " start and warm-up included. Each commit step is the time to encode its rows and for"
-                + " PostgreSQL to take them (`commit` is the WAL flush).\n\n");
+        out.append("Engine mode: per batch. HTTP modes: the store's commits per second and their size, and its"
+                + " commit time per second of the run, service start and warm-up included. Each commit step is"
+                + " the time to encode its rows and for PostgreSQL to take them; `predecessor` is the wait for"
+                + " the commit of the batch before, and `finish` the updates, head move and COMMIT (with its WAL"
+                + " flush), sent together.\n\n");
         out.append("| database | mode | workload | user accounts | writer |\n|---|---|---|---:|---|\n");
         for (Measurement m : results.measurements) {
             if (m.writer() != null) {

@@ -69,6 +69,8 @@ public final class PostgresLedgerStore implements LedgerStore {
     private final AdvisoryLocks locks;
     private final int statementInsertRecordsMax;
     private final LongAdder[] stepNanos = new LongAdder[STEPS.length];
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder committedRecords = new LongAdder();
 
     public PostgresLedgerStore(DataSource dataSource) {
         this(dataSource, STATEMENT_INSERT_RECORDS_MAX);
@@ -94,6 +96,11 @@ public final class PostgresLedgerStore implements LedgerStore {
             nanos[i] = stepNanos[i].sum();
         }
         return nanos;
+    }
+
+    /** Commits that succeeded so far, and the journal records they held: how large batches are. */
+    public long[] commitsAndRecords() {
+        return new long[] {commits.sum(), committedRecords.sum()};
     }
 
     /** Takes the ledger's writer lock on the one lock session of this store (see {@link AdvisoryLocks}). */
@@ -215,6 +222,8 @@ public final class PostgresLedgerStore implements LedgerStore {
                 // nothing here. The call keeps the pool's view of the connection clean.
                 connection.commit();
                 lap(CommitStep.FINISH, started);
+                commits.increment();
+                committedRecords.add(batch.journal().size());
             } catch (SQLException | IOException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
