@@ -19,6 +19,8 @@ final class AccountState {
     long pendingDebits;
     long pendingCredits;
     long version;
+    /** The stamp of the last {@link BatchExecutor#write} that gathered this account: it gathers each once. */
+    long writeStamp;
 
     AccountState(AccountSpec spec, long createdAtMicros) {
         this.spec = spec;
