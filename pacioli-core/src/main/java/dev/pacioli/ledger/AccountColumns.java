@@ -18,10 +18,13 @@ import java.util.RandomAccess;
  */
 public final class AccountColumns extends AbstractList<Account> implements RandomAccess {
     private static final int ACCOUNTS_INITIAL = 64;
+    private static final AccountStatus[] STATUSES = AccountStatus.values();
 
     private int size;
     private AccountSpec[] specs = new AccountSpec[ACCOUNTS_INITIAL];
-    private AccountStatus[] statuses = new AccountStatus[ACCOUNTS_INITIAL];
+    /** Ordinals, not references: see {@link EntryColumns} on what a reference stored here would cost. */
+    private byte[] statuses = new byte[ACCOUNTS_INITIAL];
+
     private long[] createdAtMicros = new long[ACCOUNTS_INITIAL];
     private long[] postedDebits = new long[ACCOUNTS_INITIAL];
     private long[] postedCredits = new long[ACCOUNTS_INITIAL];
@@ -44,7 +47,7 @@ public final class AccountColumns extends AbstractList<Account> implements Rando
         }
         int i = size++;
         specs[i] = spec;
-        statuses[i] = status;
+        statuses[i] = (byte) status.ordinal();
         createdAtMicros[i] = createdAt;
         postedDebits[i] = postedDebitsNow;
         postedCredits[i] = postedCreditsNow;
@@ -82,7 +85,7 @@ public final class AccountColumns extends AbstractList<Account> implements Rando
         Objects.checkIndex(index, size);
         Balances balances =
                 new Balances(postedDebits[index], postedCredits[index], pendingDebits[index], pendingCredits[index]);
-        return new Account(specs[index], statuses[index], createdAtMicros[index], balances, versions[index]);
+        return new Account(specs[index], status(index), createdAtMicros[index], balances, versions[index]);
     }
 
     public AccountSpec spec(int index) {
@@ -94,7 +97,7 @@ public final class AccountColumns extends AbstractList<Account> implements Rando
     }
 
     public AccountStatus status(int index) {
-        return statuses[Objects.checkIndex(index, size)];
+        return STATUSES[statuses[Objects.checkIndex(index, size)]];
     }
 
     public long createdAtMicros(int index) {

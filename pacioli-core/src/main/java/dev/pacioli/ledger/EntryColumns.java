@@ -10,17 +10,28 @@ import java.util.Objects;
  * so recording an entry writes a dozen array slots and allocates nothing once the arrays have grown to
  * a batch's size.
  *
+ * <p>The columns hold numbers, not references, where they can: storing a reference into an array that
+ * has lived long enough to be old costs the garbage collector's write barrier a memory fence, several
+ * per transfer if every column held one. So account ids are a dictionary: the batch registers each
+ * account once ({@link #addAccount}) and its entries name it by index. And an entry's transaction id is
+ * not stored at all: it is the subject of the journal record at the entry's sequence, which the batch's
+ * {@link JournalColumns} hold (every entry is made by the transaction record at its sequence).
+ *
  * <p>Not thread-safe, and owned as {@link JournalColumns} is: the writer appends, a commit thread
  * reads, and a reader that keeps anything beyond the commit copies it out ({@link #entry}).
  */
 public final class EntryColumns {
     private static final int ENTRIES_INITIAL = 64;
+    private static final EntryKind[] KINDS = EntryKind.values();
+
+    private final JournalColumns journal;
+    private int accountCount;
+    private String[] accountIds = new String[ENTRIES_INITIAL];
 
     private int size;
-    private String[] accountIds = new String[ENTRIES_INITIAL];
+    private int[] accounts = new int[ENTRIES_INITIAL];
     private long[] sequences = new long[ENTRIES_INITIAL];
-    private String[] transactionIds = new String[ENTRIES_INITIAL];
-    private EntryKind[] kinds = new EntryKind[ENTRIES_INITIAL];
+    private byte[] kinds = new byte[ENTRIES_INITIAL];
     private long[] debits = new long[ENTRIES_INITIAL];
     private long[] credits = new long[ENTRIES_INITIAL];
     private long[] postedDebits = new long[ENTRIES_INITIAL];
@@ -31,14 +42,33 @@ public final class EntryColumns {
     private long[] availablesAfter = new long[ENTRIES_INITIAL];
     private long[] committedAtMicros = new long[ENTRIES_INITIAL];
 
+    /** Entries of the batch whose records {@code journal} holds: it names their transactions. */
+    public EntryColumns(JournalColumns journal) {
+        this.journal = journal;
+    }
+
+    /** Registers an account the batch's entries may name; returns the index they name it by. */
+    public int addAccount(String accountId) {
+        if (accountCount == accountIds.length) {
+            accountIds = Arrays.copyOf(accountIds, accountCount * 2);
+        }
+        accountIds[accountCount] = accountId;
+        return accountCount++;
+    }
+
+    /** Accounts registered with {@link #addAccount}. */
+    public int accountCount() {
+        return accountCount;
+    }
+
     /**
-     * Appends an entry: the account's change at one sequence and its four balance components, balance
-     * and available after it.
+     * Appends an entry: the change to the account registered as {@code account} made by the journal
+     * record at {@code sequence}, and the account's four balance components, balance and available after
+     * it.
      */
     public void add(
-            String accountId,
+            int account,
             long sequence,
-            String transactionId,
             EntryKind kind,
             long debit,
             long credit,
@@ -49,14 +79,14 @@ public final class EntryColumns {
             long balanceAfter,
             long availableAfter,
             long committedAt) {
+        Objects.checkIndex(account, accountCount);
         if (size == sequences.length) {
             grow();
         }
         int i = size++;
-        accountIds[i] = accountId;
+        accounts[i] = account;
         sequences[i] = sequence;
-        transactionIds[i] = transactionId;
-        kinds[i] = kind;
+        kinds[i] = (byte) kind.ordinal();
         debits[i] = debit;
         credits[i] = credit;
         postedDebits[i] = postedDebitsAfter;
@@ -68,23 +98,26 @@ public final class EntryColumns {
         committedAtMicros[i] = committedAt;
     }
 
-    /** Drops every entry from {@code newSize} on. */
-    public void truncate(int newSize) {
+    /** Drops every entry from {@code newSize} on, and every account registered from {@code newAccountCount} on. */
+    public void truncate(int newSize, int newAccountCount) {
         Assert.that(newSize >= 0 && newSize <= size, "truncating entries to more than there are");
-        Arrays.fill(accountIds, newSize, size, null);
-        Arrays.fill(transactionIds, newSize, size, null);
+        Assert.that(
+                newAccountCount >= 0 && newAccountCount <= accountCount, "truncating accounts to more than there are");
+        Arrays.fill(accountIds, newAccountCount, accountCount, null);
         size = newSize;
+        accountCount = newAccountCount;
     }
 
     public void clear() {
-        truncate(0);
+        Arrays.fill(accountIds, 0, accountCount, null);
+        size = 0;
+        accountCount = 0;
     }
 
     private void grow() {
         int capacity = sequences.length * 2;
-        accountIds = Arrays.copyOf(accountIds, capacity);
+        accounts = Arrays.copyOf(accounts, capacity);
         sequences = Arrays.copyOf(sequences, capacity);
-        transactionIds = Arrays.copyOf(transactionIds, capacity);
         kinds = Arrays.copyOf(kinds, capacity);
         debits = Arrays.copyOf(debits, capacity);
         credits = Arrays.copyOf(credits, capacity);
@@ -106,19 +139,21 @@ public final class EntryColumns {
     }
 
     public String accountId(int index) {
-        return accountIds[Objects.checkIndex(index, size)];
+        return accountIds[accounts[Objects.checkIndex(index, size)]];
     }
 
     public long sequence(int index) {
         return sequences[Objects.checkIndex(index, size)];
     }
 
+    /** The subject of the journal record at the entry's sequence. */
     public String transactionId(int index) {
-        return transactionIds[Objects.checkIndex(index, size)];
+        long record = sequence(index) - journal.sequence(0);
+        return journal.subject(Math.toIntExact(record));
     }
 
     public EntryKind kind(int index) {
-        return kinds[Objects.checkIndex(index, size)];
+        return KINDS[kinds[Objects.checkIndex(index, size)]];
     }
 
     public long debit(int index) {
@@ -159,12 +194,11 @@ public final class EntryColumns {
 
     /** Entry {@code index} as a value of its own. */
     public Entry entry(int index) {
-        Objects.checkIndex(index, size);
         return new Entry(
-                accountIds[index],
+                accountId(index),
                 sequences[index],
-                transactionIds[index],
-                kinds[index],
+                transactionId(index),
+                kind(index),
                 debits[index],
                 credits[index],
                 new Balances(postedDebits[index], postedCredits[index], pendingDebits[index], pendingCredits[index]),

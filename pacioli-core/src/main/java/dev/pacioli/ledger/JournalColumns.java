@@ -26,6 +26,7 @@ import java.util.Objects;
 public final class JournalColumns {
     private static final int RECORDS_INITIAL = 64;
     private static final int HASH = JournalCodec.HASH_BYTES;
+    private static final RecordType[] TYPES = RecordType.values();
 
     private final MessageDigest digest = JournalCodec.sha256();
     /** The canonical bytes of every record, appended by {@link JournalCodec}. */
@@ -35,7 +36,9 @@ public final class JournalColumns {
     private int size;
     private boolean open;
     private long[] sequences = new long[RECORDS_INITIAL];
-    private RecordType[] types = new RecordType[RECORDS_INITIAL];
+    /** Ordinals, not references: see {@link EntryColumns} on what a reference stored here would cost. */
+    private byte[] types = new byte[RECORDS_INITIAL];
+
     private long[] timestamps = new long[RECORDS_INITIAL];
     private String[] subjects = new String[RECORDS_INITIAL];
     private int[] canonicalEnds = new int[RECORDS_INITIAL];
@@ -64,7 +67,7 @@ public final class JournalColumns {
         if (size == sequences.length) {
             grow();
         }
-        types[size] = type;
+        types[size] = (byte) type.ordinal();
         sequences[size] = sequence;
         timestamps[size] = timestampMicros;
         open = true;
@@ -116,7 +119,7 @@ public final class JournalColumns {
     }
 
     public RecordType type(int index) {
-        return types[Objects.checkIndex(index, size)];
+        return TYPES[types[Objects.checkIndex(index, size)]];
     }
 
     public long timestampMicros(int index) {
@@ -173,7 +176,7 @@ public final class JournalColumns {
     /** Record {@code index} as a value of its own, copied out of the columns. */
     public JournalRecord record(int index) {
         return new JournalRecord(
-                sequence(index), types[index], timestamps[index], subjects[index], canonical(index), hash(index));
+                sequence(index), type(index), timestamps[index], subjects[index], canonical(index), hash(index));
     }
 
     /** Every record, copied out of the columns. */

@@ -6,39 +6,67 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Entries and accounts as columns: what goes in comes out, past growth, truncation and reuse. */
+/**
+ * Entries and accounts as columns: what goes in comes out, past growth, truncation and reuse, with
+ * entries naming accounts through their dictionary and transactions through the batch's journal.
+ */
 class EntryAndAccountColumnsTest {
     @Test
-    void entriesComeOutAsTheyWentInPastGrowth() {
-        EntryColumns entries = new EntryColumns();
+    void entriesComeOutAsTheyWentInPastGrowthNamingTheirRecordsTransactions() {
+        JournalColumns journal = journalOfTransactions(1_000);
+        EntryColumns entries = new EntryColumns(journal);
         for (int i = 0; i < 1_000; i++) {
             addEntry(entries, i);
         }
 
         assertThat(entries.size()).isEqualTo(1_000);
+        assertThat(entries.accountCount()).isEqualTo(1_000);
         for (int i = 0; i < 1_000; i++) {
             assertThat(entries.entry(i)).isEqualTo(expectedEntry(i));
             assertThat(entries.accountId(i)).isEqualTo("a" + i);
+            assertThat(entries.transactionId(i)).isEqualTo("t" + i);
             assertThat(entries.balanceAfter(i)).isEqualTo(6L * i);
         }
         assertThat(entries.entries()).hasSize(1_000).element(999).isEqualTo(expectedEntry(999));
     }
 
     @Test
+    void accountsAreRegisteredOnceAndNamedByIndex() {
+        JournalColumns journal = journalOfTransactions(3);
+        EntryColumns entries = new EntryColumns(journal);
+        int alice = entries.addAccount("alice");
+        int bank = entries.addAccount("bank");
+        entries.add(alice, 1, EntryKind.POSTED, 5, 0, 5, 0, 0, 0, -5, -5, 1);
+        entries.add(bank, 1, EntryKind.POSTED, 0, 5, 0, 5, 0, 0, 5, 5, 1);
+        entries.add(alice, 3, EntryKind.PENDING, 0, 2, 5, 0, 0, 2, -5, -5, 3);
+
+        assertThat(entries.accountId(0)).isEqualTo("alice");
+        assertThat(entries.accountId(1)).isEqualTo("bank");
+        assertThat(entries.accountId(2)).isEqualTo("alice");
+        assertThat(entries.transactionId(2)).isEqualTo("t2");
+        assertThat(entries.kind(2)).isEqualTo(EntryKind.PENDING);
+        assertThatThrownBy(() -> entries.add(7, 1, EntryKind.POSTED, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void truncatedAndClearedEntriesAreGoneAndTheColumnsTakeNewOnes() {
-        EntryColumns entries = new EntryColumns();
+        JournalColumns journal = journalOfTransactions(600);
+        EntryColumns entries = new EntryColumns(journal);
         for (int i = 0; i < 100; i++) {
             addEntry(entries, i);
         }
 
-        entries.truncate(40);
+        entries.truncate(40, 40);
         assertThat(entries.size()).isEqualTo(40);
+        assertThat(entries.accountCount()).isEqualTo(40);
         assertThatThrownBy(() -> entries.entry(40)).isInstanceOf(IndexOutOfBoundsException.class);
         addEntry(entries, 500);
         assertThat(entries.entry(40)).isEqualTo(expectedEntry(500));
 
         entries.clear();
         assertThat(entries.isEmpty()).isTrue();
+        assertThat(entries.accountCount()).isZero();
         addEntry(entries, 7);
         assertThat(entries.entries()).containsExactly(expectedEntry(7));
     }
@@ -73,11 +101,11 @@ class EntryAndAccountColumnsTest {
         assertThat(accounts.get(0).status()).isEqualTo(AccountStatus.CLOSED);
     }
 
+    /** Registers account {@code "a" + i} and adds an entry for it at sequence {@code i + 1}. */
     private static void addEntry(EntryColumns entries, int i) {
         entries.add(
-                "a" + i,
-                i,
-                "t" + i,
+                entries.addAccount("a" + i),
+                i + 1,
                 EntryKind.values()[i % EntryKind.values().length],
                 i,
                 2L * i,
@@ -90,10 +118,20 @@ class EntryAndAccountColumnsTest {
                 8L * i);
     }
 
+    /** Records at sequences 1 to {@code count}, the one at {@code i + 1} about transaction {@code "t" + i}. */
+    private static JournalColumns journalOfTransactions(int count) {
+        JournalColumns journal = new JournalColumns();
+        journal.start(JournalCodec.genesisHash("entries"));
+        for (int i = 0; i < count; i++) {
+            JournalCodec.transactionVoided(journal, i + 1, i + 1, "t" + i, false);
+        }
+        return journal;
+    }
+
     private static Entry expectedEntry(int i) {
         return new Entry(
                 "a" + i,
-                i,
+                i + 1,
                 "t" + i,
                 EntryKind.values()[i % EntryKind.values().length],
                 i,

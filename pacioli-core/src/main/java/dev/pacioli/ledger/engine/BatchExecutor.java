@@ -51,6 +51,7 @@ final class BatchExecutor {
     private static final int FLAG_EXCEEDS = 2;
     private static final int FLAG_OVERFLOW = 4;
     private static final int NET_ACCOUNTS_MAX = Limits.POSTINGS_PER_TRANSACTION_MAX * 2;
+    private static final AccountStatus[] STATUSES = AccountStatus.values();
 
     /** Batches whose columns may be out at once: each commit in flight holds its batch's. */
     private static final int BUFFERS_LENT_MAX = LedgerEngine.COMMITS_IN_FLIGHT_MAX;
@@ -67,8 +68,15 @@ final class BatchExecutor {
     private final ArrayList<Buffers> lent = new ArrayList<>(BUFFERS_LENT_MAX);
     /** Columns handed back, for the next batches to reuse. */
     private final ArrayDeque<Buffers> free = new ArrayDeque<>(BUFFERS_LENT_MAX);
-    /** The account of each entry of the batch, parallel to its entry columns: {@link #write} reads them. */
-    private AccountState[] entryAccounts = new AccountState[64];
+    /**
+     * The accounts this batch changed, in the order it first changed them; each account's {@code
+     * touchIndex} is its place here, and in the batch's entry columns' account dictionary.
+     */
+    private AccountState[] touched = new AccountState[64];
+
+    private int touchedCount;
+    /** Counts batches begun: an account's {@code touchStamp} says whether this one has changed it. */
+    private long batchStamp;
     /** Counts calls of {@link #write}: each marks what it has gathered with its own stamp. */
     private long writeStamp;
 
@@ -95,6 +103,7 @@ final class BatchExecutor {
         Assert.that(buffers == null && undo.size == 0, "previous batch was not finished");
         buffers = free.isEmpty() ? new Buffers() : free.pop();
         buffers.start(memory.hash);
+        batchStamp++;
         this.nowMicros = nowMicros;
     }
 
@@ -636,16 +645,10 @@ final class BatchExecutor {
                         && account.pendingDebits >= 0
                         && account.pendingCredits >= 0,
                 "balance components are never negative");
-        EntryColumns entries = buffers.entries;
-        int index = entries.size();
-        if (index == entryAccounts.length) {
-            entryAccounts = Arrays.copyOf(entryAccounts, index * 2);
-        }
-        entryAccounts[index] = account;
-        entries.add(
-                account.spec.id(),
+        Assert.that(account.touchStamp == batchStamp, "an entry for an account whose values were not saved first");
+        buffers.entries.add(
+                account.touchIndex,
                 sequence,
-                transactionId,
                 kind,
                 debit,
                 credit,
@@ -658,8 +661,10 @@ final class BatchExecutor {
                 timestamp);
     }
 
+    /** Logs the account's values before a change; the account's first change also registers it. */
     private void saveForUndo(AccountState account) {
-        int index = undo.add(UndoKind.ACCOUNT_VALUES, account, account.status);
+        int index = undo.add(UndoKind.ACCOUNT_VALUES, null, null);
+        undo.accounts[index] = touch(account);
         long[] values = undo.values;
         int at = index * UndoLog.VALUES_PER_ENTRY;
         values[at] = account.postedDebits;
@@ -667,6 +672,22 @@ final class BatchExecutor {
         values[at + 2] = account.pendingDebits;
         values[at + 3] = account.pendingCredits;
         values[at + 4] = account.version;
+        values[at + 5] = account.status.ordinal();
+    }
+
+    /** The account's place among those this batch changed, taking the next one on its first change. */
+    private int touch(AccountState account) {
+        if (account.touchStamp != batchStamp) {
+            if (touchedCount == touched.length) {
+                touched = Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount] = account;
+            account.touchStamp = batchStamp;
+            account.touchIndex = touchedCount++;
+            int registered = buffers.entries.addAccount(account.spec.id());
+            Assert.that(registered == account.touchIndex, "entry accounts are registered in the order touched");
+        }
+        return account.touchIndex;
     }
 
     private void putTransaction(Transaction transaction) {
@@ -685,22 +706,28 @@ final class BatchExecutor {
         }
     }
 
-    record Mark(int undoSize, int journalSize, int entriesSize, long sequence, long timestampMicros) {}
+    record Mark(
+            int undoSize, int journalSize, int entriesSize, int touchedCount, long sequence, long timestampMicros) {}
 
     Mark mark() {
         return new Mark(
-                undo.size, buffers.journal.size(), buffers.entries.size(), memory.sequence, memory.timestampMicros);
+                undo.size,
+                buffers.journal.size(),
+                buffers.entries.size(),
+                touchedCount,
+                memory.sequence,
+                memory.timestampMicros);
     }
 
     /** Puts memory back as it was at the mark. */
     void rollback(Mark mark) {
         for (int i = undo.size - 1; i >= mark.undoSize(); i--) {
             Object subject = undo.subjects[i];
-            switch (undo.kinds[i]) {
+            switch (UndoLog.KINDS[undo.kinds[i]]) {
                 case ACCOUNT_VALUES -> {
-                    AccountState account = (AccountState) subject;
+                    AccountState account = touched[undo.accounts[i]];
                     int at = i * UndoLog.VALUES_PER_ENTRY;
-                    account.status = (AccountStatus) undo.previous[i];
+                    account.status = STATUSES[(int) undo.values[at + 5]];
                     account.postedDebits = undo.values[at];
                     account.postedCredits = undo.values[at + 1];
                     account.pendingDebits = undo.values[at + 2];
@@ -715,8 +742,8 @@ final class BatchExecutor {
         }
         undo.truncate(mark.undoSize());
         buffers.journal.truncate(mark.journalSize());
-        Arrays.fill(entryAccounts, mark.entriesSize(), buffers.entries.size(), null);
-        buffers.entries.truncate(mark.entriesSize());
+        untouchFrom(mark.touchedCount());
+        buffers.entries.truncate(mark.entriesSize(), mark.touchedCount());
         memory.sequence = mark.sequence();
         memory.timestampMicros = mark.timestampMicros();
     }
@@ -749,11 +776,11 @@ final class BatchExecutor {
                 }
             }
         }
-        int entries = written.entries.size();
-        for (int i = 0; i < entries; i++) {
-            gather(entryAccounts[i], stamp, written.accountsUpdated);
+        // Then every other account the batch changed, in the order it first changed them.
+        for (int i = 0; i < touchedCount; i++) {
+            gather(touched[i], stamp, written.accountsUpdated);
         }
-        Arrays.fill(entryAccounts, 0, entries, null);
+        untouchFrom(0);
         syncHash();
         buffers = null;
         lent.add(written);
@@ -787,6 +814,15 @@ final class BatchExecutor {
                 account.version);
     }
 
+    /** Forgets the accounts changed from the {@code from}th on, as a rollback or the batch's end does. */
+    private void untouchFrom(int from) {
+        for (int i = from; i < touchedCount; i++) {
+            touched[i].touchStamp = 0;
+            touched[i] = null;
+        }
+        touchedCount = from;
+    }
+
     /** The head's hash back in memory: the last of the batch's journal. */
     private void syncHash() {
         if (!buffers.journal.isEmpty()) {
@@ -816,7 +852,7 @@ final class BatchExecutor {
         if (buffers != null) {
             // Not written (the batch stopped before it could be): its columns are free again at once.
             syncHash();
-            Arrays.fill(entryAccounts, 0, buffers.entries.size(), null);
+            untouchFrom(0);
             free.push(buffers);
             buffers = null;
         }
@@ -832,7 +868,7 @@ final class BatchExecutor {
         final JournalColumns journal = new JournalColumns();
         final AccountColumns accountsCreated = new AccountColumns();
         final AccountColumns accountsUpdated = new AccountColumns();
-        final EntryColumns entries = new EntryColumns();
+        final EntryColumns entries = new EntryColumns(journal);
         final ArrayList<Transaction> transactionsCreated = new ArrayList<>();
         final ArrayList<Transaction> transactionsUpdated = new ArrayList<>();
         final List<Transaction> transactionsCreatedView = Collections.unmodifiableList(transactionsCreated);
@@ -849,7 +885,7 @@ final class BatchExecutor {
     }
 
     private enum UndoKind {
-        /** {@code subject} is the account, {@code previous} its status, the values its numbers. */
+        /** {@code accounts} has the account's place in {@code touched}, the values its numbers and status. */
         ACCOUNT_VALUES,
         /** {@code subject} is the id of an account added to memory. */
         ACCOUNT_ADDED,
@@ -862,33 +898,43 @@ final class BatchExecutor {
     }
 
     /**
-     * The undo log as columns, kept from batch to batch: a kind, two references and five numbers per
-     * change, so saving an account's values before a change allocates nothing. What the references
-     * are depends on the kind ({@link UndoKind}), which is why they are plain objects: one record type
-     * per kind would be clearer and cost an object per change, two per transfer.
+     * The undo log as columns, kept from batch to batch: a kind, two references, an account and six
+     * numbers per change, so saving an account's values before a change allocates nothing. What the
+     * references are depends on the kind ({@link UndoKind}), which is why they are plain objects: one
+     * record type per kind would be clearer and cost an object per change, two per transfer. The
+     * commonest change, an account's values, stores no reference at all (the account is named by its
+     * place in {@code touched}): a reference stored into these long-lived arrays costs the garbage
+     * collector's write barrier a memory fence.
      */
     private static final class UndoLog {
-        static final int VALUES_PER_ENTRY = 5;
+        static final int VALUES_PER_ENTRY = 6;
+        static final UndoKind[] KINDS = UndoKind.values();
         private static final int ENTRIES_INITIAL = 64;
 
         int size;
-        UndoKind[] kinds = new UndoKind[ENTRIES_INITIAL];
+        byte[] kinds = new byte[ENTRIES_INITIAL];
         Object[] subjects = new Object[ENTRIES_INITIAL];
         Object[] previous = new Object[ENTRIES_INITIAL];
+        int[] accounts = new int[ENTRIES_INITIAL];
         long[] values = new long[ENTRIES_INITIAL * VALUES_PER_ENTRY];
 
-        /** Appends a change; returns its index, whose values the caller fills when the kind has any. */
+        /** Appends a change; returns its index, whose account and values the caller fills when the kind has them. */
         int add(UndoKind kind, Object subject, Object previousValue) {
             if (size == kinds.length) {
                 int capacity = size * 2;
                 kinds = Arrays.copyOf(kinds, capacity);
                 subjects = Arrays.copyOf(subjects, capacity);
                 previous = Arrays.copyOf(previous, capacity);
+                accounts = Arrays.copyOf(accounts, capacity);
                 values = Arrays.copyOf(values, capacity * VALUES_PER_ENTRY);
             }
-            kinds[size] = kind;
-            subjects[size] = subject;
-            previous[size] = previousValue;
+            kinds[size] = (byte) kind.ordinal();
+            if (subject != null) {
+                subjects[size] = subject;
+            }
+            if (previousValue != null) {
+                previous[size] = previousValue;
+            }
             return size++;
         }
 
