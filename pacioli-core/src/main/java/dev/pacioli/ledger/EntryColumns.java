@@ -28,19 +28,24 @@ public final class EntryColumns {
     private int accountCount;
     private String[] accountIds = new String[ENTRIES_INITIAL];
 
+    // An entry's numbers are one row of this array, FIELDS longs from index * FIELDS: one array written
+    // front to back, as the allocator writes new objects, rather than a dozen arrays written at once.
+    private static final int ACCOUNT = 0;
+    private static final int SEQUENCE = 1;
+    private static final int KIND = 2;
+    private static final int DEBIT = 3;
+    private static final int CREDIT = 4;
+    private static final int POSTED_DEBITS = 5;
+    private static final int POSTED_CREDITS = 6;
+    private static final int PENDING_DEBITS = 7;
+    private static final int PENDING_CREDITS = 8;
+    private static final int BALANCE = 9;
+    private static final int AVAILABLE = 10;
+    private static final int COMMITTED_AT = 11;
+    private static final int FIELDS = 12;
+
     private int size;
-    private int[] accounts = new int[ENTRIES_INITIAL];
-    private long[] sequences = new long[ENTRIES_INITIAL];
-    private byte[] kinds = new byte[ENTRIES_INITIAL];
-    private long[] debits = new long[ENTRIES_INITIAL];
-    private long[] credits = new long[ENTRIES_INITIAL];
-    private long[] postedDebits = new long[ENTRIES_INITIAL];
-    private long[] postedCredits = new long[ENTRIES_INITIAL];
-    private long[] pendingDebits = new long[ENTRIES_INITIAL];
-    private long[] pendingCredits = new long[ENTRIES_INITIAL];
-    private long[] balancesAfter = new long[ENTRIES_INITIAL];
-    private long[] availablesAfter = new long[ENTRIES_INITIAL];
-    private long[] committedAtMicros = new long[ENTRIES_INITIAL];
+    private long[] rows = new long[ENTRIES_INITIAL * FIELDS];
 
     /** Entries of the batch whose records {@code journal} holds: it names their transactions. */
     public EntryColumns(JournalColumns journal) {
@@ -80,22 +85,24 @@ public final class EntryColumns {
             long availableAfter,
             long committedAt) {
         Objects.checkIndex(account, accountCount);
-        if (size == sequences.length) {
-            grow();
+        int at = size * FIELDS;
+        if (at == rows.length) {
+            rows = Arrays.copyOf(rows, rows.length * 2);
         }
-        int i = size++;
-        accounts[i] = account;
-        sequences[i] = sequence;
-        kinds[i] = (byte) kind.ordinal();
-        debits[i] = debit;
-        credits[i] = credit;
-        postedDebits[i] = postedDebitsAfter;
-        postedCredits[i] = postedCreditsAfter;
-        pendingDebits[i] = pendingDebitsAfter;
-        pendingCredits[i] = pendingCreditsAfter;
-        balancesAfter[i] = balanceAfter;
-        availablesAfter[i] = availableAfter;
-        committedAtMicros[i] = committedAt;
+        long[] row = rows;
+        row[at + ACCOUNT] = account;
+        row[at + SEQUENCE] = sequence;
+        row[at + KIND] = kind.ordinal();
+        row[at + DEBIT] = debit;
+        row[at + CREDIT] = credit;
+        row[at + POSTED_DEBITS] = postedDebitsAfter;
+        row[at + POSTED_CREDITS] = postedCreditsAfter;
+        row[at + PENDING_DEBITS] = pendingDebitsAfter;
+        row[at + PENDING_CREDITS] = pendingCreditsAfter;
+        row[at + BALANCE] = balanceAfter;
+        row[at + AVAILABLE] = availableAfter;
+        row[at + COMMITTED_AT] = committedAt;
+        size++;
     }
 
     /** Drops every entry from {@code newSize} on, and every account registered from {@code newAccountCount} on. */
@@ -114,20 +121,8 @@ public final class EntryColumns {
         accountCount = 0;
     }
 
-    private void grow() {
-        int capacity = sequences.length * 2;
-        accounts = Arrays.copyOf(accounts, capacity);
-        sequences = Arrays.copyOf(sequences, capacity);
-        kinds = Arrays.copyOf(kinds, capacity);
-        debits = Arrays.copyOf(debits, capacity);
-        credits = Arrays.copyOf(credits, capacity);
-        postedDebits = Arrays.copyOf(postedDebits, capacity);
-        postedCredits = Arrays.copyOf(postedCredits, capacity);
-        pendingDebits = Arrays.copyOf(pendingDebits, capacity);
-        pendingCredits = Arrays.copyOf(pendingCredits, capacity);
-        balancesAfter = Arrays.copyOf(balancesAfter, capacity);
-        availablesAfter = Arrays.copyOf(availablesAfter, capacity);
-        committedAtMicros = Arrays.copyOf(committedAtMicros, capacity);
+    private long field(int index, int field) {
+        return rows[Objects.checkIndex(index, size) * FIELDS + field];
     }
 
     public int size() {
@@ -139,11 +134,11 @@ public final class EntryColumns {
     }
 
     public String accountId(int index) {
-        return accountIds[accounts[Objects.checkIndex(index, size)]];
+        return accountIds[(int) field(index, ACCOUNT)];
     }
 
     public long sequence(int index) {
-        return sequences[Objects.checkIndex(index, size)];
+        return field(index, SEQUENCE);
     }
 
     /** The subject of the journal record at the entry's sequence. */
@@ -153,58 +148,62 @@ public final class EntryColumns {
     }
 
     public EntryKind kind(int index) {
-        return KINDS[kinds[Objects.checkIndex(index, size)]];
+        return KINDS[(int) field(index, KIND)];
     }
 
     public long debit(int index) {
-        return debits[Objects.checkIndex(index, size)];
+        return field(index, DEBIT);
     }
 
     public long credit(int index) {
-        return credits[Objects.checkIndex(index, size)];
+        return field(index, CREDIT);
     }
 
     public long postedDebitsAfter(int index) {
-        return postedDebits[Objects.checkIndex(index, size)];
+        return field(index, POSTED_DEBITS);
     }
 
     public long postedCreditsAfter(int index) {
-        return postedCredits[Objects.checkIndex(index, size)];
+        return field(index, POSTED_CREDITS);
     }
 
     public long pendingDebitsAfter(int index) {
-        return pendingDebits[Objects.checkIndex(index, size)];
+        return field(index, PENDING_DEBITS);
     }
 
     public long pendingCreditsAfter(int index) {
-        return pendingCredits[Objects.checkIndex(index, size)];
+        return field(index, PENDING_CREDITS);
     }
 
     public long balanceAfter(int index) {
-        return balancesAfter[Objects.checkIndex(index, size)];
+        return field(index, BALANCE);
     }
 
     public long availableAfter(int index) {
-        return availablesAfter[Objects.checkIndex(index, size)];
+        return field(index, AVAILABLE);
     }
 
     public long committedAtMicros(int index) {
-        return committedAtMicros[Objects.checkIndex(index, size)];
+        return field(index, COMMITTED_AT);
     }
 
     /** Entry {@code index} as a value of its own. */
     public Entry entry(int index) {
         return new Entry(
                 accountId(index),
-                sequences[index],
+                sequence(index),
                 transactionId(index),
                 kind(index),
-                debits[index],
-                credits[index],
-                new Balances(postedDebits[index], postedCredits[index], pendingDebits[index], pendingCredits[index]),
-                balancesAfter[index],
-                availablesAfter[index],
-                committedAtMicros[index]);
+                debit(index),
+                credit(index),
+                new Balances(
+                        postedDebitsAfter(index),
+                        postedCreditsAfter(index),
+                        pendingDebitsAfter(index),
+                        pendingCreditsAfter(index)),
+                balanceAfter(index),
+                availableAfter(index),
+                committedAtMicros(index));
     }
 
     /** Every entry, copied out of the columns. */

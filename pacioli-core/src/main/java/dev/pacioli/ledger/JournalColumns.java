@@ -29,8 +29,15 @@ public final class JournalColumns {
     private static final RecordType[] TYPES = RecordType.values();
 
     private final MessageDigest digest = JournalCodec.sha256();
-    /** The canonical bytes of every record, appended by {@link JournalCodec}. */
-    private final JournalCodec.Writer canonical = new JournalCodec.Writer();
+    /**
+     * Where {@link JournalCodec} encodes the record being written: a small buffer that stays in the
+     * processor's cache, copied in one move to {@link #canonical} when the record ends.
+     */
+    private final JournalCodec.Writer record = new JournalCodec.Writer();
+    /** The canonical bytes of every record, one after another. */
+    private byte[] canonical = new byte[RECORDS_INITIAL * 256];
+
+    private int canonicalLength;
 
     private byte[] startHash = new byte[HASH];
     private int size;
@@ -57,7 +64,7 @@ public final class JournalColumns {
         Assert.that(newSize >= 0 && newSize <= size, "truncating the journal to more records than it has");
         Arrays.fill(subjects, newSize, size, null);
         size = newSize;
-        canonical.length = canonicalStart(newSize);
+        canonicalLength = canonicalStart(newSize);
     }
 
     /** Starts the next record: the codec writes its canonical bytes into the returned writer. */
@@ -71,7 +78,8 @@ public final class JournalColumns {
         sequences[size] = sequence;
         timestamps[size] = timestampMicros;
         open = true;
-        return JournalCodec.header(canonical, type, sequence, timestampMicros);
+        record.length = 0;
+        return JournalCodec.header(record, type, sequence, timestampMicros);
     }
 
     /** Ends the record begun last and hashes it onto the chain. */
@@ -79,15 +87,20 @@ public final class JournalColumns {
         Assert.that(open, "no record is being written");
         open = false;
         subjects[size] = subject;
-        canonicalEnds[size] = canonical.length;
-        int start = canonicalStart(size);
+        int length = record.length;
+        if (canonicalLength + length > canonical.length) {
+            canonical = Arrays.copyOf(canonical, Math.max(canonical.length * 2, canonicalLength + length));
+        }
+        System.arraycopy(record.buffer, 0, canonical, canonicalLength, length);
+        canonicalLength += length;
+        canonicalEnds[size] = canonicalLength;
         digest.reset();
         if (size == 0) {
             digest.update(startHash, 0, HASH);
         } else {
             digest.update(hashes, (size - 1) * HASH, HASH);
         }
-        digest.update(canonical.buffer, start, canonical.length - start);
+        digest.update(record.buffer, 0, length);
         try {
             digest.digest(hashes, size * HASH, HASH);
         } catch (DigestException e) {
@@ -136,7 +149,7 @@ public final class JournalColumns {
      * #canonicalLength}: read it, never keep it (it is the next batch's once the columns are reused).
      */
     public byte[] canonicalBytes() {
-        return canonical.buffer;
+        return canonical;
     }
 
     public int canonicalOffset(int index) {
@@ -150,7 +163,7 @@ public final class JournalColumns {
     /** A copy of record {@code index}'s canonical bytes. */
     public byte[] canonical(int index) {
         int start = canonicalOffset(index);
-        return Arrays.copyOfRange(canonical.buffer, start, canonicalEnds[index]);
+        return Arrays.copyOfRange(canonical, start, canonicalEnds[index]);
     }
 
     /** The array holding every record's hash, 32 bytes at {@link #hashOffset}: read it, never keep it. */

@@ -35,7 +35,17 @@ import java.util.Objects;
  * <p>Every request sees the effects of the requests before it in the batch. Every change to memory is
  * recorded in an undo log first, so a dry run, a failed atomic batch, or a failed commit puts memory
  * back exactly as it was ({@link #rollback(Mark)}). The journal sequence, hash and timestamp move with
- * each record and are restored the same way, so a rolled-back request consumes no sequence.
+ * each record and are restored the same way, so a rolled-back request consumes no sequence. (While a
+ * batch runs, the hash chain lives in its journal columns; {@link #write} brings the head's hash back
+ * to memory.)
+ *
+ * <p>Allocation: what the commit writes is gathered into columns ({@link BatchWrite}) and the undo log
+ * and transaction table are arrays, all kept and reused, so a transfer allocates only what its answer
+ * carries (its {@link Transaction}, that transaction's hash and its {@link TransactionResult}). A batch
+ * takes a set of columns in {@link #begin}; {@link #write} hands them out with the batch's {@link
+ * BatchWrite}, and {@link #release} takes them back once its commit has finished. {@link LedgerEngine}
+ * releases a batch when it reaps the batch's commit, so columns a commit still reads are never reused:
+ * with two commits in flight, two sets take turns.
  *
  * <p>Result codes for a new transaction are checked in {@link ResultCode} declaration order across all
  * of its postings: first whether every account exists, then whether any is closed, and so on. Bounds
@@ -274,8 +284,10 @@ final class BatchExecutor {
                 return ResultCode.ASSET_MISMATCH;
             }
         }
-        for (Posting posting : postings) {
-            if (posting.from().equals(posting.to())) {
+        for (int i = 0; i < count; i++) {
+            // One id is one account in memory, so the same account on both sides is the same id. By index,
+            // as above: an iterator is not always optimized away, and it would be an object per transfer.
+            if (postingFrom[i] == postingTo[i]) {
                 return ResultCode.SAME_ACCOUNT;
             }
         }
