@@ -63,25 +63,96 @@ public final class JournalCodec {
     }
 
     public static byte[] accountCreated(long sequence, long timestampMicros, AccountSpec spec) {
-        Writer out = header(RecordType.ACCOUNT_CREATED, sequence, timestampMicros);
-        out.string(spec.id());
-        out.string(spec.asset());
-        out.u8(spec.normalBalance().ordinal());
-        out.optionalLong(spec.minBalance());
-        out.optionalLong(spec.maxBalance());
-        out.metadata(spec.metadata());
-        return out.bytes();
+        return writeAccountCreated(header(scratch(), RecordType.ACCOUNT_CREATED, sequence, timestampMicros), spec)
+                .bytes();
     }
 
     public static byte[] accountClosed(long sequence, long timestampMicros, String accountId) {
-        return header(RecordType.ACCOUNT_CLOSED, sequence, timestampMicros)
+        return header(scratch(), RecordType.ACCOUNT_CLOSED, sequence, timestampMicros)
                 .string(accountId)
                 .bytes();
     }
 
     public static byte[] transactionCreated(
             long sequence, long timestampMicros, TransactionSpec spec, String reverses, long expiresAtMicros) {
-        Writer out = header(RecordType.TRANSACTION_CREATED, sequence, timestampMicros);
+        Writer out = header(scratch(), RecordType.TRANSACTION_CREATED, sequence, timestampMicros);
+        return writeTransactionCreated(out, spec, reverses, expiresAtMicros).bytes();
+    }
+
+    public static byte[] transactionPosted(long sequence, long timestampMicros, String id, List<Long> amounts) {
+        Writer out = header(scratch(), RecordType.TRANSACTION_POSTED, sequence, timestampMicros);
+        return writeTransactionPosted(out, id, amounts).bytes();
+    }
+
+    public static byte[] transactionVoided(long sequence, long timestampMicros, String id, boolean expired) {
+        return header(scratch(), voidedType(expired), sequence, timestampMicros)
+                .string(id)
+                .bytes();
+    }
+
+    public static byte[] transactionReversed(long sequence, long timestampMicros, String id, String reversedBy) {
+        return header(scratch(), RecordType.TRANSACTION_REVERSED, sequence, timestampMicros)
+                .string(id)
+                .string(reversedBy)
+                .bytes();
+    }
+
+    // ---- the same records appended to a batch's journal: the bytes are written in place into its
+    // canonical column and hashed onto its chain, so the writer's hot path allocates nothing for them.
+
+    public static void accountCreated(JournalColumns journal, long sequence, long timestampMicros, AccountSpec spec) {
+        writeAccountCreated(journal.begin(RecordType.ACCOUNT_CREATED, sequence, timestampMicros), spec);
+        journal.end(spec.id());
+    }
+
+    public static void accountClosed(JournalColumns journal, long sequence, long timestampMicros, String accountId) {
+        journal.begin(RecordType.ACCOUNT_CLOSED, sequence, timestampMicros).string(accountId);
+        journal.end(accountId);
+    }
+
+    public static void transactionCreated(
+            JournalColumns journal,
+            long sequence,
+            long timestampMicros,
+            TransactionSpec spec,
+            String reverses,
+            long expiresAtMicros) {
+        Writer out = journal.begin(RecordType.TRANSACTION_CREATED, sequence, timestampMicros);
+        writeTransactionCreated(out, spec, reverses, expiresAtMicros);
+        journal.end(spec.id());
+    }
+
+    public static void transactionPosted(
+            JournalColumns journal, long sequence, long timestampMicros, String id, List<Long> amounts) {
+        writeTransactionPosted(journal.begin(RecordType.TRANSACTION_POSTED, sequence, timestampMicros), id, amounts);
+        journal.end(id);
+    }
+
+    public static void transactionVoided(
+            JournalColumns journal, long sequence, long timestampMicros, String id, boolean expired) {
+        journal.begin(voidedType(expired), sequence, timestampMicros).string(id);
+        journal.end(id);
+    }
+
+    public static void transactionReversed(
+            JournalColumns journal, long sequence, long timestampMicros, String id, String reversedBy) {
+        journal.begin(RecordType.TRANSACTION_REVERSED, sequence, timestampMicros)
+                .string(id)
+                .string(reversedBy);
+        journal.end(id);
+    }
+
+    private static Writer writeAccountCreated(Writer out, AccountSpec spec) {
+        out.string(spec.id());
+        out.string(spec.asset());
+        out.u8(spec.normalBalance().ordinal());
+        out.optionalLong(spec.minBalance());
+        out.optionalLong(spec.maxBalance());
+        return out.metadata(spec.metadata());
+    }
+
+    private static Writer writeTransactionCreated(
+            Writer out, TransactionSpec spec, String reverses, long expiresAtMicros) {
         out.string(spec.id());
         out.u8(spec.pending() ? 1 : 0);
         out.optionalLong(spec.timeoutSeconds());
@@ -89,47 +160,45 @@ public final class JournalCodec {
         out.optionalString(spec.description());
         out.optionalString(reverses);
         out.metadata(spec.metadata());
-        out.u16(spec.postings().size());
-        for (Posting posting : spec.postings()) {
+        List<Posting> postings = spec.postings();
+        out.u16(postings.size());
+        for (int i = 0; i < postings.size(); i++) {
+            Posting posting = postings.get(i);
             out.string(posting.from());
             out.string(posting.to());
             out.i64(posting.amount());
             out.string(posting.asset());
         }
-        return out.bytes();
+        return out;
     }
 
-    public static byte[] transactionPosted(long sequence, long timestampMicros, String id, List<Long> amounts) {
-        Writer out = header(RecordType.TRANSACTION_POSTED, sequence, timestampMicros);
+    private static Writer writeTransactionPosted(Writer out, String id, List<Long> amounts) {
         out.string(id);
         out.u16(amounts.size());
-        for (long amount : amounts) {
-            out.i64(amount);
+        for (int i = 0; i < amounts.size(); i++) {
+            out.i64(amounts.get(i));
         }
-        return out.bytes();
+        return out;
     }
 
-    public static byte[] transactionVoided(long sequence, long timestampMicros, String id, boolean expired) {
-        RecordType type = expired ? RecordType.TRANSACTION_EXPIRED : RecordType.TRANSACTION_VOIDED;
-        return header(type, sequence, timestampMicros).string(id).bytes();
-    }
-
-    public static byte[] transactionReversed(long sequence, long timestampMicros, String id, String reversedBy) {
-        return header(RecordType.TRANSACTION_REVERSED, sequence, timestampMicros)
-                .string(id)
-                .string(reversedBy)
-                .bytes();
+    private static RecordType voidedType(boolean expired) {
+        return expired ? RecordType.TRANSACTION_EXPIRED : RecordType.TRANSACTION_VOIDED;
     }
 
     /**
-     * One scratch writer per thread: a record is encoded into it and copied out at its exact length,
-     * so the writer's hot path allocates only the record's own bytes. Encodings never nest.
+     * One scratch writer per thread: a record is encoded into it and copied out at its exact length.
+     * Encodings never nest.
      */
     private static final ThreadLocal<Writer> SCRATCH = ThreadLocal.withInitial(Writer::new);
 
-    private static Writer header(RecordType type, long sequence, long timestampMicros) {
+    private static Writer scratch() {
         Writer out = SCRATCH.get();
         out.length = 0;
+        return out;
+    }
+
+    /** Appends the header every record starts with to {@code out}. */
+    static Writer header(Writer out, RecordType type, long sequence, long timestampMicros) {
         return out.u8(FORMAT_VERSION).u8(type.tag).i64(sequence).i64(timestampMicros);
     }
 
@@ -188,9 +257,10 @@ public final class JournalCodec {
         return new TransactionCreated(spec, reverses, expiresAt);
     }
 
-    private static final class Writer {
-        private byte[] buffer = new byte[256];
-        private int length;
+    /** A growable byte buffer that records are encoded into, at its end. */
+    static final class Writer {
+        byte[] buffer = new byte[256];
+        int length;
 
         private void ensure(int extra) {
             if (length + extra > buffer.length) {
@@ -259,7 +329,9 @@ public final class JournalCodec {
 
         Writer metadata(Metadata metadata) {
             u16(metadata.values().size());
-            metadata.values().forEach((key, value) -> string(key).string(value));
+            if (!metadata.values().isEmpty()) {
+                metadata.values().forEach((key, value) -> string(key).string(value));
+            }
             return this;
         }
 

@@ -36,6 +36,9 @@ public interface LedgerStore {
      * meanwhile, but must change existing rows and move the head only after {@code predecessor}
      * returns, and must refuse the batch when the head is not then at {@link
      * BatchWrite#previousSequence()} (the predecessor failed, or another writer committed).
+     *
+     * <p>The batch's columns are the writer's to reuse once this has returned: a store copies what it
+     * keeps of them (see {@link BatchWrite}).
      */
     void commit(BatchWrite batch, Predecessor predecessor);
 

@@ -90,8 +90,13 @@ final class CopyBinary {
     }
 
     CopyBinary bytes(byte[] value) {
-        startColumn(value.length);
-        write(value, 0, value.length);
+        return bytes(value, 0, value.length);
+    }
+
+    /** bytea: {@code count} bytes of {@code value} from {@code offset}. */
+    CopyBinary bytes(byte[] value, int offset, int count) {
+        startColumn(count);
+        write(value, offset, count);
         return this;
     }
 

@@ -1,10 +1,12 @@
 package dev.pacioli.postgres;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountColumns;
+import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
-import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.EntryColumns;
 import dev.pacioli.ledger.JournalCodec;
-import dev.pacioli.ledger.JournalRecord;
+import dev.pacioli.ledger.JournalColumns;
 import dev.pacioli.ledger.LedgerHead;
 import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.ledger.PendingDeadline;
@@ -269,37 +271,40 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary journalRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(7, batch.journal().size(), 320);
-        for (JournalRecord record : batch.journal()) {
+        JournalColumns journal = batch.journal();
+        CopyBinary rows = new CopyBinary(7, journal.size(), 320);
+        for (int i = 0; i < journal.size(); i++) {
             rows.bigint(batch.ledgerId())
-                    .bigint(record.sequence())
-                    .smallint(record.type().tag)
-                    .timestamp(record.timestampMicros())
-                    .text(record.subject())
-                    .bytes(record.canonical())
-                    .bytes(record.hash())
+                    .bigint(journal.sequence(i))
+                    .smallint(journal.type(i).tag)
+                    .timestamp(journal.timestampMicros(i))
+                    .text(journal.subject(i))
+                    .bytes(journal.canonicalBytes(), journal.canonicalOffset(i), journal.canonicalLength(i))
+                    .bytes(journal.hashBytes(), journal.hashOffset(i), JournalCodec.HASH_BYTES)
                     .endRow();
         }
         return rows;
     }
 
     private static CopyBinary accountRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(14, batch.accountsCreated().size(), 256);
-        for (Account account : batch.accountsCreated()) {
+        AccountColumns accounts = batch.accountsCreated();
+        CopyBinary rows = new CopyBinary(14, accounts.size(), 256);
+        for (int i = 0; i < accounts.size(); i++) {
+            AccountSpec spec = accounts.spec(i);
             rows.bigint(batch.ledgerId())
-                    .text(account.id())
-                    .text(account.asset())
-                    .smallint(account.spec().normalBalance().ordinal())
-                    .nullableBigint(account.spec().minBalance())
-                    .nullableBigint(account.spec().maxBalance())
-                    .smallint(account.status().ordinal())
-                    .jsonb(account.spec().metadata())
-                    .timestamp(account.createdAtMicros())
-                    .bigint(account.balances().postedDebits())
-                    .bigint(account.balances().postedCredits())
-                    .bigint(account.balances().pendingDebits())
-                    .bigint(account.balances().pendingCredits())
-                    .bigint(account.version())
+                    .text(spec.id())
+                    .text(spec.asset())
+                    .smallint(spec.normalBalance().ordinal())
+                    .nullableBigint(spec.minBalance())
+                    .nullableBigint(spec.maxBalance())
+                    .smallint(accounts.status(i).ordinal())
+                    .jsonb(spec.metadata())
+                    .timestamp(accounts.createdAtMicros(i))
+                    .bigint(accounts.postedDebits(i))
+                    .bigint(accounts.postedCredits(i))
+                    .bigint(accounts.pendingDebits(i))
+                    .bigint(accounts.pendingCredits(i))
+                    .bigint(accounts.version(i))
                     .endRow();
         }
         return rows;
@@ -333,22 +338,23 @@ public final class PostgresLedgerStore implements LedgerStore {
     }
 
     private static CopyBinary entryRows(BatchWrite batch) {
-        CopyBinary rows = new CopyBinary(14, batch.entries().size(), 256);
-        for (Entry entry : batch.entries()) {
+        EntryColumns entries = batch.entries();
+        CopyBinary rows = new CopyBinary(14, entries.size(), 256);
+        for (int i = 0; i < entries.size(); i++) {
             rows.bigint(batch.ledgerId())
-                    .text(entry.accountId())
-                    .bigint(entry.sequence())
-                    .text(entry.transactionId())
-                    .smallint(entry.kind().ordinal())
-                    .bigint(entry.debit())
-                    .bigint(entry.credit())
-                    .bigint(entry.after().postedDebits())
-                    .bigint(entry.after().postedCredits())
-                    .bigint(entry.after().pendingDebits())
-                    .bigint(entry.after().pendingCredits())
-                    .bigint(entry.balanceAfter())
-                    .bigint(entry.availableAfter())
-                    .timestamp(entry.committedAtMicros())
+                    .text(entries.accountId(i))
+                    .bigint(entries.sequence(i))
+                    .text(entries.transactionId(i))
+                    .smallint(entries.kind(i).ordinal())
+                    .bigint(entries.debit(i))
+                    .bigint(entries.credit(i))
+                    .bigint(entries.postedDebitsAfter(i))
+                    .bigint(entries.postedCreditsAfter(i))
+                    .bigint(entries.pendingDebitsAfter(i))
+                    .bigint(entries.pendingCreditsAfter(i))
+                    .bigint(entries.balanceAfter(i))
+                    .bigint(entries.availableAfter(i))
+                    .timestamp(entries.committedAtMicros(i))
                     .endRow();
         }
         return rows;

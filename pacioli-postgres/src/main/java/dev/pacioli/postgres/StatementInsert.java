@@ -2,8 +2,9 @@ package dev.pacioli.postgres;
 
 import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.BatchWrite;
-import dev.pacioli.ledger.Entry;
-import dev.pacioli.ledger.JournalRecord;
+import dev.pacioli.ledger.EntryColumns;
+import dev.pacioli.ledger.JournalCodec;
+import dev.pacioli.ledger.JournalColumns;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.Transaction;
 import java.sql.Connection;
@@ -13,6 +14,9 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A small batch's new rows in one statement, one round trip: every table's rows go as parallel arrays
@@ -71,14 +75,21 @@ final class StatementInsert {
     static void insert(Connection connection, BatchWrite batch) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
             Parameters p = new Parameters(connection, statement);
-            List<JournalRecord> journal = batch.journal();
+            JournalColumns journal = batch.journal();
+            int records = journal.size();
             p.scalar(batch.ledgerId());
-            p.longs(journal, JournalRecord::sequence);
-            p.shorts(journal, record -> record.type().tag);
-            p.longs(journal, JournalRecord::timestampMicros);
-            p.texts(journal, JournalRecord::subject);
-            p.texts(journal, record -> HEX.formatHex(record.canonical()));
-            p.texts(journal, record -> HEX.formatHex(record.hash()));
+            p.longs(records, journal::sequence);
+            p.shorts(records, i -> journal.type(i).tag);
+            p.longs(records, journal::timestampMicros);
+            p.texts(records, journal::subject);
+            p.texts(records, i -> {
+                int from = journal.canonicalOffset(i);
+                return HEX.formatHex(journal.canonicalBytes(), from, from + journal.canonicalLength(i));
+            });
+            p.texts(records, i -> {
+                int from = journal.hashOffset(i);
+                return HEX.formatHex(journal.hashBytes(), from, from + JournalCodec.HASH_BYTES);
+            });
 
             List<Account> accounts = batch.accountsCreated();
             p.scalar(batch.ledgerId());
@@ -125,28 +136,29 @@ final class StatementInsert {
                             .toList()));
             p.texts(transactions, transaction -> PostgresLedgerStore.arrayLiteral(transaction.postedAmounts()));
 
-            List<Entry> entries = batch.entries();
+            EntryColumns entries = batch.entries();
+            int entryCount = entries.size();
             p.scalar(batch.ledgerId());
-            p.texts(entries, Entry::accountId);
-            p.longs(entries, Entry::sequence);
-            p.texts(entries, Entry::transactionId);
-            p.shorts(entries, entry -> entry.kind().ordinal());
-            p.longs(entries, Entry::debit);
-            p.longs(entries, Entry::credit);
-            p.longs(entries, entry -> entry.after().postedDebits());
-            p.longs(entries, entry -> entry.after().postedCredits());
-            p.longs(entries, entry -> entry.after().pendingDebits());
-            p.longs(entries, entry -> entry.after().pendingCredits());
-            p.longs(entries, Entry::balanceAfter);
-            p.longs(entries, Entry::availableAfter);
-            p.longs(entries, Entry::committedAtMicros);
+            p.texts(entryCount, entries::accountId);
+            p.longs(entryCount, entries::sequence);
+            p.texts(entryCount, entries::transactionId);
+            p.shorts(entryCount, i -> entries.kind(i).ordinal());
+            p.longs(entryCount, entries::debit);
+            p.longs(entryCount, entries::credit);
+            p.longs(entryCount, entries::postedDebitsAfter);
+            p.longs(entryCount, entries::postedCreditsAfter);
+            p.longs(entryCount, entries::pendingDebitsAfter);
+            p.longs(entryCount, entries::pendingCreditsAfter);
+            p.longs(entryCount, entries::balanceAfter);
+            p.longs(entryCount, entries::availableAfter);
+            p.longs(entryCount, entries::committedAtMicros);
 
             try (ResultSet counts = statement.executeQuery()) {
                 counts.next();
-                expect(counts.getLong(1), journal.size(), "journal");
+                expect(counts.getLong(1), records, "journal");
                 expect(counts.getLong(2), accounts.size(), "accounts");
                 expect(counts.getLong(3), transactions.size(), "transactions");
-                expect(counts.getLong(4), entries.size(), "entries");
+                expect(counts.getLong(4), entryCount, "entries");
             }
         }
     }
@@ -202,6 +214,31 @@ final class StatementInsert {
 
         <T> void texts(List<T> items, Function<T, String> field) throws SQLException {
             array("text", items.stream().map(field).toArray(String[]::new));
+        }
+
+        /** A column of {@code count} rows, row {@code i}'s value {@code column.applyAsLong(i)}. */
+        void longs(int count, IntToLongFunction column) throws SQLException {
+            Long[] values = new Long[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = column.applyAsLong(i);
+            }
+            array("int8", values);
+        }
+
+        void shorts(int count, IntUnaryOperator column) throws SQLException {
+            Short[] values = new Short[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = (short) column.applyAsInt(i);
+            }
+            array("int2", values);
+        }
+
+        void texts(int count, IntFunction<String> column) throws SQLException {
+            String[] values = new String[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = column.apply(i);
+            }
+            array("text", values);
         }
 
         void array(String type, Object[] values) throws SQLException {

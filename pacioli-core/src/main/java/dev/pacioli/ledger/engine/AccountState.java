@@ -19,6 +19,12 @@ final class AccountState {
     long pendingDebits;
     long pendingCredits;
     long version;
+    /** The stamp of the last {@link BatchExecutor#write} that gathered this account: it gathers each once. */
+    long writeStamp;
+    /** The stamp of the batch that changed this account last, while it runs; see {@link #touchIndex}. */
+    long touchStamp;
+    /** While that batch runs, the account's place among the accounts it changed. */
+    int touchIndex;
 
     AccountState(AccountSpec spec, long createdAtMicros) {
         this.spec = spec;

@@ -1,15 +1,14 @@
 package dev.pacioli.ledger.engine;
 
-import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountColumns;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.BatchWrite;
-import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.EntryColumns;
 import dev.pacioli.ledger.EntryKind;
 import dev.pacioli.ledger.JournalCodec;
-import dev.pacioli.ledger.JournalRecord;
-import dev.pacioli.ledger.LedgerHead;
+import dev.pacioli.ledger.JournalColumns;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.PendingDeadline;
@@ -20,12 +19,11 @@ import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import java.math.BigInteger;
-import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +35,17 @@ import java.util.Objects;
  * <p>Every request sees the effects of the requests before it in the batch. Every change to memory is
  * recorded in an undo log first, so a dry run, a failed atomic batch, or a failed commit puts memory
  * back exactly as it was ({@link #rollback(Mark)}). The journal sequence, hash and timestamp move with
- * each record and are restored the same way, so a rolled-back request consumes no sequence.
+ * each record and are restored the same way, so a rolled-back request consumes no sequence. (While a
+ * batch runs, the hash chain lives in its journal columns; {@link #write} brings the head's hash back
+ * to memory.)
+ *
+ * <p>Allocation: what the commit writes is gathered into columns ({@link BatchWrite}) and the undo log
+ * and transaction table are arrays, all kept and reused, so a transfer allocates only what its answer
+ * carries (its {@link Transaction}, that transaction's hash and its {@link TransactionResult}). A batch
+ * takes a set of columns in {@link #begin}; {@link #write} hands them out with the batch's {@link
+ * BatchWrite}, and {@link #release} takes them back once its commit has finished. {@link LedgerEngine}
+ * releases a batch when it reaps the batch's commit, so columns a commit still reads are never reused:
+ * with two commits in flight, two sets take turns.
  *
  * <p>Result codes for a new transaction are checked in {@link ResultCode} declaration order across all
  * of its postings: first whether every account exists, then whether any is closed, and so on. Bounds
@@ -53,16 +61,35 @@ final class BatchExecutor {
     private static final int FLAG_EXCEEDS = 2;
     private static final int FLAG_OVERFLOW = 4;
     private static final int NET_ACCOUNTS_MAX = Limits.POSTINGS_PER_TRANSACTION_MAX * 2;
+    private static final AccountStatus[] STATUSES = AccountStatus.values();
+
+    /** Batches whose columns may be out at once: each commit in flight holds its batch's. */
+    private static final int BUFFERS_LENT_MAX = LedgerEngine.COMMITS_IN_FLIGHT_MAX;
 
     private final LedgerMemory memory;
-    private final MessageDigest digest = JournalCodec.sha256();
 
     /** Transactions this batch may read: those prefetched, then those it creates or changes. */
-    final HashMap<String, Transaction> transactions = new HashMap<>();
+    final TransactionTable transactions = new TransactionTable();
 
-    private final ArrayList<JournalRecord> journal = new ArrayList<>();
-    private final ArrayList<Entry> entries = new ArrayList<>();
-    private final ArrayList<Undo> undo = new ArrayList<>();
+    private final UndoLog undo = new UndoLog();
+    /** The columns the batch being executed writes into; null between batches. */
+    private Buffers buffers;
+    /** Columns handed out with a {@link BatchWrite} by {@link #write}, not yet handed back by {@link #release}. */
+    private final ArrayList<Buffers> lent = new ArrayList<>(BUFFERS_LENT_MAX);
+    /** Columns handed back, for the next batches to reuse. */
+    private final ArrayDeque<Buffers> free = new ArrayDeque<>(BUFFERS_LENT_MAX);
+    /**
+     * The accounts this batch changed, in the order it first changed them; each account's {@code
+     * touchIndex} is its place here, and in the batch's entry columns' account dictionary.
+     */
+    private AccountState[] touched = new AccountState[64];
+
+    private int touchedCount;
+    /** Counts batches begun: an account's {@code touchStamp} says whether this one has changed it. */
+    private long batchStamp;
+    /** Counts calls of {@link #write}: each marks what it has gathered with its own stamp. */
+    private long writeStamp;
+
     private long nowMicros;
 
     // Scratch space for one transaction's net effect per account; reused, never reallocated.
@@ -81,9 +108,12 @@ final class BatchExecutor {
         this.memory = memory;
     }
 
-    /** Starts a batch at the given time. */
+    /** Starts a batch at the given time, in columns handed back by an earlier batch when there are some. */
     void begin(long nowMicros) {
-        Assert.that(journal.isEmpty() && entries.isEmpty() && undo.isEmpty(), "previous batch was not finished");
+        Assert.that(buffers == null && undo.size == 0, "previous batch was not finished");
+        buffers = free.isEmpty() ? new Buffers() : free.pop();
+        buffers.start(memory.hash);
+        batchStamp++;
         this.nowMicros = nowMicros;
     }
 
@@ -125,8 +155,9 @@ final class BatchExecutor {
         AccountState account = new AccountState(spec, timestamp);
         account.version = 1;
         memory.accounts.put(spec.id(), account);
-        undo.add(new Undo.AccountAdded(spec.id()));
-        append(RecordType.ACCOUNT_CREATED, spec.id(), JournalCodec.accountCreated(sequence, timestamp, spec));
+        undo.add(UndoKind.ACCOUNT_ADDED, spec.id(), null);
+        JournalCodec.accountCreated(buffers.journal, sequence, timestamp, spec);
+        advance(sequence, timestamp);
         return new AccountResult(ResultCode.CREATED, account.snapshot());
     }
 
@@ -146,7 +177,8 @@ final class BatchExecutor {
         saveForUndo(account);
         account.status = AccountStatus.CLOSED;
         account.version++;
-        append(RecordType.ACCOUNT_CLOSED, accountId, JournalCodec.accountClosed(sequence, timestamp, accountId));
+        JournalCodec.accountClosed(buffers.journal, sequence, timestamp, accountId);
+        advance(sequence, timestamp);
         return new AccountResult(ResultCode.OK, account.snapshot());
     }
 
@@ -209,8 +241,11 @@ final class BatchExecutor {
                     netCredits[i],
                     timestamp);
         }
-        byte[] canonical = JournalCodec.transactionCreated(sequence, timestamp, spec, reverses, expiresAt);
-        byte[] hash = append(RecordType.TRANSACTION_CREATED, spec.id(), canonical);
+        JournalColumns journal = buffers.journal;
+        JournalCodec.transactionCreated(journal, sequence, timestamp, spec, reverses, expiresAt);
+        advance(sequence, timestamp);
+        // The transaction answers with its hash, so it gets a copy of its own (the columns are reused).
+        byte[] hash = journal.hash(journal.size() - 1);
         TransactionStatus status = spec.pending() ? TransactionStatus.PENDING : TransactionStatus.POSTED;
         Transaction transaction =
                 new Transaction(spec, reverses, status, sequence, timestamp, hash, expiresAt, null, null);
@@ -249,8 +284,10 @@ final class BatchExecutor {
                 return ResultCode.ASSET_MISMATCH;
             }
         }
-        for (Posting posting : postings) {
-            if (posting.from().equals(posting.to())) {
+        for (int i = 0; i < count; i++) {
+            // One id is one account in memory, so the same account on both sides is the same id. By index,
+            // as above: an iterator is not always optimized away, and it would be an object per transfer.
+            if (postingFrom[i] == postingTo[i]) {
                 return ResultCode.SAME_ACCOUNT;
             }
         }
@@ -488,14 +525,13 @@ final class BatchExecutor {
                     post ? netPostedCredits[i] : netCredits[i],
                     timestamp);
         }
-        byte[] canonical = switch (type) {
-            case TRANSACTION_POSTED ->
-                JournalCodec.transactionPosted(sequence, timestamp, transaction.id(), postedAmounts);
-            default ->
-                JournalCodec.transactionVoided(
-                        sequence, timestamp, transaction.id(), type == RecordType.TRANSACTION_EXPIRED);
-        };
-        append(type, transaction.id(), canonical);
+        if (type == RecordType.TRANSACTION_POSTED) {
+            JournalCodec.transactionPosted(buffers.journal, sequence, timestamp, transaction.id(), postedAmounts);
+        } else {
+            JournalCodec.transactionVoided(
+                    buffers.journal, sequence, timestamp, transaction.id(), type == RecordType.TRANSACTION_EXPIRED);
+        }
+        advance(sequence, timestamp);
         TransactionStatus status = switch (type) {
             case TRANSACTION_POSTED -> TransactionStatus.POSTED;
             case TRANSACTION_VOIDED -> TransactionStatus.VOIDED;
@@ -547,10 +583,8 @@ final class BatchExecutor {
         }
         long sequence = memory.sequence + 1;
         long timestamp = nextTimestamp();
-        append(
-                RecordType.TRANSACTION_REVERSED,
-                original.id(),
-                JournalCodec.transactionReversed(sequence, timestamp, original.id(), command.reversalId));
+        JournalCodec.transactionReversed(buffers.journal, sequence, timestamp, original.id(), command.reversalId);
+        advance(sequence, timestamp);
         putTransaction(original.withReversedBy(command.reversalId));
         return created;
     }
@@ -600,16 +634,13 @@ final class BatchExecutor {
         return Math.max(nowMicros, memory.timestampMicros + 1);
     }
 
-    /** Appends a journal record at the next sequence; returns its hash. */
-    private byte[] append(RecordType type, String subject, byte[] canonical) {
-        long sequence = memory.sequence + 1;
-        long timestamp = nextTimestamp();
-        byte[] hash = JournalCodec.chain(digest, memory.hash, canonical);
-        journal.add(new JournalRecord(sequence, type, timestamp, subject, canonical, hash));
+    /**
+     * Moves the head past the record just appended to the batch's journal. The head's hash is the
+     * journal's to carry while the batch runs; {@link #write} and {@link #finish} bring it back to memory.
+     */
+    private void advance(long sequence, long timestamp) {
         memory.sequence = sequence;
-        memory.hash = hash;
         memory.timestampMicros = timestamp;
-        return hash;
     }
 
     private void addEntry(
@@ -620,158 +651,309 @@ final class BatchExecutor {
             long debit,
             long credit,
             long timestamp) {
-        entries.add(new Entry(
-                account.spec.id(),
+        Assert.that(
+                account.postedDebits >= 0
+                        && account.postedCredits >= 0
+                        && account.pendingDebits >= 0
+                        && account.pendingCredits >= 0,
+                "balance components are never negative");
+        Assert.that(account.touchStamp == batchStamp, "an entry for an account whose values were not saved first");
+        buffers.entries.add(
+                account.touchIndex,
                 sequence,
-                transactionId,
                 kind,
                 debit,
                 credit,
-                account.balances(),
-                account.balance(),
-                account.available(),
-                timestamp));
-    }
-
-    private void saveForUndo(AccountState account) {
-        undo.add(new Undo.AccountValues(
-                account,
-                account.status,
                 account.postedDebits,
                 account.postedCredits,
                 account.pendingDebits,
                 account.pendingCredits,
-                account.version));
+                account.balance(),
+                account.available(),
+                timestamp);
+    }
+
+    /** Logs the account's values before a change; the account's first change also registers it. */
+    private void saveForUndo(AccountState account) {
+        int index = undo.add(UndoKind.ACCOUNT_VALUES, null, null);
+        undo.accounts[index] = touch(account);
+        long[] values = undo.values;
+        int at = index * UndoLog.VALUES_PER_ENTRY;
+        values[at] = account.postedDebits;
+        values[at + 1] = account.postedCredits;
+        values[at + 2] = account.pendingDebits;
+        values[at + 3] = account.pendingCredits;
+        values[at + 4] = account.version;
+        values[at + 5] = account.status.ordinal();
+    }
+
+    /** The account's place among those this batch changed, taking the next one on its first change. */
+    private int touch(AccountState account) {
+        if (account.touchStamp != batchStamp) {
+            if (touchedCount == touched.length) {
+                touched = Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount] = account;
+            account.touchStamp = batchStamp;
+            account.touchIndex = touchedCount++;
+            int registered = buffers.entries.addAccount(account.spec.id());
+            Assert.that(registered == account.touchIndex, "entry accounts are registered in the order touched");
+        }
+        return account.touchIndex;
     }
 
     private void putTransaction(Transaction transaction) {
-        undo.add(new Undo.TransactionPut(transaction.id(), transactions.put(transaction.id(), transaction)));
+        undo.add(UndoKind.TRANSACTION_PUT, transaction.id(), transactions.put(transaction.id(), transaction));
     }
 
     private void addDeadline(PendingDeadline deadline) {
         if (memory.deadlines.add(deadline)) {
-            undo.add(new Undo.DeadlineAdded(deadline));
+            undo.add(UndoKind.DEADLINE_ADDED, deadline, null);
         }
     }
 
     private void removeDeadline(PendingDeadline deadline) {
         if (memory.deadlines.remove(deadline)) {
-            undo.add(new Undo.DeadlineRemoved(deadline));
+            undo.add(UndoKind.DEADLINE_REMOVED, deadline, null);
         }
     }
 
-    record Mark(int undoSize, int journalSize, int entriesSize, LedgerHead head) {}
+    record Mark(
+            int undoSize, int journalSize, int entriesSize, int touchedCount, long sequence, long timestampMicros) {}
 
     Mark mark() {
-        return new Mark(undo.size(), journal.size(), entries.size(), memory.head());
+        return new Mark(
+                undo.size,
+                buffers.journal.size(),
+                buffers.entries.size(),
+                touchedCount,
+                memory.sequence,
+                memory.timestampMicros);
     }
 
     /** Puts memory back as it was at the mark. */
     void rollback(Mark mark) {
-        for (int i = undo.size() - 1; i >= mark.undoSize(); i--) {
-            switch (undo.remove(i)) {
-                case Undo.AccountValues values -> values.restore();
-                case Undo.AccountAdded added -> memory.accounts.remove(added.accountId());
-                case Undo.TransactionPut put -> {
-                    if (put.previous() == null) {
-                        transactions.remove(put.id());
-                    } else {
-                        transactions.put(put.id(), put.previous());
-                    }
+        for (int i = undo.size - 1; i >= mark.undoSize(); i--) {
+            Object subject = undo.subjects[i];
+            switch (UndoLog.KINDS[undo.kinds[i]]) {
+                case ACCOUNT_VALUES -> {
+                    AccountState account = touched[undo.accounts[i]];
+                    int at = i * UndoLog.VALUES_PER_ENTRY;
+                    account.status = STATUSES[(int) undo.values[at + 5]];
+                    account.postedDebits = undo.values[at];
+                    account.postedCredits = undo.values[at + 1];
+                    account.pendingDebits = undo.values[at + 2];
+                    account.pendingCredits = undo.values[at + 3];
+                    account.version = undo.values[at + 4];
                 }
-                case Undo.DeadlineAdded added -> memory.deadlines.remove(added.deadline());
-                case Undo.DeadlineRemoved removed -> memory.deadlines.add(removed.deadline());
+                case ACCOUNT_ADDED -> memory.accounts.remove((String) subject);
+                case TRANSACTION_PUT -> transactions.put((String) subject, (Transaction) undo.previous[i]);
+                case DEADLINE_ADDED -> memory.deadlines.remove((PendingDeadline) subject);
+                case DEADLINE_REMOVED -> memory.deadlines.add((PendingDeadline) subject);
             }
         }
-        journal.subList(mark.journalSize(), journal.size()).clear();
-        entries.subList(mark.entriesSize(), entries.size()).clear();
-        memory.sequence = mark.head().sequence();
-        memory.hash = mark.head().hash();
-        memory.timestampMicros = mark.head().timestampMicros();
+        undo.truncate(mark.undoSize());
+        buffers.journal.truncate(mark.journalSize());
+        untouchFrom(mark.touchedCount());
+        buffers.entries.truncate(mark.entriesSize(), mark.touchedCount());
+        memory.sequence = mark.sequence();
+        memory.timestampMicros = mark.timestampMicros();
     }
 
-    /** What the commit must write: every row this batch created or changed, as it stands now. */
+    /**
+     * What the commit must write: every row this batch created or changed, as it stands now. The
+     * batch's columns go with it; the executor takes them back, to reuse, when {@link #release} is
+     * called after its commit has finished.
+     */
     BatchWrite write(long previousSequence) {
-        LinkedHashSet<String> accountsCreated = new LinkedHashSet<>();
-        LinkedHashSet<String> accountsChanged = new LinkedHashSet<>();
-        LinkedHashSet<String> transactionsCreated = new LinkedHashSet<>();
-        LinkedHashSet<String> transactionsChanged = new LinkedHashSet<>();
-        for (JournalRecord record : journal) {
-            switch (record.type()) {
-                case ACCOUNT_CREATED -> accountsCreated.add(record.subject());
-                case ACCOUNT_CLOSED -> accountsChanged.add(record.subject());
-                case TRANSACTION_CREATED -> transactionsCreated.add(record.subject());
-                case TRANSACTION_POSTED, TRANSACTION_VOIDED, TRANSACTION_EXPIRED, TRANSACTION_REVERSED ->
-                    transactionsChanged.add(record.subject());
+        Buffers written = buffers;
+        Assert.that(written != null, "no batch is being executed");
+        long stamp = ++writeStamp;
+        // A subject is created before anything changes it, so one pass in journal order sees each
+        // creation first: what is created is written once, as created, and never as updated.
+        JournalColumns journal = written.journal;
+        for (int i = 0; i < journal.size(); i++) {
+            String subject = journal.subject(i);
+            switch (journal.type(i)) {
+                case ACCOUNT_CREATED -> gather(account(subject), stamp, written.accountsCreated);
+                case ACCOUNT_CLOSED -> gather(account(subject), stamp, written.accountsUpdated);
+                case TRANSACTION_CREATED -> {
+                    transactions.markOnce(subject, stamp);
+                    written.transactionsCreated.add(transactions.get(subject));
+                }
+                case TRANSACTION_POSTED, TRANSACTION_VOIDED, TRANSACTION_EXPIRED, TRANSACTION_REVERSED -> {
+                    if (transactions.markOnce(subject, stamp)) {
+                        written.transactionsUpdated.add(transactions.get(subject));
+                    }
+                }
             }
         }
-        for (Entry entry : entries) {
-            accountsChanged.add(entry.accountId());
+        // Then every other account the batch changed, in the order it first changed them.
+        for (int i = 0; i < touchedCount; i++) {
+            gather(touched[i], stamp, written.accountsUpdated);
         }
-        accountsChanged.removeAll(accountsCreated);
-        transactionsChanged.removeAll(transactionsCreated);
+        untouchFrom(0);
+        syncHash();
+        buffers = null;
+        lent.add(written);
+        Assert.that(lent.size() <= BUFFERS_LENT_MAX, "batch columns were not handed back after their commits");
         return new BatchWrite(
                 memory.ledgerId,
                 previousSequence,
                 memory.head(),
-                List.copyOf(journal),
-                accounts(accountsCreated),
-                accounts(accountsChanged),
-                transactions(transactionsCreated),
-                transactions(transactionsChanged),
-                List.copyOf(entries));
+                journal,
+                written.accountsCreated,
+                written.accountsUpdated,
+                written.transactionsCreatedView,
+                written.transactionsUpdatedView,
+                written.entries);
     }
 
-    private List<Account> accounts(Collection<String> ids) {
-        List<Account> result = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            result.add(account(id).snapshot());
+    /** Adds the account as it now stands to {@code accounts}, unless this write has it already. */
+    private static void gather(AccountState account, long stamp, AccountColumns accounts) {
+        if (account.writeStamp == stamp) {
+            return;
         }
-        return result;
+        account.writeStamp = stamp;
+        accounts.add(
+                account.spec,
+                account.status,
+                account.createdAtMicros,
+                account.postedDebits,
+                account.postedCredits,
+                account.pendingDebits,
+                account.pendingCredits,
+                account.version);
     }
 
-    private List<Transaction> transactions(Collection<String> ids) {
-        List<Transaction> result = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            result.add(Objects.requireNonNull(transactions.get(id)));
+    /** Forgets the accounts changed from the {@code from}th on, as a rollback or the batch's end does. */
+    private void untouchFrom(int from) {
+        for (int i = from; i < touchedCount; i++) {
+            touched[i].touchStamp = 0;
+            touched[i] = null;
         }
-        return result;
+        touchedCount = from;
+    }
+
+    /** The head's hash back in memory: the last of the batch's journal. */
+    private void syncHash() {
+        if (!buffers.journal.isEmpty()) {
+            memory.hash = buffers.journal.lastHash();
+        }
+    }
+
+    /**
+     * Takes back the columns of a batch from {@link #write} once nothing reads them any more (its commit
+     * and answers have finished), for a later batch to reuse.
+     */
+    void release(BatchWrite write) {
+        for (int i = 0; i < lent.size(); i++) {
+            if (lent.get(i).journal == write.journal()) {
+                Buffers released = lent.remove(i);
+                if (free.size() < BUFFERS_LENT_MAX) {
+                    free.push(released);
+                }
+                return;
+            }
+        }
+        throw new Assert.InvariantViolation("the columns of a batch were handed back twice, or never lent");
     }
 
     /** Forgets the batch: after a commit, or after a rollback of everything. */
     void finish() {
-        journal.clear();
-        entries.clear();
-        undo.clear();
+        if (buffers != null) {
+            // Not written (the batch stopped before it could be): its columns are free again at once.
+            syncHash();
+            untouchFrom(0);
+            free.push(buffers);
+            buffers = null;
+        }
+        undo.truncate(0);
         transactions.clear();
     }
 
-    private sealed interface Undo {
-        record AccountValues(
-                AccountState account,
-                AccountStatus status,
-                long postedDebits,
-                long postedCredits,
-                long pendingDebits,
-                long pendingCredits,
-                long version)
-                implements Undo {
-            void restore() {
-                account.status = status;
-                account.postedDebits = postedDebits;
-                account.postedCredits = postedCredits;
-                account.pendingDebits = pendingDebits;
-                account.pendingCredits = pendingCredits;
-                account.version = version;
+    /**
+     * The columns one batch writes into and its {@link BatchWrite} carries to the commit. Reused: the
+     * writer fills them, a commit thread reads them, and they come back with {@link #release}.
+     */
+    private static final class Buffers {
+        final JournalColumns journal = new JournalColumns();
+        final AccountColumns accountsCreated = new AccountColumns();
+        final AccountColumns accountsUpdated = new AccountColumns();
+        final EntryColumns entries = new EntryColumns(journal);
+        final ArrayList<Transaction> transactionsCreated = new ArrayList<>();
+        final ArrayList<Transaction> transactionsUpdated = new ArrayList<>();
+        final List<Transaction> transactionsCreatedView = Collections.unmodifiableList(transactionsCreated);
+        final List<Transaction> transactionsUpdatedView = Collections.unmodifiableList(transactionsUpdated);
+
+        void start(byte[] previousHash) {
+            journal.start(previousHash);
+            accountsCreated.reset();
+            accountsUpdated.reset();
+            entries.clear();
+            transactionsCreated.clear();
+            transactionsUpdated.clear();
+        }
+    }
+
+    private enum UndoKind {
+        /** {@code accounts} has the account's place in {@code touched}, the values its numbers and status. */
+        ACCOUNT_VALUES,
+        /** {@code subject} is the id of an account added to memory. */
+        ACCOUNT_ADDED,
+        /** {@code subject} is a transaction id, {@code previous} what the table held under it, or null. */
+        TRANSACTION_PUT,
+        /** {@code subject} is a deadline added to memory. */
+        DEADLINE_ADDED,
+        /** {@code subject} is a deadline removed from memory. */
+        DEADLINE_REMOVED
+    }
+
+    /**
+     * The undo log as columns, kept from batch to batch: a kind, two references, an account and six
+     * numbers per change, so saving an account's values before a change allocates nothing. What the
+     * references are depends on the kind ({@link UndoKind}), which is why they are plain objects: one
+     * record type per kind would be clearer and cost an object per change, two per transfer. The
+     * commonest change, an account's values, stores no reference at all (the account is named by its
+     * place in {@code touched}): a reference stored into these long-lived arrays costs the garbage
+     * collector's write barrier a memory fence.
+     */
+    private static final class UndoLog {
+        static final int VALUES_PER_ENTRY = 6;
+        static final UndoKind[] KINDS = UndoKind.values();
+        private static final int ENTRIES_INITIAL = 64;
+
+        int size;
+        byte[] kinds = new byte[ENTRIES_INITIAL];
+        Object[] subjects = new Object[ENTRIES_INITIAL];
+        Object[] previous = new Object[ENTRIES_INITIAL];
+        int[] accounts = new int[ENTRIES_INITIAL];
+        long[] values = new long[ENTRIES_INITIAL * VALUES_PER_ENTRY];
+
+        /** Appends a change; returns its index, whose account and values the caller fills when the kind has them. */
+        int add(UndoKind kind, Object subject, Object previousValue) {
+            if (size == kinds.length) {
+                int capacity = size * 2;
+                kinds = Arrays.copyOf(kinds, capacity);
+                subjects = Arrays.copyOf(subjects, capacity);
+                previous = Arrays.copyOf(previous, capacity);
+                accounts = Arrays.copyOf(accounts, capacity);
+                values = Arrays.copyOf(values, capacity * VALUES_PER_ENTRY);
             }
+            kinds[size] = (byte) kind.ordinal();
+            if (subject != null) {
+                subjects[size] = subject;
+            }
+            if (previousValue != null) {
+                previous[size] = previousValue;
+            }
+            return size++;
         }
 
-        record AccountAdded(String accountId) implements Undo {}
-
-        record TransactionPut(String id, Transaction previous) implements Undo {}
-
-        record DeadlineAdded(PendingDeadline deadline) implements Undo {}
-
-        record DeadlineRemoved(PendingDeadline deadline) implements Undo {}
+        void truncate(int newSize) {
+            Arrays.fill(subjects, newSize, size, null);
+            Arrays.fill(previous, newSize, size, null);
+            size = newSize;
+        }
     }
 }

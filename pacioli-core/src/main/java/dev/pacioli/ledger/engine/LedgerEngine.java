@@ -370,6 +370,7 @@ public final class LedgerEngine implements AutoCloseable {
         InFlight previous = inFlight.peekLast();
         if (previous == null && write.isEmpty()) {
             answer(batch, write, executeNanos, 0, true);
+            executor.release(write);
             return;
         }
         for (Transaction transaction : write.transactionsCreated()) {
@@ -425,7 +426,10 @@ public final class LedgerEngine implements AutoCloseable {
         }
     }
 
-    /** Waits until at most {@code atMost} commits are in flight, forgetting what the finished ones wrote. */
+    /**
+     * Waits until at most {@code atMost} commits are in flight, forgetting what the finished ones wrote
+     * and handing their columns back to the executor: nothing reads them once a commit is done.
+     */
     private void awaitInFlight(int atMost) {
         while (!inFlight.isEmpty()
                 && (inFlight.size() > atMost || inFlight.peekFirst().done().isDone())) {
@@ -437,6 +441,7 @@ public final class LedgerEngine implements AutoCloseable {
             for (Transaction transaction : oldest.write().transactionsUpdated()) {
                 uncommitted.remove(transaction.id(), transaction);
             }
+            executor.release(oldest.write());
         }
     }
 
@@ -450,8 +455,12 @@ public final class LedgerEngine implements AutoCloseable {
         writes.add(write);
         inFlight.forEach(flight -> writes.add(flight.write()));
         for (BatchWrite pending : writes) {
-            pending.accountsCreated().forEach(account -> changed.add(account.id()));
-            pending.accountsUpdated().forEach(account -> changed.add(account.id()));
+            for (int i = 0; i < pending.accountsCreated().size(); i++) {
+                changed.add(pending.accountsCreated().id(i));
+            }
+            for (int i = 0; i < pending.accountsUpdated().size(); i++) {
+                changed.add(pending.accountsUpdated().id(i));
+            }
         }
         memory.evictAccountsBeyond(config.accountCacheMax(), changed);
     }

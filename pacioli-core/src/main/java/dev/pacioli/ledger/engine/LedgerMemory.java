@@ -18,7 +18,13 @@ final class LedgerMemory {
     final String ledgerName;
 
     long sequence;
+    /**
+     * The head's hash between batches. While a batch executes, its journal carries the chain ({@link
+     * dev.pacioli.ledger.JournalColumns}) and this is the hash the batch started from, until the batch is
+     * written or finished.
+     */
     byte[] hash;
+
     long timestampMicros;
 
     /** Access-ordered, so eviction after a batch drops the accounts used least recently. */

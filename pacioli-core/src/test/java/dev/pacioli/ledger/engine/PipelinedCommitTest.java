@@ -11,6 +11,8 @@ import static dev.pacioli.ledger.engine.LedgerHarness.usd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.ledger.Balances;
+import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import dev.pacioli.ledger.testing.InMemoryLedgerStore.CommitFault;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +145,56 @@ class PipelinedCommitTest {
         assertThat(retry.code()).isEqualTo(EXISTS);
         assertThat(retry.transaction().status()).isEqualTo(TransactionStatus.POSTED);
         assertThat(ledger.balances("alice")).isEqualTo(new Balances(60, 100, 0, 0));
+        JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
+    }
+
+    @Test
+    void aBatchsColumnsAreNotReusedWhileItsCommitStillReadsThem() throws Exception {
+        // The writer reuses a batch's columns for a later batch: never while that batch's commit runs.
+        AtomicInteger commits = new AtomicInteger();
+        AtomicReference<List<JournalRecord>> atStart = new AtomicReference<>();
+        AtomicReference<List<JournalRecord>> atEnd = new AtomicReference<>();
+        AtomicReference<List<Entry>> entriesAtStart = new AtomicReference<>();
+        AtomicReference<List<Entry>> entriesAtEnd = new AtomicReference<>();
+        ledger.store.onCommit(batch -> {
+            switch (commits.incrementAndGet()) {
+                case 1 -> {
+                    atStart.set(batch.journal().records());
+                    entriesAtStart.set(batch.entries().entries());
+                    firstInCommit.countDown();
+                    LedgerHarness.awaitLatch(release);
+                    atEnd.set(batch.journal().records());
+                    entriesAtEnd.set(batch.entries().entries());
+                }
+                case 2 -> secondInCommit.countDown();
+                default -> {}
+            }
+        });
+        CompletableFuture<TransactionResult> first =
+                ledger.engine.createTransaction(TransactionSpec.posted("t1", usd("alice", "bank", 10)));
+        awaitLatch(firstInCommit);
+        CompletableFuture<TransactionResult> second =
+                ledger.engine.createTransaction(TransactionSpec.posted("t2", usd("alice", "bank", 20)));
+        awaitLatch(secondInCommit);
+        // A third batch waits for room: executing it now could only be into fresh columns.
+        List<CompletableFuture<TransactionResult>> later = List.of(
+                ledger.engine.createTransaction(TransactionSpec.posted("t3", usd("alice", "bank", 30))),
+                ledger.engine.createTransaction(TransactionSpec.posted("t4", usd("bank", "alice", 40))));
+        assertThat(later.get(0)).isNotDone();
+        release.countDown();
+
+        assertThat(await(first).code()).isEqualTo(CREATED);
+        assertThat(await(second).code()).isEqualTo(CREATED);
+        for (CompletableFuture<TransactionResult> answer : later) {
+            assertThat(await(answer).code()).isEqualTo(CREATED);
+        }
+        assertThat(atEnd.get()).usingRecursiveComparison().isEqualTo(atStart.get());
+        assertThat(entriesAtEnd.get()).isEqualTo(entriesAtStart.get());
+        List<JournalRecord> stored = ledger.store.journal(ledger.ledgerId);
+        assertThat(stored.subList(stored.size() - 4, stored.size() - 3))
+                .usingRecursiveComparison()
+                .isEqualTo(atStart.get());
+        assertThat(ledger.balances("alice")).isEqualTo(new Balances(60, 140, 0, 0));
         JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
     }
 

@@ -271,8 +271,9 @@ public final class InMemoryLedgerStore implements LedgerStore {
                     null);
         }
         long expected = batch.previousSequence();
-        for (JournalRecord record : batch.journal()) {
-            refuseIf(record.sequence() != ++expected, "journal sequence " + record.sequence() + " is not " + expected);
+        for (int i = 0; i < batch.journal().size(); i++) {
+            long sequence = batch.journal().sequence(i);
+            refuseIf(sequence != ++expected, "journal sequence " + sequence + " is not " + expected);
         }
         refuseIf(batch.head().sequence() != expected, "head does not match the journal's last record");
         for (Account account : batch.accountsCreated()) {
@@ -310,8 +311,9 @@ public final class InMemoryLedgerStore implements LedgerStore {
         for (Transaction transaction : batch.transactionsUpdated()) {
             ledger.transactions.put(transaction.id(), transaction);
         }
-        ledger.journal.addAll(batch.journal());
-        ledger.entries.addAll(batch.entries());
+        // Copies: the batch's columns are the writer's again once this commit returns.
+        ledger.journal.addAll(batch.journal().records());
+        ledger.entries.addAll(batch.entries().entries());
         ledger.head = batch.head();
     }
 
