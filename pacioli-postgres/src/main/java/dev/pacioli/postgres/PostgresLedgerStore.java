@@ -382,7 +382,7 @@ public final class PostgresLedgerStore implements LedgerStore {
      * before failed, or a second or stale writer committed, it finds no row and the check fails.
      */
     private static void finish(Connection connection, BatchWrite batch) throws SQLException {
-        List<Account> accounts = batch.accountsUpdated();
+        AccountColumns accounts = batch.accountsUpdated();
         List<Transaction> transactions = batch.transactionsUpdated();
         try (PreparedStatement statement = connection.prepareStatement(FINISH)) {
             int p = 0;
@@ -427,20 +427,19 @@ public final class PostgresLedgerStore implements LedgerStore {
 
     /** Binds the seven arrays of the account updates after parameter {@code p}; returns the last bound. */
     private static int bindAccountUpdates(
-            Connection connection, PreparedStatement statement, int p, List<Account> accounts) throws SQLException {
+            Connection connection, PreparedStatement statement, int p, AccountColumns accounts) throws SQLException {
         int size = accounts.size();
         String[] ids = new String[size];
         Short[] statuses = new Short[size];
         Long[][] components = new Long[5][size];
         for (int i = 0; i < size; i++) {
-            Account account = accounts.get(i);
-            ids[i] = account.id();
-            statuses[i] = (short) account.status().ordinal();
-            components[0][i] = account.balances().postedDebits();
-            components[1][i] = account.balances().postedCredits();
-            components[2][i] = account.balances().pendingDebits();
-            components[3][i] = account.balances().pendingCredits();
-            components[4][i] = account.version();
+            ids[i] = accounts.id(i);
+            statuses[i] = (short) accounts.status(i).ordinal();
+            components[0][i] = accounts.postedDebits(i);
+            components[1][i] = accounts.postedCredits(i);
+            components[2][i] = accounts.pendingDebits(i);
+            components[3][i] = accounts.pendingCredits(i);
+            components[4][i] = accounts.version(i);
         }
         statement.setArray(++p, connection.createArrayOf("text", ids));
         statement.setArray(++p, connection.createArrayOf("int2", statuses));

@@ -3,6 +3,7 @@ package dev.pacioli.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountColumns;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
 import dev.pacioli.ledger.LedgerHead;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -135,8 +135,20 @@ class PostgresFaultInjectionTest {
     }
 
     private static BatchWrite withAccountUpdateTwice(BatchWrite batch) {
-        List<Account> updated = new ArrayList<>(batch.accountsUpdated());
-        updated.add(updated.get(0));
+        AccountColumns updated = new AccountColumns();
+        AccountColumns original = batch.accountsUpdated();
+        for (int i = 0; i <= original.size(); i++) {
+            int row = i % original.size();
+            updated.add(
+                    original.spec(row),
+                    original.status(row),
+                    original.createdAtMicros(row),
+                    original.postedDebits(row),
+                    original.postedCredits(row),
+                    original.pendingDebits(row),
+                    original.pendingCredits(row),
+                    original.version(row));
+        }
         return new BatchWrite(
                 batch.ledgerId(),
                 batch.previousSequence(),
