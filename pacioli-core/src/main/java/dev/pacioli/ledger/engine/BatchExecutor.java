@@ -72,6 +72,8 @@ final class BatchExecutor {
     final TransactionTable transactions = new TransactionTable();
 
     private final UndoLog undo = new UndoLog();
+    /** The transaction the last {@link #createTransaction} made or found; null when it made none. */
+    private Transaction lastTransaction;
     /** The columns the batch being executed writes into; null between batches. */
     private Buffers buffers;
     /** Columns handed out with a {@link BatchWrite} by {@link #write}, not yet handed back by {@link #release}. */
@@ -188,15 +190,15 @@ final class BatchExecutor {
         Mark mark = command.atomic || command.dryRun ? mark() : null;
         boolean anyFailed = false;
         for (TransactionSpec spec : command.specs) {
-            TransactionResult result = createTransaction(spec, null, false);
-            command.results.add(result);
-            anyFailed |= !result.code().succeeded();
+            ResultCode code = createTransaction(spec, null, false);
+            command.results.add(code, lastTransaction);
+            anyFailed |= !code.succeeded();
         }
         if (command.atomic && anyFailed) {
             rollback(mark);
             for (int i = 0; i < command.results.size(); i++) {
-                if (command.results.get(i).code().succeeded()) {
-                    command.results.set(i, TransactionResult.failed(ResultCode.LINKED_TRANSACTION_FAILED));
+                if (command.results.code(i).succeeded()) {
+                    command.results.set(i, ResultCode.LINKED_TRANSACTION_FAILED, null);
                 }
             }
         } else if (command.dryRun) {
@@ -204,17 +206,21 @@ final class BatchExecutor {
         }
     }
 
-    private TransactionResult createTransaction(TransactionSpec spec, String reverses, boolean force) {
+    /**
+     * Creates the transaction, or finds it already made; returns the result code and leaves the
+     * transaction to show in {@link #lastTransaction} (null when there is none), so that a request of
+     * many transfers gets its answers without an object per answer ({@link TransactionResults}).
+     */
+    private ResultCode createTransaction(TransactionSpec spec, String reverses, boolean force) {
         Transaction existing = transactions.get(spec.id());
+        lastTransaction = existing;
         if (existing != null) {
             boolean same = existing.spec().equals(spec) && Objects.equals(existing.reverses(), reverses);
-            return same
-                    ? new TransactionResult(ResultCode.EXISTS, existing)
-                    : new TransactionResult(ResultCode.TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS, existing);
+            return same ? ResultCode.EXISTS : ResultCode.TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS;
         }
         ResultCode failure = validate(spec, force);
         if (failure != null) {
-            return TransactionResult.failed(failure);
+            return failure;
         }
         long sequence = memory.sequence + 1;
         long timestamp = nextTimestamp();
@@ -244,16 +250,26 @@ final class BatchExecutor {
         JournalColumns journal = buffers.journal;
         JournalCodec.transactionCreated(journal, sequence, timestamp, spec, reverses, expiresAt);
         advance(sequence, timestamp);
-        // The transaction answers with its hash, so it gets a copy of its own (the columns are reused).
-        byte[] hash = journal.hash(journal.size() - 1);
+        // The transaction answers with its hash, so it copies it out of the columns (they are reused),
+        // as numbers in its own fields.
         TransactionStatus status = spec.pending() ? TransactionStatus.PENDING : TransactionStatus.POSTED;
-        Transaction transaction =
-                new Transaction(spec, reverses, status, sequence, timestamp, hash, expiresAt, null, null);
+        Transaction transaction = new Transaction(
+                spec,
+                reverses,
+                status,
+                sequence,
+                timestamp,
+                journal.hashBytes(),
+                journal.hashOffset(journal.size() - 1),
+                expiresAt,
+                null,
+                null);
         putTransaction(transaction);
         if (expiresAt != 0) {
             addDeadline(new PendingDeadline(expiresAt, spec.id()));
         }
-        return new TransactionResult(ResultCode.CREATED, transaction);
+        lastTransaction = transaction;
+        return ResultCode.CREATED;
     }
 
     /**
@@ -577,7 +593,8 @@ final class BatchExecutor {
         }
         TransactionSpec spec =
                 new TransactionSpec(command.reversalId, flipped, false, null, command.metadata, command.description);
-        TransactionResult created = createTransaction(spec, original.id(), command.force);
+        TransactionResult created =
+                new TransactionResult(createTransaction(spec, original.id(), command.force), lastTransaction);
         if (created.code() != ResultCode.CREATED) {
             return created;
         }

@@ -71,13 +71,13 @@ sealed interface Command {
         final boolean atomic;
         final boolean dryRun;
         final CompletableFuture<List<TransactionResult>> future = new CompletableFuture<>();
-        final List<TransactionResult> results;
+        final TransactionResults results;
 
         CreateTransactions(List<TransactionSpec> specs, boolean atomic, boolean dryRun) {
             this.specs = specs;
             this.atomic = atomic;
             this.dryRun = dryRun;
-            this.results = new ArrayList<>(specs.size());
+            this.results = new TransactionResults(specs.size());
         }
 
         public int operations() {

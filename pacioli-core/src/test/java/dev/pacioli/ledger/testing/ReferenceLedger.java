@@ -4,6 +4,7 @@ import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Balances;
+import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
@@ -52,6 +53,9 @@ import java.util.Set;
  * <p>Transactions are the domain's {@link Transaction} with a null hash: the model does not hash.
  */
 public final class ReferenceLedger {
+    /** The model does not hash; its transactions carry zeros, which the comparison leaves out. */
+    private static final byte[] NO_HASH = new byte[JournalCodec.HASH_BYTES];
+
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger ZERO = BigInteger.ZERO;
@@ -241,7 +245,7 @@ public final class ReferenceLedger {
         accountsOf(spec).forEach(book::touch);
         TransactionStatus status = spec.pending() ? TransactionStatus.PENDING : TransactionStatus.POSTED;
         Transaction created =
-                new Transaction(spec, reverses, status, book.sequence, timestamp, null, expiresAt, null, null);
+                new Transaction(spec, reverses, status, book.sequence, timestamp, NO_HASH, expiresAt, null, null);
         book.transactions.put(spec.id(), created);
         return new Outcome(ResultCode.CREATED, created);
     }

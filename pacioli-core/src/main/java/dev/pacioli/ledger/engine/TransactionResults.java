@@ -1,0 +1,63 @@
+package dev.pacioli.ledger.engine;
+
+import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.Transaction;
+import java.util.AbstractList;
+import java.util.Objects;
+import java.util.RandomAccess;
+
+/**
+ * The answers to one request's transactions, as two columns: a result code and the transaction to
+ * show, per transaction in request order. The writer fills it without making an object per answer; a
+ * {@link TransactionResult} is made when the caller reads one ({@link #get}). Read-only to the caller.
+ */
+final class TransactionResults extends AbstractList<TransactionResult> implements RandomAccess {
+    private static final ResultCode[] CODES = ResultCode.values();
+
+    /** Ordinals of {@link ResultCode}, which has fewer than 128 values. */
+    private final byte[] codes;
+
+    private final Transaction[] transactions;
+    private int size;
+
+    TransactionResults(int capacity) {
+        codes = new byte[capacity];
+        transactions = new Transaction[capacity];
+    }
+
+    /** Appends the next transaction's answer; {@code transaction} is null when there is none to show. */
+    void add(ResultCode code, Transaction transaction) {
+        codes[size] = (byte) code.ordinal();
+        transactions[size] = transaction;
+        size++;
+    }
+
+    /** Replaces the answer at {@code index}. */
+    void set(int index, ResultCode code, Transaction transaction) {
+        Objects.checkIndex(index, size);
+        codes[index] = (byte) code.ordinal();
+        transactions[index] = transaction;
+    }
+
+    ResultCode code(int index) {
+        Objects.checkIndex(index, size);
+        return CODES[codes[index]];
+    }
+
+    @Override
+    public TransactionResult get(int index) {
+        Objects.checkIndex(index, size);
+        return new TransactionResult(CODES[codes[index]], transactions[index]);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    static {
+        if (CODES.length > Byte.MAX_VALUE) {
+            throw new ExceptionInInitializerError("ResultCode has more values than a byte holds");
+        }
+    }
+}
