@@ -121,19 +121,12 @@ class PostgresFaultInjectionTest {
         }
     }
 
+    /** The batch with another head under it, as a stale writer's would be. */
     private static BatchWrite withPrevious(BatchWrite batch, long previousSequence) {
-        return new BatchWrite(
-                batch.ledgerId(),
-                previousSequence,
-                batch.head(),
-                batch.journal(),
-                batch.accountsCreated(),
-                batch.accountsUpdated(),
-                batch.transactionsCreated(),
-                batch.transactionsUpdated(),
-                batch.entries());
+        return rewritten(batch, previousSequence, batch.accountsUpdated());
     }
 
+    /** The batch with its first account update named twice. */
     private static BatchWrite withAccountUpdateTwice(BatchWrite batch) {
         AccountColumns updated = new AccountColumns();
         AccountColumns original = batch.accountsUpdated();
@@ -149,13 +142,17 @@ class PostgresFaultInjectionTest {
                     original.pendingCredits(row),
                     original.version(row));
         }
+        return rewritten(batch, batch.previousSequence(), updated);
+    }
+
+    private static BatchWrite rewritten(BatchWrite batch, long previousSequence, AccountColumns accountsUpdated) {
         return new BatchWrite(
                 batch.ledgerId(),
-                batch.previousSequence(),
+                previousSequence,
                 batch.head(),
                 batch.journal(),
                 batch.accountsCreated(),
-                updated,
+                accountsUpdated,
                 batch.transactionsCreated(),
                 batch.transactionsUpdated(),
                 batch.entries());
