@@ -279,7 +279,15 @@ class WebhookDeliveryTest {
                     .verify(second.id(), second.timestamp(), second.signature(), second.body());
         }
 
-        // A manual retry sends an acknowledged delivery again, under the same webhook-id.
+        // A manual retry sends an acknowledged delivery again, under the same webhook-id. The receiver
+        // has answered both; the dispatcher records each success after the answer, so wait for that.
+        await(
+                "both deliveries are recorded as succeeded",
+                () -> admin.get("/v1/webhooks/" + id + "/deliveries?status=succeeded")
+                                .json()
+                                .path("data")
+                                .size()
+                        == 2);
         JsonNode first = admin.get("/v1/webhooks/" + id + "/deliveries?limit=1&status=succeeded")
                 .json();
         JsonNode newest = first.path("data").get(0);
