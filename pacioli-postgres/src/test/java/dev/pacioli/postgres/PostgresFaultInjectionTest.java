@@ -158,6 +158,12 @@ class PostgresFaultInjectionTest {
                 batch.entries());
     }
 
+    /** The two accounts the deposits of these tests move between. */
+    private static void openWorldAndWallet(TestLedger ledger) throws Exception {
+        join(ledger.engine.createAccount(AccountSpec.of("world", "USD", NormalBalance.DEBIT)));
+        join(ledger.engine.createAccount(AccountSpec.of("wallet", "USD", NormalBalance.CREDIT)));
+    }
+
     private static <T> T join(java.util.concurrent.CompletableFuture<T> future) throws Exception {
         return future.get(30, TimeUnit.SECONDS);
     }
@@ -166,8 +172,7 @@ class PostgresFaultInjectionTest {
     void aFailedCommitChangesNothingAndALostReplyIsAnsweredByTheRetry() throws Exception {
         FaultyStore store = new FaultyStore(database.database().store());
         try (TestLedger ledger = new TestLedger(database.database(), store)) {
-            join(ledger.engine.createAccount(AccountSpec.of("world", "USD", NormalBalance.DEBIT)));
-            join(ledger.engine.createAccount(AccountSpec.of("wallet", "USD", NormalBalance.CREDIT)));
+            openWorldAndWallet(ledger);
             var deposit = TransactionSpec.posted("deposit-1", new Posting("world", "wallet", 700, "USD"));
 
             store.nextCommit = FaultyStore.Fault.FAIL_BEFORE_COMMIT;
@@ -200,8 +205,7 @@ class PostgresFaultInjectionTest {
     void aFailedCommitCheckStoresNothingOfTheBatch() throws Exception {
         FaultyStore store = new FaultyStore(database.database().store());
         try (TestLedger ledger = new TestLedger(database.database(), store)) {
-            join(ledger.engine.createAccount(AccountSpec.of("world", "USD", NormalBalance.DEBIT)));
-            join(ledger.engine.createAccount(AccountSpec.of("wallet", "USD", NormalBalance.CREDIT)));
+            openWorldAndWallet(ledger);
             LedgerHead before = store.loadHead(ledger.ledger.id(), ledger.ledger.name());
 
             for (FaultyStore.Fault fault :
