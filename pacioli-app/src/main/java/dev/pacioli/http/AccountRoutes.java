@@ -46,8 +46,14 @@ final class AccountRoutes {
 
     private Reply create(Call call) {
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body =
-                call.body(reader, "id", "asset", "normal_balance", "min_balance", "max_balance", "metadata");
+        RequestReader.Fields body = call.body(
+                reader,
+                "id",
+                "asset",
+                "normal_balance",
+                RequestReader.orNull("min_balance"),
+                RequestReader.orNull("max_balance"),
+                "metadata");
         String id = body.identifier("id", true);
         String asset = body.assetCode("asset");
         NormalBalance normal = body.choice("normal_balance", NORMAL_BALANCES, NormalBalance.CREDIT);
@@ -70,7 +76,9 @@ final class AccountRoutes {
     private Reply list(Call call) {
         RequestReader reader = new RequestReader();
         String prefix = call.query("prefix");
-        if (prefix != null && prefix.length() > Limits.IDENTIFIER_LENGTH_MAX) {
+        if (prefix != null && prefix.isEmpty()) {
+            reader.add("prefix", FieldError.INVALID_FORMAT, "must not be empty; leave it out to list every account");
+        } else if (prefix != null && prefix.length() > Limits.IDENTIFIER_LENGTH_MAX) {
             reader.add("prefix", FieldError.TOO_LONG, "is longer than an id");
         }
         String asset = call.query("asset");

@@ -11,4 +11,6 @@ record FieldError(String field, String code, String detail) {
     static final String TOO_MANY = "too_many";
     static final String UNKNOWN_FIELD = "unknown_field";
     static final String INVALID_VALUE = "invalid_value";
+    /** A string storage cannot hold as sent: U+0000 or a lone surrogate. */
+    static final String INVALID_STRING = "invalid_string";
 }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -249,17 +250,40 @@ public final class HttpServer implements AutoCloseable {
         return key.get();
     }
 
+    /** What {@code errors[].field} says for a query parameter sent without a name ({@code ?=x}). */
+    static final String UNNAMED_PARAMETER = "(unnamed)";
+
+    /**
+     * The path and query parameters: every one named by the route (or a metadata filter where the route
+     * takes them), and every name and value text that storage could hold, so no read or write sends the
+     * database a string it refuses.
+     */
     private static void checkQuery(Route route, Context context) {
-        List<FieldError> unknown = new ArrayList<>();
-        for (String name : context.queryParamMap().keySet()) {
+        List<FieldError> errors = new ArrayList<>();
+        for (Map.Entry<String, List<String>> parameter : context.queryParamMap().entrySet()) {
+            String name = parameter.getKey();
+            String field = name.isEmpty() ? UNNAMED_PARAMETER : RequestReader.printable(name);
+            if (!Limits.isStorableText(name) || !parameter.getValue().stream().allMatch(Limits::isStorableText)) {
+                errors.add(RequestReader.invalidString(field));
+                continue;
+            }
             boolean metadata = route.metadataFilters() && name.startsWith(Call.METADATA_PREFIX);
             if (!metadata && !route.query().contains(name)) {
-                unknown.add(new FieldError(
-                        name, FieldError.UNKNOWN_FIELD, "this route has no query parameter '" + name + "'"));
+                errors.add(new FieldError(
+                        field,
+                        FieldError.UNKNOWN_FIELD,
+                        name.isEmpty()
+                                ? "a query parameter has no name"
+                                : "this route has no query parameter '" + field + "'"));
             }
         }
-        if (!unknown.isEmpty()) {
-            throw ApiException.invalid(unknown);
+        for (Map.Entry<String, String> parameter : context.pathParamMap().entrySet()) {
+            if (!Limits.isStorableText(parameter.getValue())) {
+                errors.add(RequestReader.invalidString(parameter.getKey()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
         }
     }
 

@@ -33,7 +33,7 @@ final class KeyRoutes {
 
     private Reply create(Call call) {
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "name", "role", "ledgers");
+        RequestReader.Fields body = call.body(reader, "name", "role", RequestReader.orNull("ledgers"));
         String name = body.string("name", true, NAME_LENGTH_MAX);
         if (name != null && name.isBlank()) {
             reader.add("name", FieldError.INVALID_VALUE, "must not be empty");

@@ -25,7 +25,8 @@ final class Outcomes {
                     BALANCE_OVERFLOW,
                     LINKED_TRANSACTION_FAILED,
                     POST_AMOUNT_EXCEEDS_PENDING,
-                    PARTIAL_POST_REQUIRES_SINGLE_POSTING -> 422;
+                    PARTIAL_POST_REQUIRES_SINGLE_POSTING,
+                    STORAGE_REJECTED -> 422;
             case TRANSACTION_NOT_FOUND -> 404;
             case TRANSACTION_NOT_PENDING,
                     PENDING_ALREADY_POSTED,
@@ -68,6 +69,8 @@ final class Outcomes {
             case TRANSACTION_NOT_POSTED -> "only a posted transaction can be reversed";
             case TRANSACTION_ALREADY_REVERSED -> "the transaction was already reversed";
             case ACCOUNT_NOT_EMPTY -> "an account closes only at zero balance with nothing pending";
+            case STORAGE_REJECTED ->
+                "the database refused a value of this request that validation let through; nothing was stored";
             case OVERLOADED -> "the ledger's writer is busy; retry shortly";
             case STORAGE_UNAVAILABLE ->
                 "the database did not confirm the write; retry with the same id to learn whether it happened";

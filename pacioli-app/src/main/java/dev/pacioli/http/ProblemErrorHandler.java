@@ -14,6 +14,12 @@ import org.eclipse.jetty.util.Callback;
  * every other error of the API, not an HTML page.
  */
 final class ProblemErrorHandler extends ErrorHandler {
+    /** Every method gets the problem document; Jetty's default writes a body only for GET, POST and HEAD. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(
             Request request, Response response, int code, String message, Throwable cause, Callback callback) {

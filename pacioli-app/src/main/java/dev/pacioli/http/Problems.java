@@ -16,7 +16,8 @@ final class Problems {
             out.string("title", title(e.code));
             out.number("status", e.status);
             out.string("code", e.code);
-            out.string("detail", e.getMessage());
+            // A detail or field may quote what the client sent; a lone surrogate would make it unwritable.
+            out.string("detail", RequestReader.printable(e.getMessage()));
             if (requestId != null) {
                 out.string("request_id", requestId);
             }
@@ -25,9 +26,9 @@ final class Problems {
                 out.json.writeStartArray();
                 for (FieldError error : e.errors) {
                     out.json.writeStartObject();
-                    out.string("field", error.field());
+                    out.string("field", RequestReader.printable(error.field()));
                     out.string("code", error.code());
-                    out.string("detail", error.detail());
+                    out.string("detail", RequestReader.printable(error.detail()));
                     out.json.writeEndObject();
                 }
                 out.json.writeEndArray();

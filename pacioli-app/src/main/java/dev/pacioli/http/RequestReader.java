@@ -4,6 +4,7 @@ import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +21,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * Reads a JSON request body field by field and collects every problem before answering, so one 400
  * lists every bad field. Nothing a client sends is ignored: a field the route does not know is an
- * error, a duplicate key is malformed JSON, and an amount must be a positive integer that fits 64
- * bits, written as a JSON integer or a string of digits.
+ * error, a duplicate key is malformed JSON, a JSON null is refused unless the route names the field
+ * nullable ({@link #orNull}), and an amount must be a positive integer that fits 64 bits, written as a
+ * JSON integer or a string of digits.
+ *
+ * <p>Before any field is read, every string of the body, keys included, must be text PostgreSQL stores
+ * as sent ({@link Limits#isStorableText}): a body with one that is not is refused whole, each such
+ * string named {@code invalid_string}, so no route can hand one to storage.
  *
  * <p>Values that fail are returned as harmless placeholders (0, null) after recording the error; the
  * caller must call {@link #finish()} before using anything it read.
@@ -49,9 +55,20 @@ final class RequestReader {
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
 
+    /** Marks a field name given to {@link #body} as one that may be JSON null: {@code orNull("description")}. */
+    private static final String NULLABLE = "?";
+
     private final List<FieldError> errors = new ArrayList<>();
 
-    /** The body as a JSON object; an empty body reads as {@code {}}. Throws 400 malformed_json. */
+    /** A field the request may send as JSON null, meaning the same as leaving it out. */
+    static String orNull(String name) {
+        return name + NULLABLE;
+    }
+
+    /**
+     * The body as a JSON object; an empty body reads as {@code {}}. Throws 400 malformed_json, or 400
+     * listing every string that storage could not hold.
+     */
     Fields body(byte[] bytes, String... allowed) {
         JsonNode node;
         if (bytes.length == 0) {
@@ -66,7 +83,64 @@ final class RequestReader {
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "malformed_json", "the body must be a JSON object");
         }
+        List<FieldError> badStrings = new ArrayList<>();
+        checkStrings(node, "", badStrings);
+        if (!badStrings.isEmpty()) {
+            throw ApiException.invalid(badStrings);
+        }
         return new Fields(node, "", allowed);
+    }
+
+    /** Adds an {@code invalid_string} error for every string under {@code node}, keys included, storage cannot hold. */
+    private static void checkStrings(JsonNode node, String path, List<FieldError> bad) {
+        if (node.isString()) {
+            if (!Limits.isStorableText(node.stringValue())) {
+                bad.add(invalidString(path.isEmpty() ? "body" : path));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkStrings(node.get(i), path + "[" + i + "]", bad);
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> property : node.properties()) {
+                String name = property.getKey();
+                String childPath = (path.isEmpty() ? "" : path + ".") + printable(name);
+                if (!Limits.isStorableText(name)) {
+                    bad.add(invalidString(childPath));
+                }
+                checkStrings(property.getValue(), childPath, bad);
+            }
+        }
+    }
+
+    static FieldError invalidString(String field) {
+        return new FieldError(
+                field,
+                FieldError.INVALID_STRING,
+                "must be well-formed UTF-8 text without U+0000 (no lone surrogate); nothing was stored");
+    }
+
+    /**
+     * The string with every character storage cannot hold replaced by U+FFFD, so that a field path or a
+     * detail naming it can itself be written.
+     */
+    static String printable(String text) {
+        if (Limits.isStorableText(text)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(c == 0 || Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     void add(String field, String code, String detail) {
@@ -92,10 +166,22 @@ final class RequestReader {
         private Fields(JsonNode node, String path, String... allowed) {
             this.node = node;
             this.path = path;
-            Set<String> known = Set.of(allowed);
-            for (String name : node.propertyNames()) {
+            Set<String> known = new HashSet<>();
+            Set<String> nullable = new HashSet<>();
+            for (String name : allowed) {
+                boolean orNull = name.endsWith(NULLABLE);
+                String bare = orNull ? name.substring(0, name.length() - NULLABLE.length()) : name;
+                known.add(bare);
+                if (orNull) {
+                    nullable.add(bare);
+                }
+            }
+            for (Map.Entry<String, JsonNode> property : node.properties()) {
+                String name = property.getKey();
                 if (!known.contains(name)) {
                     add(pathOf(name), FieldError.UNKNOWN_FIELD, "this request has no field '" + name + "'");
+                } else if (property.getValue().isNull() && !nullable.contains(name)) {
+                    add(pathOf(name), FieldError.INVALID_TYPE, "must not be null; leave the field out instead");
                 }
             }
         }
@@ -114,7 +200,8 @@ final class RequestReader {
             if (value(name) != null) {
                 return false;
             }
-            if (required) {
+            // A null that is not allowed was answered when the object was read.
+            if (required && !node.has(name)) {
                 add(pathOf(name), FieldError.REQUIRED, "is required");
             }
             return true;

@@ -27,7 +27,12 @@ final class TransactionRoutes {
             "voided", TransactionStatus.VOIDED,
             "expired", TransactionStatus.EXPIRED);
     private static final String[] TRANSACTION_FIELDS = {
-        "id", "postings", "pending", "timeout_seconds", "metadata", "description"
+        "id",
+        "postings",
+        "pending",
+        RequestReader.orNull("timeout_seconds"),
+        "metadata",
+        RequestReader.orNull("description")
     };
 
     private final Api api;
@@ -190,7 +195,7 @@ final class TransactionRoutes {
 
     private Reply reverse(Call call) {
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "id", "metadata", "description", "force");
+        RequestReader.Fields body = call.body(reader, "id", "metadata", RequestReader.orNull("description"), "force");
         String reversalId = body.identifier("id", true);
         Metadata metadata = body.metadata("metadata");
         String description = body.string("description", false, Limits.DESCRIPTION_LENGTH_MAX);

@@ -57,7 +57,7 @@ final class WebhookRoutes {
 
     private Reply create(Call call) {
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "url", "events", "ledgers");
+        RequestReader.Fields body = call.body(reader, "url", "events", RequestReader.orNull("ledgers"));
         String url = url(body, true);
         List<String> events = events(body, true);
         List<String> ledgers = body.has("ledgers") ? ledgers(body) : null;
@@ -90,7 +90,7 @@ final class WebhookRoutes {
     private Reply update(Call call) {
         WebhookStore.Endpoint endpoint = endpoint(call);
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "url", "events", "ledgers", "enabled");
+        RequestReader.Fields body = call.body(reader, "url", "events", RequestReader.orNull("ledgers"), "enabled");
         String url = body.has("url") ? url(body, true) : null;
         List<String> events = body.has("events") ? events(body, true) : null;
         // "ledgers": null is every ledger; absent leaves them as they are.

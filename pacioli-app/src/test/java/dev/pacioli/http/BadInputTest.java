@@ -125,7 +125,7 @@ class BadInputTest {
                 transfer("bad-1", "world", "wallet", "null"),
                 400,
                 "validation_failed",
-                "postings[0].amount:required"));
+                "postings[0].amount:invalid_type"));
         cases.add(post(
                 "pending \"yes\"",
                 tx,
@@ -391,6 +391,115 @@ class BadInputTest {
                 400,
                 "validation_failed",
                 "timeout_seconds:out_of_range"));
+
+        // Strings storage cannot hold as sent, wherever they are, and nulls where the contract has none.
+        for (String[] bad : new String[][] {
+            {"U+0000", "a\\u0000b"},
+            {"a lone surrogate", "a\\ud800"},
+            {"a lone low surrogate", "\\udc00"},
+            {"a reversed pair", "\\udc00\\ud800"}
+        }) {
+            cases.add(post(
+                    "description with " + bad[0],
+                    tx,
+                    with(valid, "\"description\": \"" + bad[1] + "\""),
+                    400,
+                    "validation_failed",
+                    "description:invalid_string"));
+            cases.add(post(
+                    "metadata value with " + bad[0],
+                    tx,
+                    with(valid, "\"metadata\": {\"k\": \"" + bad[1] + "\"}"),
+                    400,
+                    "validation_failed",
+                    "metadata.k:invalid_string"));
+        }
+        cases.add(post(
+                "metadata key with U+0000, named printably",
+                tx,
+                with(valid, "\"metadata\": {\"a\\u0000b\": \"v\"}"),
+                400,
+                "validation_failed",
+                "metadata.a\uFFFDb:invalid_string"));
+        cases.add(post(
+                "a batch item's description with U+0000, and an unknown field",
+                batch,
+                "{\"transactions\": [" + valid + ", "
+                        + with(transfer("bad-2", "world", "wallet", "1"), "\"description\": \"\\u0000\", \"x\": 1")
+                        + "]}",
+                400,
+                "validation_failed",
+                "transactions[1].description:invalid_string"));
+        cases.add(post(
+                "account metadata with U+0000",
+                "{L}/accounts",
+                "{\"id\": \"nul\", \"asset\": \"USD\", \"metadata\": {\"k\": \"\\u0000\"}}",
+                400,
+                "validation_failed",
+                "metadata.k:invalid_string"));
+        cases.add(post(
+                "ledger metadata with U+0000",
+                "/v1/ledgers",
+                "{\"name\": \"nul-ledger\", \"metadata\": {\"k\": \"\\u0000\"}}",
+                400,
+                "validation_failed",
+                "metadata.k:invalid_string"));
+        cases.add(post(
+                "API key name with a lone surrogate",
+                "/v1/api-keys",
+                "{\"name\": \"\\ud800\", \"role\": \"reader\"}",
+                400,
+                "validation_failed",
+                "name:invalid_string"));
+        cases.add(post(
+                "a surrogate pair, a right-to-left mark and control characters are stored as sent (dry run)",
+                tx + "?dry_run=true",
+                with(valid, "\"description\": \"\\ud83d\\ude00 \\u200f \\u0001\\t\\n\""),
+                200,
+                null));
+        cases.add(get(
+                "a metadata filter with U+0000",
+                "{L}/accounts?metadata.k=%00",
+                400,
+                "validation_failed",
+                "metadata.k:invalid_string"));
+        cases.add(get(
+                "a query parameter without a name", "/v1/ledgers?=x", 400, "unknown_field", "(unnamed):unknown_field"));
+        cases.add(get("an empty prefix", "{L}/accounts?prefix=", 400, "validation_failed", "prefix:invalid_format"));
+        cases.add(post(
+                "account metadata null",
+                "{L}/accounts",
+                "{\"id\": \"nul\", \"asset\": \"USD\", \"metadata\": null}",
+                400,
+                "validation_failed",
+                "metadata:invalid_type"));
+        cases.add(post(
+                "ledger metadata null",
+                "/v1/ledgers",
+                "{\"name\": \"nul-ledger\", \"metadata\": null}",
+                400,
+                "validation_failed",
+                "metadata:invalid_type"));
+        cases.add(post(
+                "id null",
+                tx,
+                "{\"id\": null, \"postings\": [" + posting("world", "wallet", "1") + "]}",
+                400,
+                "validation_failed",
+                "id:invalid_type"));
+        cases.add(post(
+                "post amount null is refused, never read as the full amount",
+                "{L}/transactions/seed-1/post",
+                "{\"amount\": null}",
+                400,
+                "validation_failed",
+                "amount:invalid_type"));
+        cases.add(post(
+                "description and timeout_seconds null are accepted (dry run)",
+                tx + "?dry_run=true",
+                with(valid, "\"description\": null, \"timeout_seconds\": null"),
+                200,
+                null));
 
         // Batches.
         cases.add(new Case(
@@ -796,6 +905,48 @@ class BadInputTest {
             }
         }
         assertThat(wrong).as("refusals that are not problem documents").isEmpty();
+    }
+
+    /**
+     * A header holding U+0000 is refused by Jetty before routing, whatever the method: the answer is a
+     * problem document with a code the route's contract lists (Jetty writes no body for some methods
+     * unless told to), and nothing changes.
+     */
+    @Test
+    void aNulInAHeaderIsAProblemDocumentOnEveryMethod() throws Exception {
+        OpenApiContract contract = OpenApiContract.load();
+        String before = snapshot();
+        Map<String, String> targets = Map.of(
+                "GET", "/v1/ledgers",
+                "POST", base + "/transactions",
+                "PUT", "/v1/assets/USD",
+                "PATCH", "/v1/webhooks/whk_nul",
+                "DELETE", "/v1/api-keys/key_nul");
+        for (Map.Entry<String, String> target : targets.entrySet()) {
+            byte[] answer = rawExchange(target.getKey() + " " + target.getValue() + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-Note: a\u0000b\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            String text = new String(answer, StandardCharsets.UTF_8);
+            int split = text.indexOf("\r\n\r\n");
+            assertThat(split).as(target.getKey() + " answered " + text).isPositive();
+            String head = text.substring(0, split).toLowerCase(java.util.Locale.ROOT);
+            byte[] body = text.substring(split + 4).getBytes(StandardCharsets.UTF_8);
+            assertThat(head)
+                    .as(target.getKey())
+                    .startsWith("http/1.1 400")
+                    .contains("content-type: application/problem+json");
+            contract.check(target.getKey(), target.getValue(), null, null, 400, "application/problem+json", body);
+            assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"code\":\"malformed_request\"");
+        }
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    private byte[] rawExchange(String request) throws java.io.IOException {
+        try (java.net.Socket socket =
+                new java.net.Socket(admin.base().getHost(), admin.base().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return socket.getInputStream().readAllBytes();
+        }
     }
 
     /** What the ledger holds, as the API shows it: accounts (versions, balances), transactions, a statement. */

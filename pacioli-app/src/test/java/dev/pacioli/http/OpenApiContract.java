@@ -358,11 +358,13 @@ public final class OpenApiContract {
         if (isJson(mediaType)) {
             validate(schemaPointer, parseJson(body, where), where + " body");
         } else if (mediaType.equals("application/yaml")) {
+            JsonNode document;
             try {
-                new YAMLMapper().readTree(body);
+                document = new YAMLMapper().readTree(body);
             } catch (JacksonException e) {
                 throw new AssertionError(where + ": not YAML: " + e.getOriginalMessage());
             }
+            validate(schemaPointer, document, where + " body");
         } else if (body == null || body.length == 0) {
             throw new AssertionError(where + ": empty body");
         }

@@ -29,7 +29,8 @@ public interface LedgerStore {
 
     /**
      * Commits the batch atomically, or throws {@link StoreException}. When it throws, the batch may or
-     * may not have been committed (a lost reply); the engine resynchronizes from {@link #loadHead}.
+     * may not have been committed (a lost reply); the engine resynchronizes from {@link #loadHead}. A
+     * {@link RejectedException} says that it certainly was not, because of its data.
      *
      * <p>The batch was executed on top of the one before it, whose commit may still be running:
      * {@code predecessor} waits for that commit to finish. A store may write the batch's new rows
@@ -63,6 +64,17 @@ public interface LedgerStore {
     /** Storage failed or could not be reached. The operation may be retried. */
     class StoreException extends RuntimeException {
         public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The database refused the batch's data (a value it cannot hold, a check it failed), as opposed to
+     * being unreachable: the batch was certainly not committed, and the same rows would be refused
+     * again. The engine then finds the requests whose rows were refused and commits the others.
+     */
+    class RejectedException extends StoreException {
+        public RejectedException(String message, Throwable cause) {
             super(message, cause);
         }
     }

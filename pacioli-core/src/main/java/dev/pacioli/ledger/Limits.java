@@ -32,6 +32,28 @@ public final class Limits {
     /** A pending transaction may wait at most this long (about 10 years) before it expires. */
     public static final long PENDING_TIMEOUT_SECONDS_MAX = 10L * 366 * 24 * 3600;
 
+    /**
+     * Whether PostgreSQL stores this string exactly as sent: well-formed UTF-16, every surrogate in a
+     * pair (the driver's UTF-8 encoder would silently write {@code ?} for a lone one), and no U+0000
+     * ({@code text}, {@code jsonb} and COPY refuse it, failing the whole commit). Every other character
+     * is stored as sent: control characters, right-to-left marks, characters beyond the BMP.
+     */
+    public static boolean isStorableText(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0 || Character.isLowSurrogate(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
     public static boolean isIdentifier(String value) {
         if (value == null || value.isEmpty() || value.length() > IDENTIFIER_LENGTH_MAX) {
             return false;

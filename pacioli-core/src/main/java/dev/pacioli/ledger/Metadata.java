@@ -53,6 +53,9 @@ public record Metadata(SortedMap<String, String> values) {
             if (value == null || value.length() > Limits.METADATA_VALUE_LENGTH_MAX) {
                 return "metadata values are strings of at most " + Limits.METADATA_VALUE_LENGTH_MAX + " characters";
             }
+            if (!Limits.isStorableText(key) || !Limits.isStorableText(value)) {
+                return "metadata keys and values are well-formed text without U+0000";
+            }
             bytes += key.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length;
         }
         if (bytes > Limits.METADATA_BYTES_MAX) {

@@ -44,6 +44,12 @@ public enum ResultCode {
 
     ACCOUNT_NOT_EMPTY,
 
+    /**
+     * The database refused a value of this request (a check the request's validation should have made
+     * and did not): nothing of it was stored, and the other requests of its batch committed without it.
+     */
+    STORAGE_REJECTED,
+
     /** The writer's queue is full; nothing was done. Safe to retry. */
     OVERLOADED,
     /** The commit failed or its outcome is unknown; retry with the same id to learn which. */

@@ -32,10 +32,21 @@ public record TransactionSpec(
                 throw new IllegalArgumentException("timeout_seconds is 1 to " + Limits.PENDING_TIMEOUT_SECONDS_MAX);
             }
         }
-        if (description != null && description.length() > Limits.DESCRIPTION_LENGTH_MAX) {
-            throw new IllegalArgumentException(
-                    "description is at most " + Limits.DESCRIPTION_LENGTH_MAX + " characters");
+        String problem = descriptionProblem(description);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
+    }
+
+    /** Why this is not an acceptable description, or null when it is (null is: there is none). */
+    public static String descriptionProblem(String description) {
+        if (description == null) {
+            return null;
+        }
+        if (description.length() > Limits.DESCRIPTION_LENGTH_MAX) {
+            return "description is at most " + Limits.DESCRIPTION_LENGTH_MAX + " characters";
+        }
+        return Limits.isStorableText(description) ? null : "description is well-formed text without U+0000";
     }
 
     public static TransactionSpec posted(String id, Posting... postings) {

@@ -231,11 +231,22 @@ public final class PostgresLedgerStore implements LedgerStore {
                 throw e;
             }
         } catch (SQLException | IOException e) {
-            throw new StoreException(
-                    "commit of sequences " + (batch.previousSequence() + 1) + ".."
-                            + batch.head().sequence() + " failed: " + e.getMessage(),
-                    e);
+            String message = "commit of sequences " + (batch.previousSequence() + 1) + ".."
+                    + batch.head().sequence() + " failed: " + e.getMessage();
+            throw refusedData(e) ? new RejectedException(message, e) : new StoreException(message, e);
         }
+    }
+
+    /**
+     * Whether the server refused the batch's data rather than failed: a data exception (class 22: a
+     * character the encoding cannot hold, a value out of range), a failed check constraint (23514), or
+     * a value over a limit of the server's (class 54: an index row too large). The server answered, so
+     * the transaction certainly ended without committing. A unique violation is not among them: a
+     * duplicate row means memory and storage disagree, which the engine answers by reloading.
+     */
+    static boolean refusedData(Exception e) {
+        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+        return state != null && (state.startsWith("22") || state.equals("23514") || state.startsWith("54"));
     }
 
     /** A batch's new rows by binary COPY, one per table; returns when the next step starts. */

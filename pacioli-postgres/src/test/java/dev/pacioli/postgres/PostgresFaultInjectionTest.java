@@ -250,6 +250,93 @@ class PostgresFaultInjectionTest {
     }
 
     /**
+     * The database itself refuses some requests' rows (a check constraint stands in for any value
+     * PostgreSQL cannot hold) while 40 transfers arrive at once and share batches with them: only the
+     * refused ones fail, with {@code storage_rejected}; every other one commits, in the same batch or
+     * in the halves the writer commits again.
+     */
+    @Test
+    void onlyTheRequestsWhoseRowsTheDatabaseRefusesFail() throws Exception {
+        String refused = "refused by the database";
+        execute("alter table transactions add constraint refuse_in_test check (description is distinct from '" + refused
+                + "')");
+        try (TestLedger ledger = new TestLedger(database.database())) {
+            openWorldAndWallet(ledger);
+            List<java.util.concurrent.CompletableFuture<dev.pacioli.ledger.engine.TransactionResult>> answers =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String description = i % 10 == 3 ? refused : "deposit " + i;
+                answers.add(ledger.engine.createTransaction(new TransactionSpec(
+                        "deposit-" + i,
+                        List.of(new Posting("world", "wallet", 1 + i, "USD")),
+                        false,
+                        null,
+                        dev.pacioli.ledger.Metadata.EMPTY,
+                        description)));
+            }
+            var batch = ledger.engine.createTransactions(
+                    List.of(
+                            TransactionSpec.posted("item-0", new Posting("world", "wallet", 1000, "USD")),
+                            new TransactionSpec(
+                                    "item-1",
+                                    List.of(new Posting("world", "wallet", 1000, "USD")),
+                                    false,
+                                    null,
+                                    dev.pacioli.ledger.Metadata.EMPTY,
+                                    refused)),
+                    false,
+                    false);
+            long expected = 1000;
+            for (int i = 0; i < 40; i++) {
+                ResultCode code = join(answers.get(i)).code();
+                assertThat(code)
+                        .as("deposit-" + i)
+                        .isEqualTo(i % 10 == 3 ? ResultCode.STORAGE_REJECTED : ResultCode.CREATED);
+                expected += i % 10 == 3 ? 0 : 1 + i;
+            }
+            assertThat(join(batch))
+                    .extracting(dev.pacioli.ledger.engine.TransactionResult::code)
+                    .containsExactly(ResultCode.CREATED, ResultCode.STORAGE_REJECTED);
+            assertThat(balance(ledger, "wallet")).isEqualTo(expected);
+            assertThat(ledger.engine.isRunning()).isTrue();
+            assertThat(ledger.verify().failures()).isEmpty();
+        } finally {
+            execute("alter table transactions drop constraint refuse_in_test");
+        }
+    }
+
+    /** What the server says when it refuses data, read from real errors: refused, unlike a duplicate. */
+    @Test
+    void refusalsOfDataAreToldApartFromOtherErrors() throws Exception {
+        for (String refusing : List.of("select chr(0)", "select ''::jsonb", "select 1/0", "select 'x'::int")) {
+            assertThat(PostgresLedgerStore.refusedData(errorOf(refusing)))
+                    .as(refusing)
+                    .isTrue();
+        }
+        assertThat(PostgresLedgerStore.refusedData(errorOf("select * from no_such_table")))
+                .isFalse();
+        assertThat(PostgresLedgerStore.refusedData(new java.io.IOException("connection reset")))
+                .isFalse();
+    }
+
+    private SQLException errorOf(String sql) throws SQLException {
+        try (Connection connection = database.database().dataSource().getConnection();
+                var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError(sql + " did not fail");
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.database().dataSource().getConnection();
+                var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /**
      * Two commits overlapping in the real database: the first has inserted its rows (an account and a
      * transfer into it) and holds its transaction open; the second, executed on top of it, inserts its
      * rows meanwhile and updates the account the first created only after the first has committed.

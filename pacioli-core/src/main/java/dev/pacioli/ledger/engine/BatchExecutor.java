@@ -187,6 +187,7 @@ final class BatchExecutor {
     // ---- new transactions
 
     private void createTransactions(Command.CreateTransactions command) {
+        command.results.reset();
         Mark mark = command.atomic || command.dryRun ? mark() : null;
         boolean anyFailed = false;
         for (TransactionSpec spec : command.specs) {

@@ -58,6 +58,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * lost), the stored head decides: a retry of the same id then finds the committed transaction and
  * answers {@code exists}.
  *
+ * <p>A commit the store refuses for its data ({@link LedgerStore.RejectedException}: a value the
+ * database cannot hold, which validation should have caught) must not fail the other requests that
+ * happened to share its batch. Such a batch, and those executed on top of it, certainly did not commit,
+ * so the writer keeps their requests unanswered, rebuilds memory, and commits them again by halves
+ * ({@link #isolate}): a part that commits is answered, a part refused is split, and a request refused
+ * alone is answered {@code storage_rejected}. Only a database that is really unavailable answers
+ * {@code storage_unavailable}.
+ *
  * <p>A bug (an {@link dev.pacioli.ledger.Assert.InvariantViolation} or any unexpected exception,
  * while executing or under a commit) stops the writer; the batch it hit is not committed, and later
  * requests answer {@code writer_stopped}.
@@ -84,11 +92,22 @@ public final class LedgerEngine implements AutoCloseable {
     /** Commits of this ledger that may run at once: one finishing while the next one's rows go in. */
     public static final int COMMITS_IN_FLIGHT_MAX = 2;
 
-    /** A batch handed to a commit thread; {@code done} completes after its answers, true if it committed. */
-    private record InFlight(BatchWrite write, CompletableFuture<Boolean> done) {}
+    /** How a batch's commit ended. */
+    private enum Outcome {
+        COMMITTED,
+        /** Refused for its data, or executed on top of such a batch: certainly not committed, not answered. */
+        REJECTED,
+        /** Storage failed; the batch may or may not have committed, and was answered storage_unavailable. */
+        FAILED
+    }
+
+    /** A batch handed to a commit thread; {@code done} completes after its answers (none when rejected). */
+    private record InFlight(List<Command> batch, BatchWrite write, CompletableFuture<Outcome> done) {}
 
     /** Batches whose commits were started, oldest first. Writer thread only. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** Batches whose commits were rejected, in order, waiting for {@link #isolate}. Writer thread only. */
+    private final List<List<Command>> rejected = new ArrayList<>();
     /** The transactions of batches in flight as they now stand, by id. Writer thread only. */
     private final HashMap<String, Transaction> uncommitted = new HashMap<>();
 
@@ -225,6 +244,10 @@ public final class LedgerEngine implements AutoCloseable {
         if (!Limits.isIdentifier(reversalId)) {
             throw new IllegalArgumentException("reversal id does not match the identifier pattern");
         }
+        String problem = TransactionSpec.descriptionProblem(description);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         return submit(new Command.Reverse(originalId, reversalId, metadata, description, force)).future;
     }
 
@@ -300,6 +323,12 @@ public final class LedgerEngine implements AutoCloseable {
             }
         } finally {
             awaitInFlight(0);
+            try {
+                settleRejected();
+            } catch (RuntimeException | Error bug) {
+                stopCause.compareAndSet(null, bug);
+                LOG.log(System.Logger.Level.ERROR, "writer of ledger " + memory.ledgerName + " stopped", bug);
+            }
         }
     }
 
@@ -332,6 +361,7 @@ public final class LedgerEngine implements AutoCloseable {
         if (reloadNeeded && !reload(batch)) {
             return;
         }
+        settleRejected();
         long now = clock.nowMicros();
         for (PendingDeadline deadline : memory.deadlines) {
             if (deadline.expiresAtMicros() > now || due.size() == config.expiriesPerBatchMax()) {
@@ -369,7 +399,7 @@ public final class LedgerEngine implements AutoCloseable {
     private void startCommit(List<Command> batch, BatchWrite write, long executeNanos) {
         InFlight previous = inFlight.peekLast();
         if (previous == null && write.isEmpty()) {
-            answer(batch, write, executeNanos, 0, true);
+            answer(batch, write, executeNanos, 0, Outcome.COMMITTED);
             executor.release(write);
             return;
         }
@@ -379,27 +409,35 @@ public final class LedgerEngine implements AutoCloseable {
         for (Transaction transaction : write.transactionsUpdated()) {
             uncommitted.put(transaction.id(), transaction);
         }
-        InFlight current = new InFlight(write, new CompletableFuture<>());
+        InFlight current = new InFlight(batch, write, new CompletableFuture<>());
         inFlight.addLast(current);
         committing.incrementAndGet();
         LedgerStore.Predecessor predecessor = previous == null ? LedgerStore.Predecessor.NONE : previous.done()::join;
         Thread.ofVirtual().name("pacioli-commit-" + memory.ledgerName).start(() -> {
             long started = System.nanoTime();
-            boolean committed = write.isEmpty() ? previous.done().join() : commit(write, predecessor);
-            answer(batch, write, executeNanos, write.isEmpty() ? 0 : System.nanoTime() - started, committed);
+            Outcome outcome = write.isEmpty() ? previous.done().join() : commit(write, predecessor, previous);
+            answer(batch, write, executeNanos, write.isEmpty() ? 0 : System.nanoTime() - started, outcome);
             committing.decrementAndGet();
-            current.done().complete(committed);
+            current.done().complete(outcome);
         });
     }
 
-    /** On a commit thread: true when the store committed the batch. */
-    private boolean commit(BatchWrite write, LedgerStore.Predecessor predecessor) {
+    /** On a commit thread, or the writer's while isolating ({@code previous} null): how the commit ended. */
+    private Outcome commit(BatchWrite write, LedgerStore.Predecessor predecessor, InFlight previous) {
         try {
             store.commit(write, predecessor);
-            return true;
+            return Outcome.COMMITTED;
+        } catch (LedgerStore.RejectedException e) {
+            LOG.log(System.Logger.Level.WARNING, "the store refused a batch's data; isolating: " + e.getMessage());
+            return Outcome.REJECTED;
         } catch (LedgerStore.StoreException e) {
+            // Executed on a batch refused for its data, this one's head fence cannot have held: it did
+            // not commit, whatever failed, and its requests are committed again rather than failed.
+            if (previous != null && previous.done().join() == Outcome.REJECTED) {
+                return Outcome.REJECTED;
+            }
             LOG.log(System.Logger.Level.WARNING, "commit failed; answering storage_unavailable: " + e.getMessage());
-            return false;
+            return Outcome.FAILED;
         } catch (RuntimeException | Error e) {
             // Not storage failing but a bug: the writer stops, as for one found while executing.
             stopCause.compareAndSet(null, e);
@@ -407,15 +445,20 @@ public final class LedgerEngine implements AutoCloseable {
                     System.Logger.Level.ERROR,
                     "commit failed unexpectedly; the writer of ledger " + memory.ledgerName + " stops",
                     e);
-            return false;
+            return Outcome.FAILED;
         }
     }
 
-    /** Gives the batch its answers: those computed by execute if it committed, else storage_unavailable. */
-    private void answer(List<Command> batch, BatchWrite write, long executeNanos, long commitNanos, boolean committed) {
-        if (!committed) {
+    /**
+     * Gives the batch its answers: those computed by execute if it committed, storage_unavailable if
+     * storage failed, and none yet if it was rejected (the writer commits its requests again).
+     */
+    private void answer(List<Command> batch, BatchWrite write, long executeNanos, long commitNanos, Outcome outcome) {
+        if (outcome != Outcome.COMMITTED) {
             commitFailed = true;
-            batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
+            if (outcome == Outcome.FAILED) {
+                batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
+            }
             return;
         }
         committedSequence.accumulateAndGet(write.head().sequence(), Math::max);
@@ -434,7 +477,9 @@ public final class LedgerEngine implements AutoCloseable {
         while (!inFlight.isEmpty()
                 && (inFlight.size() > atMost || inFlight.peekFirst().done().isDone())) {
             InFlight oldest = inFlight.removeFirst();
-            oldest.done().join();
+            if (oldest.done().join() == Outcome.REJECTED) {
+                rejected.add(oldest.batch());
+            }
             for (Transaction transaction : oldest.write().transactionsCreated()) {
                 uncommitted.remove(transaction.id(), transaction);
             }
@@ -484,6 +529,160 @@ public final class LedgerEngine implements AutoCloseable {
             return true;
         } catch (LedgerStore.StoreException e) {
             batch.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
+            rejected.forEach(refused -> refused.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE)));
+            rejected.clear();
+            return false;
+        }
+    }
+
+    /**
+     * Answers the batches whose commits were rejected, with nothing in flight and memory rebuilt: each
+     * is committed again by halves ({@link #isolate}). When the writer has stopped, they are answered
+     * writer_stopped instead.
+     */
+    private void settleRejected() {
+        if (!rejected.isEmpty() && commitFailed) {
+            commitFailed = false;
+            reloadNeeded = true;
+        }
+        while (!rejected.isEmpty()) {
+            List<Command> batch = rejected.removeFirst();
+            if (stopCause.get() != null) {
+                batch.forEach(command -> command.fail(ResultCode.WRITER_STOPPED));
+                continue;
+            }
+            if (reloadNeeded && !reload(batch)) {
+                return;
+            }
+            try {
+                isolate(batch);
+            } catch (RuntimeException | Error bug) {
+                // Answering twice changes nothing: whatever isolate answered stands.
+                batch.forEach(command -> command.fail(ResultCode.WRITER_STOPPED));
+                throw bug;
+            }
+        }
+    }
+
+    /**
+     * Commits a rejected batch's requests again, by halves, until the ones whose rows the store refuses
+     * are found; those are answered storage_rejected and the rest commit, in their order. The items of
+     * a non-atomic request of transactions are split too, so one bad transfer fails only itself (an
+     * atomic request fails whole). Runs on the writer thread with nothing in flight; each refused part
+     * rebuilds memory from storage before the next is tried.
+     */
+    private void isolate(List<Command> batch) {
+        List<Command> pieces = new ArrayList<>();
+        for (Command command : batch) {
+            if (command instanceof Command.CreateTransactions create
+                    && !create.atomic
+                    && !create.dryRun
+                    && create.specs.size() > 1) {
+                create.specs.forEach(spec -> pieces.add(new Command.CreateTransactions(List.of(spec), false, false)));
+            } else {
+                pieces.add(command);
+            }
+        }
+        ArrayDeque<List<Command>> parts = new ArrayDeque<>();
+        parts.push(pieces);
+        while (!parts.isEmpty()) {
+            List<Command> part = parts.pop();
+            Outcome outcome = commitNow(part);
+            if (outcome == Outcome.FAILED) {
+                parts.forEach(rest -> rest.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE)));
+                part.forEach(command -> command.fail(ResultCode.STORAGE_UNAVAILABLE));
+                break;
+            }
+            if (outcome == Outcome.REJECTED && part.size() == 1) {
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "ledger " + memory.ledgerName + ": the store refused a request that validation let"
+                                + " through; answering storage_rejected: " + describe(part.getFirst()));
+                part.getFirst().fail(ResultCode.STORAGE_REJECTED);
+            } else if (outcome == Outcome.REJECTED) {
+                parts.push(part.subList(part.size() / 2, part.size()));
+                parts.push(part.subList(0, part.size() / 2));
+            }
+        }
+        answerSplitRequests(batch, pieces);
+    }
+
+    private static String describe(Command command) {
+        return switch (command) {
+            case Command.CreateAccount create -> "create account " + create.spec.id();
+            case Command.CloseAccount close -> "close account " + close.accountId;
+            case Command.CreateTransactions create ->
+                "create transactions "
+                        + create.specs.stream().map(TransactionSpec::id).toList();
+            case Command.Resolve resolve -> (resolve.post ? "post " : "void ") + resolve.transactionId;
+            case Command.Reverse reverse -> "reverse " + reverse.originalId + " by " + reverse.reversalId;
+        };
+    }
+
+    /** Gathers the answers of the items a non-atomic request was split into, in their order. */
+    private static void answerSplitRequests(List<Command> batch, List<Command> pieces) {
+        int piece = 0;
+        for (Command command : batch) {
+            if (pieces.get(piece) == command) {
+                piece++;
+                continue;
+            }
+            Command.CreateTransactions create = (Command.CreateTransactions) command;
+            create.results.reset();
+            for (int i = 0; i < create.specs.size(); i++) {
+                Command.CreateTransactions item = (Command.CreateTransactions) pieces.get(piece++);
+                TransactionResult result = item.future.join().getFirst();
+                create.results.add(result.code(), result.transaction());
+            }
+            create.complete();
+        }
+    }
+
+    /**
+     * Executes and commits a part of a rejected batch on the writer thread, answering it when it
+     * commits; otherwise leaves it unanswered, and memory rebuilt from storage (or marked for rebuilding
+     * when storage failed).
+     */
+    private Outcome commitNow(List<Command> part) {
+        try {
+            prefetch(part, List.of());
+        } catch (LedgerStore.StoreException e) {
+            executor.finish();
+            reloadNeeded = true;
+            return Outcome.FAILED;
+        }
+        long started = System.nanoTime();
+        long previousSequence = memory.sequence;
+        executor.begin(clock.nowMicros());
+        part.forEach(executor::execute);
+        BatchWrite write = executor.write(previousSequence);
+        executor.finish();
+        long executed = System.nanoTime();
+        Outcome outcome = write.isEmpty() ? Outcome.COMMITTED : commit(write, LedgerStore.Predecessor.NONE, null);
+        if (outcome == Outcome.COMMITTED) {
+            answer(part, write, executed - started, System.nanoTime() - executed, outcome);
+        }
+        executor.release(write);
+        Throwable bug = stopCause.get();
+        if (bug != null) {
+            throw new IllegalStateException("a commit failed unexpectedly", bug);
+        }
+        if (outcome != Outcome.COMMITTED) {
+            reloadNeeded = true;
+            if (!reloadQuietly()) {
+                return Outcome.FAILED;
+            }
+        }
+        return outcome;
+    }
+
+    /** Rebuilds memory from storage; false when storage is unreachable (reloadNeeded stays set). */
+    private boolean reloadQuietly() {
+        try {
+            load();
+            reloadNeeded = false;
+            return true;
+        } catch (LedgerStore.StoreException e) {
             return false;
         }
     }

@@ -32,6 +32,12 @@ final class TransactionResults extends AbstractList<TransactionResult> implement
         size++;
     }
 
+    /** Forgets every answer: the request is executed again (its first batch was refused by the store). */
+    void reset() {
+        java.util.Arrays.fill(transactions, 0, size, null);
+        size = 0;
+    }
+
     /** Replaces the answer at {@code index}. */
     void set(int index, ResultCode code, Transaction transaction) {
         Objects.checkIndex(index, size);

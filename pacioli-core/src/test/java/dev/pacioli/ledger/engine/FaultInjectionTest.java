@@ -4,6 +4,7 @@ import static dev.pacioli.ledger.ResultCode.CREATED;
 import static dev.pacioli.ledger.ResultCode.EXISTS;
 import static dev.pacioli.ledger.ResultCode.INSUFFICIENT_FUNDS;
 import static dev.pacioli.ledger.ResultCode.OK;
+import static dev.pacioli.ledger.ResultCode.STORAGE_REJECTED;
 import static dev.pacioli.ledger.ResultCode.STORAGE_UNAVAILABLE;
 import static dev.pacioli.ledger.ResultCode.WRITER_STOPPED;
 import static dev.pacioli.ledger.engine.LedgerHarness.LEDGER;
@@ -103,6 +104,65 @@ class FaultInjectionTest {
                 .isEqualTo(CREATED);
         assertThat(ledger.reverse("fund", "r1", false).code()).isEqualTo(CREATED);
         assertThat(ledger.balance("alice")).isEqualTo(11);
+        JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
+    }
+
+    /**
+     * The store refuses the rows of three requests, as PostgreSQL refuses a value it cannot hold. The
+     * first is held in its commit while the rest execute on top of it, so both the refused batch and
+     * the one resting on it must be committed again without the refused requests, and every answer
+     * computed again: {@code t5} fits only if the refused {@code bad} had counted.
+     */
+    @Test
+    void requestsWhoseRowsTheStoreRefusesFailAloneAndTheRestOfTheirBatchesCommit() {
+        ledger.store.refuseRowsOf("bad");
+        ledger.store.refuseRowsOf("bad-item");
+        ledger.store.refuseRowsOf("bad-atomic");
+        long sequence = ledger.sequence();
+        LedgerHarness.HeldCommits held = ledger.holdFirstCommit();
+        CompletableFuture<TransactionResult> bad =
+                ledger.engine.createTransaction(TransactionSpec.posted("bad", usd("bank", "alice", 5)));
+        LedgerHarness.awaitLatch(held.firstInCommit());
+        CompletableFuture<TransactionResult> t1 =
+                ledger.engine.createTransaction(TransactionSpec.posted("t1", usd("bank", "alice", 10)));
+        CompletableFuture<AccountResult> carol =
+                ledger.engine.createAccount(AccountSpec.of("carol", USD, NormalBalance.CREDIT));
+        CompletableFuture<List<TransactionResult>> items = ledger.engine.createTransactions(
+                List.of(
+                        TransactionSpec.posted("t2", usd("bank", "alice", 20)),
+                        TransactionSpec.posted("bad-item", usd("bank", "alice", 7)),
+                        TransactionSpec.posted("t3", usd("alice", "bank", 30))),
+                false,
+                false);
+        CompletableFuture<List<TransactionResult>> atomic = ledger.engine.createTransactions(
+                List.of(
+                        TransactionSpec.posted("t4", usd("bank", "alice", 1)),
+                        TransactionSpec.posted("bad-atomic", usd("bank", "alice", 1))),
+                true,
+                false);
+        CompletableFuture<TransactionResult> t5 =
+                ledger.engine.createTransaction(TransactionSpec.posted("t5", usd("alice", "bank", 103)));
+        held.release().countDown();
+
+        assertThat(await(bad).code()).isEqualTo(STORAGE_REJECTED);
+        assertThat(await(t1).code()).isEqualTo(CREATED);
+        assertThat(await(carol).code()).isEqualTo(CREATED);
+        assertThat(await(items))
+                .extracting(TransactionResult::code)
+                .containsExactly(CREATED, STORAGE_REJECTED, CREATED);
+        assertThat(await(items).get(2).transaction().sequence())
+                .isEqualTo(await(items).get(0).transaction().sequence() + 1);
+        assertThat(await(atomic))
+                .extracting(TransactionResult::code)
+                .containsExactly(STORAGE_REJECTED, STORAGE_REJECTED);
+        assertThat(await(t5).code()).isEqualTo(INSUFFICIENT_FUNDS);
+        assertThat(ledger.balance("alice")).isEqualTo(100);
+        for (String refused : List.of("bad", "bad-item", "t4", "bad-atomic", "t5")) {
+            assertThat(ledger.transaction(refused)).as(refused).isNull();
+        }
+        assertThat(ledger.sequence()).isEqualTo(sequence + 4); // t1, carol, t2, t3
+        assertThat(ledger.engine.isRunning()).isTrue();
+        assertThat(ledger.transfer("t6", "bank", "alice", 1)).isEqualTo(CREATED);
         JournalAudit.check(ledger.store, ledger.ledgerId, LEDGER);
     }
 

@@ -51,6 +51,9 @@ public final class InMemoryLedgerStore implements LedgerStore {
     private long lastLedgerId;
     private CommitFault nextCommitFault;
     private boolean loadsFailing;
+    /** Subjects (account or transaction ids) whose rows a commit refuses, as a database refuses data. */
+    private final java.util.Set<String> refusedSubjects = new java.util.HashSet<>();
+
     private volatile Consumer<BatchWrite> commitHook = batch -> {};
     private long commits;
 
@@ -116,6 +119,14 @@ public final class InMemoryLedgerStore implements LedgerStore {
     /** Makes the next commit fail the given way; one commit only. */
     public synchronized void failNextCommit(CommitFault fault) {
         nextCommitFault = fault;
+    }
+
+    /**
+     * From now on, a commit that writes a row of this account or transaction throws {@link
+     * RejectedException} and applies nothing, as a database refuses a value it cannot hold.
+     */
+    public synchronized void refuseRowsOf(String subject) {
+        refusedSubjects.add(subject);
     }
 
     /** While true, every load throws {@link StoreException}. */
@@ -252,6 +263,12 @@ public final class InMemoryLedgerStore implements LedgerStore {
         synchronized (this) {
             if (fault == CommitFault.FAIL_BEFORE_APPLY) {
                 throw new StoreException("injected: commit failed before applying", null);
+            }
+            for (int i = 0; i < batch.journal().size(); i++) {
+                if (refusedSubjects.contains(batch.journal().subject(i))) {
+                    throw new RejectedException(
+                            "injected: a row of " + batch.journal().subject(i) + " refused", null);
+                }
             }
             LedgerData ledger = ledger(batch.ledgerId());
             refuseInconsistent(ledger, batch);
