@@ -1,6 +1,22 @@
 package dev.pacioli.ledger;
 
 public enum AccountStatus {
-    OPEN,
-    CLOSED
+    OPEN(0),
+    CLOSED(1);
+
+    /** Stored in the database: never renumber, never reuse. */
+    public final int code;
+
+    AccountStatus(int code) {
+        this.code = code;
+    }
+
+    public static AccountStatus ofCode(int code) {
+        for (AccountStatus value : values()) {
+            if (value.code == code) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown account status code " + code);
+    }
 }

@@ -6,9 +6,25 @@ package dev.pacioli.ledger;
  * side for {@link #PENDING}, and off the pending side for {@link #VOID} and {@link #EXPIRE}.
  */
 public enum EntryKind {
-    POSTED,
-    PENDING,
-    POST,
-    VOID,
-    EXPIRE
+    POSTED(0),
+    PENDING(1),
+    POST(2),
+    VOID(3),
+    EXPIRE(4);
+
+    /** Stored in the database: never renumber, never reuse. */
+    public final int code;
+
+    EntryKind(int code) {
+        this.code = code;
+    }
+
+    public static EntryKind ofCode(int code) {
+        for (EntryKind value : values()) {
+            if (value.code == code) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown entry kind code " + code);
+    }
 }

@@ -145,7 +145,7 @@ public final class JournalCodec {
     private static Writer writeAccountCreated(Writer out, AccountSpec spec) {
         out.string(spec.id());
         out.string(spec.asset());
-        out.u8(spec.normalBalance().ordinal());
+        out.u8(spec.normalBalance().code);
         out.optionalLong(spec.minBalance());
         out.optionalLong(spec.maxBalance());
         return out.metadata(spec.metadata());
@@ -216,7 +216,7 @@ public final class JournalCodec {
                 new AccountCreated(new AccountSpec(
                         in.string(),
                         in.string(),
-                        NormalBalance.values()[in.u8()],
+                        NormalBalance.ofCode(in.u8()),
                         in.optionalLong(),
                         in.optionalLong(),
                         in.metadata()));

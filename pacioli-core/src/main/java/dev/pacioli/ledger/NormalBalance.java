@@ -3,7 +3,23 @@ package dev.pacioli.ledger;
 /** Which side increases an account's balance. */
 public enum NormalBalance {
     /** Assets and expenses: balance = debits − credits. */
-    DEBIT,
+    DEBIT(0),
     /** Liabilities, equity, revenue, user wallets: balance = credits − debits. */
-    CREDIT
+    CREDIT(1);
+
+    /** Stored in the database and in the hash-chained journal's canonical bytes: never renumber, never reuse. */
+    public final int code;
+
+    NormalBalance(int code) {
+        this.code = code;
+    }
+
+    public static NormalBalance ofCode(int code) {
+        for (NormalBalance value : values()) {
+            if (value.code == code) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown normal balance code " + code);
+    }
 }

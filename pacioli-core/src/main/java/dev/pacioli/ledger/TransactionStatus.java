@@ -1,8 +1,24 @@
 package dev.pacioli.ledger;
 
 public enum TransactionStatus {
-    PENDING,
-    POSTED,
-    VOIDED,
-    EXPIRED
+    PENDING(0),
+    POSTED(1),
+    VOIDED(2),
+    EXPIRED(3);
+
+    /** Stored in the database: never renumber, never reuse. */
+    public final int code;
+
+    TransactionStatus(int code) {
+        this.code = code;
+    }
+
+    public static TransactionStatus ofCode(int code) {
+        for (TransactionStatus value : values()) {
+            if (value.code == code) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown transaction status code " + code);
+    }
 }

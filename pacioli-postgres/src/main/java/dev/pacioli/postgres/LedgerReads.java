@@ -31,8 +31,7 @@ public final class LedgerReads {
     private static final String TRANSACTION_SELECT = "select " + Rows.TRANSACTION_COLUMNS;
 
     /** The entries that create a transaction: every account it touches has one, at its sequence. */
-    private static final String CREATION_KINDS =
-            "(" + EntryKind.POSTED.ordinal() + ", " + EntryKind.PENDING.ordinal() + ")";
+    private static final String CREATION_KINDS = "(" + EntryKind.POSTED.code + ", " + EntryKind.PENDING.code + ")";
 
     private final DataSource dataSource;
 
@@ -66,7 +65,7 @@ public final class LedgerReads {
             query.append(" and a.asset = ?", filter.asset());
         }
         if (filter.status() != null) {
-            query.append(" and a.status = ?", (short) filter.status().ordinal());
+            query.append(" and a.status = ?", (short) filter.status().code);
         }
         appendMetadata(query, "a", filter.metadata());
         query.append(" order by a.id limit ?", limit + 1);
@@ -148,7 +147,7 @@ public final class LedgerReads {
             query.append(" and " + sequence + " < ?", beforeSequence);
         }
         if (filter.status() != null) {
-            query.append(" and t.status = ?", (short) filter.status().ordinal());
+            query.append(" and t.status = ?", (short) filter.status().code);
         }
         appendMetadata(query, "t", filter.metadata());
         query.append(" order by " + sequence + " desc limit ?", limit + 1);

@@ -305,10 +305,10 @@ public final class PostgresLedgerStore implements LedgerStore {
             rows.bigint(batch.ledgerId())
                     .text(spec.id())
                     .text(spec.asset())
-                    .smallint(spec.normalBalance().ordinal())
+                    .smallint(spec.normalBalance().code)
                     .nullableBigint(spec.minBalance())
                     .nullableBigint(spec.maxBalance())
-                    .smallint(accounts.status(i).ordinal())
+                    .smallint(accounts.status(i).code)
                     .jsonb(spec.metadata())
                     .timestamp(accounts.createdAtMicros(i))
                     .bigint(accounts.postedDebits(i))
@@ -328,7 +328,7 @@ public final class PostgresLedgerStore implements LedgerStore {
             rows.bigint(batch.ledgerId())
                     .text(transaction.id())
                     .bigint(transaction.sequence())
-                    .smallint(transaction.status().ordinal())
+                    .smallint(transaction.status().code)
                     .bool(transaction.spec().pending())
                     .nullableBigint(transaction.spec().timeoutSeconds())
                     .bigint(transaction.expiresAtMicros())
@@ -356,7 +356,7 @@ public final class PostgresLedgerStore implements LedgerStore {
                     .text(entries.accountId(i))
                     .bigint(entries.sequence(i))
                     .text(entries.transactionId(i))
-                    .smallint(entries.kind(i).ordinal())
+                    .smallint(entries.kind(i).code)
                     .bigint(entries.debit(i))
                     .bigint(entries.credit(i))
                     .bigint(entries.postedDebitsAfter(i))
@@ -445,7 +445,7 @@ public final class PostgresLedgerStore implements LedgerStore {
         Long[][] components = new Long[5][size];
         for (int i = 0; i < size; i++) {
             ids[i] = accounts.id(i);
-            statuses[i] = (short) accounts.status(i).ordinal();
+            statuses[i] = (short) accounts.status(i).code;
             components[0][i] = accounts.postedDebits(i);
             components[1][i] = accounts.postedCredits(i);
             components[2][i] = accounts.pendingDebits(i);
@@ -472,7 +472,7 @@ public final class PostgresLedgerStore implements LedgerStore {
         for (int i = 0; i < size; i++) {
             Transaction transaction = transactions.get(i);
             ids[i] = transaction.id();
-            statuses[i] = (short) transaction.status().ordinal();
+            statuses[i] = (short) transaction.status().code;
             reversedBy[i] = transaction.reversedBy();
             postedAmounts[i] = arrayLiteral(transaction.postedAmounts());
         }

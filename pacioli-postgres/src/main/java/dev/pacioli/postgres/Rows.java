@@ -43,12 +43,12 @@ final class Rows {
         AccountSpec spec = new AccountSpec(
                 row.getString(1),
                 row.getString(2),
-                NormalBalance.values()[row.getShort(3)],
+                NormalBalance.ofCode(row.getShort(3)),
                 nullableLong(row, 4),
                 nullableLong(row, 5),
                 metadata(row.getArray(13)));
         Balances balances = new Balances(row.getLong(8), row.getLong(9), row.getLong(10), row.getLong(11));
-        return new Account(spec, AccountStatus.values()[row.getShort(6)], micros(row, 7), balances, row.getLong(12));
+        return new Account(spec, AccountStatus.ofCode(row.getShort(6)), micros(row, 7), balances, row.getLong(12));
     }
 
     static Transaction transaction(ResultSet row) throws SQLException {
@@ -71,7 +71,7 @@ final class Rows {
         return new Transaction(
                 spec,
                 row.getString(8),
-                TransactionStatus.values()[row.getShort(3)],
+                TransactionStatus.ofCode(row.getShort(3)),
                 row.getLong(2),
                 micros(row, 10),
                 row.getBytes(11),
@@ -85,7 +85,7 @@ final class Rows {
                 row.getString(1),
                 row.getLong(2),
                 row.getString(3),
-                EntryKind.values()[row.getShort(4)],
+                EntryKind.ofCode(row.getShort(4)),
                 row.getLong(5),
                 row.getLong(6),
                 new Balances(row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10)),

@@ -95,10 +95,10 @@ final class StatementInsert {
             p.scalar(batch.ledgerId());
             p.texts(accounts, Account::id);
             p.texts(accounts, Account::asset);
-            p.shorts(accounts, account -> account.spec().normalBalance().ordinal());
+            p.shorts(accounts, account -> account.spec().normalBalance().code);
             p.longs(accounts, account -> account.spec().minBalance());
             p.longs(accounts, account -> account.spec().maxBalance());
-            p.shorts(accounts, account -> account.status().ordinal());
+            p.shorts(accounts, account -> account.status().code);
             p.texts(
                     accounts,
                     account -> CopyText.Json.object(account.spec().metadata().values()));
@@ -113,7 +113,7 @@ final class StatementInsert {
             p.scalar(batch.ledgerId());
             p.texts(transactions, Transaction::id);
             p.longs(transactions, Transaction::sequence);
-            p.shorts(transactions, transaction -> transaction.status().ordinal());
+            p.shorts(transactions, transaction -> transaction.status().code);
             p.array("bool", transactions.stream().map(t -> t.spec().pending()).toArray(Boolean[]::new));
             p.longs(transactions, transaction -> transaction.spec().timeoutSeconds());
             p.longs(transactions, Transaction::expiresAtMicros);
@@ -142,7 +142,7 @@ final class StatementInsert {
             p.texts(entryCount, entries::accountId);
             p.longs(entryCount, entries::sequence);
             p.texts(entryCount, entries::transactionId);
-            p.shorts(entryCount, i -> entries.kind(i).ordinal());
+            p.shorts(entryCount, i -> entries.kind(i).code);
             p.longs(entryCount, entries::debit);
             p.longs(entryCount, entries::credit);
             p.longs(entryCount, entries::postedDebitsAfter);
