@@ -1,7 +1,7 @@
 package dev.pacioli.app;
 
-import dev.pacioli.http.Authenticator;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.platform.Authenticator;
 import dev.pacioli.postgres.ApiKey;
 import java.io.IOException;
 import java.io.PrintStream;

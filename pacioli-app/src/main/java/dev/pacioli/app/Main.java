@@ -1,10 +1,10 @@
 package dev.pacioli.app;
 
-import dev.pacioli.http.Authenticator;
-import dev.pacioli.http.HttpServer;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.platform.Authenticator;
+import dev.pacioli.platform.HttpServer;
 import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import java.io.PrintStream;

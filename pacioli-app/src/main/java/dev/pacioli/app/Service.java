@@ -1,16 +1,23 @@
 package dev.pacioli.app;
 
-import dev.pacioli.events.NatsOptions;
-import dev.pacioli.events.NatsPublisher;
-import dev.pacioli.events.WebhookDispatcher;
-import dev.pacioli.events.WebhookSettings;
-import dev.pacioli.http.Api;
-import dev.pacioli.http.Authenticator;
-import dev.pacioli.http.HttpServer;
-import dev.pacioli.http.Ledgers;
-import dev.pacioli.http.ServiceMetrics;
+import dev.pacioli.access.AccessCapability;
+import dev.pacioli.events.EventsCapability;
+import dev.pacioli.events.nats.NatsMetrics;
+import dev.pacioli.events.nats.NatsOptions;
+import dev.pacioli.events.nats.NatsPublisher;
+import dev.pacioli.events.webhooks.WebhookDispatcher;
+import dev.pacioli.events.webhooks.WebhookMetrics;
+import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.ledger.engine.LedgerClock;
+import dev.pacioli.ledger.http.LedgerCapability;
+import dev.pacioli.ledger.http.LedgerMetrics;
+import dev.pacioli.ledger.http.Ledgers;
+import dev.pacioli.platform.Authenticator;
+import dev.pacioli.platform.Capability;
+import dev.pacioli.platform.HttpServer;
+import dev.pacioli.platform.Route;
+import dev.pacioli.platform.ServiceMetrics;
 import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
@@ -19,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,19 +85,25 @@ public final class Service implements AutoCloseable {
     /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
-        Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, metrics);
+        Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         try {
             installAdminKey(database, options);
             ledgers.startAll();
-            webhooks = WebhookDispatcher.start(database, options.webhooks(), metrics);
+            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics));
             if (options.nats() != null) {
                 nats = NatsPublisher.start(database, options.nats());
-                metrics.watch(nats);
+                NatsMetrics.watch(metrics, nats);
             }
-            Api api = new Api(database, ledgers, new Authenticator(database.apiKeys()), metrics, options.webhooks());
-            HttpServer server = new HttpServer(options.http(), api).start();
+            Authenticator authenticator = new Authenticator(database.apiKeys());
+            HttpServer server = new HttpServer(
+                            options.http(),
+                            authenticator,
+                            ledgers,
+                            metrics,
+                            routes(database, ledgers, metrics, authenticator, options))
+                    .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
@@ -105,6 +120,18 @@ public final class Service implements AutoCloseable {
             ledgers.close();
             throw e;
         }
+    }
+
+    /** Every route of the API: the service's own, then each capability's, in their declared order. */
+    private static List<Route> routes(
+            Database database, Ledgers ledgers, ServiceMetrics metrics, Authenticator authenticator, Options options) {
+        List<Capability> capabilities = List.of(
+                new LedgerCapability(database, ledgers, ledgers.metrics()),
+                new AccessCapability(database, authenticator),
+                new EventsCapability(database, ledgers, options.webhooks()));
+        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
+        capabilities.forEach(capability -> routes.addAll(capability.routes()));
+        return List.copyOf(routes);
     }
 
     public int port() {

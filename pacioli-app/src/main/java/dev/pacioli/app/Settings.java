@@ -1,7 +1,7 @@
 package dev.pacioli.app;
 
-import dev.pacioli.events.NatsOptions;
-import dev.pacioli.events.WebhookSettings;
+import dev.pacioli.events.nats.NatsOptions;
+import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;

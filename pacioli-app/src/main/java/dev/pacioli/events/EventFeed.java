@@ -1,7 +1,5 @@
 package dev.pacioli.events;
 
-import dev.pacioli.http.JsonOutput;
-import dev.pacioli.http.Wire;
 import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
@@ -12,6 +10,8 @@ import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.RecordType;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionStatus;
+import dev.pacioli.ledger.http.Wire;
+import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.postgres.EventReads;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +92,7 @@ public final class EventFeed {
     }
 
     /** The transaction after every record of it up to and including {@code sequence}. */
-    static Transaction transactionAt(long sequence, List<JournalRecord> history) {
+    public static Transaction transactionAt(long sequence, List<JournalRecord> history) {
         Transaction transaction = null;
         for (JournalRecord record : history) {
             if (record.sequence() > sequence) {

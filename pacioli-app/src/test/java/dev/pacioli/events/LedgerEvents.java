@@ -24,15 +24,15 @@ import java.util.concurrent.TimeUnit;
  * A ledger written through its real engine, with every kind of event: accounts created, transfers
  * posted in batches, pendings posted and voided, reversals. Answers the ledger's head sequence.
  */
-final class LedgerEvents implements AutoCloseable {
+public final class LedgerEvents implements AutoCloseable {
     private static final int WALLETS = 4;
     private static final int BATCH = 500;
 
-    final Ledger ledger;
+    public final Ledger ledger;
     private final LedgerEngine engine;
     private int transfers;
 
-    LedgerEvents(Database database, String name) throws Exception {
+    public LedgerEvents(Database database, String name) throws Exception {
         database.catalog().putAsset(new Asset("USD", 2));
         this.ledger = database.catalog().createLedger(name, Metadata.EMPTY).ledger();
         this.engine = LedgerEngine.start(
@@ -46,7 +46,7 @@ final class LedgerEvents implements AutoCloseable {
     }
 
     /** Writes about {@code count} more events; answers the head. */
-    long write(int count) throws Exception {
+    public long write(int count) throws Exception {
         int pendings = Math.max(2, count / 20);
         int reversals = Math.max(1, count / 50);
         int posted = Math.max(1, count - 2 * pendings - 2 * reversals);
@@ -84,7 +84,7 @@ final class LedgerEvents implements AutoCloseable {
         return engine.committedSequence();
     }
 
-    long head() {
+    public long head() {
         return engine.committedSequence();
     }
 

@@ -1,8 +1,8 @@
 package dev.pacioli.bench;
 
 import dev.pacioli.app.Service;
-import dev.pacioli.http.HttpServer;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.HttpServer;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;

@@ -1,0 +1,138 @@
+package dev.pacioli.access;
+
+import dev.pacioli.ledger.Limits;
+import dev.pacioli.platform.ApiException;
+import dev.pacioli.platform.Authenticator;
+import dev.pacioli.platform.Call;
+import dev.pacioli.platform.Cursor;
+import dev.pacioli.platform.FieldError;
+import dev.pacioli.platform.JsonOutput;
+import dev.pacioli.platform.Lists;
+import dev.pacioli.platform.Reply;
+import dev.pacioli.platform.RequestReader;
+import dev.pacioli.platform.Route;
+import dev.pacioli.postgres.ApiKey;
+import dev.pacioli.postgres.ApiKey.Role;
+import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.Page;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/** API keys: create (the secret shown once), list, revoke. */
+final class KeyRoutes {
+    private static final String CURSOR_KIND = "api-keys";
+    private static final int NAME_LENGTH_MAX = 128;
+    private static final int LEDGERS_PER_KEY_MAX = 100;
+    private static final Map<String, Role> ROLES =
+            Map.of("reader", Role.READER, "writer", Role.WRITER, "operator", Role.OPERATOR, "admin", Role.ADMIN);
+
+    private final Database database;
+    private final Authenticator authenticator;
+
+    KeyRoutes(Database database, Authenticator authenticator) {
+        this.database = database;
+        this.authenticator = authenticator;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.post("/v1/api-keys", Role.ADMIN, this::create),
+                Route.list("/v1/api-keys", Role.ADMIN, false, this::list),
+                Route.delete("/v1/api-keys/{id}", Role.ADMIN, this::revoke));
+    }
+
+    private Reply create(Call call) {
+        RequestReader reader = new RequestReader();
+        RequestReader.Fields body = call.body(reader, "name", "role", RequestReader.orNull("ledgers"));
+        String name = body.string("name", true, NAME_LENGTH_MAX);
+        if (name != null && name.isBlank()) {
+            reader.add("name", FieldError.INVALID_VALUE, "must not be empty");
+        }
+        Role role = body.choice("role", ROLES, null);
+        List<String> ledgers = null;
+        if (body.has("ledgers")) {
+            ledgers = new ArrayList<>();
+            List<JsonNode> items = body.array("ledgers", true, 1, LEDGERS_PER_KEY_MAX);
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                if (!item.isString() || !Limits.isIdentifier(item.stringValue())) {
+                    reader.add(
+                            body.path("ledgers") + "[" + i + "]", FieldError.INVALID_FORMAT, "must be a ledger name");
+                } else if (ledgers.contains(item.stringValue())) {
+                    reader.add(
+                            body.path("ledgers"), FieldError.INVALID_VALUE, "names " + item.stringValue() + " twice");
+                } else {
+                    ledgers.add(item.stringValue());
+                }
+            }
+        }
+        reader.finish();
+        if (!withinScope(call.key, ledgers)) {
+            throw new ApiException(403, "forbidden", "a key scoped to ledgers can only grant ledgers within its scope");
+        }
+        String secret = Authenticator.newSecret();
+        ApiKey key = database.apiKeys().create(name, role, ledgers, Authenticator.hash(secret));
+        try (JsonOutput out = new JsonOutput()) {
+            write(out, key, secret);
+            return Reply.json(201, out);
+        }
+    }
+
+    private Reply list(Call call) {
+        int limit = call.limit();
+        String after = Cursor.id(call.query("cursor"), CURSOR_KIND);
+        Page<ApiKey> page = database.apiKeys().list(after, limit);
+        // A scoped admin sees only the keys it could have made; its pages may hold fewer items.
+        List<ApiKey> visible = page.items().stream()
+                .filter(key -> withinScope(call.key, key.ledgers()))
+                .toList();
+        String next = page.hasMore() ? Cursor.ofId(CURSOR_KIND, page.last().id()) : null;
+        return Lists.reply(visible, next, (out, key) -> write(out, key, null));
+    }
+
+    private Reply revoke(Call call) {
+        String id = call.path("id");
+        ApiKey found = (Limits.isIdentifier(id) ? database.apiKeys().find(id) : Optional.<ApiKey>empty())
+                .filter(key -> withinScope(call.key, key.ledgers()))
+                .orElseThrow(() -> ApiException.notFound("api_key_not_found", "no API key '" + id + "'"));
+        ApiKey key = database.apiKeys().revoke(found.id()).orElseThrow();
+        authenticator.forget(key.id());
+        try (JsonOutput out = new JsonOutput()) {
+            write(out, key, null);
+            return Reply.json(200, out);
+        }
+    }
+
+    /** Whether a key with these ledgers (null: every ledger) lies within the caller's scope. */
+    private static boolean withinScope(ApiKey caller, List<String> ledgers) {
+        return caller.ledgers() == null || (ledgers != null && caller.ledgers().containsAll(ledgers));
+    }
+
+    private static void write(JsonOutput out, ApiKey key, String secret) {
+        out.json.writeStartObject();
+        out.string("id", key.id());
+        out.string("name", key.name());
+        out.string("role", key.role().code());
+        out.json.writeName("ledgers");
+        if (key.ledgers() == null) {
+            out.json.writeNull();
+        } else {
+            out.json.writeStartArray();
+            key.ledgers().forEach(out.json::writeString);
+            out.json.writeEndArray();
+        }
+        out.time("created_at", key.createdAtMicros());
+        if (key.revokedAtMicros() == null) {
+            out.json.writeNullProperty("revoked_at");
+        } else {
+            out.time("revoked_at", key.revokedAtMicros());
+        }
+        if (secret != null) {
+            out.string("secret", secret);
+        }
+        out.json.writeEndObject();
+    }
+}

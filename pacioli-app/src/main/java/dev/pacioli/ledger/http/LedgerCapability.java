@@ -1,0 +1,29 @@
+package dev.pacioli.ledger.http;
+
+import dev.pacioli.platform.Capability;
+import dev.pacioli.platform.Route;
+import dev.pacioli.postgres.Database;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ledger over HTTP: ledgers and assets, accounts, transactions, and the integrity checks. */
+public final class LedgerCapability implements Capability {
+    private final List<Route> routes = new ArrayList<>();
+
+    public LedgerCapability(Database database, Ledgers ledgers, LedgerMetrics metrics) {
+        routes.addAll(new CatalogRoutes(database, ledgers).routes());
+        routes.addAll(new AccountRoutes(database, ledgers).routes());
+        routes.addAll(new TransactionRoutes(database, ledgers, metrics).routes());
+        routes.addAll(new IntegrityRoutes(database, ledgers).routes());
+    }
+
+    @Override
+    public String name() {
+        return "ledger";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.pacioli.platform;
+
+import java.util.List;
+
+/**
+ * One capability of the platform as the wiring sees it: its name and the routes it serves. Each
+ * capability's package holds its domain, its store, its routes and its migrations; the wiring
+ * ({@code dev.pacioli.app}) builds every capability with what it depends on and hands their routes to
+ * the one {@link HttpServer}, whose gate they all pass.
+ */
+public interface Capability {
+    /** The package name under {@code dev.pacioli} it lives in: {@code ledger}, {@code events}, … */
+    String name();
+
+    List<Route> routes();
+}

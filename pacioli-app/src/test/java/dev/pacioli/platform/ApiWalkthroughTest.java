@@ -1,0 +1,354 @@
+package dev.pacioli.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.platform.HttpTester.Response;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A payments ledger driven through every operation of the API, the way a client would, with the
+ * answers checked field by field and every exchange checked against openapi.yaml. It ends by asserting
+ * it exercised every operation the document declares, so a route cannot be published untested.
+ */
+@ParameterizedClass
+@MethodSource("dev.pacioli.platform.TestService#all")
+class ApiWalkthroughTest {
+    private final TestService.Running service;
+    private final HttpTester admin;
+
+    ApiWalkthroughTest(TestService.Running service) {
+        this.service = service;
+        this.admin = service.admin();
+    }
+
+    @Test
+    void everyOperationAsAClientUsesIt() {
+        String ledger = TestService.uniqueName("walk");
+        String base = "/v1/ledgers/" + ledger;
+        Set<String> seen = new TreeSet<>();
+        OpenApiContract contract = OpenApiContract.load();
+
+        // The service and its document.
+        assertThat(admin.as(null).get("/health/live").status()).isEqualTo(200);
+        assertThat(admin.as(null).get("/health/ready").json().path("status").stringValue())
+                .isEqualTo("ready");
+        assertThat(admin.as(null).get("/openapi.yaml").text()).contains("openapi: 3.1");
+
+        // Catalog.
+        assertThat(admin.put("/v1/assets/USD", "{\"scale\": 2}").status()).isIn(200, 201);
+        Response asset = admin.put("/v1/assets/USD", "{\"scale\": 2}");
+        assertThat(asset.status()).isEqualTo(200);
+        assertThat(asset.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(admin.put("/v1/assets/USD", "{\"scale\": 3}").code()).isEqualTo("asset_exists_with_different_scale");
+        assertThat(admin.get("/v1/assets").json().path("data").findValuesAsString("code"))
+                .contains("USD");
+        Response created =
+                admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\", \"metadata\": {\"team\": \"payments\"}}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("metadata").path("team").stringValue()).isEqualTo("payments");
+        assertThat(admin.get(base).json().path("name").stringValue()).isEqualTo(ledger);
+        assertThat(field(admin.get("/v1/ledgers?limit=1000").json().path("data"), "name"))
+                .contains(ledger);
+
+        // Accounts.
+        assertThat(openAccount(base, "world", "debit", "null").status()).isEqualTo(201);
+        assertThat(openAccount(base, "users:42:wallet", "credit", "0").status()).isEqualTo(201);
+        assertThat(openAccount(base, "merchants:7:revenue", "credit", "0").status())
+                .isEqualTo(201);
+        assertThat(openAccount(base, "platform:fees", "credit", "null").status())
+                .isEqualTo(201);
+        Response replay = openAccount(base, "platform:fees", "credit", "null");
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(openAccount(base, "platform:fees", "debit", "null").code())
+                .isEqualTo("account_exists_with_different_fields");
+
+        // Transactions: a deposit, a payment with a fee, a replay, a dry run, a refusal.
+        assertThat(transfer(base, "deposit-1", "world", "users:42:wallet", 10_000)
+                        .status())
+                .isEqualTo(201);
+        String payment = """
+                {"id": "pay_8812",
+                 "postings": [{"from": "users:42:wallet", "to": "merchants:7:revenue", "amount": 1500, "asset": "USD"},
+                              {"from": "merchants:7:revenue", "to": "platform:fees", "amount": "45", "asset": "USD"}],
+                 "pending": false, "timeout_seconds": null, "metadata": {"order": "A-1"}, "description": "Order A-1"}""";
+        Response paid = admin.post(base + "/transactions", payment);
+        assertThat(paid.status()).isEqualTo(201);
+        JsonNode transaction = paid.json();
+        assertThat(transaction.path("status").stringValue()).isEqualTo("posted");
+        assertThat(transaction.path("postings").get(1).path("amount").longValue())
+                .isEqualTo(45);
+        assertThat(transaction.path("hash").stringValue()).hasSize(64);
+        Response again = admin.post(base + "/transactions", payment);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.json()).isEqualTo(transaction);
+        assertThat(admin.post(base + "/transactions", payment.replace("1500", "1501"))
+                        .code())
+                .isEqualTo("transaction_exists_with_different_fields");
+        Response dryRun =
+                admin.post(base + "/transactions?dry_run=true", transferBody("dry-1", "users:42:wallet", "world", 100));
+        assertThat(dryRun.status()).isEqualTo(200);
+        assertThat(dryRun.json().path("dry_run").booleanValue()).isTrue();
+        assertThat(admin.get(base + "/transactions/dry-1").code()).isEqualTo("transaction_not_found");
+        Response refused = transfer(base, "too-much", "users:42:wallet", "world", 1_000_000);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.code()).isEqualTo("insufficient_funds");
+
+        // Pending: post in part, void, and their conflicts.
+        assertThat(admin.post(base + "/transactions", pendingBody("hold-1", 2_000))
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("pending");
+        Response posted = admin.post(base + "/transactions/hold-1/post", "{\"amount\": 1200}");
+        assertThat(posted.status()).isEqualTo(200);
+        assertThat(posted.json().path("postings").get(0).path("posted_amount").longValue())
+                .isEqualTo(1200);
+        assertThat(admin.post(base + "/transactions/hold-1/void", "{}").code()).isEqualTo("pending_already_posted");
+        admin.post(base + "/transactions", pendingBody("hold-2", 300));
+        assertThat(admin.post(base + "/transactions/hold-2/void", "{}")
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("voided");
+        assertThat(admin.post(base + "/transactions/hold-2/post", "{}").code()).isEqualTo("pending_already_voided");
+        assertThat(admin.post(base + "/transactions/nope/post", "{}").code()).isEqualTo("transaction_not_found");
+
+        // Reversal, linked both ways.
+        Response reversal =
+                admin.post(base + "/transactions/pay_8812/reverse", "{\"id\": \"rev_8812\", \"metadata\": {}}");
+        assertThat(reversal.status()).isEqualTo(201);
+        assertThat(reversal.json().path("reverses").stringValue()).isEqualTo("pay_8812");
+        assertThat(admin.get(base + "/transactions/pay_8812")
+                        .json()
+                        .path("reversed_by")
+                        .stringValue())
+                .isEqualTo("rev_8812");
+        assertThat(admin.post(base + "/transactions/pay_8812/reverse", "{\"id\": \"rev_again\"}")
+                        .code())
+                .isEqualTo("transaction_already_reversed");
+
+        // Batches: non-atomic with a failure in the middle, atomic with one.
+        String batch = "{\"atomic\": %s, \"transactions\": [%s, %s, %s]}";
+        JsonNode loose = admin.post(
+                        base + "/transactions/batch",
+                        batch.formatted(
+                                "false",
+                                transferBody("b-1", "world", "users:42:wallet", 10),
+                                transferBody("b-2", "users:42:wallet", "world", 99_999_999),
+                                transferBody("b-3", "world", "users:42:wallet", 10)))
+                .json();
+        assertThat(field(loose.path("results"), "status")).containsExactly("created", "failed", "created");
+        assertThat(loose.path("results").get(1).path("code").stringValue()).isEqualTo("insufficient_funds");
+        JsonNode atomic = admin.post(
+                        base + "/transactions/batch",
+                        batch.formatted(
+                                "true",
+                                transferBody("a-1", "world", "users:42:wallet", 10),
+                                transferBody("a-2", "users:42:wallet", "world", 99_999_999),
+                                transferBody("a-3", "world", "users:42:wallet", 10)))
+                .json();
+        assertThat(field(atomic.path("results"), "code"))
+                .containsExactly("linked_transaction_failed", "insufficient_funds", "linked_transaction_failed");
+        assertThat(admin.get(base + "/transactions/a-1").status()).isEqualTo(404);
+
+        // Reads: the account, lists with filters, the statement, balances as of, trial balance.
+        JsonNode wallet = admin.get(base + "/accounts/users:42:wallet").json();
+        // 100.00 in, 15.00 paid and refunded, 12.00 posted from the hold, 0.20 from two batch items.
+        assertThat(wallet.path("balances").path("balance").longValue()).isEqualTo(10_000 - 1_200 + 20);
+        assertThat(admin.get(base + "/accounts?prefix=users:&metadata.owner=users:42:wallet")
+                        .json()
+                        .path("data"))
+                .hasSize(1);
+        JsonNode entries =
+                admin.get(base + "/accounts/users:42:wallet/entries?limit=2").json();
+        assertThat(entries.path("data")).hasSize(2);
+        assertThat(entries.path("next_cursor").isString()).isTrue();
+        String next = entries.path("next_cursor").stringValue();
+        assertThat(admin.get(base + "/accounts/users:42:wallet/entries?cursor=" + next)
+                        .json()
+                        .path("data"))
+                .isNotEmpty();
+        JsonNode before = admin.get(base + "/accounts/users:42:wallet/balances?as_of=2000-01-01T00:00:00Z")
+                .json();
+        assertThat(before.path("balances").path("balance").longValue()).isZero();
+        assertThat(admin.get(base + "/accounts/users:42:wallet/balances")
+                        .json()
+                        .path("balances")
+                        .path("balance")
+                        .longValue())
+                .isEqualTo(10_000 - 1_200 + 20);
+        assertThat(admin.get(base + "/transactions?account=platform:fees")
+                        .json()
+                        .path("data")
+                        .findValuesAsString("id"))
+                .containsExactly("rev_8812", "pay_8812");
+        assertThat(admin.get(base + "/transactions?metadata.order=A-1&status=posted")
+                        .json()
+                        .path("data"))
+                .hasSize(1);
+        JsonNode trial = admin.get(base + "/trial-balance").json();
+        assertThat(trial.path("assets").get(0).path("balanced").booleanValue()).isTrue();
+
+        // Close an account at zero, then it takes no postings.
+        openAccount(base, "users:43:wallet", "credit", "0");
+        assertThat(admin.post(base + "/accounts/users:43:wallet/close", "{}")
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("closed");
+        assertThat(transfer(base, "to-closed", "world", "users:43:wallet", 1).code())
+                .isEqualTo("account_closed");
+        assertThat(admin.post(base + "/accounts/users:42:wallet/close", "{}").code())
+                .isEqualTo("account_not_empty");
+
+        // Keys: create a reader scoped to this ledger, use it, revoke it.
+        Response key = admin.post(
+                "/v1/api-keys", "{\"name\": \"reporting\", \"role\": \"reader\", \"ledgers\": [\"" + ledger + "\"]}");
+        assertThat(key.status()).isEqualTo(201);
+        String secret = key.json().path("secret").stringValue();
+        HttpTester reader = admin.as(secret);
+        assertThat(reader.get(base + "/accounts/world").status()).isEqualTo(200);
+        assertThat(reader.post(base + "/transactions", transferBody("r-1", "world", "users:42:wallet", 1))
+                        .code())
+                .isEqualTo("forbidden");
+        assertThat(field(admin.get("/v1/api-keys?limit=1000").json().path("data"), "name"))
+                .contains("reporting");
+        assertThat(admin.delete("/v1/api-keys/" + key.json().path("id").stringValue())
+                        .json()
+                        .path("revoked_at")
+                        .isString())
+                .isTrue();
+        assertThat(reader.get(base + "/accounts/world").code()).isEqualTo("unauthorized");
+
+        // Events: every change in sequence order, each resource as it stood right after its change.
+        JsonNode events = admin.get(base + "/events?after=0&limit=1000").json().path("data");
+        assertThat(events.get(0).path("type").stringValue()).isEqualTo("account.created");
+        assertThat(events.get(0).path("id").stringValue()).isEqualTo("evt_" + ledger + "_1");
+        java.util.List<String> paymentEvents = new java.util.ArrayList<>();
+        long previous = 0;
+        for (JsonNode event : events) {
+            assertThat(event.path("sequence").longValue()).isEqualTo(previous + 1);
+            previous = event.path("sequence").longValue();
+            if (event.path("data").path("id").stringValue("").equals("pay_8812")) {
+                paymentEvents.add(event.path("type").stringValue() + " reversed_by="
+                        + event.path("data").path("reversed_by").stringValue(null));
+            }
+            if (event.path("type").stringValue().equals("transaction.posted")
+                    && event.path("data").path("id").stringValue().equals("hold-1")) {
+                assertThat(event.path("data")
+                                .path("postings")
+                                .get(0)
+                                .path("posted_amount")
+                                .longValue())
+                        .isEqualTo(1200);
+            }
+        }
+        assertThat(paymentEvents)
+                .containsExactly("transaction.created reversed_by=null", "transaction.reversed reversed_by=rev_8812");
+        JsonNode later =
+                admin.get(base + "/events?after=" + (previous - 1)).json().path("data");
+        assertThat(later).hasSize(1);
+        assertThat(later.get(0)).isEqualTo(events.get(events.size() - 1));
+
+        // Webhooks: register one for this ledger, see the delivery of a new event, retry it, rotate, delete.
+        Response hook = admin.post(
+                "/v1/webhooks",
+                "{\"url\": \"https://webhooks.invalid/pacioli\", \"events\": [\"transaction.*\"], \"ledgers\": [\""
+                        + ledger + "\"]}");
+        assertThat(hook.status()).isEqualTo(201);
+        assertThat(hook.json().path("secret").stringValue()).startsWith("whsec_");
+        String hookId = hook.json().path("id").stringValue();
+        String hookPath = "/v1/webhooks/" + hookId;
+        assertThat(field(admin.get("/v1/webhooks?limit=1000").json().path("data"), "id"))
+                .contains(hookId);
+        assertThat(admin.get(hookPath).json().path("enabled").booleanValue()).isTrue();
+        assertThat(transfer(base, "hooked-1", "world", "users:42:wallet", 1).status())
+                .isEqualTo(201);
+        JsonNode deliveries = null;
+        for (int i = 0; i < 400 && (deliveries == null || deliveries.isEmpty()); i++) {
+            sleep(50);
+            deliveries = admin.get(hookPath + "/deliveries").json().path("data");
+        }
+        assertThat(deliveries).as("the event's delivery row").hasSize(1);
+        assertThat(deliveries.get(0).path("event_id").stringValue()).startsWith("evt_" + ledger + "_");
+        Response retried = admin.post(
+                hookPath + "/deliveries/" + deliveries.get(0).path("id").stringValue() + "/retry", "{}");
+        assertThat(retried.json().path("status").stringValue()).isEqualTo("pending");
+        Response rotated = admin.post(hookPath + "/rotate-secret", "{}");
+        assertThat(rotated.json().path("secret").stringValue())
+                .isNotEqualTo(hook.json().path("secret").stringValue());
+        JsonNode paused = admin.send("PATCH", hookPath, "{\"enabled\": false}", java.util.Map.of())
+                .json();
+        assertThat(paused.path("disabled_reason").stringValue()).isEqualTo("disabled through the API");
+        JsonNode resumed = admin.send(
+                        "PATCH",
+                        hookPath,
+                        "{\"enabled\": true, \"events\": [\"*\"], \"url\": \"https://webhooks.invalid/v2\"}",
+                        java.util.Map.of())
+                .json();
+        assertThat(resumed.path("enabled").booleanValue()).isTrue();
+        assertThat(resumed.path("disabled_reason").isNull()).isTrue();
+        assertThat(resumed.path("events").get(0).stringValue()).isEqualTo("*");
+        assertThat(admin.delete(hookPath).status()).isEqualTo(200);
+        assertThat(admin.get(hookPath).code()).isEqualTo("webhook_not_found");
+
+        // Verify and metrics.
+        JsonNode verified = admin.post(base + "/verify", "{}").json();
+        assertThat(verified.path("ok").booleanValue()).as(verified.toString()).isTrue();
+        String metrics = admin.as(null).get("/metrics").text();
+        assertThat(metrics)
+                .contains("pacioli_transactions_total{code=\"insufficient_funds\",ledger=\"" + ledger + "\"");
+        assertThat(metrics).contains("pacioli_commit_seconds_bucket");
+        assertThat(metrics).contains("pacioli_events_written_total{ledger=\"" + ledger + "\"}");
+        assertThat(metrics).contains("pacioli_http_requests_seconds_count");
+
+        seen.addAll(HttpTester.EXERCISED.keySet());
+        assertThat(seen)
+                .as("operations of openapi.yaml this walkthrough did not call")
+                .containsAll(contract.operations());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** One top-level field of each item. */
+    private static java.util.List<String> field(JsonNode items, String name) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        items.forEach(item -> values.add(item.path(name).stringValue(null)));
+        return values;
+    }
+
+    private Response openAccount(String base, String id, String normal, String minBalance) {
+        return admin.post(base + "/accounts", """
+                {"id": "%s", "asset": "USD", "normal_balance": "%s", "min_balance": %s, "max_balance": null,
+                 "metadata": {"owner": "%s"}}""".formatted(id, normal, minBalance, id));
+    }
+
+    private Response transfer(String base, String id, String from, String to, long amount) {
+        return admin.post(base + "/transactions", transferBody(id, from, to, amount));
+    }
+
+    private static String transferBody(String id, String from, String to, long amount) {
+        return """
+                {"id": "%s", "postings": [{"from": "%s", "to": "%s", "amount": %d, "asset": "USD"}]}""".formatted(id, from, to, amount);
+    }
+
+    private static String pendingBody(String id, long amount) {
+        return """
+                {"id": "%s", "postings": [{"from": "users:42:wallet", "to": "merchants:7:revenue", "amount": %d,
+                 "asset": "USD"}], "pending": true, "timeout_seconds": 3600}""".formatted(id, amount);
+    }
+}

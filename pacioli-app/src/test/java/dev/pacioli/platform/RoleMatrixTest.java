@@ -1,0 +1,657 @@
+package dev.pacioli.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.platform.HttpTester.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Who may call what: every operation of the API against every kind of caller (no key, an unknown key,
+ * a revoked key, and a key of each role), asserting allowed, 403 {@code forbidden} or 401
+ * {@code unauthorized} as API.md's role rules say, and then ledger scope: a key scoped to one ledger
+ * cannot see or touch another, and a scoped admin cannot widen its own reach.
+ *
+ * <p>Each allowed call is a request that succeeds or fails for business reasons only, so the table
+ * tests authorization, not validation. Callers are tried least privileged first, and the first
+ * allowed call must get exactly its success status: so every refused call before it changed nothing.
+ */
+@ParameterizedClass
+@MethodSource("dev.pacioli.platform.TestService#all")
+class RoleMatrixTest {
+    /** One ledger set-up per database, shared by every test of this class. */
+    private static final Map<String, Fixture> FIXTURES = new ConcurrentHashMap<>();
+
+    /** The least role an operation needs; OPEN needs no key at all. */
+    enum Need {
+        OPEN,
+        READER,
+        WRITER,
+        OPERATOR,
+        ADMIN
+    }
+
+    /** The callers, tried in this order. */
+    enum Caller {
+        NO_KEY(null),
+        UNKNOWN_KEY(null),
+        REVOKED_KEY(null),
+        READER(Need.READER),
+        WRITER(Need.WRITER),
+        OPERATOR(Need.OPERATOR),
+        ADMIN(Need.ADMIN);
+
+        final Need role;
+
+        Caller(Need role) {
+            this.role = role;
+        }
+
+        boolean may(Need need) {
+            return need == Need.OPEN || (role != null && role.compareTo(need) >= 0);
+        }
+    }
+
+    /**
+     * One operation of the table.
+     *
+     * @param template the operation as openapi.yaml names it, {@code "METHOD /path/{template}"}
+     * @param path the concrete path (with query) for a ledger of the fixture
+     * @param body the JSON body, or null for none
+     * @param firstStatus what the first allowed caller must get
+     */
+    record Operation(
+            String name,
+            String template,
+            Need need,
+            PathBuilder path,
+            Function<Fixture, String> body,
+            int firstStatus) {
+        @Override
+        public String toString() {
+            return name;
+        }
+
+        String method() {
+            return template.substring(0, template.indexOf(' '));
+        }
+
+        boolean onALedger() {
+            return template.contains("{ledger}");
+        }
+    }
+
+    /** A concrete path for an operation, on the named ledger of the fixture. */
+    @FunctionalInterface
+    interface PathBuilder {
+        String path(Fixture fixture, String ledger);
+    }
+
+    private final Fixture fixture;
+    private final HttpTester admin;
+
+    RoleMatrixTest(TestService.Running service) {
+        this.admin = service.admin();
+        this.fixture = FIXTURES.computeIfAbsent(service.name(), name -> Fixture.create(service.admin()));
+    }
+
+    static Stream<Operation> operations() {
+        String accounts = "/v1/ledgers/%s/accounts";
+        String transactions = "/v1/ledgers/%s/transactions";
+        return Stream.of(
+                // Service: no key needed.
+                new Operation("health live", "GET /health/live", Need.OPEN, (f, l) -> "/health/live", null, 200),
+                new Operation("health ready", "GET /health/ready", Need.OPEN, (f, l) -> "/health/ready", null, 200),
+                new Operation("metrics", "GET /metrics", Need.OPEN, (f, l) -> "/metrics", null, 200),
+                new Operation("openapi", "GET /openapi.yaml", Need.OPEN, (f, l) -> "/openapi.yaml", null, 200),
+                // Reads: reader.
+                new Operation("list ledgers", "GET /v1/ledgers", Need.READER, (f, l) -> "/v1/ledgers", null, 200),
+                new Operation(
+                        "get ledger", "GET /v1/ledgers/{ledger}", Need.READER, (f, l) -> "/v1/ledgers/" + l, null, 200),
+                new Operation("list assets", "GET /v1/assets", Need.READER, (f, l) -> "/v1/assets", null, 200),
+                new Operation(
+                        "list accounts",
+                        "GET /v1/ledgers/{ledger}/accounts",
+                        Need.READER,
+                        (f, l) -> accounts.formatted(l) + "?prefix=users:&metadata.team=ops",
+                        null,
+                        200),
+                new Operation(
+                        "get account",
+                        "GET /v1/ledgers/{ledger}/accounts/{id}",
+                        Need.READER,
+                        (f, l) -> accounts.formatted(l) + "/users:1:wallet",
+                        null,
+                        200),
+                new Operation(
+                        "account entries",
+                        "GET /v1/ledgers/{ledger}/accounts/{id}/entries",
+                        Need.READER,
+                        (f, l) -> accounts.formatted(l) + "/users:1:wallet/entries?limit=5",
+                        null,
+                        200),
+                new Operation(
+                        "account balances",
+                        "GET /v1/ledgers/{ledger}/accounts/{id}/balances",
+                        Need.READER,
+                        (f, l) -> accounts.formatted(l) + "/users:1:wallet/balances?as_of=2030-01-01T00:00:00Z",
+                        null,
+                        200),
+                new Operation(
+                        "list transactions",
+                        "GET /v1/ledgers/{ledger}/transactions",
+                        Need.READER,
+                        (f, l) -> transactions.formatted(l) + "?account=users:1:wallet&status=posted",
+                        null,
+                        200),
+                new Operation(
+                        "get transaction",
+                        "GET /v1/ledgers/{ledger}/transactions/{id}",
+                        Need.READER,
+                        (f, l) -> transactions.formatted(l) + "/deposit-1",
+                        null,
+                        200),
+                new Operation(
+                        "events",
+                        "GET /v1/ledgers/{ledger}/events",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/events?after=0&limit=10",
+                        null,
+                        200),
+                new Operation(
+                        "trial balance",
+                        "GET /v1/ledgers/{ledger}/trial-balance",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/trial-balance",
+                        null,
+                        200),
+                // Writes: writer.
+                new Operation(
+                        "create account",
+                        "POST /v1/ledgers/{ledger}/accounts",
+                        Need.WRITER,
+                        (f, l) -> accounts.formatted(l),
+                        f -> """
+                                {"id": "users:9:wallet", "asset": "USD", "normal_balance": "credit", "min_balance": 0,
+                                 "metadata": {"team": "ops"}}""",
+                        201),
+                new Operation(
+                        "create transaction",
+                        "POST /v1/ledgers/{ledger}/transactions",
+                        Need.WRITER,
+                        (f, l) -> transactions.formatted(l),
+                        f -> transfer("matrix-tx", "world", "users:1:wallet", 100),
+                        201),
+                new Operation(
+                        "dry run transaction",
+                        "POST /v1/ledgers/{ledger}/transactions",
+                        Need.WRITER,
+                        (f, l) -> transactions.formatted(l) + "?dry_run=true",
+                        f -> transfer("matrix-dry", "world", "users:1:wallet", 100),
+                        200),
+                new Operation(
+                        "batch",
+                        "POST /v1/ledgers/{ledger}/transactions/batch",
+                        Need.WRITER,
+                        (f, l) -> transactions.formatted(l) + "/batch",
+                        f -> "{\"atomic\": true, \"transactions\": ["
+                                + transfer("matrix-b1", "world", "users:1:wallet", 10) + ", "
+                                + transfer("matrix-b2", "world", "users:1:wallet", 20) + "]}",
+                        200),
+                new Operation(
+                        "dry run batch",
+                        "POST /v1/ledgers/{ledger}/transactions/batch",
+                        Need.WRITER,
+                        (f, l) -> transactions.formatted(l) + "/batch?dry_run=true",
+                        f -> "{\"transactions\": [" + transfer("matrix-db1", "world", "users:1:wallet", 10) + "]}",
+                        200),
+                // Operations on what exists: operator.
+                new Operation(
+                        "post pending",
+                        "POST /v1/ledgers/{ledger}/transactions/{id}/post",
+                        Need.OPERATOR,
+                        (f, l) -> transactions.formatted(l) + "/hold-1/post",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "void pending",
+                        "POST /v1/ledgers/{ledger}/transactions/{id}/void",
+                        Need.OPERATOR,
+                        (f, l) -> transactions.formatted(l) + "/hold-2/void",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "reverse",
+                        "POST /v1/ledgers/{ledger}/transactions/{id}/reverse",
+                        Need.OPERATOR,
+                        (f, l) -> transactions.formatted(l) + "/deposit-2/reverse",
+                        f -> "{\"id\": \"reversal-2\", \"metadata\": {\"reason\": \"matrix\"}}",
+                        201),
+                new Operation(
+                        "close account",
+                        "POST /v1/ledgers/{ledger}/accounts/{id}/close",
+                        Need.OPERATOR,
+                        (f, l) -> accounts.formatted(l) + "/users:2:wallet/close",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "verify",
+                        "POST /v1/ledgers/{ledger}/verify",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/verify",
+                        f -> "{}",
+                        200),
+                // Administration: admin.
+                new Operation(
+                        "create ledger",
+                        "POST /v1/ledgers",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers",
+                        f -> "{\"name\": \"" + f.newLedger + "\", \"metadata\": {\"by\": \"matrix\"}}",
+                        201),
+                new Operation(
+                        "put asset",
+                        "PUT /v1/assets/{code}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/assets/USD",
+                        f -> "{\"scale\": 2}",
+                        200),
+                new Operation(
+                        "create api key",
+                        "POST /v1/api-keys",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/api-keys",
+                        f -> "{\"name\": \"matrix\", \"role\": \"reader\", \"ledgers\": [\"" + f.ledgerA + "\"]}",
+                        201),
+                new Operation(
+                        "list api keys", "GET /v1/api-keys", Need.ADMIN, (f, l) -> "/v1/api-keys?limit=10", null, 200),
+                new Operation(
+                        "revoke api key",
+                        "DELETE /v1/api-keys/{id}",
+                        Need.ADMIN,
+                        // A fresh throwaway key for every caller, so the admin's call has one to revoke.
+                        (f, l) -> "/v1/api-keys/" + f.throwawayKeyId(),
+                        null,
+                        200),
+                // Webhooks: admin.
+                new Operation(
+                        "create webhook",
+                        "POST /v1/webhooks",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/webhooks",
+                        f -> f.webhookBody(),
+                        201),
+                new Operation("list webhooks", "GET /v1/webhooks", Need.ADMIN, (f, l) -> "/v1/webhooks", null, 200),
+                new Operation(
+                        "get webhook",
+                        "GET /v1/webhooks/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/webhooks/" + f.webhookId(),
+                        null,
+                        200),
+                new Operation(
+                        "update webhook",
+                        "PATCH /v1/webhooks/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/webhooks/" + f.webhookId(),
+                        f -> "{\"events\": [\"transaction.expired\", \"transaction.voided\"]}",
+                        200),
+                new Operation(
+                        "rotate webhook secret",
+                        "POST /v1/webhooks/{id}/rotate-secret",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/webhooks/" + f.webhookId() + "/rotate-secret",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "webhook deliveries",
+                        "GET /v1/webhooks/{id}/deliveries",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/webhooks/" + f.webhookId() + "/deliveries",
+                        null,
+                        200),
+                new Operation(
+                        "retry webhook delivery",
+                        "POST /v1/webhooks/{id}/deliveries/{delivery}/retry",
+                        Need.ADMIN,
+                        // No delivery exists: the admin gets past the gate to a business 404.
+                        (f, l) -> "/v1/webhooks/" + f.webhookId() + "/deliveries/dlv_999999999/retry",
+                        f -> "{}",
+                        404),
+                new Operation(
+                        "delete webhook",
+                        "DELETE /v1/webhooks/{id}",
+                        Need.ADMIN,
+                        // A fresh throwaway endpoint for every caller, so the admin's call has one to delete.
+                        (f, l) -> "/v1/webhooks/" + f.throwawayWebhookId(),
+                        null,
+                        200));
+    }
+
+    @Test
+    void theTableCoversEveryOperationOfTheDocument() {
+        Set<String> covered = new TreeSet<>();
+        operations().forEach(operation -> covered.add(operation.template()));
+        assertThat(covered).isEqualTo(new TreeSet<>(OpenApiContract.load().operations()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operations")
+    void eachCallerIsAllowedOrRefusedByItsRole(Operation operation) {
+        boolean first = true;
+        Map<Caller, Integer> seen = new LinkedHashMap<>();
+        for (Caller caller : Caller.values()) {
+            String path = operation.path().path(fixture, fixture.ledgerA);
+            String body = operation.body() == null ? null : operation.body().apply(fixture);
+            Response response = fixture.client(caller).send(operation.method(), path, body, Map.of());
+            seen.put(caller, response.status());
+            String what = caller + " " + operation.method() + " " + path + " -> " + response;
+            assertThat(response.status()).as(what).isLessThan(500);
+            if (caller.may(operation.need())) {
+                if (first) {
+                    assertThat(response.status())
+                            .as(
+                                    "the first allowed call (%s) must succeed; refused calls before it changed nothing",
+                                    what)
+                            .isEqualTo(operation.firstStatus());
+                    first = false;
+                } else {
+                    assertThat(response.status())
+                            .as("allowed, so a success or a business refusal: " + what)
+                            .satisfiesAnyOf(
+                                    status -> assertThat(status).isBetween(200, 299),
+                                    status -> assertThat(status).isIn(409, 422));
+                }
+            } else if (caller.role == null) {
+                assertThat(response.status()).as(what).isEqualTo(401);
+                assertThat(response.code()).as(what).isEqualTo("unauthorized");
+                assertThat(response.header("WWW-Authenticate")).as(what).isEqualTo("Bearer");
+            } else {
+                assertThat(response.status()).as(what).isEqualTo(403);
+                assertThat(response.code()).as(what).isEqualTo("forbidden");
+            }
+        }
+        assertThat(seen).hasSize(Caller.values().length);
+    }
+
+    @Test
+    void aScopedKeyGets404OnEveryRouteOfAnotherLedger() {
+        String before = fixture.snapshot(admin, fixture.ledgerB);
+        HttpTester scopedAdmin = admin.as(fixture.scopedAdmin);
+        HttpTester scopedReader = admin.as(fixture.scopedReader);
+        List<String> checked = new ArrayList<>();
+        operations().filter(Operation::onALedger).forEach(operation -> {
+            String path = operation.path().path(fixture, fixture.ledgerB);
+            String body = operation.body() == null ? null : operation.body().apply(fixture);
+            Response response = scopedAdmin.send(operation.method(), path, body, Map.of());
+            String what = "scoped admin " + operation.method() + " " + path + " -> " + response;
+            assertThat(response.status()).as(what).isEqualTo(404);
+            assertThat(response.code()).as(what).isEqualTo("ledger_not_found");
+            if (operation.need() == Need.READER) {
+                Response read = scopedReader.send(operation.method(), path, body, Map.of());
+                assertThat(read.status())
+                        .as("scoped reader " + path + " -> " + read)
+                        .isEqualTo(404);
+                assertThat(read.code()).isEqualTo("ledger_not_found");
+            }
+            checked.add(operation.name());
+        });
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(19);
+        assertThat(fixture.snapshot(admin, fixture.ledgerB))
+                .as("ledger B after the scoped key's calls")
+                .isEqualTo(before);
+        // The same key works on its own ledger.
+        assertThat(scopedAdmin
+                        .get("/v1/ledgers/" + fixture.ledgerA + "/accounts/world")
+                        .status())
+                .isEqualTo(200);
+        assertThat(scopedReader.get("/v1/ledgers/" + fixture.ledgerA).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aScopedKeyListsOnlyItsLedgers() {
+        for (String secret : List.of(fixture.scopedAdmin, fixture.scopedReader)) {
+            Response listed = admin.as(secret).get("/v1/ledgers?limit=1000");
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(names(listed.json().path("data"), "name")).containsExactly(fixture.ledgerA);
+            assertThat(listed.json().has("next_cursor")).isFalse();
+        }
+        assertThat(names(admin.get("/v1/ledgers?limit=1000").json().path("data"), "name"))
+                .contains(fixture.ledgerA, fixture.ledgerB);
+    }
+
+    @Test
+    void aScopedAdminCannotCreateLedgers() {
+        String name = TestService.uniqueName("scoped-new");
+        Response created = admin.as(fixture.scopedAdmin).post("/v1/ledgers", "{\"name\": \"" + name + "\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(403);
+        assertThat(created.code()).isEqualTo("forbidden");
+        assertThat(admin.get("/v1/ledgers/" + name).code()).isEqualTo("ledger_not_found");
+    }
+
+    @Test
+    void aScopedAdminGrantsOnlyWithinItsScope() {
+        HttpTester scoped = admin.as(fixture.scopedAdmin);
+        String a = "\"" + fixture.ledgerA + "\"";
+        String b = "\"" + fixture.ledgerB + "\"";
+        for (String ledgers : List.of(
+                "", ", \"ledgers\": null", ", \"ledgers\": [" + b + "]", ", \"ledgers\": [" + a + ", " + b + "]")) {
+            String body = "{\"name\": \"beyond\", \"role\": \"reader\"" + ledgers + "}";
+            Response refused = scoped.post("/v1/api-keys", body);
+            assertThat(refused.status()).as(body + " -> " + refused).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("forbidden");
+        }
+        Response granted =
+                scoped.post("/v1/api-keys", "{\"name\": \"within\", \"role\": \"admin\", \"ledgers\": [" + a + "]}");
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+        assertThat(names(granted.json().path("ledgers"), null)).containsExactly(fixture.ledgerA);
+        // The key it made works on A and not on B.
+        HttpTester made = admin.as(granted.json().path("secret").stringValue());
+        assertThat(made.get("/v1/ledgers/" + fixture.ledgerA).status()).isEqualTo(200);
+        assertThat(made.get("/v1/ledgers/" + fixture.ledgerB).code()).isEqualTo("ledger_not_found");
+    }
+
+    @Test
+    void aScopedAdminSeesAndRevokesOnlyKeysWithinItsScope() {
+        HttpTester scoped = admin.as(fixture.scopedAdmin);
+        String unscopedId = fixture.throwawayKeyId();
+        Response revoke = scoped.delete("/v1/api-keys/" + unscopedId);
+        assertThat(revoke.status()).as(revoke.toString()).isEqualTo(404);
+        assertThat(revoke.code()).isEqualTo("api_key_not_found");
+        String cursor = null;
+        int pages = 0;
+        do {
+            Response page = scoped.get("/v1/api-keys?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            for (JsonNode key : page.json().path("data")) {
+                assertThat(key.path("ledgers").isArray()).as(key.toString()).isTrue();
+                assertThat(names(key.path("ledgers"), null)).as(key.toString()).containsOnly(fixture.ledgerA);
+                assertThat(key.path("id").stringValue()).isNotEqualTo(unscopedId);
+            }
+            cursor = page.json().path("next_cursor").stringValue(null);
+        } while (cursor != null && ++pages < 100);
+    }
+
+    @Test
+    void aScopedAdminManagesOnlyWebhooksWithinItsScope() {
+        HttpTester scoped = admin.as(fixture.scopedAdmin);
+        String a = "\"" + fixture.ledgerA + "\"";
+        String b = "\"" + fixture.ledgerB + "\"";
+        for (String ledgers : List.of(
+                "", ", \"ledgers\": null", ", \"ledgers\": [" + b + "]", ", \"ledgers\": [" + a + ", " + b + "]")) {
+            String body =
+                    "{\"url\": \"http://127.0.0.1:9/scoped\", \"events\": [\"transaction.expired\"]" + ledgers + "}";
+            Response refused = scoped.post("/v1/webhooks", body);
+            assertThat(refused.status()).as(body + " -> " + refused).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("forbidden");
+        }
+        Response own = scoped.post(
+                "/v1/webhooks",
+                "{\"url\": \"http://127.0.0.1:9/scoped\", \"events\": [\"transaction.expired\"], \"ledgers\": [" + a
+                        + "]}");
+        assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        String ownId = own.json().path("id").stringValue();
+        assertThat(scoped.get("/v1/webhooks/" + ownId).status()).isEqualTo(200);
+
+        // Endpoints beyond its scope do not exist for it.
+        String unscoped = fixture.throwawayWebhookId();
+        for (Response hidden : List.of(
+                scoped.get("/v1/webhooks/" + unscoped),
+                scoped.send("PATCH", "/v1/webhooks/" + unscoped, "{\"enabled\": false}", Map.of()),
+                scoped.post("/v1/webhooks/" + unscoped + "/rotate-secret", "{}"),
+                scoped.get("/v1/webhooks/" + unscoped + "/deliveries"),
+                scoped.delete("/v1/webhooks/" + unscoped))) {
+            assertThat(hidden.status()).as(hidden.toString()).isEqualTo(404);
+            assertThat(hidden.code()).isEqualTo("webhook_not_found");
+        }
+        assertThat(admin.get("/v1/webhooks/" + unscoped).json().path("enabled").booleanValue())
+                .as("untouched by the scoped key")
+                .isTrue();
+        Response widen = scoped.send("PATCH", "/v1/webhooks/" + ownId, "{\"ledgers\": null}", Map.of());
+        assertThat(widen.status()).as(widen.toString()).isEqualTo(403);
+        Response listed = scoped.get("/v1/webhooks?limit=1000");
+        assertThat(listed.status()).isEqualTo(200);
+        for (JsonNode endpoint : listed.json().path("data")) {
+            assertThat(names(endpoint.path("ledgers"), null))
+                    .as(endpoint.toString())
+                    .containsOnly(fixture.ledgerA);
+        }
+        assertThat(names(listed.json().path("data"), "id")).contains(ownId).doesNotContain(unscoped);
+    }
+
+    private static List<String> names(JsonNode items, String field) {
+        List<String> values = new ArrayList<>();
+        items.forEach(item ->
+                values.add(field == null ? item.stringValue() : item.path(field).stringValue()));
+        return values;
+    }
+
+    static String transfer(String id, String from, String to, long amount) {
+        return """
+                {"id": "%s", "postings": [{"from": "%s", "to": "%s", "amount": %d, "asset": "USD"}]}""".formatted(id, from, to, amount);
+    }
+
+    /** Two ledgers set up alike (A is the one the matrix runs on, B the one scoped keys must not see), and the keys. */
+    static final class Fixture {
+        final String ledgerA = TestService.uniqueName("roles-a");
+        final String ledgerB = TestService.uniqueName("roles-b");
+        final String newLedger = TestService.uniqueName("roles-new");
+        private final HttpTester admin;
+        private final Map<Caller, HttpTester> clients = new LinkedHashMap<>();
+        private final Map<String, String> keyIds = new ConcurrentHashMap<>();
+        String scopedAdmin;
+        String scopedReader;
+
+        private Fixture(HttpTester admin) {
+            this.admin = admin;
+        }
+
+        static Fixture create(HttpTester admin) {
+            Fixture fixture = new Fixture(admin);
+            expect(admin.put("/v1/assets/USD", "{\"scale\": 2}"), 200, 201);
+            fixture.setUpLedger(fixture.ledgerA);
+            fixture.setUpLedger(fixture.ledgerB);
+            fixture.clients.put(Caller.NO_KEY, admin.as(null));
+            fixture.clients.put(Caller.UNKNOWN_KEY, admin.as(Authenticator.newSecret()));
+            String revoked = fixture.key("revoked", "admin", null);
+            // Used once, so the service has it cached: revoking must take effect at once all the same.
+            expect(admin.as(revoked).get("/v1/assets"), 200);
+            expect(admin.delete("/v1/api-keys/" + fixture.keyIds.get(revoked)), 200);
+            fixture.clients.put(Caller.REVOKED_KEY, admin.as(revoked));
+            fixture.clients.put(Caller.READER, admin.as(fixture.key("reader", "reader", null)));
+            fixture.clients.put(Caller.WRITER, admin.as(fixture.key("writer", "writer", null)));
+            fixture.clients.put(Caller.OPERATOR, admin.as(fixture.key("operator", "operator", null)));
+            fixture.clients.put(Caller.ADMIN, admin.as(fixture.key("admin", "admin", null)));
+            fixture.scopedAdmin = fixture.key("scoped admin", "admin", fixture.ledgerA);
+            fixture.scopedReader = fixture.key("scoped reader", "reader", fixture.ledgerA);
+            return fixture;
+        }
+
+        HttpTester client(Caller caller) {
+            return clients.get(caller);
+        }
+
+        private String key(String name, String role, String ledger) {
+            String ledgers = ledger == null ? "" : ", \"ledgers\": [\"" + ledger + "\"]";
+            Response created = expect(
+                    admin.post(
+                            "/v1/api-keys",
+                            "{\"name\": \"matrix " + name + "\", \"role\": \"" + role + "\"" + ledgers + "}"),
+                    201);
+            String secret = created.json().path("secret").stringValue();
+            keyIds.put(secret, created.json().path("id").stringValue());
+            return secret;
+        }
+
+        private String webhookId;
+
+        String webhookBody() {
+            return "{\"url\": \"http://127.0.0.1:9/matrix\", \"events\": [\"transaction.expired\"]}";
+        }
+
+        /** The endpoint the webhook rows work on, made on first use. */
+        synchronized String webhookId() {
+            if (webhookId == null) {
+                webhookId = throwawayWebhookId();
+            }
+            return webhookId;
+        }
+
+        /** A new endpoint, for deleting. */
+        String throwawayWebhookId() {
+            return expect(admin.post("/v1/webhooks", webhookBody()), 201)
+                    .json()
+                    .path("id")
+                    .stringValue();
+        }
+
+        /** A new unscoped key, for revoking. */
+        String throwawayKeyId() {
+            return keyIds.get(key("throwaway", "reader", null));
+        }
+
+        private void setUpLedger(String ledger) {
+            String base = "/v1/ledgers/" + ledger;
+            expect(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}"), 201);
+            for (String account : List.of(
+                    "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}",
+                    "{\"id\": \"users:1:wallet\", \"asset\": \"USD\", \"min_balance\": 0, \"metadata\": {\"team\": \"ops\"}}",
+                    "{\"id\": \"users:2:wallet\", \"asset\": \"USD\", \"min_balance\": 0}")) {
+                expect(admin.post(base + "/accounts", account), 201);
+            }
+            expect(admin.post(base + "/transactions", transfer("deposit-1", "world", "users:1:wallet", 10_000)), 201);
+            expect(admin.post(base + "/transactions", transfer("deposit-2", "world", "users:1:wallet", 500)), 201);
+            for (String hold : List.of("hold-1", "hold-2")) {
+                expect(admin.post(base + "/transactions", """
+                                {"id": "%s", "postings": [{"from": "users:1:wallet", "to": "world", "amount": 100,
+                                 "asset": "USD"}], "pending": true, "timeout_seconds": 86400}""".formatted(hold)), 201);
+            }
+        }
+
+        /** What a ledger holds, as the API shows it: to compare before and after. */
+        String snapshot(HttpTester reader, String ledger) {
+            String base = "/v1/ledgers/" + ledger;
+            return reader.get(base + "/accounts?limit=1000").text()
+                    + reader.get(base + "/transactions?limit=1000").text()
+                    + reader.get(base + "/accounts/users:1:wallet/entries?limit=1000")
+                            .text();
+        }
+
+        private static Response expect(Response response, Integer... statuses) {
+            assertThat(response.status()).as(response.toString()).isIn((Object[]) statuses);
+            return response;
+        }
+    }
+}
