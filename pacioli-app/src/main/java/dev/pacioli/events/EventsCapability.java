@@ -1,5 +1,6 @@
 package dev.pacioli.events;
 
+import dev.pacioli.events.feed.EventRoutes;
 import dev.pacioli.events.webhooks.WebhookRoutes;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.http.Ledgers;

@@ -13,6 +13,15 @@ import java.util.List;
  * (which lives in the engine's package to reach it). The only public door into this package.
  */
 public final class BenchmarkInputs {
+    /** Transfers in the execute step's benchmark batch (one writer batch at the batch limit). */
+    public static final int EXECUTE_TRANSFERS = 8_000;
+
+    /**
+     * The execute step's benchmark, named rather than referred to: it lives in the engine's package,
+     * which already depends on this one.
+     */
+    static final String EXECUTE_BENCHMARK = "dev.pacioli.ledger.engine.ExecuteBenchmark";
+
     private BenchmarkInputs() {}
 
     /** Every account of a ledger with {@code users} users: bounded users and fee accounts, and the bank. */

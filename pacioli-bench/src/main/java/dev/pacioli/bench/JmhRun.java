@@ -1,6 +1,5 @@
 package dev.pacioli.bench;
 
-import dev.pacioli.ledger.engine.ExecuteBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,7 +12,7 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs {@link ExecuteBenchmark} in a forked JVM with {@code -prof gc} and reads back its numbers. */
+/** Runs the execute step's benchmark ({@code ExecuteBenchmark}) in a forked JVM with {@code -prof gc} and reads back its numbers. */
 final class JmhRun {
     record Row(String workload, double transfersPerSecond, double bytesPerTransfer, String command) {}
 
@@ -22,7 +21,7 @@ final class JmhRun {
     static List<Row> run(boolean quick) throws RunnerException {
         int iterations = quick ? 2 : 5;
         Options options = new OptionsBuilder()
-                .include(ExecuteBenchmark.class.getName())
+                .include(BenchmarkInputs.EXECUTE_BENCHMARK)
                 .forks(1)
                 .warmupIterations(quick ? 2 : 4)
                 .warmupTime(TimeValue.seconds(quick ? 1 : 2))
@@ -43,8 +42,8 @@ final class JmhRun {
             String workload = result.getParams().getParam("workload");
             double batchesPerSecond = result.getPrimaryResult().getScore();
             Result<?> allocated = result.getSecondaryResults().get("gc.alloc.rate.norm");
-            double bytes = allocated == null ? -1 : allocated.getScore() / ExecuteBenchmark.TRANSFERS;
-            rows.add(new Row(workload, batchesPerSecond * ExecuteBenchmark.TRANSFERS, bytes, command));
+            double bytes = allocated == null ? -1 : allocated.getScore() / BenchmarkInputs.EXECUTE_TRANSFERS;
+            rows.add(new Row(workload, batchesPerSecond * BenchmarkInputs.EXECUTE_TRANSFERS, bytes, command));
         }
         return rows;
     }

@@ -75,92 +75,104 @@ final class StatementInsert {
     static void insert(Connection connection, BatchWrite batch) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
             Parameters p = new Parameters(connection, statement);
-            JournalColumns journal = batch.journal();
-            int records = journal.size();
-            p.scalar(batch.ledgerId());
-            p.longs(records, journal::sequence);
-            p.shorts(records, i -> journal.type(i).tag);
-            p.longs(records, journal::timestampMicros);
-            p.texts(records, journal::subject);
-            p.texts(records, i -> {
-                int from = journal.canonicalOffset(i);
-                return HEX.formatHex(journal.canonicalBytes(), from, from + journal.canonicalLength(i));
-            });
-            p.texts(records, i -> {
-                int from = journal.hashOffset(i);
-                return HEX.formatHex(journal.hashBytes(), from, from + JournalCodec.HASH_BYTES);
-            });
-
-            List<Account> accounts = batch.accountsCreated();
-            p.scalar(batch.ledgerId());
-            p.texts(accounts, Account::id);
-            p.texts(accounts, Account::asset);
-            p.shorts(accounts, account -> account.spec().normalBalance().code);
-            p.longs(accounts, account -> account.spec().minBalance());
-            p.longs(accounts, account -> account.spec().maxBalance());
-            p.shorts(accounts, account -> account.status().code);
-            p.texts(
-                    accounts,
-                    account -> CopyText.Json.object(account.spec().metadata().values()));
-            p.longs(accounts, Account::createdAtMicros);
-            p.longs(accounts, account -> account.balances().postedDebits());
-            p.longs(accounts, account -> account.balances().postedCredits());
-            p.longs(accounts, account -> account.balances().pendingDebits());
-            p.longs(accounts, account -> account.balances().pendingCredits());
-            p.longs(accounts, Account::version);
-
-            List<Transaction> transactions = batch.transactionsCreated();
-            p.scalar(batch.ledgerId());
-            p.texts(transactions, Transaction::id);
-            p.longs(transactions, Transaction::sequence);
-            p.shorts(transactions, transaction -> transaction.status().code);
-            p.array("bool", transactions.stream().map(t -> t.spec().pending()).toArray(Boolean[]::new));
-            p.longs(transactions, transaction -> transaction.spec().timeoutSeconds());
-            p.longs(transactions, Transaction::expiresAtMicros);
-            p.texts(transactions, transaction -> transaction.spec().description());
-            p.texts(
-                    transactions,
-                    transaction ->
-                            CopyText.Json.object(transaction.spec().metadata().values()));
-            p.texts(transactions, Transaction::reverses);
-            p.texts(transactions, Transaction::reversedBy);
-            p.longs(transactions, Transaction::committedAtMicros);
-            p.texts(transactions, transaction -> HEX.formatHex(transaction.hash()));
-            p.texts(transactions, transaction -> textArray(transaction.spec().postings(), Posting::from));
-            p.texts(transactions, transaction -> textArray(transaction.spec().postings(), Posting::to));
-            p.texts(transactions, transaction -> textArray(transaction.spec().postings(), Posting::asset));
-            p.texts(
-                    transactions,
-                    transaction -> PostgresLedgerStore.arrayLiteral(transaction.spec().postings().stream()
-                            .map(Posting::amount)
-                            .toList()));
-            p.texts(transactions, transaction -> PostgresLedgerStore.arrayLiteral(transaction.postedAmounts()));
-
-            EntryColumns entries = batch.entries();
-            int entryCount = entries.size();
-            p.scalar(batch.ledgerId());
-            p.texts(entryCount, entries::accountId);
-            p.longs(entryCount, entries::sequence);
-            p.texts(entryCount, entries::transactionId);
-            p.shorts(entryCount, i -> entries.kind(i).code);
-            p.longs(entryCount, entries::debit);
-            p.longs(entryCount, entries::credit);
-            p.longs(entryCount, entries::postedDebitsAfter);
-            p.longs(entryCount, entries::postedCreditsAfter);
-            p.longs(entryCount, entries::pendingDebitsAfter);
-            p.longs(entryCount, entries::pendingCreditsAfter);
-            p.longs(entryCount, entries::balanceAfter);
-            p.longs(entryCount, entries::availableAfter);
-            p.longs(entryCount, entries::committedAtMicros);
-
+            bindJournal(p, batch);
+            bindAccounts(p, batch);
+            bindTransactions(p, batch);
+            bindEntries(p, batch);
             try (ResultSet counts = statement.executeQuery()) {
                 counts.next();
-                expect(counts.getLong(1), records, "journal");
-                expect(counts.getLong(2), accounts.size(), "accounts");
-                expect(counts.getLong(3), transactions.size(), "transactions");
-                expect(counts.getLong(4), entryCount, "entries");
+                expect(counts.getLong(1), batch.journal().size(), "journal");
+                expect(counts.getLong(2), batch.accountsCreated().size(), "accounts");
+                expect(counts.getLong(3), batch.transactionsCreated().size(), "transactions");
+                expect(counts.getLong(4), batch.entries().size(), "entries");
             }
         }
+    }
+
+    private static void bindJournal(Parameters p, BatchWrite batch) throws SQLException {
+        JournalColumns journal = batch.journal();
+        int records = journal.size();
+        p.scalar(batch.ledgerId());
+        p.longs(records, journal::sequence);
+        p.shorts(records, i -> journal.type(i).tag);
+        p.longs(records, journal::timestampMicros);
+        p.texts(records, journal::subject);
+        p.texts(records, i -> {
+            int from = journal.canonicalOffset(i);
+            return HEX.formatHex(journal.canonicalBytes(), from, from + journal.canonicalLength(i));
+        });
+        p.texts(records, i -> {
+            int from = journal.hashOffset(i);
+            return HEX.formatHex(journal.hashBytes(), from, from + JournalCodec.HASH_BYTES);
+        });
+    }
+
+    private static void bindAccounts(Parameters p, BatchWrite batch) throws SQLException {
+        List<Account> accounts = batch.accountsCreated();
+        p.scalar(batch.ledgerId());
+        p.texts(accounts, Account::id);
+        p.texts(accounts, Account::asset);
+        p.shorts(accounts, account -> account.spec().normalBalance().code);
+        p.longs(accounts, account -> account.spec().minBalance());
+        p.longs(accounts, account -> account.spec().maxBalance());
+        p.shorts(accounts, account -> account.status().code);
+        p.texts(
+                accounts,
+                account -> CopyText.Json.object(account.spec().metadata().values()));
+        p.longs(accounts, Account::createdAtMicros);
+        p.longs(accounts, account -> account.balances().postedDebits());
+        p.longs(accounts, account -> account.balances().postedCredits());
+        p.longs(accounts, account -> account.balances().pendingDebits());
+        p.longs(accounts, account -> account.balances().pendingCredits());
+        p.longs(accounts, Account::version);
+    }
+
+    private static void bindTransactions(Parameters p, BatchWrite batch) throws SQLException {
+        List<Transaction> transactions = batch.transactionsCreated();
+        p.scalar(batch.ledgerId());
+        p.texts(transactions, Transaction::id);
+        p.longs(transactions, Transaction::sequence);
+        p.shorts(transactions, transaction -> transaction.status().code);
+        p.array("bool", transactions.stream().map(t -> t.spec().pending()).toArray(Boolean[]::new));
+        p.longs(transactions, transaction -> transaction.spec().timeoutSeconds());
+        p.longs(transactions, Transaction::expiresAtMicros);
+        p.texts(transactions, transaction -> transaction.spec().description());
+        p.texts(
+                transactions,
+                transaction ->
+                        CopyText.Json.object(transaction.spec().metadata().values()));
+        p.texts(transactions, Transaction::reverses);
+        p.texts(transactions, Transaction::reversedBy);
+        p.longs(transactions, Transaction::committedAtMicros);
+        p.texts(transactions, transaction -> HEX.formatHex(transaction.hash()));
+        p.texts(transactions, transaction -> textArray(transaction.spec().postings(), Posting::from));
+        p.texts(transactions, transaction -> textArray(transaction.spec().postings(), Posting::to));
+        p.texts(transactions, transaction -> textArray(transaction.spec().postings(), Posting::asset));
+        p.texts(
+                transactions,
+                transaction -> PostgresLedgerStore.arrayLiteral(transaction.spec().postings().stream()
+                        .map(Posting::amount)
+                        .toList()));
+        p.texts(transactions, transaction -> PostgresLedgerStore.arrayLiteral(transaction.postedAmounts()));
+    }
+
+    private static void bindEntries(Parameters p, BatchWrite batch) throws SQLException {
+        EntryColumns entries = batch.entries();
+        int entryCount = entries.size();
+        p.scalar(batch.ledgerId());
+        p.texts(entryCount, entries::accountId);
+        p.longs(entryCount, entries::sequence);
+        p.texts(entryCount, entries::transactionId);
+        p.shorts(entryCount, i -> entries.kind(i).code);
+        p.longs(entryCount, entries::debit);
+        p.longs(entryCount, entries::credit);
+        p.longs(entryCount, entries::postedDebitsAfter);
+        p.longs(entryCount, entries::postedCreditsAfter);
+        p.longs(entryCount, entries::pendingDebitsAfter);
+        p.longs(entryCount, entries::pendingCreditsAfter);
+        p.longs(entryCount, entries::balanceAfter);
+        p.longs(entryCount, entries::availableAfter);
+        p.longs(entryCount, entries::committedAtMicros);
     }
 
     /** {@code {"a","b"}}: PostgreSQL's text form of a text array, every element quoted. */

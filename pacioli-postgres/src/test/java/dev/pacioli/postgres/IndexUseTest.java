@@ -49,6 +49,18 @@ class IndexUseTest {
             var other = TransactionSpec.posted("other-1", new Posting("world", "shop", 7, "USD"));
             assertThat(join(ledger.engine.createTransaction(other)).code()).isEqualTo(ResultCode.CREATED);
             assertThat(join(ledger.engine.post("hold-1", null)).code()).isEqualTo(ResultCode.OK);
+            // Enough records of other subjects, with fresh statistics, that reading the ledger's journal
+            // by sequence costs more than the subject index: on a journal of five rows either plan is
+            // cheap, and which one the planner picks is chance.
+            List<TransactionSpec> others = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                others.add(TransactionSpec.posted("bulk-" + i, new Posting("world", "shop", 1, "USD")));
+            }
+            join(ledger.engine.createTransactions(others, false, false));
+            try (Connection connection = ledger.database.dataSource().getConnection();
+                    Statement analyze = connection.createStatement()) {
+                analyze.execute("analyze journal, transactions");
+            }
 
             long head = ledger.store
                     .loadHead(ledger.ledger.id(), ledger.ledger.name())

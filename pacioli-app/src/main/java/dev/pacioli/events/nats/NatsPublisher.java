@@ -1,7 +1,7 @@
 package dev.pacioli.events.nats;
 
-import dev.pacioli.events.Event;
-import dev.pacioli.events.EventFeed;
+import dev.pacioli.events.feed.Event;
+import dev.pacioli.events.feed.EventFeed;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Catalog;

@@ -1,6 +1,6 @@
 package dev.pacioli.events.nats;
 
-import dev.pacioli.events.Event;
+import dev.pacioli.events.feed.Event;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;

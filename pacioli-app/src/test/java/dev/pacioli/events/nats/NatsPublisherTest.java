@@ -3,8 +3,8 @@ package dev.pacioli.events.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.pacioli.events.Event;
-import dev.pacioli.events.LedgerEvents;
+import dev.pacioli.events.feed.Event;
+import dev.pacioli.events.feed.LedgerEvents;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.platform.LoopbackProxy;
 import dev.pacioli.postgres.Database;

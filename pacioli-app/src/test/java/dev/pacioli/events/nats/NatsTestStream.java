@@ -2,8 +2,8 @@ package dev.pacioli.events.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pacioli.events.Event;
-import dev.pacioli.events.EventFeed;
+import dev.pacioli.events.feed.Event;
+import dev.pacioli.events.feed.EventFeed;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.NatsCursors;

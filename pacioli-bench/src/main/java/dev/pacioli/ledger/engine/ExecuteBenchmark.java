@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ExecuteBenchmark {
-    public static final int TRANSFERS = 8_000;
+    public static final int TRANSFERS = BenchmarkInputs.EXECUTE_TRANSFERS;
     private static final int REQUEST_SIZE = 1_000;
     private static final int USERS = 10_000;
 
@@ -93,7 +93,7 @@ public class ExecuteBenchmark {
         Assert.that(last.results.get(REQUEST_SIZE - 1).code() == ResultCode.CREATED, "transfer not created");
         executor.finish();
         if (previousWrite != null) {
-            executor.release(previousWrite);
+            executor.reclaim(previousWrite);
         }
         previousWrite = write;
         return write;

@@ -5,12 +5,10 @@ import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.BatchWrite;
-import dev.pacioli.ledger.EntryColumns;
 import dev.pacioli.ledger.EntryKind;
 import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.JournalColumns;
 import dev.pacioli.ledger.Limits;
-import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.PendingDeadline;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.RecordType;
@@ -18,14 +16,10 @@ import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
-import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -43,7 +37,7 @@ import java.util.Objects;
  * and transaction table are arrays, all kept and reused, so a transfer allocates only what its answer
  * carries (its {@link Transaction}, that transaction's hash and its {@link TransactionResult}). A batch
  * takes a set of columns in {@link #begin}; {@link #write} hands them out with the batch's {@link
- * BatchWrite}, and {@link #release} takes them back once its commit has finished. {@link LedgerEngine}
+ * BatchWrite}, and {@link #reclaim} takes them back once its commit has finished. {@link LedgerEngine}
  * releases a batch when it reaps the batch's commit, so columns a commit still reads are never reused:
  * with two commits in flight, two sets take turns.
  *
@@ -57,9 +51,6 @@ import java.util.Objects;
  * allowed, so an account left outside them (by a forced reversal) can still be brought back.
  */
 final class BatchExecutor {
-    private static final int FLAG_INSUFFICIENT = 1;
-    private static final int FLAG_EXCEEDS = 2;
-    private static final int FLAG_OVERFLOW = 4;
     private static final int NET_ACCOUNTS_MAX = Limits.POSTINGS_PER_TRANSACTION_MAX * 2;
     private static final AccountStatus[] STATUSES = AccountStatus.values();
 
@@ -75,11 +66,11 @@ final class BatchExecutor {
     /** The transaction the last {@link #createTransaction} made or found; null when it made none. */
     private Transaction lastTransaction;
     /** The columns the batch being executed writes into; null between batches. */
-    private Buffers buffers;
-    /** Columns handed out with a {@link BatchWrite} by {@link #write}, not yet handed back by {@link #release}. */
-    private final ArrayList<Buffers> lent = new ArrayList<>(BUFFERS_LENT_MAX);
+    private BatchColumns buffers;
+    /** Columns handed out with a {@link BatchWrite} by {@link #write}, not yet handed back by {@link #reclaim}. */
+    private final ArrayList<BatchColumns> lent = new ArrayList<>(BUFFERS_LENT_MAX);
     /** Columns handed back, for the next batches to reuse. */
-    private final ArrayDeque<Buffers> free = new ArrayDeque<>(BUFFERS_LENT_MAX);
+    private final ArrayDeque<BatchColumns> free = new ArrayDeque<>(BUFFERS_LENT_MAX);
     /**
      * The accounts this batch changed, in the order it first changed them; each account's {@code
      * touchIndex} is its place here, and in the batch's entry columns' account dictionary.
@@ -113,7 +104,7 @@ final class BatchExecutor {
     /** Starts a batch at the given time, in columns handed back by an earlier batch when there are some. */
     void begin(long nowMicros) {
         Assert.that(buffers == null && undo.size == 0, "previous batch was not finished");
-        buffers = free.isEmpty() ? new Buffers() : free.pop();
+        buffers = free.isEmpty() ? new BatchColumns() : free.pop();
         buffers.start(memory.hash);
         batchStamp++;
         this.nowMicros = nowMicros;
@@ -315,128 +306,27 @@ final class BatchExecutor {
             overflow |= !netAdd(postingFrom[i], amount, 0, 0, 0);
             overflow |= !netAdd(postingTo[i], 0, amount, 0, 0);
         }
-        int flags = overflow ? FLAG_OVERFLOW : 0;
+        int flags = overflow ? Bounds.OVERFLOW : 0;
         for (int i = 0; i < netCount; i++) {
-            flags |= checkBounds(netAccounts[i], spec.pending(), netDebits[i], netCredits[i], force);
+            flags |= Bounds.check(netAccounts[i], spec.pending(), netDebits[i], netCredits[i], force);
         }
-        if ((flags & FLAG_OVERFLOW) != 0) {
+        if ((flags & Bounds.OVERFLOW) != 0) {
             // A sum did not fit, so the nets or bounds above may be cut short; the bounds come first in
             // precedence, so they are judged again exactly. Only amounts near Long.MAX_VALUE get here.
-            flags = exactFlags(postings, spec.pending(), force);
-            Assert.that((flags & FLAG_OVERFLOW) != 0, "a sum that did not fit is an overflow in exact arithmetic too");
+            flags = Bounds.exactFlags(postings, postingFrom, postingTo, spec.pending(), force);
+            Assert.that(
+                    (flags & Bounds.OVERFLOW) != 0, "a sum that did not fit is an overflow in exact arithmetic too");
         }
-        if ((flags & FLAG_INSUFFICIENT) != 0) {
+        if ((flags & Bounds.INSUFFICIENT) != 0) {
             return ResultCode.INSUFFICIENT_FUNDS;
         }
-        if ((flags & FLAG_EXCEEDS) != 0) {
+        if ((flags & Bounds.EXCEEDS) != 0) {
             return ResultCode.EXCEEDS_MAX_BALANCE;
         }
-        if ((flags & FLAG_OVERFLOW) != 0) {
+        if ((flags & Bounds.OVERFLOW) != 0) {
             return ResultCode.BALANCE_OVERFLOW;
         }
         return null;
-    }
-
-    /** The flags of {@link #validate}'s bound checks in exact arithmetic: the slow path near overflow. */
-    private int exactFlags(List<Posting> postings, boolean pending, boolean force) {
-        LinkedHashMap<AccountState, BigInteger[]> nets = new LinkedHashMap<>();
-        for (Posting posting : postings) {
-            BigInteger amount = BigInteger.valueOf(posting.amount());
-            BigInteger[] from = nets.computeIfAbsent(memory.accounts.get(posting.from()), a -> zeros());
-            BigInteger[] to = nets.computeIfAbsent(memory.accounts.get(posting.to()), a -> zeros());
-            from[0] = from[0].add(amount);
-            to[1] = to[1].add(amount);
-        }
-        int flags = 0;
-        for (Map.Entry<AccountState, BigInteger[]> net : nets.entrySet()) {
-            AccountState account = net.getKey();
-            BigInteger debits = net.getValue()[0];
-            BigInteger credits = net.getValue()[1];
-            BigInteger postedDebits = BigInteger.valueOf(account.postedDebits).add(pending ? BigInteger.ZERO : debits);
-            BigInteger postedCredits =
-                    BigInteger.valueOf(account.postedCredits).add(pending ? BigInteger.ZERO : credits);
-            BigInteger pendingDebits =
-                    BigInteger.valueOf(account.pendingDebits).add(pending ? debits : BigInteger.ZERO);
-            BigInteger pendingCredits =
-                    BigInteger.valueOf(account.pendingCredits).add(pending ? credits : BigInteger.ZERO);
-            boolean credit = account.normal() == NormalBalance.CREDIT;
-            BigInteger balance = credit ? postedCredits.subtract(postedDebits) : postedDebits.subtract(postedCredits);
-            BigInteger available = balance.subtract(credit ? pendingDebits : pendingCredits);
-            BigInteger potential = balance.add(credit ? pendingCredits : pendingDebits);
-            long potentialBefore =
-                    Math.addExact(account.balance(), credit ? account.pendingCredits : account.pendingDebits);
-            Long min = account.spec.minBalance();
-            if (!force
-                    && min != null
-                    && available.compareTo(BigInteger.valueOf(account.available())) < 0
-                    && available.compareTo(BigInteger.valueOf(min)) < 0) {
-                flags |= FLAG_INSUFFICIENT;
-            }
-            Long max = account.spec.maxBalance();
-            if (max != null
-                    && potential.compareTo(BigInteger.valueOf(potentialBefore)) > 0
-                    && potential.compareTo(BigInteger.valueOf(max)) > 0) {
-                flags |= FLAG_EXCEEDS;
-            }
-            for (BigInteger value :
-                    List.of(postedDebits, postedCredits, pendingDebits, pendingCredits, available, potential)) {
-                if (value.bitLength() > 63) {
-                    flags |= FLAG_OVERFLOW;
-                }
-            }
-        }
-        return flags;
-    }
-
-    private static BigInteger[] zeros() {
-        return new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO};
-    }
-
-    /** The bound flags of adding these debits and credits to an account's posted or pending side. */
-    private static int checkBounds(AccountState account, boolean pending, long debits, long credits, boolean force) {
-        try {
-            long postedDebits = account.postedDebits;
-            long postedCredits = account.postedCredits;
-            long pendingDebits = account.pendingDebits;
-            long pendingCredits = account.pendingCredits;
-            if (pending) {
-                pendingDebits = Math.addExact(pendingDebits, debits);
-                pendingCredits = Math.addExact(pendingCredits, credits);
-            } else {
-                postedDebits = Math.addExact(postedDebits, debits);
-                postedCredits = Math.addExact(postedCredits, credits);
-            }
-            return bounds(account, postedDebits, postedCredits, pendingDebits, pendingCredits, force);
-        } catch (ArithmeticException overflow) {
-            return FLAG_OVERFLOW;
-        }
-    }
-
-    /** Bounds of an account whose components would become the given ones. */
-    private static int bounds(
-            AccountState account,
-            long postedDebits,
-            long postedCredits,
-            long pendingDebits,
-            long pendingCredits,
-            boolean force) {
-        boolean credit = account.normal() == NormalBalance.CREDIT;
-        long balance = credit ? postedCredits - postedDebits : postedDebits - postedCredits;
-        long available = Math.subtractExact(balance, credit ? pendingDebits : pendingCredits);
-        long potential = Math.addExact(balance, credit ? pendingCredits : pendingDebits);
-        long availableBefore = account.available();
-        long potentialBefore =
-                Math.addExact(account.balance(), credit ? account.pendingCredits : account.pendingDebits);
-        int flags = 0;
-        Long min = account.spec.minBalance();
-        if (!force && min != null && available < availableBefore && available < min) {
-            flags |= FLAG_INSUFFICIENT;
-        }
-        Long max = account.spec.maxBalance();
-        if (max != null && potential > potentialBefore && potential > max) {
-            flags |= FLAG_EXCEEDS;
-        }
-        return flags;
     }
 
     // ---- pending transactions
@@ -780,11 +670,11 @@ final class BatchExecutor {
 
     /**
      * What the commit must write: every row this batch created or changed, as it stands now. The
-     * batch's columns go with it; the executor takes them back, to reuse, when {@link #release} is
+     * batch's columns go with it; the executor takes them back, to reuse, when {@link #reclaim} is
      * called after its commit has finished.
      */
     BatchWrite write(long previousSequence) {
-        Buffers written = buffers;
+        BatchColumns written = buffers;
         Assert.that(written != null, "no batch is being executed");
         long stamp = ++writeStamp;
         // A subject is created before anything changes it, so one pass in journal order sees each
@@ -864,10 +754,10 @@ final class BatchExecutor {
      * Takes back the columns of a batch from {@link #write} once nothing reads them any more (its commit
      * and answers have finished), for a later batch to reuse.
      */
-    void release(BatchWrite write) {
+    void reclaim(BatchWrite write) {
         for (int i = 0; i < lent.size(); i++) {
             if (lent.get(i).journal == write.journal()) {
-                Buffers released = lent.remove(i);
+                BatchColumns released = lent.remove(i);
                 if (free.size() < BUFFERS_LENT_MAX) {
                     free.push(released);
                 }
@@ -888,90 +778,5 @@ final class BatchExecutor {
         }
         undo.truncate(0);
         transactions.clear();
-    }
-
-    /**
-     * The columns one batch writes into and its {@link BatchWrite} carries to the commit. Reused: the
-     * writer fills them, a commit thread reads them, and they come back with {@link #release}.
-     */
-    private static final class Buffers {
-        final JournalColumns journal = new JournalColumns();
-        final AccountColumns accountsCreated = new AccountColumns();
-        final AccountColumns accountsUpdated = new AccountColumns();
-        final EntryColumns entries = new EntryColumns(journal);
-        final ArrayList<Transaction> transactionsCreated = new ArrayList<>();
-        final ArrayList<Transaction> transactionsUpdated = new ArrayList<>();
-        final List<Transaction> transactionsCreatedView = Collections.unmodifiableList(transactionsCreated);
-        final List<Transaction> transactionsUpdatedView = Collections.unmodifiableList(transactionsUpdated);
-
-        void start(byte[] previousHash) {
-            journal.start(previousHash);
-            accountsCreated.reset();
-            accountsUpdated.reset();
-            entries.clear();
-            transactionsCreated.clear();
-            transactionsUpdated.clear();
-        }
-    }
-
-    private enum UndoKind {
-        /** {@code accounts} has the account's place in {@code touched}, the values its numbers and status. */
-        ACCOUNT_VALUES,
-        /** {@code subject} is the id of an account added to memory. */
-        ACCOUNT_ADDED,
-        /** {@code subject} is a transaction id, {@code previous} what the table held under it, or null. */
-        TRANSACTION_PUT,
-        /** {@code subject} is a deadline added to memory. */
-        DEADLINE_ADDED,
-        /** {@code subject} is a deadline removed from memory. */
-        DEADLINE_REMOVED
-    }
-
-    /**
-     * The undo log as columns, kept from batch to batch: a kind, two references, an account and six
-     * numbers per change, so saving an account's values before a change allocates nothing. What the
-     * references are depends on the kind ({@link UndoKind}), which is why they are plain objects: one
-     * record type per kind would be clearer and cost an object per change, two per transfer. The
-     * commonest change, an account's values, stores no reference at all (the account is named by its
-     * place in {@code touched}): a reference stored into these long-lived arrays costs the garbage
-     * collector's write barrier a memory fence.
-     */
-    private static final class UndoLog {
-        static final int VALUES_PER_ENTRY = 6;
-        static final UndoKind[] KINDS = UndoKind.values();
-        private static final int ENTRIES_INITIAL = 64;
-
-        int size;
-        byte[] kinds = new byte[ENTRIES_INITIAL];
-        Object[] subjects = new Object[ENTRIES_INITIAL];
-        Object[] previous = new Object[ENTRIES_INITIAL];
-        int[] accounts = new int[ENTRIES_INITIAL];
-        long[] values = new long[ENTRIES_INITIAL * VALUES_PER_ENTRY];
-
-        /** Appends a change; returns its index, whose account and values the caller fills when the kind has them. */
-        int add(UndoKind kind, Object subject, Object previousValue) {
-            if (size == kinds.length) {
-                int capacity = size * 2;
-                kinds = Arrays.copyOf(kinds, capacity);
-                subjects = Arrays.copyOf(subjects, capacity);
-                previous = Arrays.copyOf(previous, capacity);
-                accounts = Arrays.copyOf(accounts, capacity);
-                values = Arrays.copyOf(values, capacity * VALUES_PER_ENTRY);
-            }
-            kinds[size] = (byte) kind.ordinal();
-            if (subject != null) {
-                subjects[size] = subject;
-            }
-            if (previousValue != null) {
-                previous[size] = previousValue;
-            }
-            return size++;
-        }
-
-        void truncate(int newSize) {
-            Arrays.fill(subjects, newSize, size, null);
-            Arrays.fill(previous, newSize, size, null);
-            size = newSize;
-        }
     }
 }

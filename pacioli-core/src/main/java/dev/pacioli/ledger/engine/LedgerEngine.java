@@ -400,7 +400,7 @@ public final class LedgerEngine implements AutoCloseable {
         InFlight previous = inFlight.peekLast();
         if (previous == null && write.isEmpty()) {
             answer(batch, write, executeNanos, 0, Outcome.COMMITTED);
-            executor.release(write);
+            executor.reclaim(write);
             return;
         }
         for (Transaction transaction : write.transactionsCreated()) {
@@ -486,7 +486,7 @@ public final class LedgerEngine implements AutoCloseable {
             for (Transaction transaction : oldest.write().transactionsUpdated()) {
                 uncommitted.remove(transaction.id(), transaction);
             }
-            executor.release(oldest.write());
+            executor.reclaim(oldest.write());
         }
     }
 
@@ -662,7 +662,7 @@ public final class LedgerEngine implements AutoCloseable {
         if (outcome == Outcome.COMMITTED) {
             answer(part, write, executed - started, System.nanoTime() - executed, outcome);
         }
-        executor.release(write);
+        executor.reclaim(write);
         Throwable bug = stopCause.get();
         if (bug != null) {
             throw new IllegalStateException("a commit failed unexpectedly", bug);

@@ -1,4 +1,4 @@
-package dev.pacioli.events;
+package dev.pacioli.events.feed;
 
 /**
  * One committed change, as consumers see it.

@@ -1,4 +1,4 @@
-package dev.pacioli.events;
+package dev.pacioli.events.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.pacioli.events;
+package dev.pacioli.events.feed;
 
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.ApiException;

@@ -1,4 +1,4 @@
-package dev.pacioli.events;
+package dev.pacioli.events.feed;
 
 import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountSpec;
