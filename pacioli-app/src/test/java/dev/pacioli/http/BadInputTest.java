@@ -466,6 +466,12 @@ class BadInputTest {
         cases.add(get(
                 "a query parameter without a name", "/v1/ledgers?=x", 400, "unknown_field", "(unnamed):unknown_field"));
         cases.add(get("an empty prefix", "{L}/accounts?prefix=", 400, "validation_failed", "prefix:invalid_format"));
+        cases.add(get(
+                "a prefix with a character no id has",
+                "{L}/accounts?prefix=users%20",
+                400,
+                "validation_failed",
+                "prefix:invalid_format"));
         cases.add(post(
                 "account metadata null",
                 "{L}/accounts",
