@@ -466,6 +466,12 @@ class BadInputTest {
         cases.add(get(
                 "a query parameter without a name", "/v1/ledgers?=x", 400, "unknown_field", "(unnamed):unknown_field"));
         cases.add(get("an empty prefix", "{L}/accounts?prefix=", 400, "validation_failed", "prefix:invalid_format"));
+        cases.add(get(
+                "a prefix with a character no id has",
+                "{L}/accounts?prefix=users%20",
+                400,
+                "validation_failed",
+                "prefix:invalid_format"));
         cases.add(post(
                 "account metadata null",
                 "{L}/accounts",
@@ -938,6 +944,26 @@ class BadInputTest {
             assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"code\":\"malformed_request\"");
         }
         assertThat(snapshot()).isEqualTo(before);
+    }
+
+    /**
+     * Jetty closes the connection after a request it refuses before routing; the answer must say so, or a
+     * client returns the connection to its pool and the next request sent on it, someone else's valid
+     * one, fails with no answer (found by the input fuzz test).
+     */
+    @Test
+    void aRefusalBeforeRoutingSaysTheConnectionCloses() throws Exception {
+        for (String target : List.of(base + "/accounts/a%00b", base + "/accounts/" + "a".repeat(10_000))) {
+            // Keep-alive: only the server's close ends the read (rawExchange reads to the end).
+            String answer = new String(
+                    rawExchange("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), StandardCharsets.UTF_8);
+            String head =
+                    answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head)
+                    .as(abbreviate(answer))
+                    .matches("(?s)http/1.1 4(00|14) .*")
+                    .contains("connection: close");
+        }
     }
 
     private byte[] rawExchange(String request) throws java.io.IOException {

@@ -148,6 +148,43 @@ public final class OpenApiContract {
         return Collections.unmodifiableSet(names);
     }
 
+    /**
+     * What an operation reads from a request, by the document: its path parameters in path order, its
+     * query parameters by name, whether it takes pattern-named ones ({@code metadata.<key>}), and
+     * whether it takes a body. Fuzz tests derive their inputs from this, so a new parameter is fuzzed.
+     */
+    public record Inputs(
+            List<String> pathParameters, List<String> queryParameters, boolean patternQuery, boolean body) {
+        public boolean any() {
+            return !pathParameters.isEmpty() || !queryParameters.isEmpty() || patternQuery || body;
+        }
+    }
+
+    /** The inputs of an operation named as in {@link #operations()}; fails if there is none such. */
+    public Inputs inputs(String operationName) {
+        for (Operation operation : operations) {
+            if (operation.name().equals(operationName)) {
+                List<String> path = new ArrayList<>();
+                for (String segment : operation.segments()) {
+                    if (isTemplate(segment)) {
+                        path.add(segment.substring(1, segment.length() - 1));
+                    }
+                }
+                List<String> query = new ArrayList<>(operation.parameters().values().stream()
+                        .filter(parameter -> parameter.in().equals("query"))
+                        .map(Parameter::name)
+                        .sorted()
+                        .toList());
+                return new Inputs(
+                        List.copyOf(path),
+                        List.copyOf(query),
+                        !operation.patternParameters().isEmpty(),
+                        !operation.requestBody().schemaPointersByMediaType().isEmpty());
+            }
+        }
+        throw new AssertionError(operationName + " is no operation of " + RESOURCE);
+    }
+
     /** The operation a request routes to, as in {@link #operations()}; fails if none. */
     public String operation(String method, String rawPathWithQuery) {
         return route(method, RawTarget.parse(rawPathWithQuery)).name();

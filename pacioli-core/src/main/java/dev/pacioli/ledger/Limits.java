@@ -69,6 +69,24 @@ public final class Limits {
         return true;
     }
 
+    /**
+     * Whether the value could begin an id: 1..128 characters, each of an id's ({@code [A-Za-z0-9:_.@-]}).
+     * What the accounts list's {@code prefix} filter takes.
+     */
+    public static boolean isIdentifierPrefix(String value) {
+        if (value == null || value.isEmpty() || value.length() > IDENTIFIER_LENGTH_MAX) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!(alphanumeric || c == ':' || c == '_' || c == '.' || c == '@' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean isAssetCode(String value) {
         if (value == null || value.isEmpty() || value.length() > ASSET_CODE_LENGTH_MAX) {
             return false;

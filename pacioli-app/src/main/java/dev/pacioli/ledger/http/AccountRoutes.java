@@ -93,6 +93,8 @@ public final class AccountRoutes {
             reader.add("prefix", FieldError.INVALID_FORMAT, "must not be empty; leave it out to list every account");
         } else if (prefix != null && prefix.length() > Limits.IDENTIFIER_LENGTH_MAX) {
             reader.add("prefix", FieldError.TOO_LONG, "is longer than an id");
+        } else if (prefix != null && !Limits.isIdentifierPrefix(prefix)) {
+            reader.add("prefix", FieldError.INVALID_FORMAT, "may hold only the characters of an id: A-Za-z0-9:_.@-");
         }
         String asset = call.query("asset");
         if (asset != null && !Limits.isAssetCode(asset)) {

@@ -1,0 +1,309 @@
+package dev.pacioli.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One valid request per operation of openapi.yaml that takes input, over resources made for it: the
+ * table the input fuzz test ({@link InputFuzzTest}) starts every bad request from. Each request is valid
+ * as given, so a fuzzed one is wrong only in the value the test put in.
+ *
+ * <p>The resources: a ledger with {@code world} and {@code wallet} (what {@link
+ * HttpTester#openLedgerWithWorldAndWallet} opens) and a transaction {@code seed}; and a second ledger
+ * with a webhook scoped to it and one delivery (the webhook's URL does not resolve, so deliveries fail
+ * and wait; no other ledger's events reach it). Ids that a request would use up (a transaction to
+ * create, a pending to post, an account to close, a key to revoke, a webhook to delete) come fresh
+ * from a supplier for every request.
+ */
+final class FuzzTargets {
+    /** Ids of the valid writers' transactions start with this; the fuzz's own never do. */
+    static final String WRITER_PREFIX = "valid-";
+
+    private static final String URL = "https://webhooks.invalid/fuzz";
+
+    /**
+     * A valid request of one operation.
+     *
+     * @param operation as in {@link OpenApiContract#operations()}: the method and the path template
+     * @param pathValues a valid value for each path parameter of the template
+     * @param body a valid JSON body, or null for an operation without one
+     * @param readBack the stored resource an accepted request wrote, read back (null: it stores no text)
+     */
+    record Target(
+            String operation, Map<String, Supplier<String>> pathValues, Supplier<String> body, ReadBack readBack) {
+        String method() {
+            return operation.substring(0, operation.indexOf(' '));
+        }
+
+        String template() {
+            return operation.substring(operation.indexOf(' ') + 1);
+        }
+
+        @Override
+        public String toString() {
+            return operation;
+        }
+    }
+
+    /** Reads back, from the service, the resource an accepted request stored; its answer says which. */
+    interface ReadBack {
+        JsonNode resource(HttpTester admin, JsonNode answer);
+    }
+
+    final String ledger;
+    final String hookLedger;
+    private final HttpTester admin;
+    private final String base;
+    final String hookId;
+    private final String deliveryId;
+
+    private FuzzTargets(HttpTester admin, String ledger, String hookLedger, String hookId) {
+        this.admin = admin;
+        this.ledger = ledger;
+        this.hookLedger = hookLedger;
+        this.base = "/v1/ledgers/" + ledger;
+        this.hookId = hookId;
+        this.deliveryId = firstDelivery(admin, hookId);
+    }
+
+    /** Creates the resources the table refers to. */
+    static FuzzTargets setUp(HttpTester admin) {
+        String ledger = TestService.uniqueName("fuzz");
+        String base = admin.openLedgerWithWorldAndWallet(ledger);
+        created(admin.post(base + "/transactions", transfer("seed", 1_000)));
+        String hookLedger = TestService.uniqueName("fuzz-hooks");
+        String hookBase = admin.openLedgerWithWorldAndWallet(hookLedger);
+        String hookId = created(admin.post("/v1/webhooks", webhook(hookLedger)))
+                .path("id")
+                .stringValue();
+        created(admin.post(hookBase + "/transactions", transfer("delivered", 1)));
+        return new FuzzTargets(admin, ledger, hookLedger, hookId);
+    }
+
+    /** Every target: one per operation that takes input. */
+    List<Target> all() {
+        List<Target> all = new ArrayList<>();
+        all.addAll(catalog());
+        all.addAll(accounts());
+        all.addAll(transactions());
+        all.addAll(keysAndWebhooks());
+        return all;
+    }
+
+    private List<Target> catalog() {
+        Map<String, Supplier<String>> inLedger = Map.of("ledger", () -> ledger);
+        return List.of(
+                new Target(
+                        "POST /v1/ledgers",
+                        Map.of(),
+                        () -> "{\"name\": \"" + fresh() + "\", \"metadata\": {\"k\": \"v\"}}",
+                        (admin, answer) ->
+                                read(admin, "/v1/ledgers/" + answer.path("name").stringValue())),
+                new Target("GET /v1/ledgers", Map.of(), null, null),
+                new Target("GET /v1/ledgers/{ledger}", inLedger, null, null),
+                new Target("GET /v1/assets", Map.of(), null, null),
+                new Target("PUT /v1/assets/{code}", Map.of("code", () -> "USD"), () -> "{\"scale\": 2}", null),
+                new Target("GET /v1/ledgers/{ledger}/trial-balance", inLedger, null, null),
+                new Target("POST /v1/ledgers/{ledger}/verify", inLedger, () -> "{}", null),
+                new Target("GET /v1/ledgers/{ledger}/events", inLedger, null, null));
+    }
+
+    private List<Target> accounts() {
+        String accounts = "/v1/ledgers/{ledger}/accounts";
+        Map<String, Supplier<String>> wallet = Map.of("ledger", () -> ledger, "id", () -> "wallet");
+        return List.of(
+                new Target(
+                        "POST " + accounts,
+                        Map.of("ledger", () -> ledger),
+                        () -> "{\"id\": \"" + fresh() + "\", \"asset\": \"USD\", \"normal_balance\": \"credit\","
+                                + " \"min_balance\": \"0\", \"max_balance\": \"1000000\","
+                                + " \"metadata\": {\"k\": \"v\"}}",
+                        (admin, answer) -> read(
+                                admin, base + "/accounts/" + answer.path("id").stringValue())),
+                new Target("GET " + accounts, Map.of("ledger", () -> ledger), null, null),
+                new Target("GET " + accounts + "/{id}", wallet, null, null),
+                new Target("GET " + accounts + "/{id}/entries", wallet, null, null),
+                new Target("GET " + accounts + "/{id}/balances", wallet, null, null),
+                new Target(
+                        "POST " + accounts + "/{id}/close",
+                        Map.of("ledger", () -> ledger, "id", this::account),
+                        () -> "{}",
+                        null));
+    }
+
+    private List<Target> transactions() {
+        String transactions = "/v1/ledgers/{ledger}/transactions";
+        Map<String, Supplier<String>> inLedger = Map.of("ledger", () -> ledger);
+        ReadBack byId = (admin, answer) ->
+                read(admin, base + "/transactions/" + answer.path("id").stringValue());
+        return List.of(
+                new Target("POST " + transactions, inLedger, () -> described(fresh()), byId),
+                new Target("GET " + transactions, inLedger, null, null),
+                new Target(
+                        "POST " + transactions + "/batch",
+                        inLedger,
+                        () -> "{\"atomic\": false, \"transactions\": [" + described(fresh()) + "]}",
+                        (admin, answer) -> byId.resource(
+                                admin, answer.path("results").path(0).path("transaction"))),
+                new Target(
+                        "GET " + transactions + "/{id}",
+                        Map.of("ledger", () -> ledger, "id", () -> "seed"),
+                        null,
+                        null),
+                new Target(
+                        "POST " + transactions + "/{id}/post",
+                        Map.of("ledger", () -> ledger, "id", this::pending),
+                        () -> "{\"amount\": \"1\"}",
+                        null),
+                new Target(
+                        "POST " + transactions + "/{id}/void",
+                        Map.of("ledger", () -> ledger, "id", this::pending),
+                        () -> "{}",
+                        null),
+                new Target(
+                        "POST " + transactions + "/{id}/reverse",
+                        Map.of("ledger", () -> ledger, "id", this::posted),
+                        () -> "{\"id\": \"" + fresh() + "\", \"metadata\": {\"k\": \"v\"}, \"description\": \"d\","
+                                + " \"force\": false}",
+                        byId));
+    }
+
+    private List<Target> keysAndWebhooks() {
+        Map<String, Supplier<String>> hook = Map.of("id", () -> hookId);
+        ReadBack webhookById = (admin, answer) ->
+                read(admin, "/v1/webhooks/" + answer.path("id").stringValue());
+        return List.of(
+                new Target(
+                        "POST /v1/api-keys",
+                        Map.of(),
+                        () -> "{\"name\": \"fuzz\", \"role\": \"reader\", \"ledgers\": [\"" + ledger + "\"]}",
+                        FuzzTargets::apiKey),
+                new Target("GET /v1/api-keys", Map.of(), null, null),
+                new Target("DELETE /v1/api-keys/{id}", Map.of("id", this::apiKey), null, null),
+                new Target("POST /v1/webhooks", Map.of(), () -> webhook(hookLedger), webhookById),
+                new Target("GET /v1/webhooks", Map.of(), null, null),
+                new Target("GET /v1/webhooks/{id}", hook, null, null),
+                new Target(
+                        "PATCH /v1/webhooks/{id}",
+                        hook,
+                        () -> webhook(hookLedger).replace("}", ", \"enabled\": true}"),
+                        webhookById),
+                new Target("DELETE /v1/webhooks/{id}", Map.of("id", this::webhook), null, null),
+                new Target("POST /v1/webhooks/{id}/rotate-secret", hook, () -> "{}", null),
+                new Target("GET /v1/webhooks/{id}/deliveries", hook, null, null),
+                new Target(
+                        "POST /v1/webhooks/{id}/deliveries/{delivery}/retry",
+                        Map.of("id", () -> hookId, "delivery", () -> deliveryId),
+                        () -> "{}",
+                        null));
+    }
+
+    // ---- Resources made per request ---------------------------------------------------------------
+
+    static String fresh() {
+        return TestService.uniqueName("fz");
+    }
+
+    /** A new empty account, to be closed. */
+    private String account() {
+        String id = fresh();
+        created(admin.post(base + "/accounts", "{\"id\": \"" + id + "\", \"asset\": \"USD\"}"));
+        return id;
+    }
+
+    /** A new API key's id, to be revoked. */
+    private String apiKey() {
+        return created(admin.post("/v1/api-keys", "{\"name\": \"fuzz\", \"role\": \"reader\"}"))
+                .path("id")
+                .stringValue();
+    }
+
+    /** A new webhook's id (scoped to the hook ledger), to be deleted. */
+    private String webhook() {
+        return created(admin.post("/v1/webhooks", webhook(hookLedger)))
+                .path("id")
+                .stringValue();
+    }
+
+    /** A new pending transaction, to be posted or voided. */
+    private String pending() {
+        String id = fresh();
+        created(admin.post(base + "/transactions", transfer(id, 100).replace("]}", "], \"pending\": true}")));
+        return id;
+    }
+
+    /** A new posted transaction, to be reversed. */
+    private String posted() {
+        String id = fresh();
+        created(admin.post(base + "/transactions", transfer(id, 5)));
+        return id;
+    }
+
+    static String transfer(String id, long amount) {
+        return "{\"id\": \"" + id + "\", \"postings\": [{\"from\": \"world\", \"to\": \"wallet\", \"amount\": " + amount
+                + ", \"asset\": \"USD\"}]}";
+    }
+
+    /** A transfer with every string field it can have, the amount as a string of digits. */
+    private static String described(String id) {
+        return "{\"id\": \"" + id + "\", \"postings\": [{\"from\": \"world\", \"to\": \"wallet\", \"amount\": \"1\","
+                + " \"asset\": \"USD\"}], \"metadata\": {\"k\": \"v\"}, \"description\": \"d\"}";
+    }
+
+    private static String webhook(String ledger) {
+        return "{\"url\": \"" + URL + "\", \"events\": [\"transaction.*\"], \"ledgers\": [\"" + ledger + "\"]}";
+    }
+
+    private static JsonNode created(HttpTester.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json();
+    }
+
+    private static JsonNode read(HttpTester admin, String path) {
+        HttpTester.Response response = admin.get(path);
+        assertThat(response.status())
+                .as("reading back " + path + ": " + response)
+                .isEqualTo(200);
+        return response.json();
+    }
+
+    /** The key as the list shows it (there is no read of one key). */
+    private static JsonNode apiKey(HttpTester admin, JsonNode answer) {
+        String id = answer.path("id").stringValue();
+        String path = "/v1/api-keys?limit=1000";
+        while (true) {
+            JsonNode page = read(admin, path);
+            for (JsonNode key : page.path("data")) {
+                if (key.path("id").stringValue().equals(id)) {
+                    return key;
+                }
+            }
+            String cursor = page.path("next_cursor").stringValue(null);
+            assertThat(cursor).as("API key " + id + " in the list").isNotNull();
+            path = "/v1/api-keys?limit=1000&cursor=" + cursor;
+        }
+    }
+
+    /** The delivery of the hook ledger's first event, once the publisher has written it. */
+    private static String firstDelivery(HttpTester admin, String hookId) {
+        for (int attempt = 0; attempt < 400; attempt++) {
+            JsonNode deliveries =
+                    read(admin, "/v1/webhooks/" + hookId + "/deliveries").path("data");
+            if (!deliveries.isEmpty()) {
+                return deliveries.get(0).path("id").stringValue();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no delivery for webhook " + hookId + " within 20 s");
+    }
+}
