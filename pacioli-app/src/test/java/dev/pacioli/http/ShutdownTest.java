@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.http.HttpTester.Response;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.EmbeddedDatabase;
 import dev.pacioli.postgres.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -227,7 +228,9 @@ class ShutdownTest {
                 Database.embedded(dataDirectory, 2).close();
             }
             if (passed) {
-                // A cluster per run adds up; a failed run keeps its data and logs to look at.
+                // A cluster per run adds up; a failed run keeps its data and logs to look at. As root in
+                // a directory nobody can enter, the cluster is outside the run directory (relocated).
+                EmbeddedDatabase.removeCluster(dataDirectory);
                 deleteRecursively(run);
             }
         }
