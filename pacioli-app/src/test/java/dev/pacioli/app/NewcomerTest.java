@@ -82,6 +82,22 @@ class NewcomerTest {
         assertThat(ledger.find()).as(demo.output()).isTrue();
         assertWhereTheClusterIs(newcomer, demo.output());
 
+        runNestedTests(newcomer);
+
+        serveAgain(newcomer, ledger.group(1));
+        Result verify = newcomer.run(COMMAND_LIMIT, "verify-ledger", "./pacioli", "verify", ledger.group(1));
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        assertThat(verify.output()).contains("verify: ok");
+
+        assertThat(modes(newcomer.home, newcomer.clone)).isEqualTo(modes);
+        // The nested tests removed the clusters they created; only the demo's ledger is left.
+        assertThat(relocatedClustersUnder(newcomer.home))
+                .containsExactlyElementsOf(
+                        newcomer.root ? List.of(newcomer.clone.resolve("data").toRealPath()) : List.of());
+    }
+
+    /** The README's test command from the copy, narrowed to {@value #NESTED_TESTS} (see the class comment). */
+    private static void runNestedTests(Newcomer newcomer) throws Exception {
         Result tests = newcomer.run(
                 TESTS_LIMIT,
                 "mvnw-verify",
@@ -97,17 +113,6 @@ class NewcomerTest {
                 .as("./mvnw verify as %s:%n%s", newcomer.user, tail(tests))
                 .isZero();
         assertNestedTestsRan(newcomer);
-
-        serveAgain(newcomer, ledger.group(1));
-        Result verify = newcomer.run(COMMAND_LIMIT, "verify-ledger", "./pacioli", "verify", ledger.group(1));
-        assertThat(verify.exit()).as(verify.output()).isZero();
-        assertThat(verify.output()).contains("verify: ok");
-
-        assertThat(modes(newcomer.home, newcomer.clone)).isEqualTo(modes);
-        // The nested tests removed the clusters they created; only the demo's ledger is left.
-        assertThat(relocatedClustersUnder(newcomer.home))
-                .containsExactlyElementsOf(
-                        newcomer.root ? List.of(newcomer.clone.resolve("data").toRealPath()) : List.of());
     }
 
     /** As root in a private directory the cluster is relocated and linked; as a normal user, in place. */
