@@ -31,7 +31,9 @@ public final class Main {
               help                           this text
 
             By default Pacioli runs its own PostgreSQL with its data under ./data (--data-dir or
-            PACIOLI_DATA_DIR). Set DATABASE_URL (postgres://user:password@host:5432/db) to use yours.
+            PACIOLI_DATA_DIR). As root, where user nobody (the server's user) cannot enter that
+            directory, its cluster lives in /var/lib/pacioli/clusters/ and DIR/postgres links to it.
+            Set DATABASE_URL (postgres://user:password@host:5432/db) to use yours.
             Other settings: PACIOLI_HTTP_PORT, PACIOLI_HTTP_HOST, PACIOLI_ADMIN_KEY,
             PACIOLI_RATE_LIMIT_PER_SECOND, PACIOLI_RATE_LIMIT_BURST, PACIOLI_DB_POOL_SIZE,
             PACIOLI_WRITER_QUEUE_CAPACITY, PACIOLI_WRITER_BATCH_MAX, PACIOLI_ACCESS_LOG, PACIOLI_LOG_LEVEL.

@@ -6,6 +6,7 @@ import dev.pacioli.platform.ChildServe;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.EmbeddedDatabase;
 import dev.pacioli.postgres.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -229,7 +230,9 @@ class ShutdownTest {
                 Database.embedded(dataDirectory, 2).close();
             }
             if (passed) {
-                // A cluster per run adds up; a failed run keeps its data and logs to look at.
+                // A cluster per run adds up; a failed run keeps its data and logs to look at. As root in
+                // a directory nobody can enter, the cluster is outside the run directory (relocated).
+                EmbeddedDatabase.removeCluster(dataDirectory);
                 deleteRecursively(run);
             }
         }

@@ -3,7 +3,6 @@ package dev.pacioli.postgres;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
@@ -45,48 +43,58 @@ import org.tukaani.xz.XZInputStream;
  * acknowledged commit). The server listens on 127.0.0.1 only, on a port chosen at start.
  *
  * <p>Layout under the data directory: {@code postgres/} holds the cluster and its {@code server.log};
- * {@code postgres-bin/<digest>/} the unpacked binaries.
+ * {@code postgres-bin/<digest>/} the unpacked binaries. As root in a directory that {@code nobody}
+ * cannot enter, {@code postgres} is a link to a cluster under /var/lib/pacioli ({@link ClusterLayout}
+ * says why and how it is found again).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final String DATABASE = "pacioli";
     private static final String SUPERUSER = "postgres";
-    private static final String UNPRIVILEGED_USER = "nobody";
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
 
     private final Path cluster;
     private final Path binaries;
-    private final List<String> runAs;
+    private final ClusterLayout.Layout layout;
     private final int port;
     private final boolean adopted;
 
-    private EmbeddedDatabase(Path cluster, Path binaries, List<String> runAs, int port, boolean adopted) {
+    private EmbeddedDatabase(Path cluster, Path binaries, ClusterLayout.Layout layout, int port, boolean adopted) {
         this.cluster = cluster;
         this.binaries = binaries;
-        this.runAs = runAs;
+        this.layout = layout;
         this.port = port;
         this.adopted = adopted;
     }
 
-    /** Starts (or adopts) the server for this data directory. */
+    /**
+     * Starts (or adopts) the server for this data directory. Its cluster is {@code <data>/postgres}, a
+     * link to a relocated cluster when running as root where {@code nobody} cannot enter (see {@link
+     * ClusterLayout}).
+     */
     public static EmbeddedDatabase start(Path dataDirectory) {
+        return start(dataDirectory, ClusterLayout.SHARED_ROOT);
+    }
+
+    /** As {@link #start(Path)}, with relocated clusters under {@code sharedRoot} (tests only). */
+    static EmbeddedDatabase start(Path dataDirectory, Path sharedRoot) {
         Path data = dataDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(data);
-            Path binaries = unpackBinaries(data.resolve("postgres-bin"));
-            Path cluster = data.resolve("postgres");
-            List<String> runAs = runAsPrefix(data);
+            data = data.toRealPath();
+            ClusterLayout.Layout layout = ClusterLayout.of(data, sharedRoot);
+            Path binaries = unpackBinaries(layout.binaries());
+            Path cluster = layout.cluster();
             if (!Files.exists(cluster.resolve("PG_VERSION"))) {
-                initialize(cluster, binaries, runAs);
+                initialize(cluster, binaries, layout.runAs());
             }
             Integer running = runningPort(cluster);
             EmbeddedDatabase database;
             if (running != null) {
                 LOG.info("adopting the embedded PostgreSQL already running on port {} for {}", running, cluster);
-                database = new EmbeddedDatabase(cluster, binaries, runAs, running, true);
+                database = new EmbeddedDatabase(cluster, binaries, layout, running, true);
             } else {
-                int port = freePort();
-                database = new EmbeddedDatabase(cluster, binaries, runAs, port, false);
+                database = new EmbeddedDatabase(cluster, binaries, layout, freePort(), false);
                 database.startServer();
             }
             database.createDatabase();
@@ -95,10 +103,46 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new IllegalStateException(
                     "The embedded PostgreSQL could not start under " + data + ": "
                             + e.getMessage() + "\nIts log is "
-                            + data.resolve("postgres").resolve("server.log")
+                            + data.resolve(ClusterLayout.CLUSTER).resolve("server.log")
                             + ". To use a PostgreSQL of your own instead, set DATABASE_URL, for example "
                             + "DATABASE_URL=postgres://user:password@localhost:5432/pacioli",
                     e);
+        }
+    }
+
+    /**
+     * Whether the data directory's cluster was relocated (root, in a directory {@code nobody} cannot
+     * enter): then it lives outside the data directory, and deleting the data directory does not
+     * delete it — {@link #removeCluster} does.
+     */
+    public static boolean relocated(Path dataDirectory) {
+        try {
+            return ClusterLayout.relocated(dataDirectory.toAbsolutePath().toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the server running on the data directory's cluster, if any, and deletes the cluster,
+     * wherever it lives (for tests and clean-ups: a relocated cluster outlives its data directory).
+     */
+    public static void removeCluster(Path dataDirectory) {
+        Path data = dataDirectory.toAbsolutePath().normalize();
+        if (!Files.exists(data.resolve(ClusterLayout.CLUSTER))) {
+            return;
+        }
+        try {
+            data = data.toRealPath();
+            ClusterLayout.Layout layout = ClusterLayout.of(data, ClusterLayout.SHARED_ROOT);
+            Integer running = runningPort(layout.cluster());
+            if (running != null) {
+                Path binaries = unpackBinaries(layout.binaries());
+                new EmbeddedDatabase(layout.cluster(), binaries, layout, running, true).close();
+            }
+            ClusterLayout.remove(data);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not remove the cluster of " + data, e);
         }
     }
 
@@ -114,7 +158,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run(COMMAND_TIMEOUT_SECONDS, command("pg_ctl", "-D", cluster.toString(), "-m", "fast", "-w", "stop"));
+            Commands.run(
+                    COMMAND_TIMEOUT_SECONDS, command("pg_ctl", "-D", cluster.toString(), "-m", "fast", "-w", "stop"));
         } catch (RuntimeException e) {
             LOG.warn("stopping the embedded PostgreSQL failed: {}", e.getMessage());
         }
@@ -122,6 +167,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public boolean adopted() {
         return adopted;
+    }
+
+    /** The cluster's real directory: under the data directory, or where a relocated one lives. */
+    public Path cluster() {
+        return cluster;
+    }
+
+    /** Whether the cluster lives outside the data directory (see {@link ClusterLayout}). */
+    public boolean relocated() {
+        return layout.relocated();
     }
 
     private static Path unpackBinaries(Path parent) throws IOException {
@@ -198,44 +253,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /**
-     * PostgreSQL refuses to run as root. As root we run it as {@code nobody}, which must be able to reach
-     * the data directory.
-     */
-    private static List<String> runAsPrefix(Path data) throws IOException {
-        if (!isRoot()) {
-            return List.of();
-        }
-        // The data directory is Pacioli's own: let the server's user pass through it. Its ancestors are
-        // the user's, and we only say what is wrong with them.
-        var own = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(data));
-        if (own.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-            Files.setPosixFilePermissions(data, own);
-        }
-        for (Path path = data.getParent(); path != null; path = path.getParent()) {
-            var permissions = Files.getPosixFilePermissions(path);
-            if (!permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new IllegalStateException("running as root, the embedded PostgreSQL runs as user '"
-                        + UNPRIVILEGED_USER + "', which cannot enter " + path + ". Choose a data directory it can "
-                        + "reach (--data-dir or PACIOLI_DATA_DIR), or run Pacioli as a normal user");
-            }
-        }
-        String group = run(10, List.of("id", "-gn", UNPRIVILEGED_USER)).trim();
-        return List.of("setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=" + group, "--clear-groups", "--");
-    }
-
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"))
-                || new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-    }
-
     private static void initialize(Path cluster, Path binaries, List<String> runAs) throws IOException {
         LOG.info("creating the embedded PostgreSQL cluster in {}", cluster);
         Files.createDirectories(cluster);
         Files.setPosixFilePermissions(cluster, PosixFilePermissions.fromString("rwx------"));
         if (!runAs.isEmpty()) {
             UserPrincipalLookupService lookup = cluster.getFileSystem().getUserPrincipalLookupService();
-            Files.setOwner(cluster, lookup.lookupPrincipalByName(UNPRIVILEGED_USER));
+            Files.setOwner(cluster, lookup.lookupPrincipalByName(ClusterLayout.UNPRIVILEGED_USER));
         }
         List<String> command = new ArrayList<>(runAs);
         command.addAll(List.of(
@@ -249,7 +273,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 "-E",
                 "UTF-8",
                 "--locale=C"));
-        run(COMMAND_TIMEOUT_SECONDS, command);
+        Commands.run(COMMAND_TIMEOUT_SECONDS, command);
     }
 
     /** The port of a server already running on this cluster, or null. */
@@ -313,7 +337,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 "-c",
                 "shared_buffers=" + sharedBuffersMegabytes() + "MB");
         LOG.info("starting the embedded PostgreSQL on 127.0.0.1:{}", port);
-        run(
+        Commands.run(
                 COMMAND_TIMEOUT_SECONDS,
                 command(
                         "pg_ctl",
@@ -330,7 +354,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private List<String> command(String binary, String... arguments) {
-        List<String> command = new ArrayList<>(runAs);
+        List<String> command = new ArrayList<>(layout.runAs());
         command.add(binaries.resolve("bin").resolve(binary).toString());
         command.addAll(List.of(arguments));
         return command;
@@ -349,30 +373,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             statement.execute("create database " + DATABASE);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the database '" + DATABASE + "': " + e.getMessage(), e);
-        }
-    }
-
-    private static String run(long timeoutSeconds, List<String> command) {
-        try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command.get(0) + " did not finish in " + timeoutSeconds + " s");
-            }
-            String text = new String(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(
-                        String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + text.trim());
-            }
-            return text;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run " + command.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command.get(0), e);
         }
     }
 }

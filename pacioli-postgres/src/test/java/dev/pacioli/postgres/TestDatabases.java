@@ -48,14 +48,23 @@ public final class TestDatabases {
 
     private static Database embedded() {
         Path dataDirectory = Path.of("target", "embedded-postgres").toAbsolutePath();
-        return withCleanup(Database.embedded(dataDirectory, Database.POOL_SIZE_DEFAULT, schemaName()));
+        Database database = Database.embedded(dataDirectory, Database.POOL_SIZE_DEFAULT, schemaName());
+        // As root in a directory nobody can enter, the cluster lives under /var/lib/pacioli, which
+        // `mvn clean` or deleting the clone would not empty: it goes when the JVM does.
+        boolean relocated = EmbeddedDatabase.relocated(dataDirectory);
+        return withCleanup(database, () -> {
+            if (relocated) {
+                EmbeddedDatabase.removeCluster(dataDirectory);
+            }
+        });
     }
 
     private static Database external(DatabaseUrl url) {
-        return withCleanup(Database.connect(url, schemaName(), Database.POOL_SIZE_DEFAULT));
+        return withCleanup(Database.connect(url, schemaName(), Database.POOL_SIZE_DEFAULT), () -> {});
     }
 
-    private static Database withCleanup(Database database) {
+    /** Drops the JVM's schema and closes the database at exit, then runs {@code afterClose}. */
+    private static Database withCleanup(Database database, Runnable afterClose) {
         database.migrate();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (Connection connection = database.dataSource().getConnection();
@@ -65,6 +74,7 @@ public final class TestDatabases {
                 // Best effort: a leftover schema is harmless.
             }
             database.close();
+            afterClose.run();
         }));
         return database;
     }

@@ -147,6 +147,7 @@ class WebhookCrashTest {
                 EmbeddedDatabase.start(dataDirectory).close(); // adopt the orphaned server and stop it
             }
             if (stoppedGracefully && Files.exists(dataDirectory)) {
+                EmbeddedDatabase.removeCluster(dataDirectory); // it may be relocated, outside the directory
                 try (var paths = Files.walk(dataDirectory)) {
                     paths.sorted(java.util.Comparator.reverseOrder())
                             .forEach(path -> path.toFile().delete());
