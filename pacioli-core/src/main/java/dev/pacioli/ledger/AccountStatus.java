@@ -12,11 +12,6 @@ public enum AccountStatus {
     }
 
     public static AccountStatus ofCode(int code) {
-        for (AccountStatus value : values()) {
-            if (value.code == code) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown account status code " + code);
+        return PersistedCode.of(values(), value -> value.code, code);
     }
 }

@@ -20,11 +20,6 @@ public enum EntryKind {
     }
 
     public static EntryKind ofCode(int code) {
-        for (EntryKind value : values()) {
-            if (value.code == code) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown entry kind code " + code);
+        return PersistedCode.of(values(), value -> value.code, code);
     }
 }

@@ -15,11 +15,6 @@ public enum NormalBalance {
     }
 
     public static NormalBalance ofCode(int code) {
-        for (NormalBalance value : values()) {
-            if (value.code == code) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown normal balance code " + code);
+        return PersistedCode.of(values(), value -> value.code, code);
     }
 }

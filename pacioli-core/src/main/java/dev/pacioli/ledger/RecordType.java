@@ -21,11 +21,6 @@ public enum RecordType {
     }
 
     public static RecordType ofTag(int tag) {
-        for (RecordType type : values()) {
-            if (type.tag == tag) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("unknown journal record tag " + tag);
+        return PersistedCode.of(values(), type -> type.tag, tag);
     }
 }

@@ -14,11 +14,6 @@ public enum TransactionStatus {
     }
 
     public static TransactionStatus ofCode(int code) {
-        for (TransactionStatus value : values()) {
-            if (value.code == code) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown transaction status code " + code);
+        return PersistedCode.of(values(), value -> value.code, code);
     }
 }
