@@ -267,11 +267,17 @@ public final class HttpServer implements AutoCloseable {
         return new Call(context, key, body);
     }
 
-    private ApiKey authenticate(Context context) {
+    /** The bearer secret of the request's {@code Authorization} header, or null. */
+    static String bearerSecret(Context context) {
         String header = context.header("Authorization");
-        String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim()
                 : null;
+    }
+
+    private ApiKey authenticate(Context context) {
+        String header = context.header("Authorization");
+        String secret = bearerSecret(context);
         Optional<ApiKey> key = secret == null || secret.isEmpty() || secret.length() > 256
                 ? Optional.empty()
                 : authenticator.authenticate(secret);

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * at most; then the same request takes it over. Expired rows are deleted by the requests themselves:
  * every {@link #CLEANUP_EVERY}th reservation deletes up to {@link #CLEANUP_ROWS_MAX} of them, far more
  * than the reservations made meanwhile, so the table holds about a day of keys without a job.
+ *
+ * <p>Stored bodies are sealed under the caller's API key secret ({@link IdempotencySeal}), so the table
+ * holds no answer that someone reading the database could use, such as a new API key's secret.
  */
 public final class IdempotencyKeys {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
@@ -76,15 +79,24 @@ public final class IdempotencyKeys {
         if (key == null || call.key == null) {
             return work.perform();
         }
-        return run(call.key.id(), key, fingerprint(call), work);
+        byte[] sealingKey = IdempotencySeal.key(HttpServer.bearerSecret(call.context));
+        return run(call.key.id(), sealingKey, key, fingerprint(call), work);
     }
 
-    /** As {@link #run(Call, Work)}, for a request with this API key, idempotency key and fingerprint. */
-    public Reply run(String apiKeyId, String key, Fingerprint request, Work work) throws Exception {
+    /**
+     * As {@link #run(Call, Work)}, for a request with this API key, idempotency key and fingerprint.
+     *
+     * @param sealingKey the key stored answers are sealed with, derived from the API key's secret
+     */
+    public Reply run(String apiKeyId, byte[] sealingKey, String key, Fingerprint request, Work work) throws Exception {
         cleanUpNowAndThen();
         return switch (store.reserve(apiKeyId, key, request)) {
-            case Reserved reserved -> runHolding(apiKeyId, key, reserved.holder(), work);
-            case Replay replay -> replayed(replay.answer());
+            case Reserved reserved -> runHolding(apiKeyId, sealingKey, key, reserved.holder(), work);
+            case Replay replay ->
+                replayed(
+                        replay.answer(),
+                        IdempotencySeal.open(
+                                sealingKey, apiKeyId, key, replay.answer().body()));
             case InUse inUse ->
                 throw new ApiException(
                         409, "idempotency_key_in_use", "a request with this Idempotency-Key is still running; retry");
@@ -96,7 +108,7 @@ public final class IdempotencyKeys {
         };
     }
 
-    private Reply runHolding(String apiKeyId, String key, UUID holder, Work work) throws Exception {
+    private Reply runHolding(String apiKeyId, byte[] sealingKey, String key, UUID holder, Work work) throws Exception {
         Reply reply;
         try {
             reply = work.perform();
@@ -114,17 +126,17 @@ public final class IdempotencyKeys {
         }
         Map<String, String> headers = new LinkedHashMap<>(reply.headers());
         UNSTORED_HEADERS.forEach(headers::remove);
-        if (!store.complete(
-                apiKeyId, key, holder, new Answer(reply.status(), reply.contentType(), headers, reply.body()))) {
+        byte[] sealed = IdempotencySeal.seal(sealingKey, apiKeyId, key, reply.body());
+        if (!store.complete(apiKeyId, key, holder, new Answer(reply.status(), reply.contentType(), headers, sealed))) {
             LOG.warn("the reservation of an idempotency key was taken over before its request finished");
         }
         return reply;
     }
 
-    private static Reply replayed(Answer answer) {
+    private static Reply replayed(Answer answer, byte[] body) {
         Map<String, String> headers = new LinkedHashMap<>(answer.headers());
         headers.put(REPLAYED, "true");
-        return new Reply(answer.status(), answer.contentType(), answer.body(), Collections.unmodifiableMap(headers));
+        return new Reply(answer.status(), answer.contentType(), body, Collections.unmodifiableMap(headers));
     }
 
     private void cleanUpNowAndThen() {

@@ -32,9 +32,11 @@ class IdempotencyKeyTest {
     private static final String REPLAYED = "Idempotent-Replayed";
 
     private final HttpTester admin;
+    private final TestService.Running service;
 
     IdempotencyKeyTest(TestService.Running service) {
         this.admin = service.admin();
+        this.service = service;
     }
 
     private static Map<String, String> keyed(String key) {
@@ -76,6 +78,24 @@ class IdempotencyKeyTest {
         assertThat(later.header(REPLAYED)).isEqualTo("true");
         assertThat(later.body()).isEqualTo(original.body());
         assertThat(keysNamed(name)).isEqualTo(1);
+        assertThat(storedText(key))
+                .as("the new key's secret is not readable in the database")
+                .doesNotContain(original.json().path("secret").stringValue())
+                .doesNotContain(name);
+    }
+
+    private String storedText(String key) {
+        try (var connection = service.database().dataSource().getConnection();
+                var statement =
+                        connection.prepareStatement("select body from idempotency_keys where idempotency_key = ?")) {
+            statement.setString(1, key);
+            try (var rows = statement.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                return new String(rows.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -152,22 +152,23 @@ class IdempotencyStoreTest {
     @Test
     void answersARetryShouldNotSeeAgainAreNotStored() throws Exception {
         IdempotencyKeys keys = new IdempotencyKeys(store(IdempotencyKeys.LEASE_MILLIS, DAY_MILLIS));
+        byte[] sealingKey = IdempotencySeal.key(Authenticator.newSecret());
         String key = key();
         AtomicInteger runs = new AtomicInteger();
         for (int status : new int[] {503, 429, 500}) {
-            Reply reply = keys.run(apiKeyId, key, REQUEST, () -> {
+            Reply reply = keys.run(apiKeyId, sealingKey, key, REQUEST, () -> {
                 runs.incrementAndGet();
                 return reply(status, "{\"code\": \"overloaded\"}");
             });
             assertThat(reply.status()).isEqualTo(status);
             assertThat(reply.headers()).doesNotContainKey(IdempotencyKeys.REPLAYED);
         }
-        assertThatThrownBy(() -> keys.run(apiKeyId, key, REQUEST, () -> {
+        assertThatThrownBy(() -> keys.run(apiKeyId, sealingKey, key, REQUEST, () -> {
                     runs.incrementAndGet();
                     throw new IllegalStateException("a bug");
                 }))
                 .isInstanceOf(IllegalStateException.class);
-        Reply stored = keys.run(apiKeyId, key, REQUEST, () -> {
+        Reply stored = keys.run(apiKeyId, sealingKey, key, REQUEST, () -> {
             runs.incrementAndGet();
             return reply(422, "{\"code\": \"insufficient_funds\"}");
         });
@@ -175,12 +176,37 @@ class IdempotencyStoreTest {
                 .as("each refused answer left the key free, so each retry ran")
                 .hasValue(5);
 
-        Reply replayed = keys.run(apiKeyId, key, REQUEST, () -> {
+        Reply replayed = keys.run(apiKeyId, sealingKey, key, REQUEST, () -> {
             throw new AssertionError("a stored answer is not run again");
         });
         assertThat(replayed.status()).isEqualTo(422);
         assertThat(replayed.body()).isEqualTo(stored.body());
         assertThat(replayed.headers()).containsEntry(IdempotencyKeys.REPLAYED, "true");
+    }
+
+    /** What the database holds does not reveal the answer, and opens only with the API key's secret. */
+    @Test
+    void aStoredBodyIsSealedUnderTheApiKeysSecret() throws Exception {
+        IdempotencyKeys keys = new IdempotencyKeys(store(IdempotencyKeys.LEASE_MILLIS, DAY_MILLIS));
+        String secret = Authenticator.newSecret();
+        String key = key();
+        byte[] body = bytes("{\"secret\": \"pacioli_the_new_keys_secret\"}");
+        keys.run(apiKeyId, IdempotencySeal.key(secret), key, REQUEST, () -> new Reply(201, Reply.JSON, body, Map.of()));
+
+        byte[] stored = storedBody(key);
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("pacioli_the_new_keys_secret");
+        Reply replayed = keys.run(apiKeyId, IdempotencySeal.key(secret), key, REQUEST, () -> {
+            throw new AssertionError("replayed, not run");
+        });
+        assertThat(replayed.body()).isEqualTo(body);
+        assertThatThrownBy(
+                        () -> keys.run(apiKeyId, IdempotencySeal.key(Authenticator.newSecret()), key, REQUEST, () -> {
+                            throw new AssertionError("replayed, not run");
+                        }))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> IdempotencySeal.open(IdempotencySeal.key(secret), apiKeyId, key + "x", stored))
+                .as("a body moved to another row does not open")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -197,6 +223,19 @@ class IdempotencyStoreTest {
 
     private static Reply reply(int status, String json) {
         return new Reply(status, Problems.CONTENT_TYPE, bytes(json), Map.of());
+    }
+
+    private byte[] storedBody(String key) throws Exception {
+        try (var connection = database.dataSource().getConnection();
+                var statement = connection.prepareStatement(
+                        "select body from idempotency_keys where api_key_id = ? and idempotency_key = ?")) {
+            statement.setString(1, apiKeyId);
+            statement.setString(2, key);
+            try (var rows = statement.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                return rows.getBytes(1);
+            }
+        }
     }
 
     private long count(String key) throws Exception {
