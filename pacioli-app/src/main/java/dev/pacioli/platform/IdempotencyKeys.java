@@ -113,24 +113,36 @@ public final class IdempotencyKeys {
         try {
             reply = work.perform();
         } catch (Exception | Error e) {
-            try {
-                store.release(apiKeyId, key, holder);
-            } catch (RuntimeException releaseFailed) {
-                e.addSuppressed(releaseFailed);
-            }
+            release(apiKeyId, key, holder);
             throw e;
         }
         if (reply.status() == 429 || reply.status() >= 500) {
-            store.release(apiKeyId, key, holder);
+            release(apiKeyId, key, holder);
             return reply;
         }
         Map<String, String> headers = new LinkedHashMap<>(reply.headers());
         UNSTORED_HEADERS.forEach(headers::remove);
         byte[] sealed = IdempotencySeal.seal(sealingKey, apiKeyId, key, reply.body());
-        if (!store.complete(apiKeyId, key, holder, new Answer(reply.status(), reply.contentType(), headers, sealed))) {
-            LOG.warn("the reservation of an idempotency key was taken over before its request finished");
+        try {
+            if (!store.complete(
+                    apiKeyId, key, holder, new Answer(reply.status(), reply.contentType(), headers, sealed))) {
+                LOG.warn("the reservation of an idempotency key was taken over before its request finished");
+            }
+        } catch (RuntimeException e) {
+            // The action took effect: its answer is worth more to the client than a 503 would be. The
+            // key stays reserved until its lease passes; a retry then runs again (ids still guard it).
+            LOG.warn("could not store the answer of an idempotency key: {}", e.getMessage());
         }
         return reply;
+    }
+
+    /** Frees the key after an answer that is not stored; when the database fails, the lease frees it later. */
+    private void release(String apiKeyId, String key, UUID holder) {
+        try {
+            store.release(apiKeyId, key, holder);
+        } catch (RuntimeException e) {
+            LOG.warn("could not release an idempotency key: {}", e.getMessage());
+        }
     }
 
     private static Reply replayed(Answer answer, byte[] body) {
