@@ -16,6 +16,8 @@ import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.HttpServer;
+import dev.pacioli.platform.IdempotencyKeys;
+import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
 import dev.pacioli.postgres.ApiKey;
@@ -102,6 +104,10 @@ public final class Service implements AutoCloseable {
                             authenticator,
                             ledgers,
                             metrics,
+                            new IdempotencyKeys(new IdempotencyStore(
+                                    database.dataSource(),
+                                    IdempotencyKeys.LEASE_MILLIS,
+                                    IdempotencyKeys.RETENTION_MILLIS)),
                             routes(database, ledgers, metrics, authenticator, options))
                     .start();
             LOG.atInfo()

@@ -10,6 +10,7 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,10 @@ import org.slf4j.MDC;
  * <p>Every route passes the same gate, in this order, before its action runs: the API key (401), the
  * route's role (403), the key's rate limit (429), the query parameters (400 for any unknown one), the
  * ledger named in the path and the key's ledger scope (404, so a scoped key cannot learn which other
- * ledgers exist), and the body (415 for a non-JSON type, 413 over the route's limit). An
+ * ledgers exist), and the body (415 for a non-JSON type, 413 over the route's limit). A mutating route
+ * (POST, PUT, PATCH, DELETE) then runs under its {@code Idempotency-Key}, when the request sent one
+ * ({@link IdempotencyKeys}: 400 for a bad key, 409 while the same key runs, 422 for the key reused on
+ * another request, the stored answer for the same request again). An
  * {@link ApiException} anywhere becomes a problem document; any other exception is a bug, logged and
  * answered 500 {@code internal_error}.
  *
@@ -63,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
     private final LedgerDirectory ledgers;
     private final ServiceMetrics metrics;
     private final RateLimiter rateLimiter;
+    private final IdempotencyKeys idempotencyKeys;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile long lastArrivalNanos = System.nanoTime();
@@ -73,11 +78,13 @@ public final class HttpServer implements AutoCloseable {
             Authenticator authenticator,
             LedgerDirectory ledgers,
             ServiceMetrics metrics,
+            IdempotencyKeys idempotencyKeys,
             List<Route> routes) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.ledgers = ledgers;
         this.metrics = metrics;
+        this.idempotencyKeys = idempotencyKeys;
         this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
         this.javalin = Javalin.create(config -> configure(config, routes));
     }
@@ -204,13 +211,33 @@ public final class HttpServer implements AutoCloseable {
                 context.header("Connection", "close");
                 throw new ApiException(503, "not_ready", "the service is shutting down");
             }
-            Reply reply = route.action().handle(admit(route, context));
+            Call call = admit(route, context);
+            Reply reply = isMutating(route)
+                    ? idempotencyKeys.run(call, () -> perform(route, call))
+                    : route.action().handle(call);
             context.status(reply.status());
             reply.headers().forEach(context::header);
             context.contentType(reply.contentType());
             context.result(reply.body());
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    private static boolean isMutating(Route route) {
+        return !route.method().equals(HandlerType.GET);
+    }
+
+    /**
+     * A mutating route's action, with a refusal answered as a reply rather than thrown, so that the
+     * idempotency keys can store it. Anything else thrown (storage failures, bugs) goes on to the
+     * exception handlers: those answers are 5xx, never stored.
+     */
+    private static Reply perform(Route route, Call call) throws Exception {
+        try {
+            return route.action().handle(call);
+        } catch (ApiException e) {
+            return problemReply(call.context, e);
         }
     }
 
@@ -240,11 +267,17 @@ public final class HttpServer implements AutoCloseable {
         return new Call(context, key, body);
     }
 
-    private ApiKey authenticate(Context context) {
+    /** The bearer secret of the request's {@code Authorization} header, or null. */
+    static String bearerSecret(Context context) {
         String header = context.header("Authorization");
-        String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim()
                 : null;
+    }
+
+    private ApiKey authenticate(Context context) {
+        String header = context.header("Authorization");
+        String secret = bearerSecret(context);
         Optional<ApiKey> key = secret == null || secret.isEmpty() || secret.length() > 256
                 ? Optional.empty()
                 : authenticator.authenticate(secret);
@@ -337,15 +370,23 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static void problem(Context context, ApiException e) {
-        context.status(e.status);
+        Reply reply = problemReply(context, e);
+        context.status(reply.status());
+        reply.headers().forEach(context::header);
+        context.contentType(reply.contentType());
+        context.result(reply.body());
+    }
+
+    private static Reply problemReply(Context context, ApiException e) {
+        Map<String, String> headers = new LinkedHashMap<>();
         if (e.closeConnection) {
-            context.header("Connection", "close");
+            headers.put("Connection", "close");
         }
         if (e.retryAfterSeconds > 0) {
-            context.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            headers.put("Retry-After", Long.toString(e.retryAfterSeconds));
         }
-        context.contentType("application/problem+json");
-        context.result(Problems.write(e, context.res().getHeader(REQUEST_ID)));
+        byte[] body = Problems.write(e, context.res().getHeader(REQUEST_ID));
+        return new Reply(e.status, Problems.CONTENT_TYPE, body, headers);
     }
 
     /**

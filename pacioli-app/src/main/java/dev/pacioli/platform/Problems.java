@@ -6,6 +6,7 @@ package dev.pacioli.platform;
  */
 public final class Problems {
     public static final String TYPE_BASE = "https://pacioli.dev/problems/";
+    public static final String CONTENT_TYPE = "application/problem+json";
 
     private Problems() {}
 

@@ -675,6 +675,30 @@ class OpenApiContractTest {
         });
     }
 
+    /** Every mutating operation takes an Idempotency-Key and declares what it may answer (docs/api.md). */
+    @Test
+    void everyMutatingOperationTakesAnIdempotencyKey() {
+        List<String> mutating = new ArrayList<>();
+        forEachOperation((name, operation) -> {
+            if (name.startsWith("GET ")) {
+                return;
+            }
+            mutating.add(name);
+            assertThat(operation.path("parameters").values())
+                    .as(name + " takes Idempotency-Key")
+                    .anyMatch(parameter ->
+                            parameter.path("$ref").asString("").equals("#/components/parameters/IdempotencyKey"));
+            JsonNode responses = operation.path("responses");
+            Map<String, String> codes = Map.of(
+                    "400", "invalid_idempotency_key", "409", "idempotency_key_in_use", "422", "idempotency_key_reused");
+            codes.forEach((status, code) -> assertThat(problemCodes(resolve(responses.path(status))
+                            .at("/content/" + OpenApiContract.escape(PROBLEM) + "/schema")))
+                    .as(name + " " + status)
+                    .contains(code));
+        });
+        assertThat(mutating).contains("POST /v1/ledgers/{ledger}/transactions", "DELETE /v1/webhooks/{id}");
+    }
+
     @Test
     void operationCodesAreProblemCodesAndEveryProblemCodeIsUsed() {
         Set<String> problemCodes = new TreeSet<>();
