@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.flywaydb.core.api.MigrationInfo;
 
@@ -235,7 +236,7 @@ public final class Main {
         try (Database database = settings.openDatabase(true)) {
             String secret = Authenticator.newSecret();
             ApiKey key = database.apiKeys()
-                    .create(name, role, ledgers.isEmpty() ? null : ledgers, Authenticator.hash(secret));
+                    .create(name, name, role, Set.of(), ledgers.isEmpty() ? null : ledgers, Authenticator.hash(secret));
             System.err.printf(
                     "created %s key %s for %s; the secret below is shown once%n",
                     role.code(), key.id(), ledgers.isEmpty() ? "every ledger" : String.join(", ", ledgers));
