@@ -47,7 +47,10 @@ class RoleMatrixTest {
 
     /**
      * The callers, tried in this order. The flagged ones prove that a flag never raises a role: a reader
-     * with every flag is refused all that a reader is. No route of the API needs a flag yet.
+     * with every flag is refused all that a reader is. No route of the API needs a flag yet; when one
+     * does, its row states the flags beside the role (and openapi.yaml its {@code x-pacioli-flags}), and
+     * every caller without them is refused ({@code FlagGateTest} shows the gate's rule on routes of its
+     * own).
      */
     enum Caller {
         NO_KEY(null),
@@ -86,9 +89,25 @@ class RoleMatrixTest {
             String name,
             String template,
             Need need,
+            List<String> flags,
             PathBuilder path,
             Function<Fixture, String> body,
             int firstStatus) {
+        /** An operation that needs no flag: every one, so far. */
+        Operation(
+                String name,
+                String template,
+                Need need,
+                PathBuilder path,
+                Function<Fixture, String> body,
+                int firstStatus) {
+            this(name, template, need, List.of(), path, body, firstStatus);
+        }
+
+        boolean allows(Caller caller) {
+            return caller.may(need) && caller.flags.containsAll(flags);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -357,6 +376,26 @@ class RoleMatrixTest {
         assertThat(covered).isEqualTo(new TreeSet<>(OpenApiContract.load().operations()));
     }
 
+    /** The document states each operation's role and flags as the table does, so clients read what the gate does. */
+    @Test
+    void theDocumentStatesEachOperationsRoleAndFlagsAsTheTableDoes() {
+        JsonNode paths = OpenApiContract.load().document().path("paths");
+        operations().forEach(operation -> {
+            String path = operation.template().substring(operation.template().indexOf(' ') + 1);
+            JsonNode declared = paths.path(path).path(operation.method().toLowerCase(Locale.ROOT));
+            assertThat(declared.isObject()).as(operation.template()).isTrue();
+            String role = operation.need() == Need.OPEN
+                    ? null
+                    : operation.need().name().toLowerCase(Locale.ROOT);
+            assertThat(declared.path("x-pacioli-role").stringValue(null))
+                    .as(operation.template())
+                    .isEqualTo(role);
+            assertThat(names(declared.path("x-pacioli-flags"), null))
+                    .as(operation.template())
+                    .isEqualTo(operation.flags());
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("operations")
     void eachCallerIsAllowedOrRefusedByItsRole(Operation operation) {
@@ -369,7 +408,7 @@ class RoleMatrixTest {
             seen.put(caller, response.status());
             String what = caller + " " + operation.method() + " " + path + " -> " + response;
             assertThat(response.status()).as(what).isLessThan(500);
-            if (caller.may(operation.need())) {
+            if (operation.allows(caller)) {
                 if (first) {
                     assertThat(response.status())
                             .as(
