@@ -38,13 +38,7 @@ record KeyOptions(String name, String principal, Role role, Set<Flag> flags, Lis
                 case "--ledger" ->
                     ledgers.add(check(Limits.isIdentifier(value), value, "--ledger takes a ledger name"));
                 case "--name" -> name = value;
-                case "--principal" ->
-                    principal = check(
-                            !value.isBlank()
-                                    && value.length() <= ApiKey.PRINCIPAL_LENGTH_MAX
-                                    && Limits.isStorableText(value),
-                            value,
-                            "--principal takes 1 to " + ApiKey.PRINCIPAL_LENGTH_MAX + " characters");
+                case "--principal" -> principal = value;
                 case "--flag" -> check(flags.add(Flag.ofCode(value)), value, "--flag " + value + " is given twice");
                 default -> throw new IllegalArgumentException("keys create does not know " + option);
             }
@@ -52,12 +46,14 @@ record KeyOptions(String name, String principal, Role role, Set<Flag> flags, Lis
         if (role == null) {
             throw new IllegalArgumentException("keys create needs --role reader|writer|operator|admin");
         }
-        return new KeyOptions(
-                name,
-                principal == null ? name : principal,
-                role,
-                flags,
-                ledgers.isEmpty() ? null : List.copyOf(ledgers));
+        // Checked after defaulting: without --principal, the name is the principal and must fit as one.
+        String holder = principal == null ? name : principal;
+        check(
+                !holder.isBlank() && holder.length() <= ApiKey.PRINCIPAL_LENGTH_MAX && Limits.isStorableText(holder),
+                holder,
+                (principal == null ? "--name (the principal, without --principal)" : "--principal") + " takes 1 to "
+                        + ApiKey.PRINCIPAL_LENGTH_MAX + " characters of text, not blank");
+        return new KeyOptions(name, holder, role, flags, ledgers.isEmpty() ? null : List.copyOf(ledgers));
     }
 
     private static String check(boolean condition, String value, String problem) {

@@ -41,6 +41,9 @@ class KeyOptionsTest {
         assertThat(KeyOptions.parse(List.of("--role", "reader", "--name", "nightly")))
                 .isEqualTo(new KeyOptions("nightly", "nightly", Role.READER, Set.of(), null));
         assertThat(KeyOptions.parse(List.of("--role", "admin")).principal()).isEqualTo(KeyOptions.DEFAULT_NAME);
+        assertThat(KeyOptions.parse(List.of("--role", "admin", "--name", "", "--principal", "ops"))
+                        .principal())
+                .isEqualTo("ops");
     }
 
     @Test
@@ -52,6 +55,8 @@ class KeyOptionsTest {
                 List.of("--role", "reader", "--principal", " "),
                 List.of("--role", "reader", "--principal", "p".repeat(257)),
                 List.of("--role", "reader", "--principal", "a\u0000b"),
+                List.of("--role", "reader", "--name", ""),
+                List.of("--role", "reader", "--name", "n".repeat(257)),
                 List.of("--role", "reader", "--principal"),
                 List.of("--role", "root"),
                 List.of("--flag", "approver"),
