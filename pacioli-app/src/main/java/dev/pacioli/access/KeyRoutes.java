@@ -12,22 +12,28 @@ import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.postgres.ApiKey;
+import dev.pacioli.postgres.ApiKey.Flag;
 import dev.pacioli.postgres.ApiKey.Role;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
-/** API keys: create (the secret shown once), list, revoke. */
+/** API keys: create (the secret shown once), list, revoke. Each key has a principal, a role and flags. */
 final class KeyRoutes {
     private static final String CURSOR_KIND = "api-keys";
     private static final int NAME_LENGTH_MAX = 128;
     private static final int LEDGERS_PER_KEY_MAX = 100;
     private static final Map<String, Role> ROLES =
             Map.of("reader", Role.READER, "writer", Role.WRITER, "operator", Role.OPERATOR, "admin", Role.ADMIN);
+    private static final Map<String, Flag> FLAGS =
+            Map.of(Flag.APPROVER.code(), Flag.APPROVER, Flag.COMPLIANCE.code(), Flag.COMPLIANCE);
 
     private final Database database;
     private final Authenticator authenticator;
@@ -46,39 +52,69 @@ final class KeyRoutes {
 
     private Reply create(Call call) {
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "name", "role", RequestReader.orNull("ledgers"));
+        // principal and flags are not nullable: absent means the default, null means nothing here.
+        RequestReader.Fields body =
+                call.body(reader, "name", "role", RequestReader.orNull("ledgers"), "principal", "flags");
         String name = body.string("name", true, NAME_LENGTH_MAX);
         if (name != null && name.isBlank()) {
             reader.add("name", FieldError.INVALID_VALUE, "must not be empty");
         }
-        Role role = body.choice("role", ROLES, null);
-        List<String> ledgers = null;
-        if (body.has("ledgers")) {
-            ledgers = new ArrayList<>();
-            List<JsonNode> items = body.array("ledgers", true, 1, LEDGERS_PER_KEY_MAX);
-            for (int i = 0; i < items.size(); i++) {
-                JsonNode item = items.get(i);
-                if (!item.isString() || !Limits.isIdentifier(item.stringValue())) {
-                    reader.add(
-                            body.path("ledgers") + "[" + i + "]", FieldError.INVALID_FORMAT, "must be a ledger name");
-                } else if (ledgers.contains(item.stringValue())) {
-                    reader.add(
-                            body.path("ledgers"), FieldError.INVALID_VALUE, "names " + item.stringValue() + " twice");
-                } else {
-                    ledgers.add(item.stringValue());
-                }
-            }
+        String principal = body.string("principal", false, ApiKey.PRINCIPAL_LENGTH_MAX);
+        if (principal != null && principal.isBlank()) {
+            reader.add("principal", FieldError.INVALID_VALUE, "must not be empty; leave it out to use the name");
         }
+        Role role = body.choice("role", ROLES, null);
+        Set<Flag> flags = flags(body);
+        List<String> ledgers = body.has("ledgers") ? ledgers(body) : null;
         reader.finish();
         if (!withinScope(call.key, ledgers)) {
             throw new ApiException(403, "forbidden", "a key scoped to ledgers can only grant ledgers within its scope");
         }
         String secret = Authenticator.newSecret();
-        ApiKey key = database.apiKeys().create(name, role, ledgers, Authenticator.hash(secret));
+        ApiKey key = database.apiKeys()
+                .create(name, principal == null ? name : principal, role, flags, ledgers, Authenticator.hash(secret));
         try (JsonOutput out = new JsonOutput()) {
             write(out, key, secret);
             return Reply.json(201, out);
         }
+    }
+
+    /** Distinct known flags; none when absent. */
+    private static Set<Flag> flags(RequestReader.Fields body) {
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        List<JsonNode> items = body.array("flags", false, 0, Flag.values().length);
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            Flag flag = item.isString() ? FLAGS.get(item.stringValue()) : null;
+            if (flag == null) {
+                body.reader()
+                        .add(
+                                body.path("flags") + "[" + i + "]",
+                                FieldError.INVALID_VALUE,
+                                "must be one of " + new TreeMap<>(FLAGS).keySet());
+            } else if (!flags.add(flag)) {
+                body.reader().add(body.path("flags"), FieldError.INVALID_VALUE, "names " + flag.code() + " twice");
+            }
+        }
+        return flags;
+    }
+
+    private static List<String> ledgers(RequestReader.Fields body) {
+        List<String> ledgers = new ArrayList<>();
+        List<JsonNode> items = body.array("ledgers", true, 1, LEDGERS_PER_KEY_MAX);
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            if (!item.isString() || !Limits.isIdentifier(item.stringValue())) {
+                body.reader()
+                        .add(body.path("ledgers") + "[" + i + "]", FieldError.INVALID_FORMAT, "must be a ledger name");
+            } else if (ledgers.contains(item.stringValue())) {
+                body.reader()
+                        .add(body.path("ledgers"), FieldError.INVALID_VALUE, "names " + item.stringValue() + " twice");
+            } else {
+                ledgers.add(item.stringValue());
+            }
+        }
+        return ledgers;
     }
 
     private Reply list(Call call) {
@@ -115,7 +151,12 @@ final class KeyRoutes {
         out.json.writeStartObject();
         out.string("id", key.id());
         out.string("name", key.name());
+        out.string("principal", key.principal());
         out.string("role", key.role().code());
+        out.json.writeName("flags");
+        out.json.writeStartArray();
+        key.flags().forEach(flag -> out.json.writeString(flag.code()));
+        out.json.writeEndArray();
         out.json.writeName("ledgers");
         if (key.ledgers() == null) {
             out.json.writeNull();

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,7 +43,9 @@ final class Demo {
     boolean run() {
         // A key of its own for the demo, revoked at the end: the real admin key stays where it is.
         secret = Authenticator.newSecret();
-        ApiKey key = service.database().apiKeys().create("demo", ApiKey.Role.ADMIN, null, Authenticator.hash(secret));
+        ApiKey key = service.database()
+                .apiKeys()
+                .create("demo", "demo", ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
         try {
             String name =
                     "demo-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

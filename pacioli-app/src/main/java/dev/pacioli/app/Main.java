@@ -1,14 +1,12 @@
 package dev.pacioli.app;
 
 import dev.pacioli.ledger.Ledger;
-import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +24,10 @@ public final class Main {
                                              HTTP API printing each call as curl, then balances and verify
               verify LEDGER                  re-read a ledger from storage and check every invariant
               migrate status|up              show or apply the database migrations
-              keys create --role R [--ledger L]... [--name N]
-                                             create an API key (reader, writer, operator, admin)
+              keys create --role R [--ledger L]... [--name N] [--principal P] [--flag F]...
+                                             create an API key: role reader, writer, operator or admin;
+                                             principal (who holds it) defaults to the name (cli);
+                                             flags approver, compliance
               help                           this text
 
             By default Pacioli runs its own PostgreSQL with its data under ./data (--data-dir or
@@ -204,41 +204,30 @@ public final class Main {
 
     private static int keys(Settings settings, List<String> rest, PrintStream out) {
         if (rest.size() < 2 || !rest.get(1).equals("create")) {
-            return usage("keys takes: create --role R [--ledger L]... [--name N]");
+            return usage("keys takes: " + KeyOptions.USAGE);
         }
-        ApiKey.Role role = null;
-        String name = "cli";
-        List<String> ledgers = new ArrayList<>();
-        for (int i = 2; i < rest.size(); i++) {
-            String flag = rest.get(i);
-            if (i + 1 >= rest.size()) {
-                return usage(flag + " needs a value");
-            }
-            String value = rest.get(++i);
-            switch (flag) {
-                case "--role" -> role = ApiKey.Role.ofCode(value);
-                case "--ledger" -> {
-                    if (!Limits.isIdentifier(value)) {
-                        return usage("--ledger takes a ledger name");
-                    }
-                    ledgers.add(value);
-                }
-                case "--name" -> name = value;
-                default -> {
-                    return usage("keys create does not know " + flag);
-                }
-            }
-        }
-        if (role == null) {
-            return usage("keys create needs --role reader|writer|operator|admin");
+        KeyOptions options;
+        try {
+            options = KeyOptions.parse(rest.subList(2, rest.size()));
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
         }
         try (Database database = settings.openDatabase(true)) {
             String secret = Authenticator.newSecret();
             ApiKey key = database.apiKeys()
-                    .create(name, role, ledgers.isEmpty() ? null : ledgers, Authenticator.hash(secret));
+                    .create(
+                            options.name(),
+                            options.principal(),
+                            options.role(),
+                            options.flags(),
+                            options.ledgers(),
+                            Authenticator.hash(secret));
             System.err.printf(
-                    "created %s key %s for %s; the secret below is shown once%n",
-                    role.code(), key.id(), ledgers.isEmpty() ? "every ledger" : String.join(", ", ledgers));
+                    "created %s key %s of %s for %s; the secret below is shown once%n",
+                    key.role().code(),
+                    key.id(),
+                    key.principal(),
+                    key.ledgers() == null ? "every ledger" : String.join(", ", key.ledgers()));
             out.println(secret);
             return 0;
         }

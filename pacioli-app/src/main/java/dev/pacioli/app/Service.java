@@ -31,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +150,12 @@ public final class Service implements AutoCloseable {
     }
 
     /**
+     * Whoever operates the service holds the keys it installs itself; they get no flags, so approving
+     * needs keys made for the people who approve.
+     */
+    static final String ADMIN_PRINCIPAL = "admin";
+
+    /**
      * Makes sure an admin can get in. With {@code PACIOLI_ADMIN_KEY}, that secret is installed as an
      * admin key (once). Without it, and when no active admin key exists, one is generated and written
      * to a file only its owner can read; the log says where, never what.
@@ -162,7 +169,8 @@ public final class Service implements AutoCloseable {
                         Settings.ADMIN_KEY_VARIABLE + " names a key that was revoked; set a new secret");
             }
             if (existing.isEmpty()) {
-                ApiKey key = database.apiKeys().create("admin (PACIOLI_ADMIN_KEY)", ApiKey.Role.ADMIN, null, hash);
+                ApiKey key = database.apiKeys()
+                        .create("admin (PACIOLI_ADMIN_KEY)", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, hash);
                 LOG.info("installed the admin key from {} as {}", Settings.ADMIN_KEY_VARIABLE, key.id());
             }
             return;
@@ -172,7 +180,8 @@ public final class Service implements AutoCloseable {
         }
         String secret = Authenticator.newSecret();
         Path file = writeSecret(options.dataDirectory().resolve(ADMIN_KEY_FILE), secret);
-        ApiKey key = database.apiKeys().create("admin", ApiKey.Role.ADMIN, null, Authenticator.hash(secret));
+        ApiKey key = database.apiKeys()
+                .create("admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
         LOG.info("created the first admin key {}; its secret is in {} (readable only by its owner)", key.id(), file);
     }
 

@@ -25,6 +25,14 @@ public final class Call {
         this.body = body;
     }
 
+    /**
+     * Who is calling: the principal of the caller's key, as its creator set it, never anything a request
+     * header claims. Audit records and rules that need two people use this; null on routes without a key.
+     */
+    public String principal() {
+        return key == null ? null : key.principal();
+    }
+
     public String path(String name) {
         return context.pathParam(name);
     }

@@ -27,8 +27,8 @@ import org.slf4j.MDC;
  * for its ledger's writer parks cheaply instead of holding a platform thread.
  *
  * <p>Every route passes the same gate, in this order, before its action runs: the API key (401), the
- * route's role (403), the key's rate limit (429), the query parameters (400 for any unknown one), the
- * ledger named in the path and the key's ledger scope (404, so a scoped key cannot learn which other
+ * route's role, then its flags (403), the key's rate limit (429), the query parameters (400 for any
+ * unknown one), the ledger named in the path and the key's ledger scope (404, so a scoped key cannot learn which other
  * ledgers exist), and the body (415 for a non-JSON type, 413 over the route's limit). A mutating route
  * (POST, PUT, PATCH, DELETE) then runs under its {@code Idempotency-Key}, when the request sent one
  * ({@link IdempotencyKeys}: 400 for a bad key, 409 while the same key runs, 422 for the key reused on
@@ -246,12 +246,10 @@ public final class HttpServer implements AutoCloseable {
         ApiKey key = null;
         if (route.role() != null) {
             key = authenticate(context);
-            if (!key.role().includes(route.role())) {
-                throw new ApiException(
-                        403,
-                        "forbidden",
-                        "this needs the " + route.role().code() + " role; the key is "
-                                + key.role().code());
+            // The role, then the flags: a flag never stands in for a role.
+            String refusal = route.refusal(key);
+            if (refusal != null) {
+                throw new ApiException(403, "forbidden", refusal);
             }
             long waitSeconds = rateLimiter.acquire(key.id());
             if (waitSeconds > 0) {

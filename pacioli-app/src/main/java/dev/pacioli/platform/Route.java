@@ -1,25 +1,40 @@
 package dev.pacioli.platform;
 
+import dev.pacioli.ledger.Assert;
+import dev.pacioli.postgres.ApiKey;
+import dev.pacioli.postgres.ApiKey.Flag;
 import dev.pacioli.postgres.ApiKey.Role;
 import io.javalin.http.HandlerType;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * One operation of the API: its method and path, the least role that may call it, the query
- * parameters it knows (anything else is a 400), and the largest body it reads.
+ * One operation of the API: its method and path, the least role that may call it and the flags it
+ * needs besides, the query parameters it knows (anything else is a 400), and the largest body it reads.
+ *
+ * <p>Flags stand beside roles: a route that needs {@code approver} needs its role and the flag, so a
+ * flag never lets a key past a role it lacks, and no role (admin neither) stands in for a flag.
  *
  * @param role null for the routes that need no key (health, metrics, the OpenAPI document)
+ * @param flags the flags the caller's key must all have; empty for nearly every route
  * @param metadataFilters whether {@code metadata.<key>=<value>} query parameters are allowed
  */
 public record Route(
         HandlerType method,
         String path,
         Role role,
+        Set<Flag> flags,
         Set<String> query,
         boolean metadataFilters,
         long bodyBytesMax,
         Action action) {
+    public Route {
+        flags = ApiKey.flagSet(flags);
+        Assert.that(role != null || flags.isEmpty(), "%s %s needs no key, so it cannot need a flag", method, path);
+    }
+
     /** 1 MiB: API.md's limit for every body but a batch. */
     public static final long BODY_BYTES_MAX = 1L << 20;
 
@@ -33,7 +48,7 @@ public record Route(
     }
 
     public static Route get(String path, Role role, Action action, String... query) {
-        return new Route(HandlerType.GET, path, role, Set.of(query), false, 0, action);
+        return new Route(HandlerType.GET, path, role, Set.of(), Set.of(query), false, 0, action);
     }
 
     /** A list: {@code limit} and {@code cursor} plus the route's own filters. */
@@ -41,26 +56,57 @@ public record Route(
         Set<String> query = new HashSet<>(Set.of(filters));
         query.add("limit");
         query.add("cursor");
-        return new Route(HandlerType.GET, path, role, Set.copyOf(query), metadataFilters, 0, action);
+        return new Route(HandlerType.GET, path, role, Set.of(), Set.copyOf(query), metadataFilters, 0, action);
     }
 
     public static Route post(String path, Role role, Action action, String... query) {
-        return new Route(HandlerType.POST, path, role, Set.of(query), false, BODY_BYTES_MAX, action);
+        return new Route(HandlerType.POST, path, role, Set.of(), Set.of(query), false, BODY_BYTES_MAX, action);
     }
 
     public static Route put(String path, Role role, Action action) {
-        return new Route(HandlerType.PUT, path, role, Set.of(), false, BODY_BYTES_MAX, action);
+        return new Route(HandlerType.PUT, path, role, Set.of(), Set.of(), false, BODY_BYTES_MAX, action);
     }
 
     public static Route patch(String path, Role role, Action action) {
-        return new Route(HandlerType.PATCH, path, role, Set.of(), false, BODY_BYTES_MAX, action);
+        return new Route(HandlerType.PATCH, path, role, Set.of(), Set.of(), false, BODY_BYTES_MAX, action);
     }
 
     public static Route delete(String path, Role role, Action action) {
-        return new Route(HandlerType.DELETE, path, role, Set.of(), false, 0, action);
+        return new Route(HandlerType.DELETE, path, role, Set.of(), Set.of(), false, 0, action);
     }
 
     public Route withBodyBytesMax(long bytes) {
-        return new Route(method, path, role, query, metadataFilters, bytes, action);
+        return new Route(method, path, role, flags, query, metadataFilters, bytes, action);
+    }
+
+    /** The route needing these flags too, on top of its role: {@code Route.post(...).requiring(Flag.APPROVER)}. */
+    public Route requiring(Flag... needed) {
+        Set<Flag> all = new HashSet<>(flags);
+        all.addAll(List.of(needed));
+        return new Route(method, path, role, all, query, metadataFilters, bodyBytesMax, action);
+    }
+
+    /**
+     * Why this key may not call the route, or null when it may: the role first, then every flag. The
+     * gate answers a reason with 403 {@code forbidden}.
+     */
+    public String refusal(ApiKey key) {
+        if (role == null) {
+            return null;
+        }
+        if (!key.role().includes(role)) {
+            return "this needs the " + role.code() + " role; the key is "
+                    + key.role().code();
+        }
+        Set<Flag> missing = flags.stream().filter(flag -> !key.hasFlag(flag)).collect(Collectors.toSet());
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return "this needs the " + codes(missing) + " flag" + (missing.size() > 1 ? "s" : "") + "; the key has "
+                + (key.flags().isEmpty() ? "none" : codes(key.flags()));
+    }
+
+    private static String codes(Set<Flag> flags) {
+        return ApiKey.flagSet(flags).stream().map(Flag::code).collect(Collectors.joining(" and "));
     }
 }

@@ -208,10 +208,31 @@ class ApiWalkthroughTest {
         assertThat(admin.post(base + "/accounts/users:42:wallet/close", "{}").code())
                 .isEqualTo("account_not_empty");
 
-        // Keys: create a reader scoped to this ledger, use it, revoke it.
+        // Keys: create a reader scoped to this ledger, held by a person with a flag, use it, revoke it.
         Response key = admin.post(
-                "/v1/api-keys", "{\"name\": \"reporting\", \"role\": \"reader\", \"ledgers\": [\"" + ledger + "\"]}");
+                "/v1/api-keys",
+                "{\"name\": \"reporting\", \"role\": \"reader\", \"ledgers\": [\"" + ledger
+                        + "\"], \"principal\": \"alice@example.com\", \"flags\": [\"compliance\", \"approver\"]}");
         assertThat(key.status()).isEqualTo(201);
+        assertThat(key.json().path("principal").stringValue()).isEqualTo("alice@example.com");
+        assertThat(key.json().path("flags").toString()).isEqualTo("[\"approver\",\"compliance\"]");
+        JsonNode listed = keyListed(key.json().path("id").stringValue());
+        assertThat(listed.path("principal").stringValue()).isEqualTo("alice@example.com");
+        assertThat(listed.path("flags").toString()).isEqualTo("[\"approver\",\"compliance\"]");
+        // Without them: the principal is the name, and no flags.
+        Response plain = admin.post("/v1/api-keys", "{\"name\": \"nightly export\", \"role\": \"writer\"}");
+        assertThat(plain.status()).isEqualTo(201);
+        assertThat(plain.json().path("principal").stringValue()).isEqualTo("nightly export");
+        assertThat(plain.json().path("flags").toString()).isEqualTo("[]");
+        assertThat(keyListed(plain.json().path("id").stringValue())
+                        .path("principal")
+                        .stringValue())
+                .isEqualTo("nightly export");
+        assertThat(admin.delete("/v1/api-keys/" + plain.json().path("id").stringValue())
+                        .json()
+                        .path("principal")
+                        .stringValue())
+                .isEqualTo("nightly export");
         String secret = key.json().path("secret").stringValue();
         HttpTester reader = admin.as(secret);
         assertThat(reader.get(base + "/accounts/world").status()).isEqualTo(200);
@@ -350,5 +371,21 @@ class ApiWalkthroughTest {
         return """
                 {"id": "%s", "postings": [{"from": "users:42:wallet", "to": "merchants:7:revenue", "amount": %d,
                  "asset": "USD"}], "pending": true, "timeout_seconds": 3600}""".formatted(id, amount);
+    }
+
+    /** The key with this id as {@code GET /v1/api-keys} shows it. */
+    private JsonNode keyListed(String id) {
+        String path = "/v1/api-keys?limit=1000";
+        while (true) {
+            JsonNode page = admin.get(path).json();
+            for (JsonNode key : page.path("data")) {
+                if (key.path("id").stringValue().equals(id)) {
+                    return key;
+                }
+            }
+            String cursor = page.path("next_cursor").stringValue(null);
+            assertThat(cursor).as("API key " + id + " in the list").isNotNull();
+            path = "/v1/api-keys?limit=1000&cursor=" + cursor;
+        }
     }
 }

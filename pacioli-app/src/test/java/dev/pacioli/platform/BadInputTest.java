@@ -559,7 +559,8 @@ class BadInputTest {
                 "unknown_field",
                 "transactions[0].colour:unknown_field"));
 
-        // Keys: what openapi.yaml's ApiKeyRequest forbids (name minLength 1, ledgers uniqueItems).
+        // Keys: what openapi.yaml's ApiKeyRequest forbids (name and principal minLength 1, ledgers and flags
+        // uniqueItems, flags from Flag, principal and flags not null).
         cases.add(post(
                 "api key with an empty name",
                 "/v1/api-keys",
@@ -581,6 +582,62 @@ class BadInputTest {
                 400,
                 "validation_failed",
                 "ledgers:out_of_range"));
+        cases.add(post(
+                "api key with an empty principal",
+                "/v1/api-keys",
+                "{\"name\": \"nobody\", \"role\": \"reader\", \"principal\": \"\"}",
+                400,
+                "validation_failed",
+                "principal:*"));
+        cases.add(post(
+                "api key with a blank principal",
+                "/v1/api-keys",
+                "{\"name\": \"blank\", \"role\": \"reader\", \"principal\": \"  \"}",
+                400,
+                "validation_failed",
+                "principal:invalid_value"));
+        cases.add(post(
+                "api key with a principal of 257 characters",
+                "/v1/api-keys",
+                "{\"name\": \"long\", \"role\": \"reader\", \"principal\": \"" + "p".repeat(257) + "\"}",
+                400,
+                "validation_failed",
+                "principal:too_long"));
+        cases.add(post(
+                "api key with a null principal",
+                "/v1/api-keys",
+                "{\"name\": \"null\", \"role\": \"reader\", \"principal\": null}",
+                400,
+                "validation_failed",
+                "principal:invalid_type"));
+        cases.add(post(
+                "api key with an unknown flag",
+                "/v1/api-keys",
+                "{\"name\": \"auditor\", \"role\": \"reader\", \"flags\": [\"approver\", \"auditor\"]}",
+                400,
+                "validation_failed",
+                "flags[1]:invalid_value"));
+        cases.add(post(
+                "api key with a flag twice",
+                "/v1/api-keys",
+                "{\"name\": \"twice\", \"role\": \"reader\", \"flags\": [\"approver\", \"approver\"]}",
+                400,
+                "validation_failed",
+                "flags:invalid_value"));
+        cases.add(post(
+                "api key with flags that are not an array",
+                "/v1/api-keys",
+                "{\"name\": \"one\", \"role\": \"reader\", \"flags\": \"approver\"}",
+                400,
+                "validation_failed",
+                "flags:invalid_type"));
+        cases.add(post(
+                "api key with null flags",
+                "/v1/api-keys",
+                "{\"name\": \"none\", \"role\": \"reader\", \"flags\": null}",
+                400,
+                "validation_failed",
+                "flags:invalid_type"));
         cases.add(post(
                 "api key with an unknown role",
                 "/v1/api-keys",

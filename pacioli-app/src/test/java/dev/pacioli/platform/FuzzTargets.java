@@ -181,7 +181,8 @@ final class FuzzTargets {
                 new Target(
                         "POST /v1/api-keys",
                         Map.of(),
-                        () -> "{\"name\": \"fuzz\", \"role\": \"reader\", \"ledgers\": [\"" + ledger + "\"]}",
+                        () -> "{\"name\": \"fuzz\", \"role\": \"reader\", \"ledgers\": [\"" + ledger
+                                + "\"], \"principal\": \"fuzz@example.com\", \"flags\": [\"approver\"]}",
                         FuzzTargets::apiKey),
                 new Target("GET /v1/api-keys", Map.of(), null, null),
                 new Target("DELETE /v1/api-keys/{id}", Map.of("id", this::apiKey), null, null),

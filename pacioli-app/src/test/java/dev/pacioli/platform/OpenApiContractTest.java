@@ -262,14 +262,16 @@ class OpenApiContractTest {
     @Test
     void apiKeysMatch() {
         String created = """
-                {"id": "key_01J", "name": "payments", "role": "writer", "ledgers": ["main"], "created_at": "%s",
-                 "revoked_at": null, "secret": "pacioli_s3cr3t"}
+                {"id": "key_01J", "name": "payments", "principal": "alice@example.com", "role": "writer",
+                 "flags": ["approver"], "ledgers": ["main"], "created_at": "%s", "revoked_at": null,
+                 "secret": "pacioli_s3cr3t"}
                 """.formatted(TIME);
         String revoked = """
-                {"id": "key_01J", "name": "payments", "role": "writer", "ledgers": null, "created_at": "%1$s",
-                 "revoked_at": "%1$s"}
+                {"id": "key_01J", "name": "payments", "principal": "payments", "role": "writer", "flags": [],
+                 "ledgers": null, "created_at": "%1$s", "revoked_at": "%1$s"}
                 """.formatted(TIME);
-        String request = "{\"name\": \"payments\", \"role\": \"writer\", \"ledgers\": [\"main\"]}";
+        String request = "{\"name\": \"payments\", \"role\": \"writer\", \"ledgers\": [\"main\"],"
+                + " \"principal\": \"alice@example.com\", \"flags\": [\"approver\"]}";
         assertThatCode(() -> {
                     CONTRACT.checkValidRequest("POST", "/v1/api-keys", JSON, bytes(request), 201, JSON, bytes(created));
                     CONTRACT.checkValidRequest("DELETE", "/v1/api-keys/key_01J", null, null, 200, JSON, bytes(revoked));
@@ -279,6 +281,16 @@ class OpenApiContractTest {
                         () -> CONTRACT.check("DELETE", "/v1/api-keys/key_01J", null, null, 200, JSON, bytes(created)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("secret");
+        for (String wrong : List.of(
+                revoked.replace("\"principal\": \"payments\", ", ""),
+                revoked.replace("\"flags\": []", "\"flags\": [\"auditor\"]"),
+                revoked.replace("\"flags\": []", "\"flags\": [\"approver\", \"approver\"]"),
+                revoked.replace("\"principal\": \"payments\"", "\"principal\": \"\""))) {
+            assertThatThrownBy(
+                            () -> CONTRACT.check("DELETE", "/v1/api-keys/key_01J", null, null, 200, JSON, bytes(wrong)))
+                    .as(wrong)
+                    .isInstanceOf(AssertionError.class);
+        }
     }
 
     @Test

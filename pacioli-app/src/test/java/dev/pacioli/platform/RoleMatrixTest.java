@@ -6,11 +6,13 @@ import dev.pacioli.platform.HttpTester.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -43,20 +45,31 @@ class RoleMatrixTest {
         ADMIN
     }
 
-    /** The callers, tried in this order. */
+    /**
+     * The callers, tried in this order. The flagged ones prove that a flag never raises a role: a reader
+     * with every flag is refused all that a reader is. No route of the API needs a flag yet; when one
+     * does, its row states the flags beside the role (and openapi.yaml its {@code x-pacioli-flags}), and
+     * every caller without them is refused ({@code FlagGateTest} shows the gate's rule on routes of its
+     * own).
+     */
     enum Caller {
         NO_KEY(null),
         UNKNOWN_KEY(null),
         REVOKED_KEY(null),
         READER(Need.READER),
+        READER_WITH_EVERY_FLAG(Need.READER, "approver", "compliance"),
         WRITER(Need.WRITER),
+        WRITER_COMPLIANCE(Need.WRITER, "compliance"),
         OPERATOR(Need.OPERATOR),
+        OPERATOR_APPROVER(Need.OPERATOR, "approver"),
         ADMIN(Need.ADMIN);
 
         final Need role;
+        final List<String> flags;
 
-        Caller(Need role) {
+        Caller(Need role, String... flags) {
             this.role = role;
+            this.flags = List.of(flags);
         }
 
         boolean may(Need need) {
@@ -76,9 +89,25 @@ class RoleMatrixTest {
             String name,
             String template,
             Need need,
+            List<String> flags,
             PathBuilder path,
             Function<Fixture, String> body,
             int firstStatus) {
+        /** An operation that needs no flag: every one, so far. */
+        Operation(
+                String name,
+                String template,
+                Need need,
+                PathBuilder path,
+                Function<Fixture, String> body,
+                int firstStatus) {
+            this(name, template, need, List.of(), path, body, firstStatus);
+        }
+
+        boolean allows(Caller caller) {
+            return caller.may(need) && caller.flags.containsAll(flags);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -347,6 +376,26 @@ class RoleMatrixTest {
         assertThat(covered).isEqualTo(new TreeSet<>(OpenApiContract.load().operations()));
     }
 
+    /** The document states each operation's role and flags as the table does, so clients read what the gate does. */
+    @Test
+    void theDocumentStatesEachOperationsRoleAndFlagsAsTheTableDoes() {
+        JsonNode paths = OpenApiContract.load().document().path("paths");
+        operations().forEach(operation -> {
+            String path = operation.template().substring(operation.template().indexOf(' ') + 1);
+            JsonNode declared = paths.path(path).path(operation.method().toLowerCase(Locale.ROOT));
+            assertThat(declared.isObject()).as(operation.template()).isTrue();
+            String role = operation.need() == Need.OPEN
+                    ? null
+                    : operation.need().name().toLowerCase(Locale.ROOT);
+            assertThat(declared.path("x-pacioli-role").stringValue(null))
+                    .as(operation.template())
+                    .isEqualTo(role);
+            assertThat(names(declared.path("x-pacioli-flags"), null))
+                    .as(operation.template())
+                    .isEqualTo(operation.flags());
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("operations")
     void eachCallerIsAllowedOrRefusedByItsRole(Operation operation) {
@@ -359,7 +408,7 @@ class RoleMatrixTest {
             seen.put(caller, response.status());
             String what = caller + " " + operation.method() + " " + path + " -> " + response;
             assertThat(response.status()).as(what).isLessThan(500);
-            if (caller.may(operation.need())) {
+            if (operation.allows(caller)) {
                 if (first) {
                     assertThat(response.status())
                             .as(
@@ -570,10 +619,11 @@ class RoleMatrixTest {
             expect(admin.as(revoked).get("/v1/assets"), 200);
             expect(admin.delete("/v1/api-keys/" + fixture.keyIds.get(revoked)), 200);
             fixture.clients.put(Caller.REVOKED_KEY, admin.as(revoked));
-            fixture.clients.put(Caller.READER, admin.as(fixture.key("reader", "reader", null)));
-            fixture.clients.put(Caller.WRITER, admin.as(fixture.key("writer", "writer", null)));
-            fixture.clients.put(Caller.OPERATOR, admin.as(fixture.key("operator", "operator", null)));
-            fixture.clients.put(Caller.ADMIN, admin.as(fixture.key("admin", "admin", null)));
+            for (Caller caller : Caller.values()) {
+                if (caller.role != null) {
+                    fixture.clients.put(caller, admin.as(fixture.key(caller)));
+                }
+            }
             fixture.scopedAdmin = fixture.key("scoped admin", "admin", fixture.ledgerA);
             fixture.scopedReader = fixture.key("scoped reader", "reader", fixture.ledgerA);
             return fixture;
@@ -583,12 +633,27 @@ class RoleMatrixTest {
             return clients.get(caller);
         }
 
+        /** A key of the caller's role and flags, held by a principal of its own. */
+        private String key(Caller caller) {
+            String flags = caller.flags.stream().map(flag -> "\"" + flag + "\"").collect(Collectors.joining(", "));
+            String principal = caller.name().toLowerCase(Locale.ROOT) + "@example.com";
+            return key(
+                    caller.name(),
+                    caller.role.name().toLowerCase(Locale.ROOT),
+                    null,
+                    ", \"principal\": \"" + principal + "\", \"flags\": [" + flags + "]");
+        }
+
         private String key(String name, String role, String ledger) {
+            return key(name, role, ledger, "");
+        }
+
+        private String key(String name, String role, String ledger, String more) {
             String ledgers = ledger == null ? "" : ", \"ledgers\": [\"" + ledger + "\"]";
             Response created = expect(
                     admin.post(
                             "/v1/api-keys",
-                            "{\"name\": \"matrix " + name + "\", \"role\": \"" + role + "\"" + ledgers + "}"),
+                            "{\"name\": \"matrix " + name + "\", \"role\": \"" + role + "\"" + ledgers + more + "}"),
                     201);
             String secret = created.json().path("secret").stringValue();
             keyIds.put(secret, created.json().path("id").stringValue());

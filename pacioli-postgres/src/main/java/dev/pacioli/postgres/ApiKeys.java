@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -31,7 +32,7 @@ public final class ApiKeys {
 
     private static final int ID_RANDOM_BYTES = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, name, role, ledgers, created_at, revoked_at";
+    private static final String COLUMNS = "id, name, principal, role, flags, ledgers, created_at, revoked_at";
 
     private final DataSource dataSource;
 
@@ -39,35 +40,65 @@ public final class ApiKeys {
         this.dataSource = dataSource;
     }
 
-    /** Stores a new key under a fresh id. {@code ledgers} null: every ledger. */
-    public ApiKey create(String name, ApiKey.Role role, List<String> ledgers, byte[] secretHash) {
+    /**
+     * Stores a new key under a fresh id. {@code principal}: who the key belongs to (1 to {@link
+     * ApiKey#PRINCIPAL_LENGTH_MAX} characters; callers choose the default). {@code ledgers} null: every
+     * ledger.
+     */
+    public ApiKey create(
+            String name,
+            String principal,
+            ApiKey.Role role,
+            Set<ApiKey.Flag> flags,
+            List<String> ledgers,
+            byte[] secretHash) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
+        Assert.that(
+                !principal.isEmpty() && principal.length() <= ApiKey.PRINCIPAL_LENGTH_MAX,
+                "a principal is 1 to %d characters",
+                ApiKey.PRINCIPAL_LENGTH_MAX);
         Assert.that(secretHash.length == SECRET_HASH_LENGTH, "a secret hash is %d bytes", SECRET_HASH_LENGTH);
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into api_keys (id, name, role,"
-                        + " ledgers, secret_hash) values (?, ?, ?, ?::text[], ?) on conflict (id) do nothing"
-                        + " returning " + COLUMNS)) {
+                PreparedStatement insert = connection.prepareStatement("insert into api_keys (id, name, principal,"
+                        + " role, flags, ledgers, secret_hash) values (?, ?, ?, ?, ?::text[], ?::text[], ?)"
+                        + " on conflict (id) do nothing returning " + COLUMNS)) {
             insert.setString(2, name);
-            insert.setString(3, role.code());
+            insert.setString(3, principal);
+            insert.setString(4, role.code());
+            insert.setArray(5, connection.createArrayOf("text", codes(flags)));
             if (ledgers == null) {
-                insert.setNull(4, Types.ARRAY);
+                insert.setNull(6, Types.ARRAY);
             } else {
-                insert.setArray(4, connection.createArrayOf("text", ledgers.toArray()));
+                insert.setArray(6, connection.createArrayOf("text", ledgers.toArray()));
             }
-            insert.setBytes(5, secretHash);
-            for (int attempt = 0; attempt < ID_ATTEMPTS_MAX; attempt++) {
-                insert.setString(1, newId());
-                try (ResultSet row = insert.executeQuery()) {
-                    if (row.next()) {
-                        return apiKey(row);
-                    }
-                }
-            }
-            throw new StoreException("no free api key id in " + ID_ATTEMPTS_MAX + " random draws", null);
+            insert.setBytes(7, secretHash);
+            ApiKey key = insertUnderFreshId(insert);
+            // What was stored is what was asked for.
+            Assert.that(
+                    key.principal().equals(principal) && key.flags().equals(ApiKey.flagSet(flags)),
+                    "api key %s stored as asked",
+                    key.id());
+            return key;
         } catch (SQLException e) {
             throw new StoreException("could not create api key '" + name + "'", e);
         }
+    }
+
+    private static ApiKey insertUnderFreshId(PreparedStatement insert) throws SQLException {
+        for (int attempt = 0; attempt < ID_ATTEMPTS_MAX; attempt++) {
+            insert.setString(1, newId());
+            try (ResultSet row = insert.executeQuery()) {
+                if (row.next()) {
+                    return apiKey(row);
+                }
+            }
+        }
+        throw new StoreException("no free api key id in " + ID_ATTEMPTS_MAX + " random draws", null);
+    }
+
+    private static Object[] codes(Set<ApiKey.Flag> flags) {
+        return ApiKey.flagSet(flags).stream().map(ApiKey.Flag::code).toArray();
     }
 
     private static String newId() {
@@ -140,14 +171,20 @@ public final class ApiKeys {
     }
 
     private static ApiKey apiKey(ResultSet row) throws SQLException {
-        Array ledgers = row.getArray(4);
-        OffsetDateTime revokedAt = row.getObject(6, OffsetDateTime.class);
+        Array ledgers = row.getArray(6);
+        OffsetDateTime revokedAt = row.getObject(8, OffsetDateTime.class);
+        List<ApiKey.Flag> flags = new ArrayList<>();
+        for (String code : (String[]) row.getArray(5).getArray()) {
+            flags.add(ApiKey.Flag.ofCode(code));
+        }
         return new ApiKey(
                 row.getString(1),
                 row.getString(2),
-                ApiKey.Role.ofCode(row.getString(3)),
+                row.getString(3),
+                ApiKey.Role.ofCode(row.getString(4)),
+                ApiKey.flagSet(flags),
                 ledgers == null ? null : List.of((String[]) ledgers.getArray()),
-                Rows.micros(row, 5),
+                Rows.micros(row, 7),
                 revokedAt == null ? null : Timestamps.micros(revokedAt));
     }
 }

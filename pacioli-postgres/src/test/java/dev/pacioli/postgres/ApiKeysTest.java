@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.postgres.ApiKey.Flag;
 import dev.pacioli.postgres.ApiKey.Role;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -44,7 +46,8 @@ class ApiKeysTest {
     @Test
     void aCreatedKeyIsFoundByTheHashOfItsSecretAndById() {
         long before = System.currentTimeMillis() * 1_000;
-        ApiKey created = keys.create("ci deploys", Role.WRITER, List.of("payments", "treasury"), hash("pacioli_a"));
+        ApiKey created = keys.create(
+                "ci deploys", "ci deploys", Role.WRITER, Set.of(), List.of("payments", "treasury"), hash("pacioli_a"));
         assertThat(created.id()).matches("key_[0-9a-f]{16}");
         assertThat(created.name()).isEqualTo("ci deploys");
         assertThat(created.role()).isEqualTo(Role.WRITER);
@@ -59,7 +62,7 @@ class ApiKeysTest {
         assertThat(keys.findBySecretHash(hash("pacioli_b"))).isEmpty();
         assertThat(keys.find("key_0000000000000000")).isEmpty();
 
-        ApiKey everyLedger = keys.create("root", Role.ADMIN, null, hash("pacioli_b"));
+        ApiKey everyLedger = keys.create("root", "root", Role.ADMIN, Set.of(), null, hash("pacioli_b"));
         assertThat(everyLedger.ledgers()).isNull();
         assertThat(everyLedger.coversLedger("anything")).isTrue();
         assertThat(keys.findBySecretHash(hash("pacioli_b"))).contains(everyLedger);
@@ -67,11 +70,62 @@ class ApiKeysTest {
     }
 
     @Test
+    void aKeyKeepsItsPrincipalAndFlags() {
+        ApiKey approver = keys.create(
+                "alice laptop",
+                "alice@example.com",
+                Role.OPERATOR,
+                Set.of(Flag.COMPLIANCE, Flag.APPROVER),
+                null,
+                hash("pacioli_alice"));
+        assertThat(approver.principal()).isEqualTo("alice@example.com");
+        assertThat(approver.flags()).containsExactly(Flag.APPROVER, Flag.COMPLIANCE);
+        assertThat(approver.hasFlag(Flag.APPROVER)).isTrue();
+        assertThat(keys.findBySecretHash(hash("pacioli_alice"))).contains(approver);
+        assertThat(keys.find(approver.id()).orElseThrow().flags()).containsExactly(Flag.APPROVER, Flag.COMPLIANCE);
+
+        ApiKey plain = keys.create("bob", "bob", Role.READER, Set.of(), null, hash("pacioli_bob"));
+        assertThat(plain.flags()).isEmpty();
+        assertThat(plain.hasFlag(Flag.APPROVER)).isFalse();
+        assertThat(keys.list(null, 10).items()).contains(approver, plain);
+        assertThat(keys.revoke(approver.id()).orElseThrow().principal()).isEqualTo("alice@example.com");
+
+        for (Flag flag : Flag.values()) {
+            assertThat(Flag.ofCode(flag.code())).isEqualTo(flag);
+        }
+        assertThat(Flag.APPROVER.code()).isEqualTo("approver");
+        assertThatThrownBy(() -> Flag.ofCode("auditor")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPrincipalIsOneTo256CharactersAndTheTableHoldsOnlyKnownFlags() throws SQLException {
+        String longest = "p".repeat(ApiKey.PRINCIPAL_LENGTH_MAX);
+        assertThat(keys.create("long", longest, Role.READER, Set.of(), null, hash("pacioli_long"))
+                        .principal())
+                .isEqualTo(longest);
+        assertThatThrownBy(() -> keys.create("empty", "", Role.READER, Set.of(), null, hash("pacioli_empty")))
+                .isInstanceOf(Assert.InvariantViolation.class);
+        assertThatThrownBy(() -> keys.create("longer", longest + "p", Role.READER, Set.of(), null, hash("pacioli_x")))
+                .isInstanceOf(Assert.InvariantViolation.class);
+        try (Connection connection = database.database().dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            for (String flags : List.of("'{auditor}'", "'{approver,auditor}'", "array[null]::text[]")) {
+                assertThatThrownBy(() -> statement.execute("insert into api_keys (id, name, principal, role, flags,"
+                                + " secret_hash) values ('key_00000000000000ff', 'x', 'x', 'reader', " + flags
+                                + ", sha256('x'))"))
+                        .as(flags)
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("check constraint");
+            }
+        }
+    }
+
+    @Test
     void aSecretHashBelongsToOneKey() {
-        keys.create("first", Role.READER, null, hash("pacioli_same"));
-        assertThatThrownBy(() -> keys.create("second", Role.READER, null, hash("pacioli_same")))
+        keys.create("first", "first", Role.READER, Set.of(), null, hash("pacioli_same"));
+        assertThatThrownBy(() -> keys.create("second", "second", Role.READER, Set.of(), null, hash("pacioli_same")))
                 .isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> keys.create("short", Role.READER, null, new byte[16]))
+        assertThatThrownBy(() -> keys.create("short", "short", Role.READER, Set.of(), null, new byte[16]))
                 .isInstanceOf(Assert.InvariantViolation.class);
     }
 
@@ -79,7 +133,7 @@ class ApiKeysTest {
     void listingPagesThroughEveryKeyOnceInIdOrder() {
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            created.add(keys.create("key " + i, Role.READER, null, hash("pacioli_" + i))
+            created.add(keys.create("key " + i, "key " + i, Role.READER, Set.of(), null, hash("pacioli_" + i))
                     .id());
         }
         keys.revoke(created.get(3));
@@ -100,7 +154,8 @@ class ApiKeysTest {
 
     @Test
     void revokingKeepsTheKeyWithItsFirstRevocationTime() {
-        ApiKey key = keys.create("laptop", Role.OPERATOR, List.of("payments"), hash("pacioli_laptop"));
+        ApiKey key =
+                keys.create("laptop", "laptop", Role.OPERATOR, Set.of(), List.of("payments"), hash("pacioli_laptop"));
         ApiKey revoked = keys.revoke(key.id()).orElseThrow();
         assertThat(revoked.isRevoked()).isTrue();
         assertThat(revoked.revokedAtMicros()).isGreaterThanOrEqualTo(key.createdAtMicros());
@@ -108,7 +163,9 @@ class ApiKeysTest {
                 .isEqualTo(new ApiKey(
                         key.id(),
                         key.name(),
+                        key.principal(),
                         key.role(),
+                        key.flags(),
                         key.ledgers(),
                         key.createdAtMicros(),
                         revoked.revokedAtMicros()));
@@ -120,9 +177,9 @@ class ApiKeysTest {
     @Test
     void anActiveAdminIsAnUnrevokedKeyWithTheAdminRole() {
         assertThat(keys.anyActiveAdmin()).isFalse();
-        keys.create("operator", Role.OPERATOR, null, hash("pacioli_operator"));
+        keys.create("operator", "operator", Role.OPERATOR, Set.of(), null, hash("pacioli_operator"));
         assertThat(keys.anyActiveAdmin()).isFalse();
-        ApiKey admin = keys.create("admin", Role.ADMIN, List.of("payments"), hash("pacioli_admin"));
+        ApiKey admin = keys.create("admin", "admin", Role.ADMIN, Set.of(), List.of("payments"), hash("pacioli_admin"));
         assertThat(keys.anyActiveAdmin()).isTrue();
         keys.revoke(admin.id());
         assertThat(keys.anyActiveAdmin()).isFalse();

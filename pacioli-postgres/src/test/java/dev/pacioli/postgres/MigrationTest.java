@@ -1,6 +1,7 @@
 package dev.pacioli.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.sql.Connection;
@@ -57,6 +58,35 @@ class MigrationTest {
         try (Connection connection = database.database().dataSource().getConnection();
                 ResultSet tables = connection.getMetaData().getTables(null, schema, "postings", null)) {
             assertThat(tables.next()).as("the postings table is gone").isFalse();
+        }
+    }
+
+    @Test
+    void v10GivesEveryExistingKeyItsNameAsPrincipalAndNoFlags() throws SQLException {
+        // 8, not 9: V9 belongs to another change; whichever lands first, these rows predate V10.
+        migrateTo("8");
+        String key = "insert into " + schema + ".api_keys (id, name, role, ledgers, secret_hash)"
+                + " values ('%s', '%s', '%s', %s, sha256('%s'))";
+        execute(key.formatted("key_0000000000000001", "admin", "admin", "null", "a"));
+        execute(key.formatted("key_0000000000000002", "ci deploys", "writer", "'{main}'", "b"));
+
+        migrateTo("10");
+
+        assertThat(keyRow("key_0000000000000001")).isEqualTo("admin|admin|{}");
+        assertThat(keyRow("key_0000000000000002")).isEqualTo("ci deploys|ci deploys|{}");
+        assertThatThrownBy(() -> execute("insert into " + schema + ".api_keys (id, name, role, secret_hash)"
+                        + " values ('key_0000000000000003', 'new', 'reader', sha256('c'))"))
+                .as("principal has no default: every new key names its own")
+                .hasMessageContaining("principal");
+    }
+
+    /** {@code name|principal|flags} of a key, or null when there is none. */
+    private String keyRow(String id) throws SQLException {
+        try (Connection connection = database.database().dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select name || '|' || principal || '|' || flags::text from "
+                        + schema + ".api_keys where id = '" + id + "'")) {
+            return row.next() ? row.getString(1) : null;
         }
     }
 
