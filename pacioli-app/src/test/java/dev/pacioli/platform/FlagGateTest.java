@@ -62,6 +62,8 @@ class FlagGateTest {
                         new Authenticator(database.apiKeys()),
                         name -> false,
                         new ServiceMetrics(),
+                        new IdempotencyKeys(new IdempotencyStore(
+                                database.dataSource(), IdempotencyKeys.LEASE_MILLIS, IdempotencyKeys.RETENTION_MILLIS)),
                         routes)
                 .start();
     }

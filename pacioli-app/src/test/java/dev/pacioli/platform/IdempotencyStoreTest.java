@@ -41,7 +41,13 @@ class IdempotencyStoreTest {
         this.database = test.database();
         byte[] secretHash = Authenticator.hash(Authenticator.newSecret());
         this.apiKeyId = database.apiKeys()
-                .create("idempotency-store", ApiKey.Role.WRITER, null, secretHash)
+                .create(
+                        "idempotency-store",
+                        "idempotency-store",
+                        ApiKey.Role.WRITER,
+                        java.util.Set.of(),
+                        null,
+                        secretHash)
                 .id();
     }
 
@@ -92,7 +98,13 @@ class IdempotencyStoreTest {
     void keysBelongToTheirApiKey() {
         IdempotencyStore store = store(IdempotencyKeys.LEASE_MILLIS, DAY_MILLIS);
         String otherApiKey = database.apiKeys()
-                .create("idempotency-store-2", ApiKey.Role.WRITER, null, Authenticator.hash(Authenticator.newSecret()))
+                .create(
+                        "idempotency-store-2",
+                        "idempotency-store-2",
+                        ApiKey.Role.WRITER,
+                        java.util.Set.of(),
+                        null,
+                        Authenticator.hash(Authenticator.newSecret()))
                 .id();
         String key = key();
         assertThat(store.reserve(apiKeyId, key, REQUEST)).isInstanceOf(Reserved.class);
