@@ -116,7 +116,7 @@ class IdempotencyStoreTest {
         IdempotencyStore store = store(1, DAY_MILLIS);
         String key = key();
         Reserved crashed = (Reserved) store.reserve(apiKeyId, key, REQUEST);
-        Thread.sleep(20);
+        awaitDatabaseClockPast(key, "lease_expires_at", 0);
 
         assertThat(store.reserve(apiKeyId, key, IdempotencyKeys.fingerprint("POST", "/v1/other", bytes("{}"))))
                 .as("another request does not take over a key it was never given")
@@ -149,13 +149,13 @@ class IdempotencyStoreTest {
         String key = key();
         Reserved first = (Reserved) store.reserve(apiKeyId, key, REQUEST);
         store.complete(apiKeyId, key, first.holder(), CREATED);
-        Thread.sleep(100);
+        awaitDatabaseClockPast(key, "created_at", 50);
         Fingerprint other = IdempotencyKeys.fingerprint("POST", "/v1/else", bytes("{}"));
         assertThat(store.reserve(apiKeyId, key, other)).isInstanceOf(Reserved.class);
 
         String old = key();
         store.complete(apiKeyId, old, ((Reserved) store.reserve(apiKeyId, old, REQUEST)).holder(), CREATED);
-        Thread.sleep(100);
+        awaitDatabaseClockPast(old, "created_at", 50);
         assertThat(store.deleteExpired(IdempotencyKeys.CLEANUP_ROWS_MAX)).isPositive();
         assertThat(count(old)).isZero();
     }
@@ -247,6 +247,33 @@ class IdempotencyStoreTest {
                 assertThat(rows.next()).isTrue();
                 return rows.getBytes(1);
             }
+        }
+    }
+
+    /**
+     * Waits, at most five seconds, until the database's clock (which decides leases and expiry) is
+     * more than {@code millis} past the row's {@code column}.
+     */
+    private void awaitDatabaseClockPast(String key, String column, long millis) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        String sql = "select now() > " + column + " + ? * interval '1 millisecond' from idempotency_keys"
+                + " where api_key_id = ? and idempotency_key = ?";
+        while (true) {
+            try (var connection = database.dataSource().getConnection();
+                    var statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, millis);
+                statement.setString(2, apiKeyId);
+                statement.setString(3, key);
+                try (var rows = statement.executeQuery()) {
+                    if (rows.next() && rows.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the database's clock never passed " + column + " + " + millis + " ms");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 

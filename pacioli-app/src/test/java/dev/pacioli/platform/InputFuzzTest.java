@@ -22,6 +22,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -52,6 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
 @ParameterizedClass
 @MethodSource("dev.pacioli.platform.TestService#all")
 class InputFuzzTest {
+    private static final Logger LOG = LoggerFactory.getLogger(InputFuzzTest.class);
+
     /** Operations that read nothing from a request: no parameter, no body. The document must agree. */
     private static final Set<String> WITHOUT_INPUTS =
             Set.of("GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.yaml");
@@ -140,9 +144,9 @@ class InputFuzzTest {
             newEvents();
             assertThat(writers.failures()).as("valid requests that failed").isEmpty();
             assertThat(writers.succeeded()).as("valid transactions").isPositive();
-            System.out.printf(
-                    "InputFuzzTest: %d probes (%d refused, %d accepted, %d read back) with %d valid transactions"
-                            + " alongside, %d ms; answers %s%n",
+            LOG.info(
+                    "{} probes ({} refused, {} accepted, {} read back) with {} valid transactions alongside, {} ms;"
+                            + " answers {}",
                     probes.size(),
                     refused,
                     probes.size() - refused,

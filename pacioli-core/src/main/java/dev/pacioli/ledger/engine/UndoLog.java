@@ -33,7 +33,7 @@ final class UndoLog {
             accounts = Arrays.copyOf(accounts, capacity);
             values = Arrays.copyOf(values, capacity * VALUES_PER_ENTRY);
         }
-        kinds[size] = (byte) kind.ordinal();
+        kinds[size] = (byte) kind.ordinal(); // a position, not a code: the log lives in memory only
         if (subject != null) {
             subjects[size] = subject;
         }
