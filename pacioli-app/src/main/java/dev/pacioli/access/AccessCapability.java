@@ -11,7 +11,7 @@ public final class AccessCapability implements Capability {
     private final List<Route> routes;
 
     public AccessCapability(Database database, Authenticator authenticator) {
-        this.routes = new KeyRoutes(database, authenticator).routes();
+        this.routes = new KeyRoutes(new ApiKeys(database.dataSource()), authenticator).routes();
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.pacioli.access;
 
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
+import dev.pacioli.platform.ApiKey;
+import dev.pacioli.platform.ApiKey.Flag;
+import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Call;
 import dev.pacioli.platform.Cursor;
@@ -11,10 +14,6 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
-import dev.pacioli.postgres.ApiKey;
-import dev.pacioli.postgres.ApiKey.Flag;
-import dev.pacioli.postgres.ApiKey.Role;
-import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -35,11 +34,11 @@ final class KeyRoutes {
     private static final Map<String, Flag> FLAGS =
             Map.of(Flag.APPROVER.code(), Flag.APPROVER, Flag.COMPLIANCE.code(), Flag.COMPLIANCE);
 
-    private final Database database;
+    private final ApiKeys keys;
     private final Authenticator authenticator;
 
-    KeyRoutes(Database database, Authenticator authenticator) {
-        this.database = database;
+    KeyRoutes(ApiKeys keys, Authenticator authenticator) {
+        this.keys = keys;
         this.authenticator = authenticator;
     }
 
@@ -71,8 +70,8 @@ final class KeyRoutes {
             throw new ApiException(403, "forbidden", "a key scoped to ledgers can only grant ledgers within its scope");
         }
         String secret = Authenticator.newSecret();
-        ApiKey key = database.apiKeys()
-                .create(name, principal == null ? name : principal, role, flags, ledgers, Authenticator.hash(secret));
+        ApiKey key = keys.create(
+                name, principal == null ? name : principal, role, flags, ledgers, Authenticator.hash(secret));
         try (JsonOutput out = new JsonOutput()) {
             write(out, key, secret);
             return Reply.json(201, out);
@@ -120,7 +119,7 @@ final class KeyRoutes {
     private Reply list(Call call) {
         int limit = call.limit();
         String after = Cursor.id(call.query("cursor"), CURSOR_KIND);
-        Page<ApiKey> page = database.apiKeys().list(after, limit);
+        Page<ApiKey> page = keys.list(after, limit);
         // A scoped admin sees only the keys it could have made; its pages may hold fewer items.
         List<ApiKey> visible = page.items().stream()
                 .filter(key -> withinScope(call.key, key.ledgers()))
@@ -131,10 +130,10 @@ final class KeyRoutes {
 
     private Reply revoke(Call call) {
         String id = call.path("id");
-        ApiKey found = (Limits.isIdentifier(id) ? database.apiKeys().find(id) : Optional.<ApiKey>empty())
+        ApiKey found = (Limits.isIdentifier(id) ? keys.find(id) : Optional.<ApiKey>empty())
                 .filter(key -> withinScope(call.key, key.ledgers()))
                 .orElseThrow(() -> ApiException.notFound("api_key_not_found", "no API key '" + id + "'"));
-        ApiKey key = database.apiKeys().revoke(found.id()).orElseThrow();
+        ApiKey key = keys.revoke(found.id()).orElseThrow();
         authenticator.forget(key.id());
         try (JsonOutput out = new JsonOutput()) {
             write(out, key, null);

@@ -1,8 +1,9 @@
 package dev.pacioli.app;
 
+import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
-import dev.pacioli.postgres.ApiKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,9 +44,8 @@ final class Demo {
     boolean run() {
         // A key of its own for the demo, revoked at the end: the real admin key stays where it is.
         secret = Authenticator.newSecret();
-        ApiKey key = service.database()
-                .apiKeys()
-                .create("demo", "demo", ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
+        ApiKeys keys = new ApiKeys(service.database().dataSource());
+        ApiKey key = keys.create("demo", "demo", ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
         try {
             String name =
                     "demo-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -64,7 +64,7 @@ final class Demo {
             out.printf("%nCheck it again any time with: ./pacioli verify %s%n", name);
             return ok;
         } finally {
-            service.database().apiKeys().revoke(key.id());
+            keys.revoke(key.id());
         }
     }
 

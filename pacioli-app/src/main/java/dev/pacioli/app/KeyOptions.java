@@ -1,9 +1,9 @@
 package dev.pacioli.app;
 
 import dev.pacioli.ledger.Limits;
-import dev.pacioli.postgres.ApiKey;
-import dev.pacioli.postgres.ApiKey.Flag;
-import dev.pacioli.postgres.ApiKey.Role;
+import dev.pacioli.platform.ApiKey;
+import dev.pacioli.platform.ApiKey.Flag;
+import dev.pacioli.platform.ApiKey.Role;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

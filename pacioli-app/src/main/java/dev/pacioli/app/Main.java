@@ -1,10 +1,11 @@
 package dev.pacioli.app;
 
+import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
-import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -214,7 +215,7 @@ public final class Main {
         }
         try (Database database = settings.openDatabase(true)) {
             String secret = Authenticator.newSecret();
-            ApiKey key = database.apiKeys()
+            ApiKey key = new ApiKeys(database.dataSource())
                     .create(
                             options.name(),
                             options.principal(),

@@ -1,6 +1,7 @@
 package dev.pacioli.app;
 
 import dev.pacioli.access.AccessCapability;
+import dev.pacioli.access.ApiKeys;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.nats.NatsMetrics;
 import dev.pacioli.events.nats.NatsOptions;
@@ -13,6 +14,7 @@ import dev.pacioli.ledger.engine.LedgerClock;
 import dev.pacioli.ledger.http.LedgerCapability;
 import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
+import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.HttpServer;
@@ -20,7 +22,6 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
-import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,7 +100,7 @@ public final class Service implements AutoCloseable {
                 nats = NatsPublisher.start(database, options.nats());
                 NatsMetrics.watch(metrics, nats);
             }
-            Authenticator authenticator = new Authenticator(database.apiKeys());
+            Authenticator authenticator = new Authenticator(new ApiKeys(database.dataSource()));
             HttpServer server = new HttpServer(
                             options.http(),
                             authenticator,
@@ -161,27 +162,28 @@ public final class Service implements AutoCloseable {
      * to a file only its owner can read; the log says where, never what.
      */
     private static void installAdminKey(Database database, Options options) {
+        ApiKeys keys = new ApiKeys(database.dataSource());
         if (options.adminKey() != null) {
             byte[] hash = Authenticator.hash(options.adminKey());
-            Optional<ApiKey> existing = database.apiKeys().findBySecretHash(hash);
+            Optional<ApiKey> existing = keys.findBySecretHash(hash);
             if (existing.isPresent() && existing.get().isRevoked()) {
                 throw new Settings.ConfigurationException(
                         Settings.ADMIN_KEY_VARIABLE + " names a key that was revoked; set a new secret");
             }
             if (existing.isEmpty()) {
-                ApiKey key = database.apiKeys()
-                        .create("admin (PACIOLI_ADMIN_KEY)", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, hash);
+                ApiKey key = keys.create(
+                        "admin (PACIOLI_ADMIN_KEY)", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, hash);
                 LOG.info("installed the admin key from {} as {}", Settings.ADMIN_KEY_VARIABLE, key.id());
             }
             return;
         }
-        if (database.apiKeys().anyActiveAdmin()) {
+        if (keys.anyActiveAdmin()) {
             return;
         }
         String secret = Authenticator.newSecret();
         Path file = writeSecret(options.dataDirectory().resolve(ADMIN_KEY_FILE), secret);
-        ApiKey key = database.apiKeys()
-                .create("admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
+        ApiKey key =
+                keys.create("admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
         LOG.info("created the first admin key {}; its secret is in {} (readable only by its owner)", key.id(), file);
     }
 

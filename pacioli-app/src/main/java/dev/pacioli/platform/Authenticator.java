@@ -1,7 +1,5 @@
 package dev.pacioli.platform;
 
-import dev.pacioli.postgres.ApiKey;
-import dev.pacioli.postgres.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,12 +28,18 @@ public final class Authenticator {
     private static final int SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ApiKeys keys;
+    /** Where keys are found by the hash of their secret: the access capability's store. */
+    @FunctionalInterface
+    public interface Keys {
+        Optional<ApiKey> findBySecretHash(byte[] secretHash);
+    }
+
+    private final Keys keys;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(ApiKey key, long loadedAtNanos) {}
 
-    public Authenticator(ApiKeys keys) {
+    public Authenticator(Keys keys) {
         this.keys = keys;
     }
 

@@ -1,6 +1,5 @@
 package dev.pacioli.platform;
 
-import dev.pacioli.postgres.ApiKey;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;

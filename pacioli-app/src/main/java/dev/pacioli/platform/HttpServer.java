@@ -2,7 +2,6 @@ package dev.pacioli.platform;
 
 import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.ledger.Limits;
-import dev.pacioli.postgres.ApiKey;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;

@@ -1,9 +1,8 @@
 package dev.pacioli.platform;
 
 import dev.pacioli.ledger.Assert;
-import dev.pacioli.postgres.ApiKey;
-import dev.pacioli.postgres.ApiKey.Flag;
-import dev.pacioli.postgres.ApiKey.Role;
+import dev.pacioli.platform.ApiKey.Flag;
+import dev.pacioli.platform.ApiKey.Role;
 import io.javalin.http.HandlerType;
 import java.util.HashSet;
 import java.util.List;

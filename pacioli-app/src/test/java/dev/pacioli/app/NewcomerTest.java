@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * it never builds this module, and this test fails if it finds itself nested.
  */
 class NewcomerTest {
-    static final String NESTED_TESTS = "EmbeddedDatabaseTest,ApiKeysTest";
+    static final String NESTED_TESTS = "EmbeddedDatabaseTest,LedgerReadsTest";
     private static final Duration DEMO_LIMIT = Duration.ofMinutes(10); // includes the first build
     private static final Duration TESTS_LIMIT = Duration.ofMinutes(10);
     private static final Duration COMMAND_LIMIT = Duration.ofMinutes(3);

@@ -3,10 +3,10 @@ package dev.pacioli.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Assert;
-import dev.pacioli.postgres.ApiKey;
-import dev.pacioli.postgres.ApiKey.Flag;
-import dev.pacioli.postgres.ApiKey.Role;
+import dev.pacioli.platform.ApiKey.Flag;
+import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.net.URI;
@@ -59,7 +59,7 @@ class FlagGateTest {
                 Route.post("/test/plain", Role.READER, whoCalls));
         server = new HttpServer(
                         new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
-                        new Authenticator(database.apiKeys()),
+                        new Authenticator(new ApiKeys(database.dataSource())),
                         name -> false,
                         new ServiceMetrics(),
                         new IdempotencyKeys(new IdempotencyStore(
@@ -117,7 +117,7 @@ class FlagGateTest {
         assertThat(answer(CLIENT.send(claiming, HttpResponse.BodyHandlers.ofString())))
                 .isEqualTo("200 alice@example.com");
         String defaulted = Authenticator.newSecret();
-        database.apiKeys()
+        new ApiKeys(database.dataSource())
                 .create("ci deploys", "ci deploys", Role.READER, Set.of(), null, Authenticator.hash(defaulted));
         assertThat(call("/test/plain", defaulted)).isEqualTo("200 ci deploys");
     }
@@ -148,7 +148,7 @@ class FlagGateTest {
 
     private String key(String principal, Role role, Flag... flags) {
         String secret = Authenticator.newSecret();
-        database.apiKeys()
+        new ApiKeys(database.dataSource())
                 .create("gate " + principal, principal, role, Set.of(flags), null, Authenticator.hash(secret));
         return secret;
     }

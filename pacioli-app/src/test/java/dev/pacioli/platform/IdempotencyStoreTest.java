@@ -3,13 +3,13 @@ package dev.pacioli.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pacioli.access.ApiKeys;
 import dev.pacioli.platform.IdempotencyStore.Answer;
 import dev.pacioli.platform.IdempotencyStore.Fingerprint;
 import dev.pacioli.platform.IdempotencyStore.InUse;
 import dev.pacioli.platform.IdempotencyStore.Replay;
 import dev.pacioli.platform.IdempotencyStore.Reserved;
 import dev.pacioli.platform.IdempotencyStore.Reused;
-import dev.pacioli.postgres.ApiKey;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ class IdempotencyStoreTest {
     IdempotencyStoreTest(TestDatabases.TestDatabase test) {
         this.database = test.database();
         byte[] secretHash = Authenticator.hash(Authenticator.newSecret());
-        this.apiKeyId = database.apiKeys()
+        this.apiKeyId = new ApiKeys(database.dataSource())
                 .create(
                         "idempotency-store",
                         "idempotency-store",
@@ -97,7 +97,7 @@ class IdempotencyStoreTest {
     @Test
     void keysBelongToTheirApiKey() {
         IdempotencyStore store = store(IdempotencyKeys.LEASE_MILLIS, DAY_MILLIS);
-        String otherApiKey = database.apiKeys()
+        String otherApiKey = new ApiKeys(database.dataSource())
                 .create(
                         "idempotency-store-2",
                         "idempotency-store-2",

@@ -18,6 +18,12 @@ public final class Database implements AutoCloseable {
     public static final String DEFAULT_SCHEMA = "pacioli";
     public static final int POOL_SIZE_DEFAULT = 16;
 
+    /**
+     * Every migration on the class path, found under {@code db/<capability>/}: the ledger's in this
+     * module, each capability's beside its code. Versions are one sequence across them all.
+     */
+    public static final String MIGRATIONS = "classpath:db";
+
     private final HikariDataSource dataSource;
     private final EmbeddedDatabase embedded;
     private final String schema;
@@ -49,6 +55,21 @@ public final class Database implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Another connection to the same server with its tables in {@code schema}, for a caller that must
+     * see only its own rows (a test of a table-wide question). Closing it leaves this one and the
+     * server running.
+     */
+    public Database inSchema(String schema, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        dataSource.copyStateTo(config);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(1, poolSize));
+        config.setPoolName("pacioli-" + schema);
+        return new Database(new HikariDataSource(config), null, schema);
     }
 
     private static HikariDataSource pool(DatabaseUrl url, String schema, int poolSize) {
@@ -93,7 +114,7 @@ public final class Database implements AutoCloseable {
                 .dataSource(dataSource)
                 .schemas(schema)
                 .createSchemas(true)
-                .locations("classpath:db/migration")
+                .locations(MIGRATIONS)
                 .load();
     }
 
@@ -140,10 +161,6 @@ public final class Database implements AutoCloseable {
 
     public LedgerReads reads() {
         return new LedgerReads(dataSource);
-    }
-
-    public ApiKeys apiKeys() {
-        return new ApiKeys(dataSource);
     }
 
     public Verification verification() {

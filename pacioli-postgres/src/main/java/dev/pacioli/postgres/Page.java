@@ -20,12 +20,12 @@ public record Page<T>(List<T> items, boolean hasMore) {
         return items.get(items.size() - 1);
     }
 
-    static void checkLimit(int limit) {
+    public static void checkLimit(int limit) {
         Assert.that(limit >= 1 && limit <= LIMIT_MAX, "a page limit is 1 to %d, not %d", LIMIT_MAX, limit);
     }
 
     /** A page from a query that asked for {@code limit + 1} rows: the extra row only says that more exist. */
-    static <T> Page<T> of(List<T> rows, int limit) {
+    public static <T> Page<T> of(List<T> rows, int limit) {
         boolean hasMore = rows.size() > limit;
         return new Page<>(hasMore ? rows.subList(0, limit) : rows, hasMore);
     }

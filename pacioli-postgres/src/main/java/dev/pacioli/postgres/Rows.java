@@ -15,7 +15,6 @@ import dev.pacioli.ledger.TransactionStatus;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -107,7 +106,7 @@ final class Rows {
     }
 
     static long micros(ResultSet row, int column) throws SQLException {
-        return Timestamps.micros(row.getObject(column, OffsetDateTime.class));
+        return Timestamps.micros(row, column);
     }
 
     static Long nullableLong(ResultSet row, int column) throws SQLException {

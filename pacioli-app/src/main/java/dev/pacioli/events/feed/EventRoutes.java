@@ -2,12 +2,12 @@ package dev.pacioli.events.feed;
 
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.ApiException;
+import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
 import dev.pacioli.platform.FieldError;
 import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.Route;
-import dev.pacioli.postgres.ApiKey.Role;
 import dev.pacioli.postgres.Database;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -6,7 +6,6 @@ import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Catalog;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.NatsCursors;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;

@@ -6,7 +6,6 @@ import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.WebhookStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,12 +1,12 @@
 package dev.pacioli.ledger.http;
 
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
 import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
-import dev.pacioli.postgres.ApiKey.Role;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TrialBalanceLine;
 import java.util.List;

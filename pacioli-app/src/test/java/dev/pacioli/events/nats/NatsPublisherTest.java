@@ -8,7 +8,6 @@ import dev.pacioli.events.feed.LedgerEvents;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.platform.LoopbackProxy;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.NatsCursors;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

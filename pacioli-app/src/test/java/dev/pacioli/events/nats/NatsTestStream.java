@@ -6,7 +6,6 @@ import dev.pacioli.events.feed.Event;
 import dev.pacioli.events.feed.EventFeed;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.NatsCursors;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
 import io.nats.client.FetchConsumer;

@@ -1,4 +1,4 @@
-package dev.pacioli.postgres;
+package dev.pacioli.platform;
 
 import java.util.Collection;
 import java.util.Collections;

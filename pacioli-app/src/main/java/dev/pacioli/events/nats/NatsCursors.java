@@ -1,4 +1,4 @@
-package dev.pacioli.postgres;
+package dev.pacioli.events.nats;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;

@@ -1,7 +1,11 @@
-package dev.pacioli.postgres;
+package dev.pacioli.access;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.platform.ApiKey;
+import dev.pacioli.platform.Authenticator;
+import dev.pacioli.postgres.Page;
+import dev.pacioli.postgres.Timestamps;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
@@ -24,7 +28,7 @@ import javax.sql.DataSource;
  * authenticate. A revoked key stays, with the time it was revoked, so that requests made with it are
  * told so and its history remains.
  */
-public final class ApiKeys {
+public final class ApiKeys implements Authenticator.Keys {
     public static final int SECRET_HASH_LENGTH = 32;
 
     /** Ids are 64 random bits; a collision is so unlikely that a few draws are all it may ever take. */
@@ -108,6 +112,7 @@ public final class ApiKeys {
     }
 
     /** The key with this secret hash, revoked or not: the caller decides what a revoked key gets. */
+    @Override
     public Optional<ApiKey> findBySecretHash(byte[] secretHash) {
         return findOne("select " + COLUMNS + " from api_keys where secret_hash = ?", secretHash);
     }
@@ -184,7 +189,7 @@ public final class ApiKeys {
                 ApiKey.Role.ofCode(row.getString(4)),
                 ApiKey.flagSet(flags),
                 ledgers == null ? null : List.of((String[]) ledgers.getArray()),
-                Rows.micros(row, 7),
+                Timestamps.micros(row, 7),
                 revokedAt == null ? null : Timestamps.micros(revokedAt));
     }
 }

@@ -1,7 +1,9 @@
-package dev.pacioli.postgres;
+package dev.pacioli.events.webhooks;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.postgres.Page;
+import dev.pacioli.postgres.Timestamps;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
@@ -35,6 +37,9 @@ public final class WebhookStore {
 
     private static final int ID_RANDOM_BYTES = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Random ids drawn before giving up; a collision among 2^64 is already unlikely once. */
+    private static final int ID_ATTEMPTS_MAX = 4;
+
     private static final int ERROR_LENGTH_MAX = 500;
     private static final String ENDPOINT_COLUMNS = "id, url, events, ledgers, secret, previous_secret,"
             + " previous_secret_until, enabled, disabled_reason, created_at, updated_at";
@@ -138,7 +143,7 @@ public final class WebhookStore {
                 insert.setArray(3, connection.createArrayOf("text", events.toArray()));
                 setNullableArray(connection, insert, 4, ledgers);
                 insert.setString(5, secret);
-                for (int attempt = 0; attempt < ApiKeys.ID_ATTEMPTS_MAX; attempt++) {
+                for (int attempt = 0; attempt < ID_ATTEMPTS_MAX; attempt++) {
                     insert.setString(1, newId());
                     try (ResultSet row = insert.executeQuery()) {
                         if (row.next()) {
@@ -149,7 +154,7 @@ public final class WebhookStore {
                         }
                     }
                 }
-                throw new StoreException("no free webhook id in " + ApiKeys.ID_ATTEMPTS_MAX + " random draws", null);
+                throw new StoreException("no free webhook id in " + ID_ATTEMPTS_MAX + " random draws", null);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -590,7 +595,7 @@ public final class WebhookStore {
                 ResultSet rows = statement.executeQuery()) {
             List<Backlog> backlog = new ArrayList<>();
             while (rows.next()) {
-                backlog.add(new Backlog(rows.getString(1), rows.getLong(2), Rows.micros(rows, 3)));
+                backlog.add(new Backlog(rows.getString(1), rows.getLong(2), Timestamps.micros(rows, 3)));
             }
             return backlog;
         } catch (SQLException e) {
@@ -648,8 +653,8 @@ public final class WebhookStore {
                 nullableMicros(row, 7),
                 row.getBoolean(8),
                 row.getString(9),
-                Rows.micros(row, 10),
-                Rows.micros(row, 11));
+                Timestamps.micros(row, 10),
+                Timestamps.micros(row, 11));
     }
 
     private static Delivery delivery(ResultSet row) throws SQLException {
@@ -666,8 +671,8 @@ public final class WebhookStore {
                 nullableMicros(row, 10),
                 row.getObject(11, Integer.class),
                 row.getString(12),
-                Rows.micros(row, 13),
-                Rows.micros(row, 14));
+                Timestamps.micros(row, 13),
+                Timestamps.micros(row, 14));
     }
 
     private static Long nullableMicros(ResultSet row, int column) throws SQLException {

@@ -1,12 +1,15 @@
-package dev.pacioli.postgres;
+package dev.pacioli.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
-import dev.pacioli.postgres.ApiKey.Flag;
-import dev.pacioli.postgres.ApiKey.Role;
+import dev.pacioli.platform.ApiKey;
+import dev.pacioli.platform.ApiKey.Flag;
+import dev.pacioli.platform.ApiKey.Role;
+import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,7 +19,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -27,19 +32,32 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
 class ApiKeysTest {
     private final TestDatabase database;
+    private static final Random RANDOM = new Random();
+    private Database own;
     private ApiKeys keys;
 
     ApiKeysTest(TestDatabase database) {
         this.database = database;
     }
 
-    /** The schema is this test JVM's own, so each test may start from no keys at all. */
+    /**
+     * Each test in a schema of its own: the test JVM's shared schema holds the keys of every other test
+     * (and rows that refer to them), and some questions here are about the whole table.
+     */
     @BeforeEach
-    void noKeys() throws SQLException {
-        keys = database.database().apiKeys();
-        try (Connection connection = database.database().dataSource().getConnection();
+    void noKeys() {
+        own = database.database().inSchema("pacioli_keys_" + Integer.toHexString(RANDOM.nextInt(1 << 24)), 2);
+        own.migrate();
+        keys = new ApiKeys(own.dataSource());
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        try (Connection connection = own.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
-            statement.execute("delete from api_keys");
+            statement.execute("drop schema " + own.schema() + " cascade");
+        } finally {
+            own.close();
         }
     }
 
@@ -107,7 +125,7 @@ class ApiKeysTest {
                 .isInstanceOf(Assert.InvariantViolation.class);
         assertThatThrownBy(() -> keys.create("longer", longest + "p", Role.READER, Set.of(), null, hash("pacioli_x")))
                 .isInstanceOf(Assert.InvariantViolation.class);
-        try (Connection connection = database.database().dataSource().getConnection();
+        try (Connection connection = own.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
             for (String flags : List.of("'{auditor}'", "'{approver,auditor}'", "array[null]::text[]")) {
                 assertThatThrownBy(() -> statement.execute("insert into api_keys (id, name, principal, role, flags,"

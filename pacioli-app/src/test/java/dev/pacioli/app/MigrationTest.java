@@ -1,8 +1,9 @@
-package dev.pacioli.postgres;
+package dev.pacioli.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Migrations that move stored rows, run on rows written in the schema before them. */
+/**
+ * Migrations that move stored rows, run on rows written in the schema before them. Here, where every
+ * capability's migrations are on the class path, so a target version means the same as in production.
+ */
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
 class MigrationTest {
@@ -117,7 +121,7 @@ class MigrationTest {
                 .dataSource(database.database().dataSource())
                 .schemas(schema)
                 .createSchemas(true)
-                .locations("classpath:db/migration")
+                .locations(Database.MIGRATIONS)
                 .target(version)
                 .load()
                 .migrate();
