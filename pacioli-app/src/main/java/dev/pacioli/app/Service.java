@@ -9,11 +9,13 @@ import dev.pacioli.events.nats.NatsPublisher;
 import dev.pacioli.events.webhooks.WebhookDispatcher;
 import dev.pacioli.events.webhooks.WebhookMetrics;
 import dev.pacioli.events.webhooks.WebhookSettings;
+import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.ledger.engine.LedgerClock;
 import dev.pacioli.ledger.http.LedgerCapability;
 import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
+import dev.pacioli.ledger.http.LocalLedgers;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
@@ -133,8 +135,10 @@ public final class Service implements AutoCloseable {
     /** Every route of the API: the service's own, then each capability's, in their declared order. */
     private static List<Route> routes(
             Database database, Ledgers ledgers, ServiceMetrics metrics, Authenticator authenticator, Options options) {
+        // Every write of money goes through this port; a capability gets it, never a writer.
+        LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = List.of(
-                new LedgerCapability(database, ledgers, ledgers.metrics()),
+                new LedgerCapability(database, ledgers, port, ledgers.metrics()),
                 new AccessCapability(database, authenticator),
                 new EventsCapability(database, ledgers, options.webhooks()));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());

@@ -1,5 +1,6 @@
 package dev.pacioli.bench;
 
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.Asset;
 import dev.pacioli.ledger.Ledger;
@@ -8,14 +9,13 @@ import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.VerifyReport;
-import dev.pacioli.ledger.engine.AccountResult;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.ledger.engine.EngineObserver;
 import dev.pacioli.ledger.engine.LedgerClock;
 import dev.pacioli.ledger.engine.LedgerEngine;
-import dev.pacioli.ledger.engine.TransactionResult;
 import dev.pacioli.postgres.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -44,6 +44,9 @@ public enum ResultCode {
 
     ACCOUNT_NOT_EMPTY,
 
+    /** The service has no ledger by that name (asked through {@link LedgerPort}). */
+    LEDGER_NOT_FOUND,
+
     /**
      * The database refused a value of this request (a check the request's validation should have made
      * and did not): nothing of it was stored, and the other requests of its batch committed without it.

@@ -1,6 +1,7 @@
 package dev.pacioli.postgres;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.BalancesAsOf;
 import dev.pacioli.ledger.Entry;
 import dev.pacioli.ledger.EntryKind;
 import dev.pacioli.ledger.LedgerStore.StoreException;

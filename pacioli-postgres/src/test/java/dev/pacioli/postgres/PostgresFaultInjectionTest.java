@@ -262,7 +262,7 @@ class PostgresFaultInjectionTest {
                 + "')");
         try (TestLedger ledger = new TestLedger(database.database())) {
             openWorldAndWallet(ledger);
-            List<java.util.concurrent.CompletableFuture<dev.pacioli.ledger.engine.TransactionResult>> answers =
+            List<java.util.concurrent.CompletableFuture<dev.pacioli.ledger.TransactionResult>> answers =
                     new java.util.ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 String description = i % 10 == 3 ? refused : "deposit " + i;
@@ -295,7 +295,7 @@ class PostgresFaultInjectionTest {
                 expected += i % 10 == 3 ? 0 : 1 + i;
             }
             assertThat(join(batch))
-                    .extracting(dev.pacioli.ledger.engine.TransactionResult::code)
+                    .extracting(dev.pacioli.ledger.TransactionResult::code)
                     .containsExactly(ResultCode.CREATED, ResultCode.STORAGE_REJECTED);
             assertThat(balance(ledger, "wallet")).isEqualTo(expected);
             assertThat(ledger.engine.isRunning()).isTrue();

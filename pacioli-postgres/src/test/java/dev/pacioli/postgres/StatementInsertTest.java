@@ -7,8 +7,8 @@ import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
-import dev.pacioli.ledger.engine.TransactionResult;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -116,7 +116,7 @@ class StatementInsertTest {
         Object result = join(answer);
         ResultCode code = result instanceof TransactionResult transaction
                 ? transaction.code()
-                : ((dev.pacioli.ledger.engine.AccountResult) result).code();
+                : ((dev.pacioli.ledger.AccountResult) result).code();
         assertThat(code).isEqualTo(ResultCode.CREATED);
     }
 

@@ -1,14 +1,16 @@
 package dev.pacioli.ledger.http;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
+import dev.pacioli.ledger.BalancesAsOf;
 import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.ResultCode;
-import dev.pacioli.ledger.engine.AccountResult;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
@@ -21,7 +23,6 @@ import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.Times;
 import dev.pacioli.postgres.AccountFilter;
-import dev.pacioli.postgres.BalancesAsOf;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
 import java.time.Instant;
@@ -41,8 +42,10 @@ public final class AccountRoutes {
 
     private final Database database;
     private final Ledgers ledgers;
+    private final LedgerPort port;
 
-    public AccountRoutes(Database database, Ledgers ledgers) {
+    public AccountRoutes(Database database, Ledgers ledgers, LedgerPort port) {
+        this.port = port;
         this.database = database;
         this.ledgers = ledgers;
     }
@@ -78,7 +81,7 @@ public final class AccountRoutes {
         }
         reader.finish();
         AccountSpec spec = new AccountSpec(id, asset, normal, minBalance, maxBalance, metadata);
-        AccountResult result = Engines.await(ledgers.of(call).engine().createAccount(spec));
+        AccountResult result = Engines.await(port.openAccount(call.path("ledger"), spec));
         return switch (result.code()) {
             case CREATED -> accountReply(201, result.account(), false);
             case EXISTS -> accountReply(200, result.account(), true);
@@ -170,7 +173,7 @@ public final class AccountRoutes {
         reader.finish();
         String id = call.path("id");
         AccountResult result = Limits.isIdentifier(id)
-                ? Engines.await(ledgers.of(call).engine().closeAccount(id))
+                ? Engines.await(port.closeAccount(call.path("ledger"), id))
                 : new AccountResult(ResultCode.ACCOUNT_NOT_FOUND, null);
         return switch (result.code()) {
             case OK -> accountReply(200, result.account(), false);

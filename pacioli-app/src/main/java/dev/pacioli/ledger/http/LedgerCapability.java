@@ -1,5 +1,6 @@
 package dev.pacioli.ledger.http;
 
+import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
 import dev.pacioli.postgres.Database;
@@ -10,10 +11,10 @@ import java.util.List;
 public final class LedgerCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
-    public LedgerCapability(Database database, Ledgers ledgers, LedgerMetrics metrics) {
+    public LedgerCapability(Database database, Ledgers ledgers, LedgerPort port, LedgerMetrics metrics) {
         routes.addAll(new CatalogRoutes(database, ledgers).routes());
-        routes.addAll(new AccountRoutes(database, ledgers).routes());
-        routes.addAll(new TransactionRoutes(database, ledgers, metrics).routes());
+        routes.addAll(new AccountRoutes(database, ledgers, port).routes());
+        routes.addAll(new TransactionRoutes(database, ledgers, port, metrics).routes());
         routes.addAll(new IntegrityRoutes(database, ledgers).routes());
     }
 

@@ -28,7 +28,7 @@ public final class Outcomes {
                     POST_AMOUNT_EXCEEDS_PENDING,
                     PARTIAL_POST_REQUIRES_SINGLE_POSTING,
                     STORAGE_REJECTED -> 422;
-            case TRANSACTION_NOT_FOUND -> 404;
+            case TRANSACTION_NOT_FOUND, LEDGER_NOT_FOUND -> 404;
             case TRANSACTION_NOT_PENDING,
                     PENDING_ALREADY_POSTED,
                     PENDING_ALREADY_VOIDED,
@@ -61,6 +61,7 @@ public final class Outcomes {
             case ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS -> "an account with this id exists with other fields";
             case ASSET_NOT_FOUND -> "no such asset; create it with PUT /v1/assets/{code}";
             case TRANSACTION_NOT_FOUND -> "no transaction with this id";
+            case LEDGER_NOT_FOUND -> "no ledger with this name";
             case TRANSACTION_NOT_PENDING -> "the transaction is not pending";
             case PENDING_ALREADY_POSTED -> "the pending transaction was already posted";
             case PENDING_ALREADY_VOIDED -> "the pending transaction was already voided";

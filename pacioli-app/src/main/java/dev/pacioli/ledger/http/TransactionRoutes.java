@@ -1,14 +1,14 @@
 package dev.pacioli.ledger.http;
 
+import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
-import dev.pacioli.ledger.engine.LedgerEngine;
-import dev.pacioli.ledger.engine.TransactionResult;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
@@ -47,9 +47,11 @@ public final class TransactionRoutes {
 
     private final Database database;
     private final Ledgers ledgers;
+    private final LedgerPort port;
     private final LedgerMetrics metrics;
 
-    public TransactionRoutes(Database database, Ledgers ledgers, LedgerMetrics metrics) {
+    public TransactionRoutes(Database database, Ledgers ledgers, LedgerPort port, LedgerMetrics metrics) {
+        this.port = port;
         this.database = database;
         this.ledgers = ledgers;
         this.metrics = metrics;
@@ -72,11 +74,11 @@ public final class TransactionRoutes {
         RequestReader reader = new RequestReader();
         TransactionSpec spec = read(call.body(reader, TRANSACTION_FIELDS));
         reader.finish();
-        LedgerEngine engine = ledgers.of(call).engine();
+        String ledger = call.path("ledger");
         TransactionResult result = dryRun
-                ? Engines.await(engine.createTransactions(List.of(spec), false, true))
+                ? Engines.await(port.submitBatch(ledger, List.of(spec), false, true))
                         .getFirst()
-                : Engines.await(engine.createTransaction(spec));
+                : Engines.await(port.submit(ledger, spec));
         record(call, result.code());
         return reply(result, dryRun);
     }
@@ -93,8 +95,7 @@ public final class TransactionRoutes {
             specs.add(item == null ? null : read(item));
         }
         reader.finish();
-        List<TransactionResult> results =
-                Engines.await(ledgers.of(call).engine().createTransactions(specs, atomic, dryRun));
+        List<TransactionResult> results = Engines.await(port.submitBatch(call.path("ledger"), specs, atomic, dryRun));
         try (JsonOutput out = new JsonOutput()) {
             out.json.writeStartObject();
             out.json.writeName("results");
@@ -199,14 +200,14 @@ public final class TransactionRoutes {
         RequestReader.Fields body = call.body(reader, "amount");
         Long amount = body.has("amount") ? body.amount("amount", true) : null;
         reader.finish();
-        return resolved(call, Engines.await(ledgers.of(call).engine().post(call.path("id"), amount)));
+        return resolved(call, Engines.await(port.post(call.path("ledger"), call.path("id"), amount)));
     }
 
     private Reply voidPending(Call call) {
         RequestReader reader = new RequestReader();
         call.body(reader);
         reader.finish();
-        return resolved(call, Engines.await(ledgers.of(call).engine().voidPending(call.path("id"))));
+        return resolved(call, Engines.await(port.voidPending(call.path("ledger"), call.path("id"))));
     }
 
     private Reply reverse(Call call) {
@@ -217,8 +218,9 @@ public final class TransactionRoutes {
         String description = body.string("description", false, Limits.DESCRIPTION_LENGTH_MAX);
         boolean force = body.flag("force", false);
         reader.finish();
-        TransactionResult result = Engines.await(
-                ledgers.of(call).engine().reverse(call.path("id"), reversalId, metadata, description, force));
+        TransactionResult result = Engines.await(port.reverse(
+                call.path("ledger"),
+                new LedgerPort.Reversal(call.path("id"), reversalId, metadata, description, force)));
         record(call, result.code());
         return reply(result, false);
     }

@@ -1,6 +1,7 @@
 package dev.pacioli.ledger.engine;
 
 import dev.pacioli.ledger.AccountColumns;
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Assert;
@@ -14,6 +15,7 @@ import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.RecordType;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import java.util.ArrayDeque;

@@ -1,8 +1,10 @@
 package dev.pacioli.ledger.engine;
 
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.pacioli.ledger.engine;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
 import dev.pacioli.ledger.LedgerHead;
@@ -11,6 +12,7 @@ import dev.pacioli.ledger.PendingDeadline;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.pacioli.ledger.engine;
 
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import java.util.AbstractList;
 import java.util.Objects;
 import java.util.RandomAccess;

@@ -12,6 +12,7 @@ import dev.pacioli.ledger.Balances;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.testing.JournalAudit;
 import java.util.ArrayList;

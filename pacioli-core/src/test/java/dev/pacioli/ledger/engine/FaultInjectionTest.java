@@ -14,10 +14,12 @@ import static dev.pacioli.ledger.engine.LedgerHarness.usd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.Balances;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import dev.pacioli.ledger.testing.InMemoryLedgerStore.CommitFault;

@@ -10,6 +10,7 @@ import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.testing.InMemoryLedgerStore;
 import dev.pacioli.ledger.testing.ManualClock;

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pacioli.ledger.Balances;
 import dev.pacioli.ledger.Entry;
 import dev.pacioli.ledger.JournalRecord;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import dev.pacioli.ledger.testing.InMemoryLedgerStore.CommitFault;

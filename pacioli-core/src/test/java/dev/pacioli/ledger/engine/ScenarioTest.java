@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.pacioli.ledger.Account;
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Balances;
@@ -51,6 +52,7 @@ import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.RecordType;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import dev.pacioli.ledger.testing.JournalAudit;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.TransactionStatus;
 import java.util.HexFormat;

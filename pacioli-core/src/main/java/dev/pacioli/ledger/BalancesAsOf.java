@@ -1,7 +1,4 @@
-package dev.pacioli.postgres;
-
-import dev.pacioli.ledger.Balances;
-import dev.pacioli.ledger.Entry;
+package dev.pacioli.ledger;
 
 /**
  * An account's balances as they stood at a time: those after its last entry at or before that time.
@@ -11,7 +8,7 @@ import dev.pacioli.ledger.Entry;
 public record BalancesAsOf(long sequence, Balances balances, long balance, long available) {
     public static final BalancesAsOf NONE = new BalancesAsOf(0, Balances.ZERO, 0, 0);
 
-    static BalancesAsOf after(Entry entry) {
+    public static BalancesAsOf after(Entry entry) {
         return new BalancesAsOf(entry.sequence(), entry.after(), entry.balanceAfter(), entry.availableAfter());
     }
 }

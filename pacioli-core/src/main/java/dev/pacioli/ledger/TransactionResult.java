@@ -1,7 +1,4 @@
-package dev.pacioli.ledger.engine;
-
-import dev.pacioli.ledger.ResultCode;
-import dev.pacioli.ledger.Transaction;
+package dev.pacioli.ledger;
 
 /** The answer to a transaction request: the code, and the transaction when there is one to show. */
 public record TransactionResult(ResultCode code, Transaction transaction) {

@@ -1,0 +1,115 @@
+package dev.pacioli.ledger.http;
+
+import dev.pacioli.ledger.AccountResult;
+import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.BalancesAsOf;
+import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.LedgerPort;
+import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionResult;
+import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.engine.LedgerEngine;
+import dev.pacioli.postgres.LedgerReads;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The ledger port on this service's own writers and its database: what the ledger's routes and every
+ * capability move money through. A write goes to the named ledger's single writer; a read goes to the
+ * database, where the writer's commits are.
+ */
+public final class LocalLedgers implements LedgerPort {
+    private final Ledgers ledgers;
+    private final LedgerReads reads;
+
+    public LocalLedgers(Ledgers ledgers, LedgerReads reads) {
+        this.ledgers = ledgers;
+        this.reads = reads;
+    }
+
+    @Override
+    public CompletableFuture<TransactionResult> submit(String ledger, TransactionSpec spec) {
+        return write(
+                ledger,
+                engine -> engine.createTransaction(spec),
+                TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND));
+    }
+
+    @Override
+    public CompletableFuture<List<TransactionResult>> submitBatch(
+            String ledger, List<TransactionSpec> specs, boolean atomic, boolean dryRun) {
+        return write(
+                ledger,
+                engine -> engine.createTransactions(specs, atomic, dryRun),
+                Collections.nCopies(specs.size(), TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND)));
+    }
+
+    @Override
+    public CompletableFuture<TransactionResult> post(String ledger, String transactionId, Long amount) {
+        return write(
+                ledger,
+                engine -> engine.post(transactionId, amount),
+                TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND));
+    }
+
+    @Override
+    public CompletableFuture<TransactionResult> voidPending(String ledger, String transactionId) {
+        return write(
+                ledger,
+                engine -> engine.voidPending(transactionId),
+                TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND));
+    }
+
+    @Override
+    public CompletableFuture<TransactionResult> reverse(String ledger, Reversal reversal) {
+        return write(
+                ledger,
+                engine -> engine.reverse(
+                        reversal.originalId(),
+                        reversal.reversalId(),
+                        reversal.metadata(),
+                        reversal.description(),
+                        reversal.force()),
+                TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND));
+    }
+
+    @Override
+    public CompletableFuture<AccountResult> openAccount(String ledger, AccountSpec spec) {
+        return write(
+                ledger, engine -> engine.createAccount(spec), new AccountResult(ResultCode.LEDGER_NOT_FOUND, null));
+    }
+
+    @Override
+    public CompletableFuture<AccountResult> closeAccount(String ledger, String accountId) {
+        return write(
+                ledger, engine -> engine.closeAccount(accountId), new AccountResult(ResultCode.LEDGER_NOT_FOUND, null));
+    }
+
+    @Override
+    public BalancesAsOf balancesAsOf(String ledger, String accountId, long asOfMicros) {
+        return ledgerId(ledger)
+                .map(id -> reads.balancesAsOf(id, accountId, asOfMicros))
+                .orElse(BalancesAsOf.NONE);
+    }
+
+    @Override
+    public List<Entry> entries(String ledger, String accountId, Long beforeSequence, int limit) {
+        return ledgerId(ledger)
+                .map(id -> reads.entries(id, accountId, beforeSequence, limit).items())
+                .orElse(List.of());
+    }
+
+    private <T> CompletableFuture<T> write(
+            String ledger, Function<LedgerEngine, CompletableFuture<T>> action, T absent) {
+        return ledgers.find(ledger)
+                .map(running -> action.apply(running.engine()))
+                .orElseGet(() -> CompletableFuture.completedFuture(absent));
+    }
+
+    private Optional<Long> ledgerId(String ledger) {
+        return ledgers.find(ledger).map(running -> running.ledger().id());
+    }
+}
