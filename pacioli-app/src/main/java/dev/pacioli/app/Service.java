@@ -3,6 +3,7 @@ package dev.pacioli.app;
 import dev.pacioli.access.AccessCapability;
 import dev.pacioli.access.ApiKeys;
 import dev.pacioli.events.EventsCapability;
+import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.nats.NatsPublisher;
@@ -140,7 +141,8 @@ public final class Service implements AutoCloseable {
         List<Capability> capabilities = List.of(
                 new LedgerCapability(database, ledgers, port, ledgers.metrics()),
                 new AccessCapability(database, authenticator),
-                new EventsCapability(database, ledgers, options.webhooks()));
+                new EventsCapability(
+                        database, ledgers, new ServiceEventStore(database.dataSource()), options.webhooks()));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);

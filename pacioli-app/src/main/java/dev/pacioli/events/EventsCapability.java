@@ -1,6 +1,7 @@
 package dev.pacioli.events;
 
 import dev.pacioli.events.feed.EventRoutes;
+import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.webhooks.WebhookRoutes;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.http.Ledgers;
@@ -10,12 +11,13 @@ import dev.pacioli.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Events: the pull API and signed webhooks (the NATS publisher has no routes). */
+/** Events: the pull API of each ledger and of the service, and signed webhooks (the NATS publisher has no routes). */
 public final class EventsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
-    public EventsCapability(Database database, Ledgers ledgers, WebhookSettings webhooks) {
-        routes.addAll(new EventRoutes(database, ledgers).routes());
+    public EventsCapability(
+            Database database, Ledgers ledgers, ServiceEventStore serviceEvents, WebhookSettings webhooks) {
+        routes.addAll(new EventRoutes(database, ledgers, serviceEvents).routes());
         routes.addAll(new WebhookRoutes(database, webhooks).routes());
     }
 

@@ -84,6 +84,27 @@ class MigrationTest {
                 .hasMessageContaining("principal");
     }
 
+    @Test
+    void v15KeepsEveryNatsCursorUnderItsLedgersName() throws SQLException {
+        migrateTo("14");
+        execute("insert into " + schema + ".ledgers (name, head_hash) values ('eu', '\\x00'), ('us', '\\x00')");
+        execute("insert into " + schema + ".nats_cursors (ledger_id, stream, last_sequence) values"
+                + " (1, 'PACIOLI', 42), (2, 'PACIOLI', 7), (2, 'OTHER', 3)");
+
+        migrateTo("15");
+
+        List<String> cursors = new ArrayList<>();
+        try (Connection connection = database.database().dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select source || '|' || stream || '|' || last_sequence from "
+                        + schema + ".nats_cursors order by 1")) {
+            while (rows.next()) {
+                cursors.add(rows.getString(1));
+            }
+        }
+        assertThat(cursors).containsExactly("eu|PACIOLI|42", "us|OTHER|3", "us|PACIOLI|7");
+    }
+
     /** {@code name|principal|flags} of a key, or null when there is none. */
     private String keyRow(String id) throws SQLException {
         try (Connection connection = database.database().dataSource().getConnection();

@@ -482,6 +482,18 @@ class BadInputTest {
                 "a query parameter without a name", "/v1/ledgers?=x", 400, "unknown_field", "(unnamed):unknown_field"));
         cases.add(get("an empty prefix", "{L}/accounts?prefix=", 400, "validation_failed", "prefix:invalid_format"));
         cases.add(get(
+                "service events after a negative sequence",
+                "/v1/events?after=-1",
+                400,
+                "validation_failed",
+                "after:out_of_range"));
+        cases.add(get(
+                "service events with an unknown parameter",
+                "/v1/events?ledger=main",
+                400,
+                "unknown_field",
+                "ledger:unknown_field"));
+        cases.add(get(
                 "a prefix with a character no id has",
                 "{L}/accounts?prefix=users%20",
                 400,

@@ -110,7 +110,8 @@ final class FuzzTargets {
                 new Target("PUT /v1/assets/{code}", Map.of("code", () -> "USD"), () -> "{\"scale\": 2}", null),
                 new Target("GET /v1/ledgers/{ledger}/trial-balance", inLedger, null, null),
                 new Target("POST /v1/ledgers/{ledger}/verify", inLedger, () -> "{}", null),
-                new Target("GET /v1/ledgers/{ledger}/events", inLedger, null, null));
+                new Target("GET /v1/ledgers/{ledger}/events", inLedger, null, null),
+                new Target("GET /v1/events", Map.of(), null, null));
     }
 
     private List<Target> accounts() {

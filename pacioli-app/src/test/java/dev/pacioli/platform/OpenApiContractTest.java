@@ -546,6 +546,7 @@ class OpenApiContractTest {
                         "POST /v1/ledgers/{ledger}/transactions/{id}/reverse",
                         "GET /v1/ledgers/{ledger}/trial-balance",
                         "GET /v1/ledgers/{ledger}/events",
+                        "GET /v1/events",
                         "POST /v1/ledgers/{ledger}/verify",
                         "POST /v1/api-keys",
                         "GET /v1/api-keys",

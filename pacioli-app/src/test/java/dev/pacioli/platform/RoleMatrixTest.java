@@ -200,6 +200,13 @@ class RoleMatrixTest {
                         null,
                         200),
                 new Operation(
+                        "service events",
+                        "GET /v1/events",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/events?after=0&limit=10",
+                        null,
+                        200),
+                new Operation(
                         "trial balance",
                         "GET /v1/ledgers/{ledger}/trial-balance",
                         Need.READER,

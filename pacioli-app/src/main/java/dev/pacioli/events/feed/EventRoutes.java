@@ -12,18 +12,29 @@ import dev.pacioli.postgres.Database;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The pull API: a ledger's events in sequence order, after a sequence the consumer has processed. */
+/**
+ * The pull API: a ledger's events, or the service's own (of no ledger), in sequence order, after a
+ * sequence the consumer has processed.
+ */
 public final class EventRoutes {
     private final Database database;
     private final Ledgers ledgers;
+    private final ServiceEventStore serviceEvents;
 
-    public EventRoutes(Database database, Ledgers ledgers) {
+    public EventRoutes(Database database, Ledgers ledgers, ServiceEventStore serviceEvents) {
         this.database = database;
         this.ledgers = ledgers;
+        this.serviceEvents = serviceEvents;
     }
 
+    /**
+     * The service stream tells of API keys and webhook endpoints, which a reader may not list: it takes
+     * an operator.
+     */
     public List<Route> routes() {
-        return List.of(Route.get("/v1/ledgers/{ledger}/events", Role.READER, this::list, "after", "limit"));
+        return List.of(
+                Route.get("/v1/ledgers/{ledger}/events", Role.READER, this::list, "after", "limit"),
+                Route.get("/v1/events", Role.OPERATOR, this::listService, "after", "limit"));
     }
 
     /**
@@ -34,8 +45,15 @@ public final class EventRoutes {
     private Reply list(Call call) {
         int limit = call.limit();
         long after = after(call.query("after"));
-        List<Event> events =
-                new EventFeed(database.events()).after(ledgers.of(call).ledger(), after, limit);
+        return page(new EventFeed(database.events()).after(ledgers.of(call).ledger(), after, limit));
+    }
+
+    private Reply listService(Call call) {
+        int limit = call.limit();
+        return page(serviceEvents.after(after(call.query("after")), limit));
+    }
+
+    private static Reply page(List<Event> events) {
         try (JsonOutput out = new JsonOutput()) {
             out.json.writeStartObject();
             out.json.writeName("data");

@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.Tags;
 
 /**
  * The NATS publisher's series: what it published, dropped, failed, and how far each ledger lags
- * ({@code pacioli_nats_publish_lag{ledger}}, read from the publisher at every scrape).
+ * ({@code pacioli_nats_publish_lag{ledger}}, the service's own stream as {@code ledger="_service"}), read
+ * from the publisher at every scrape.
  */
 public final class NatsMetrics {
     private NatsMetrics() {}
@@ -37,7 +38,7 @@ public final class NatsMetrics {
                 .register(registry);
         metrics.beforeScrape(() -> lag.register(
                 publisher.progress().stream()
-                        .map(ledger -> MultiGauge.Row.of(Tags.of("ledger", ledger.ledger()), ledger.lag()))
+                        .map(stream -> MultiGauge.Row.of(Tags.of("ledger", stream.stream()), stream.lag()))
                         .toList(),
                 true));
     }

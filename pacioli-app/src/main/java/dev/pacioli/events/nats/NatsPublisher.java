@@ -2,8 +2,10 @@ package dev.pacioli.events.nats;
 
 import dev.pacioli.events.feed.Event;
 import dev.pacioli.events.feed.EventFeed;
+import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.Ledger;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.postgres.Catalog;
 import dev.pacioli.postgres.Database;
 import io.nats.client.Connection;
@@ -78,15 +80,18 @@ public final class NatsPublisher implements AutoCloseable {
         /** JetStream acknowledged the event; {@code duplicate}: it had it already (a republish). */
         default void published(Event event, boolean duplicate) {}
 
-        /** The ledger's cursor was saved at {@code sequence}. */
-        default void cursorSaved(Ledger ledger, long sequence) {}
+        /** The cursor of {@code stream} (a ledger's name, or {@code _service}) was saved at {@code sequence}. */
+        default void cursorSaved(String stream, long sequence) {}
 
         /** A round failed; the publisher reconnects after its backoff. */
         default void failed(Exception cause) {}
     }
 
-    /** One ledger as last seen: its journal head and how far its events are published. */
-    public record LedgerProgress(String ledger, long headSequence, long publishedSequence) {
+    /**
+     * One event stream as last seen: a ledger (by name) or the service's own ({@code _service}), its head
+     * and how far its events are published.
+     */
+    public record StreamProgress(String stream, long headSequence, long publishedSequence) {
         public long lag() {
             return Math.max(0, headSequence - publishedSequence);
         }
@@ -94,6 +99,7 @@ public final class NatsPublisher implements AutoCloseable {
 
     private final Catalog catalog;
     private final EventFeed feed;
+    private final ServiceEventStore serviceEvents;
     private final NatsCursors cursors;
     private final NatsOptions options;
     private final Options connectionOptions;
@@ -104,9 +110,9 @@ public final class NatsPublisher implements AutoCloseable {
     private final AtomicLong duplicatesTotal = new AtomicLong();
     private final AtomicLong failuresTotal = new AtomicLong();
     private final AtomicLong outOfOrderTotal = new AtomicLong();
-    private final ConcurrentHashMap<Long, LedgerProgress> progress = new ConcurrentHashMap<>();
-    /** Ledgers by id, refreshed from the catalog when an unknown id appears. The loop's thread only. */
-    private final Map<Long, Ledger> ledgers = new HashMap<>();
+    private final ConcurrentHashMap<String, StreamProgress> progress = new ConcurrentHashMap<>();
+    /** Ledgers by name, found in the catalog when a new name appears. The loop's thread only. */
+    private final Map<String, Ledger> ledgers = new HashMap<>();
 
     private volatile boolean running = true;
     private volatile Throwable stopCause;
@@ -118,6 +124,7 @@ public final class NatsPublisher implements AutoCloseable {
     private NatsPublisher(Database database, NatsOptions options, Observer observer) {
         this.catalog = database.catalog();
         this.feed = new EventFeed(database.events());
+        this.serviceEvents = new ServiceEventStore(database.dataSource());
         this.cursors = new NatsCursors(database.dataSource());
         this.options = options;
         this.observer = observer;
@@ -206,10 +213,9 @@ public final class NatsPublisher implements AutoCloseable {
     private void refreshProgress() {
         try {
             for (NatsCursors.Position position : cursors.positions(options.stream())) {
-                Ledger ledger = ledger(position.ledgerId());
                 progress.put(
-                        ledger.id(),
-                        new LedgerProgress(ledger.name(), position.headSequence(), position.publishedSequence()));
+                        position.source(),
+                        new StreamProgress(position.source(), position.headSequence(), position.publishedSequence()));
             }
         } catch (RuntimeException e) {
             LOG.debug("could not read the ledgers' positions", e);
@@ -226,14 +232,14 @@ public final class NatsPublisher implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                Ledger ledger = ledger(position.ledgerId());
+                String stream = position.source();
                 long cursor = position.publishedSequence();
                 if (position.lag() > 0) {
-                    long saved = publishPage(jetStream, ledger, cursor);
+                    long saved = publishPage(jetStream, stream, cursor);
                     published |= saved > cursor; // only progress skips the idle pause
                     cursor = saved;
                 }
-                progress.put(ledger.id(), new LedgerProgress(ledger.name(), position.headSequence(), cursor));
+                progress.put(stream, new StreamProgress(stream, position.headSequence(), cursor));
             }
             failuresInARow = 0;
             if (!published) {
@@ -243,8 +249,10 @@ public final class NatsPublisher implements AutoCloseable {
     }
 
     /** Publishes the page of events after {@code cursor}; answers the cursor it saved. */
-    private long publishPage(JetStream jetStream, Ledger ledger, long cursor) throws Exception {
-        List<Event> events = feed.after(ledger, cursor, options.pageSize());
+    private long publishPage(JetStream jetStream, String stream, long cursor) throws Exception {
+        List<Event> events = stream.equals(ServiceEvents.STREAM)
+                ? serviceEvents.after(cursor, options.pageSize())
+                : feed.after(ledger(stream), cursor, options.pageSize());
         ArrayDeque<InFlight> window = new ArrayDeque<>(options.outstandingAcksMax());
         long acknowledged = cursor;
         long expected = cursor + 1;
@@ -252,8 +260,8 @@ public final class NatsPublisher implements AutoCloseable {
             for (Event event : events) {
                 Assert.that(
                         event.sequence() == expected++,
-                        "the events of ledger %s follow each other: %d after cursor %d",
-                        ledger.name(),
+                        "the events of stream %s follow each other: %d after cursor %d",
+                        stream,
                         event.sequence(),
                         cursor);
                 if (!running) {
@@ -262,16 +270,16 @@ public final class NatsPublisher implements AutoCloseable {
                 if (window.size() == options.outstandingAcksMax()) {
                     acknowledged = awaitOldest(window);
                 }
-                window.addLast(new InFlight(event, publish(jetStream, event)));
+                window.addLast(new InFlight(event, publish(jetStream, stream, event)));
             }
             while (!window.isEmpty()) {
                 acknowledged = awaitOldest(window);
             }
         } catch (Exception e) {
-            checkStoredAfterGap(ledger, acknowledged + 1, window);
+            checkStoredAfterGap(stream, acknowledged + 1, window);
             if (acknowledged > cursor) {
                 try {
-                    saveCursor(ledger, acknowledged);
+                    saveCursor(stream, acknowledged);
                 } catch (RuntimeException saving) {
                     e.addSuppressed(saving);
                 }
@@ -279,17 +287,17 @@ public final class NatsPublisher implements AutoCloseable {
             throw e;
         }
         if (acknowledged > cursor) {
-            saveCursor(ledger, acknowledged);
+            saveCursor(stream, acknowledged);
         }
         return acknowledged;
     }
 
-    private CompletableFuture<PublishAck> publish(JetStream jetStream, Event event) {
+    private CompletableFuture<PublishAck> publish(JetStream jetStream, String stream, Event event) {
         PublishOptions publishOptions = PublishOptions.builder()
                 .messageId(event.id())
                 .expectedStream(options.stream())
                 .build();
-        String subject = NatsSubjects.subject(options.subjectPrefix(), event.ledger(), event.type());
+        String subject = NatsSubjects.subject(options.subjectPrefix(), stream, event.type());
         return jetStream.publishAsync(subject, event.json(), publishOptions);
     }
 
@@ -318,7 +326,7 @@ public final class NatsPublisher implements AutoCloseable {
      * stream holds later events before it, which is worth a loud line. Waits at most one acknowledgement
      * timeout in all, and not at all when stopping.
      */
-    private void checkStoredAfterGap(Ledger ledger, long gapSequence, ArrayDeque<InFlight> window) {
+    private void checkStoredAfterGap(String stream, long gapSequence, ArrayDeque<InFlight> window) {
         long deadline = System.nanoTime() + options.ackTimeout().toNanos();
         long stored = 0;
         for (InFlight inFlight : window) {
@@ -337,27 +345,25 @@ public final class NatsPublisher implements AutoCloseable {
         if (stored > 0) {
             outOfOrderTotal.addAndGet(stored);
             LOG.warn(
-                    "JetStream stored {} event(s) of ledger {} after event {} failed: they precede it in stream {}",
+                    "JetStream stored {} event(s) of {} after event {} failed: they precede it in stream {}",
                     stored,
-                    ledger.name(),
-                    Event.id(ledger.name(), gapSequence),
+                    stream,
+                    Event.id(stream, gapSequence),
                     options.stream());
         }
     }
 
-    private void saveCursor(Ledger ledger, long sequence) {
-        cursors.advance(ledger.id(), options.stream(), sequence);
-        observer.cursorSaved(ledger, sequence);
+    private void saveCursor(String stream, long sequence) {
+        cursors.advance(stream, options.stream(), sequence);
+        observer.cursorSaved(stream, sequence);
     }
 
-    private Ledger ledger(long ledgerId) {
-        Ledger ledger = ledgers.get(ledgerId);
+    private Ledger ledger(String name) {
+        Ledger ledger = ledgers.get(name);
         if (ledger == null) {
-            for (Ledger listed : catalog.listLedgers()) {
-                ledgers.put(listed.id(), listed);
-            }
-            ledger = ledgers.get(ledgerId);
-            Assert.that(ledger != null, "ledger %d has a position but is not in the catalog", ledgerId);
+            ledger = catalog.findLedger(name).orElse(null);
+            Assert.that(ledger != null, "ledger %s has a position but is not in the catalog", name);
+            ledgers.put(name, ledger);
         }
         return ledger;
     }
@@ -425,18 +431,21 @@ public final class NatsPublisher implements AutoCloseable {
         return outOfOrderTotal.get();
     }
 
-    /** Every ledger seen so far, by name. */
-    public List<LedgerProgress> progress() {
+    /** Every event stream seen so far, by name. */
+    public List<StreamProgress> progress() {
         return progress.values().stream()
-                .sorted(Comparator.comparing(LedgerProgress::ledger))
+                .sorted(Comparator.comparing(StreamProgress::stream))
                 .toList();
     }
 
-    /** A ledger's publish lag in events (head − cursor), or NaN before the publisher first saw it. */
-    public double lag(String ledger) {
-        for (LedgerProgress ledgerProgress : progress.values()) {
-            if (ledgerProgress.ledger().equals(ledger)) {
-                return ledgerProgress.lag();
+    /**
+     * A stream's publish lag in events (head − cursor), or NaN before the publisher first saw it:
+     * {@code stream} is a ledger's name or {@code _service}.
+     */
+    public double lag(String stream) {
+        for (StreamProgress streamProgress : progress.values()) {
+            if (streamProgress.stream().equals(stream)) {
+                return streamProgress.lag();
             }
         }
         return Double.NaN;
@@ -444,7 +453,7 @@ public final class NatsPublisher implements AutoCloseable {
 
     /** Every ledger's lag, added up. */
     public long lagTotal() {
-        return progress.values().stream().mapToLong(LedgerProgress::lag).sum();
+        return progress.values().stream().mapToLong(StreamProgress::lag).sum();
     }
 
     /**

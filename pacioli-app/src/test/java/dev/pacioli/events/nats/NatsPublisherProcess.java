@@ -1,7 +1,6 @@
 package dev.pacioli.events.nats;
 
 import dev.pacioli.events.feed.Event;
-import dev.pacioli.ledger.Ledger;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import java.io.FileDescriptor;
@@ -32,13 +31,13 @@ public final class NatsPublisherProcess {
         NatsPublisher.Observer observer = new NatsPublisher.Observer() {
             @Override
             public void published(Event event, boolean duplicate) {
-                out.println("ACK " + event.ledger() + " " + event.sequence());
+                out.println("ACK " + event.stream() + " " + event.sequence());
                 out.flush();
             }
 
             @Override
-            public void cursorSaved(Ledger ledger, long sequence) {
-                out.println("SAVED " + ledger.name() + " " + sequence);
+            public void cursorSaved(String stream, long sequence) {
+                out.println("SAVED " + stream + " " + sequence);
                 out.flush();
             }
         };

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pacioli.events.feed.Event;
 import dev.pacioli.events.feed.LedgerEvents;
+import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.platform.LoopbackProxy;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import io.nats.client.Message;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +77,7 @@ class NatsPublisherTest {
 
             long acknowledged = runAndKill(Set.of(eu.ledger.name(), us.ledger.name()));
             NatsCursors cursors = new NatsCursors(db.dataSource());
-            long saved = cursors.find(eu.ledger.id(), nats.stream) + cursors.find(us.ledger.id(), nats.stream);
+            long saved = cursors.find(eu.ledger.name(), nats.stream) + cursors.find(us.ledger.name(), nats.stream);
             assertThat(acknowledged).isGreaterThanOrEqualTo(KILL_AFTER_ACKNOWLEDGEMENTS);
             assertThat(saved).as("killed mid-way").isLessThan(total);
 
@@ -94,6 +98,38 @@ class NatsPublisherTest {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             nats.assertEveryEventOnceInOrder(db, eu.ledger, eu.head());
             nats.assertEveryEventOnceInOrder(db, us.ledger, us.head());
+        }
+    }
+
+    @Test
+    void theServiceStreamIsPublishedUnderItsOwnSubjectsOnceInOrder() throws Exception {
+        Database db = database.database();
+        ServiceEventStore service = new ServiceEventStore(db.dataSource());
+        for (int i = 0; i < 3; i++) {
+            try (Connection connection = db.dataSource().getConnection()) {
+                connection.setAutoCommit(false);
+                service.append(connection, "test.published", ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8));
+                connection.commit();
+            }
+        }
+        long head = service.head();
+        NatsPublisher publisher = NatsPublisher.start(db, nats.options());
+        try {
+            await(() -> publisher.lag(ServiceEvents.STREAM) == 0);
+        } finally {
+            assertClosesQuickly(publisher);
+        }
+        assertThat(new NatsCursors(db.dataSource()).find(ServiceEvents.STREAM, nats.stream))
+                .isEqualTo(head);
+        List<Message> messages = nats.consume(nats.prefix + "._service.>", head);
+        List<Event> events = service.after(0, (int) head);
+        assertThat(messages).hasSize((int) head);
+        for (int i = 0; i < messages.size(); i++) {
+            Event event = events.get(i);
+            assertThat(messages.get(i).getHeaders().getFirst("Nats-Msg-Id")).isEqualTo("evt__service_" + (i + 1));
+            assertThat(messages.get(i).getSubject()).isEqualTo(nats.prefix + "._service." + event.type());
+            assertThat(new String(messages.get(i).getData(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(event.json(), StandardCharsets.UTF_8));
         }
     }
 
@@ -145,7 +181,7 @@ class NatsPublisherTest {
                 await(() -> publisher.failuresTotal() >= 2);
                 assertThat(publisher.connected()).isFalse();
                 await(() -> publisher.lag(outage.ledger.name()) == outage.head() - before);
-                assertThat(new NatsCursors(db.dataSource()).find(outage.ledger.id(), nats.stream))
+                assertThat(new NatsCursors(db.dataSource()).find(outage.ledger.name(), nats.stream))
                         .isEqualTo(before);
 
                 proxy.open();
@@ -222,7 +258,7 @@ class NatsPublisherTest {
         return new NatsPublisher.Observer() {
             @Override
             public void published(Event event, boolean duplicate) {
-                if (event.ledger().equals(ledger.name())) {
+                if (event.stream().equals(ledger.name())) {
                     assertThat(duplicate)
                             .as("event %s is a duplicate", event.id())
                             .isTrue();
@@ -235,8 +271,8 @@ class NatsPublisherTest {
     private void resetCursor(Database db, Ledger ledger) throws Exception {
         try (Connection connection = db.dataSource().getConnection();
                 PreparedStatement delete =
-                        connection.prepareStatement("delete from nats_cursors where ledger_id = ? and stream = ?")) {
-            delete.setLong(1, ledger.id());
+                        connection.prepareStatement("delete from nats_cursors where source = ? and stream = ?")) {
+            delete.setString(1, ledger.name());
             delete.setString(2, nats.stream);
             assertThat(delete.executeUpdate()).isEqualTo(1);
         }

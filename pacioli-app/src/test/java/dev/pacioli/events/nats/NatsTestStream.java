@@ -73,10 +73,10 @@ public final class NatsTestStream implements AutoCloseable {
             throws InterruptedException {
         NatsCursors cursors = new NatsCursors(database.dataSource());
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (cursors.find(ledger.id(), stream) < head && System.nanoTime() < deadline) {
+        while (cursors.find(ledger.name(), stream) < head && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(20);
         }
-        assertThat(cursors.find(ledger.id(), stream))
+        assertThat(cursors.find(ledger.name(), stream))
                 .as("cursor of ledger %s in %s", ledger.name(), stream)
                 .isEqualTo(head);
     }
