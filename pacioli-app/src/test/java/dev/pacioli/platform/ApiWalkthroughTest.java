@@ -290,6 +290,22 @@ class ApiWalkthroughTest {
         assertThat(field(admin.get("/v1/webhooks?limit=1000").json().path("data"), "id"))
                 .contains(hookId);
         assertThat(admin.get(hookPath).json().path("enabled").booleanValue()).isTrue();
+        // Its deliveries go through its connector, listed with the service's others (operator).
+        JsonNode connector = admin.get("/v1/connectors/webhook:" + hookId).json();
+        assertThat(connector.path("kind").stringValue()).isEqualTo("webhook");
+        assertThat(connector.path("state").stringValue()).isEqualTo("closed");
+        java.util.List<String> connectorIds = new java.util.ArrayList<>();
+        String connectorCursor = null;
+        do {
+            JsonNode page = admin.get(
+                            "/v1/connectors?limit=1000" + (connectorCursor == null ? "" : "&cursor=" + connectorCursor))
+                    .json();
+            connectorIds.addAll(field(page.path("data"), "id"));
+            connectorCursor = page.path("next_cursor").isString()
+                    ? page.path("next_cursor").stringValue()
+                    : null;
+        } while (connectorCursor != null);
+        assertThat(connectorIds).contains("webhook:" + hookId);
         assertThat(transfer(base, "hooked-1", "world", "users:42:wallet", 1).status())
                 .isEqualTo(201);
         JsonNode deliveries = null;
