@@ -97,7 +97,8 @@ public final class Main {
                         settings.accessLog()),
                 settings.engine(),
                 settings.webhooks(),
-                settings.nats());
+                settings.nats(),
+                settings.connectors());
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -110,7 +111,8 @@ public final class Main {
                         http.host(), http.port(), http.rateLimitPerSecond(), http.rateLimitBurst(), false),
                 options.engine(),
                 options.webhooks(),
-                options.nats());
+                options.nats(),
+                options.connectors());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

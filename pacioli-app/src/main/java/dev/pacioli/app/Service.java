@@ -25,6 +25,10 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
+import dev.pacioli.platform.connectors.ConnectorMetrics;
+import dev.pacioli.platform.connectors.ConnectorOptions;
+import dev.pacioli.platform.connectors.ConnectorRoutes;
+import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +64,7 @@ public final class Service implements AutoCloseable {
      * @param adminKey the admin secret to install, or null to generate one on first start
      * @param webhooks the webhook dispatcher's settings
      * @param nats JetStream publishing, or null when off
+     * @param connectors the outbound allow-list and the connectors' default breaker
      */
     public record Options(
             Path dataDirectory,
@@ -67,10 +72,22 @@ public final class Service implements AutoCloseable {
             HttpServer.Settings http,
             EngineConfig engine,
             WebhookSettings webhooks,
-            NatsOptions nats) {
+            NatsOptions nats,
+            ConnectorOptions connectors) {
         /** With the production webhook settings and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
+        }
+
+        /** With the default connector options. */
+        public Options(
+                Path dataDirectory,
+                String adminKey,
+                HttpServer.Settings http,
+                EngineConfig engine,
+                WebhookSettings webhooks,
+                NatsOptions nats) {
+            this(dataDirectory, adminKey, http, engine, webhooks, nats, ConnectorOptions.DEFAULTS);
         }
     }
 
@@ -78,14 +95,21 @@ public final class Service implements AutoCloseable {
     private final Ledgers ledgers;
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
+    private final Connectors connectors;
     private final HttpServer server;
 
     private Service(
-            Database database, Ledgers ledgers, WebhookDispatcher webhooks, NatsPublisher nats, HttpServer server) {
+            Database database,
+            Ledgers ledgers,
+            WebhookDispatcher webhooks,
+            NatsPublisher nats,
+            Connectors connectors,
+            HttpServer server) {
         this.database = database;
         this.ledgers = ledgers;
         this.webhooks = webhooks;
         this.nats = nats;
+        this.connectors = connectors;
         this.server = server;
     }
 
@@ -93,12 +117,16 @@ public final class Service implements AutoCloseable {
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
         Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
+        Connectors connectors = new Connectors(
+                options.connectors().policy(options.http().host()),
+                options.connectors().breaker(),
+                new ConnectorMetrics(metrics.registry()));
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         try {
             installAdminKey(database, options);
             ledgers.startAll();
-            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics));
+            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics), connectors);
             if (options.nats() != null) {
                 nats = NatsPublisher.start(database, options.nats());
                 NatsMetrics.watch(metrics, nats);
@@ -113,14 +141,14 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, options))
+                            routes(database, ledgers, metrics, authenticator, connectors, options))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, webhooks, nats, server);
+            return new Service(database, ledgers, webhooks, nats, connectors, server);
         } catch (RuntimeException e) {
             if (nats != null) {
                 nats.close();
@@ -128,6 +156,7 @@ public final class Service implements AutoCloseable {
             if (webhooks != null) {
                 webhooks.close();
             }
+            connectors.close();
             ledgers.close();
             throw e;
         }
@@ -135,15 +164,25 @@ public final class Service implements AutoCloseable {
 
     /** Every route of the API: the service's own, then each capability's, in their declared order. */
     private static List<Route> routes(
-            Database database, Ledgers ledgers, ServiceMetrics metrics, Authenticator authenticator, Options options) {
+            Database database,
+            Ledgers ledgers,
+            ServiceMetrics metrics,
+            Authenticator authenticator,
+            Connectors connectors,
+            Options options) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = List.of(
                 new LedgerCapability(database, ledgers, port, ledgers.metrics()),
                 new AccessCapability(database, authenticator),
                 new EventsCapability(
-                        database, ledgers, new ServiceEventStore(database.dataSource()), options.webhooks()));
+                        database,
+                        ledgers,
+                        new ServiceEventStore(database.dataSource()),
+                        options.webhooks(),
+                        connectors));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
+        routes.addAll(new ConnectorRoutes(connectors).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
     }
@@ -222,6 +261,7 @@ public final class Service implements AutoCloseable {
             nats.close();
         }
         webhooks.close();
+        connectors.close();
         ledgers.close();
         LOG.info("stopped");
     }

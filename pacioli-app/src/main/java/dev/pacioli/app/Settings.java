@@ -3,6 +3,9 @@ package dev.pacioli.app;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.connectors.ConnectorOptions;
+import dev.pacioli.platform.connectors.ConnectorSettings;
+import dev.pacioli.platform.connectors.OutboundPolicy;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import java.nio.file.Path;
@@ -20,6 +23,8 @@ import java.util.Map;
  * @param rateLimitPerSecond requests per second per API key; 0 turns rate limiting off
  * @param webhooks the webhook dispatcher's settings ({@code PACIOLI_WEBHOOK_*})
  * @param nats JetStream publishing ({@code PACIOLI_NATS_URL}), or null when off
+ * @param connectors the outbound allow-list ({@code PACIOLI_OUTBOUND_ALLOW}) and the connectors'
+ *     default breaker ({@code PACIOLI_CONNECTOR_FAILURES}, {@code _OPEN_WAIT}, {@code _SUCCESSES})
  */
 record Settings(
         Path dataDirectory,
@@ -34,6 +39,7 @@ record Settings(
         boolean accessLog,
         WebhookSettings webhooks,
         NatsOptions nats,
+        ConnectorOptions connectors,
         List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
@@ -119,7 +125,46 @@ record Settings(
                     !"false".equals(values.getOrDefault("PACIOLI_ACCESS_LOG", "true")),
                     webhooks(),
                     nats(),
+                    connectors(),
                     List.copyOf(rest));
+        }
+
+        /**
+         * {@code PACIOLI_OUTBOUND_ALLOW} (comma-separated hosts, addresses and CIDR ranges outbound
+         * requests may reach though they are not public), and the breaker every connector gets unless
+         * its own configuration says otherwise: {@code PACIOLI_CONNECTOR_FAILURES} (in a row, to open),
+         * {@code PACIOLI_CONNECTOR_OPEN_WAIT} (before half-open), {@code PACIOLI_CONNECTOR_SUCCESSES}
+         * (in a row, to close).
+         */
+        private ConnectorOptions connectors() {
+            ConnectorOptions options = ConnectorOptions.DEFAULTS;
+            String allow = values.get(OutboundPolicy.ALLOW_VARIABLE);
+            if (allow != null && !allow.isBlank()) {
+                try {
+                    options = options.withAllow(OutboundPolicy.Allow.parse(allow));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(OutboundPolicy.ALLOW_VARIABLE + " " + e.getMessage()
+                            + "; give hosts, addresses or CIDR ranges separated by commas, such as"
+                            + " hooks.internal,10.1.0.0/16");
+                }
+            }
+            ConnectorSettings.Breaker defaults = ConnectorSettings.Breaker.DEFAULTS;
+            try {
+                return options.withBreaker(new ConnectorSettings.Breaker(
+                        (int) number(
+                                "PACIOLI_CONNECTOR_FAILURES",
+                                defaults.failures(),
+                                1,
+                                ConnectorSettings.Breaker.FAILURES_MAX),
+                        duration("PACIOLI_CONNECTOR_OPEN_WAIT", defaults.openWait()),
+                        (int) number(
+                                "PACIOLI_CONNECTOR_SUCCESSES",
+                                defaults.successes(),
+                                1,
+                                ConnectorSettings.Breaker.SUCCESSES_MAX)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("connector settings: " + e.getMessage());
+            }
         }
 
         /** {@code PACIOLI_NATS_URL} turns JetStream publishing on; {@code PACIOLI_NATS_STREAM} names the stream. */

@@ -7,6 +7,7 @@ import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,13 @@ public final class EventsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
     public EventsCapability(
-            Database database, Ledgers ledgers, ServiceEventStore serviceEvents, WebhookSettings webhooks) {
+            Database database,
+            Ledgers ledgers,
+            ServiceEventStore serviceEvents,
+            WebhookSettings webhooks,
+            Connectors connectors) {
         routes.addAll(new EventRoutes(database, ledgers, serviceEvents).routes());
-        routes.addAll(new WebhookRoutes(database, webhooks).routes());
+        routes.addAll(new WebhookRoutes(database, webhooks, connectors).routes());
     }
 
     @Override

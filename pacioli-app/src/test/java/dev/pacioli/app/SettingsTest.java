@@ -3,6 +3,8 @@ package dev.pacioli.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pacioli.platform.connectors.ConnectorSettings;
+import dev.pacioli.platform.connectors.OutboundPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,30 @@ class SettingsTest {
         assertRefused(Map.of("PACIOLI_WEBHOOK_ALLOW_HTTP", "yes"), "PACIOLI_WEBHOOK_ALLOW_HTTP must be true or false");
         assertThatThrownBy(() -> Settings.parse(List.of("serve", "--port"), Map.of()))
                 .hasMessageContaining("--port needs a value");
+    }
+
+    @Test
+    void outboundAllowListAndBreakerAreParsedAndCheckedAtStartup() {
+        Settings defaults = Settings.parse(List.of("serve"), Map.of());
+        assertThat(defaults.connectors().allow()).isEqualTo(OutboundPolicy.Allow.NONE);
+        assertThat(defaults.connectors().breaker()).isEqualTo(ConnectorSettings.Breaker.DEFAULTS);
+        Settings settings = Settings.parse(
+                List.of("serve"),
+                Map.of(
+                        "PACIOLI_OUTBOUND_ALLOW", "hooks.internal, 10.1.0.0/16,fd00::/8",
+                        "PACIOLI_CONNECTOR_FAILURES", "3",
+                        "PACIOLI_CONNECTOR_OPEN_WAIT", "2m",
+                        "PACIOLI_CONNECTOR_SUCCESSES", "1"));
+        assertThat(settings.connectors().allow().hosts()).containsExactly("hooks.internal");
+        assertThat(settings.connectors().allow().ranges()).hasSize(2);
+        assertThat(settings.connectors().breaker())
+                .isEqualTo(new ConnectorSettings.Breaker(3, java.time.Duration.ofMinutes(2), 1));
+        assertRefused(Map.of("PACIOLI_OUTBOUND_ALLOW", "10.0.0.0/33"), "PACIOLI_OUTBOUND_ALLOW '10.0.0.0/33'");
+        assertRefused(Map.of("PACIOLI_OUTBOUND_ALLOW", "a,,b"), "PACIOLI_OUTBOUND_ALLOW has an empty entry");
+        assertRefused(Map.of("PACIOLI_OUTBOUND_ALLOW", "http://x"), "such as hooks.internal,10.1.0.0/16");
+        assertRefused(Map.of("PACIOLI_CONNECTOR_FAILURES", "0"), "PACIOLI_CONNECTOR_FAILURES must be a whole number");
+        assertRefused(Map.of("PACIOLI_CONNECTOR_OPEN_WAIT", "2h"), "open wait must be positive and at most an hour");
+        assertRefused(Map.of("PACIOLI_CONNECTOR_OPEN_WAIT", "soon"), "PACIOLI_CONNECTOR_OPEN_WAIT");
     }
 
     private static void assertRefused(Map<String, String> environment, String message) {

@@ -3,6 +3,7 @@ package dev.pacioli.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.HttpTester.Response;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -18,12 +19,18 @@ import tools.jackson.databind.JsonNode;
 @ParameterizedClass
 @MethodSource("dev.pacioli.platform.TestService#all")
 class ApiWalkthroughTest {
+    /**
+     * The OpenAPI fragments whose every operation this walkthrough calls itself; every fragment that
+     * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
+     */
+    static final List<String> FRAGMENTS = List.of("ledger", "access", "events", "connectors", "app");
+
     private final TestService.Running service;
     private final HttpTester admin;
 
     ApiWalkthroughTest(TestService.Running service) {
         this.service = service;
-        this.admin = service.admin();
+        this.admin = service.admin().recording();
     }
 
     @Test
@@ -31,7 +38,6 @@ class ApiWalkthroughTest {
         String ledger = TestService.uniqueName("walk");
         String base = "/v1/ledgers/" + ledger;
         Set<String> seen = new TreeSet<>();
-        OpenApiContract contract = OpenApiContract.load();
 
         // The service and its document.
         assertThat(admin.as(null).get("/health/live").status()).isEqualTo(200);
@@ -290,6 +296,22 @@ class ApiWalkthroughTest {
         assertThat(field(admin.get("/v1/webhooks?limit=1000").json().path("data"), "id"))
                 .contains(hookId);
         assertThat(admin.get(hookPath).json().path("enabled").booleanValue()).isTrue();
+        // Its deliveries go through its connector, listed with the service's others (operator).
+        JsonNode connector = admin.get("/v1/connectors/webhook:" + hookId).json();
+        assertThat(connector.path("kind").stringValue()).isEqualTo("webhook");
+        assertThat(connector.path("state").stringValue()).isEqualTo("closed");
+        java.util.List<String> connectorIds = new java.util.ArrayList<>();
+        String connectorCursor = null;
+        do {
+            JsonNode page = admin.get(
+                            "/v1/connectors?limit=1000" + (connectorCursor == null ? "" : "&cursor=" + connectorCursor))
+                    .json();
+            connectorIds.addAll(field(page.path("data"), "id"));
+            connectorCursor = page.path("next_cursor").isString()
+                    ? page.path("next_cursor").stringValue()
+                    : null;
+        } while (connectorCursor != null);
+        assertThat(connectorIds).contains("webhook:" + hookId);
         assertThat(transfer(base, "hooked-1", "world", "users:42:wallet", 1).status())
                 .isEqualTo(201);
         JsonNode deliveries = null;
@@ -320,6 +342,14 @@ class ApiWalkthroughTest {
         assertThat(admin.delete(hookPath).status()).isEqualTo(200);
         assertThat(admin.get(hookPath).code()).isEqualTo("webhook_not_found");
 
+        // The service's own stream: every event of no ledger, paged like a ledger's.
+        Response serviceEvents = admin.get("/v1/events?after=0&limit=10");
+        assertThat(serviceEvents.status()).isEqualTo(200);
+        serviceEvents
+                .json()
+                .path("data")
+                .forEach(event -> assertThat(event.path("id").stringValue()).startsWith("evt__service_"));
+
         // Verify and metrics.
         JsonNode verified = admin.post(base + "/verify", "{}").json();
         assertThat(verified.path("ok").booleanValue()).as(verified.toString()).isTrue();
@@ -330,10 +360,12 @@ class ApiWalkthroughTest {
         assertThat(metrics).contains("pacioli_events_written_total{ledger=\"" + ledger + "\"}");
         assertThat(metrics).contains("pacioli_http_requests_seconds_count");
 
-        seen.addAll(HttpTester.EXERCISED.keySet());
-        assertThat(seen)
-                .as("operations of openapi.yaml this walkthrough did not call")
-                .containsAll(contract.operations());
+        seen.addAll(admin.exercised());
+        for (String fragment : FRAGMENTS) {
+            assertThat(seen)
+                    .as("operations of %s.yaml this walkthrough did not call", fragment)
+                    .containsAll(OpenApiFragments.operations(fragment));
+        }
     }
 
     private static void sleep(long millis) {

@@ -810,6 +810,34 @@ class BadInputTest {
                 "as_of:invalid_format"));
 
         // Routes and methods.
+        // Connectors: paging and ids; webhook URLs the outbound policy refuses (the service is on loopback,
+        // so loopback passes; every other inside address does not).
+        cases.add(get("connectors limit=0", "/v1/connectors?limit=0", 400, "validation_failed", "limit:out_of_range"));
+        cases.add(get("connectors forged cursor", "/v1/connectors?cursor=not-a-cursor", 400, "invalid_cursor"));
+        cases.add(get(
+                "connectors unknown parameter",
+                "/v1/connectors?colour=red",
+                400,
+                "unknown_field",
+                "colour:unknown_field"));
+        cases.add(get("a connector that does not exist", "/v1/connectors/nothing:here", 404, "connector_not_found"));
+        cases.add(get("a connector id that is no id", "/v1/connectors/%20x", 404, "connector_not_found"));
+        for (String url : List.of(
+                "https://169.254.169.254/latest/meta-data",
+                "https://10.0.0.1/hook",
+                "https://[::ffff:169.254.169.254]/hook",
+                "https://[fd00:ec2::254]/hook",
+                "https://100.100.100.200/hook",
+                "https://[fe80::1]/hook",
+                "https://0.0.0.0/hook")) {
+            cases.add(post(
+                    "a webhook to " + url,
+                    "/v1/webhooks",
+                    "{\"url\": \"" + url + "\", \"events\": [\"*\"]}",
+                    400,
+                    "outbound_url_refused",
+                    "url:outbound_url_refused"));
+        }
         cases.add(get("unknown route", "/v1/nothing", 404, "route_not_found"));
         cases.add(get("unknown route under a ledger", "{L}/nothing", 404, "route_not_found"));
         cases.add(get("a trailing slash", "{L}/transactions/", 404, "route_not_found"));

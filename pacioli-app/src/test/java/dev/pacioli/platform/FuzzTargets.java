@@ -187,6 +187,8 @@ final class FuzzTargets {
                         FuzzTargets::apiKey),
                 new Target("GET /v1/api-keys", Map.of(), null, null),
                 new Target("DELETE /v1/api-keys/{id}", Map.of("id", this::apiKey), null, null),
+                new Target("GET /v1/connectors", Map.of(), null, null),
+                new Target("GET /v1/connectors/{id}", Map.of("id", () -> "webhook:" + hookId), null, null),
                 new Target("POST /v1/webhooks", Map.of(), () -> webhook(hookLedger), webhookById),
                 new Target("GET /v1/webhooks", Map.of(), null, null),
                 new Target("GET /v1/webhooks/{id}", hook, null, null),

@@ -26,21 +26,38 @@ public final class HttpTester {
             .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
-    /** Every operation any test exercised, as {@code "METHOD /template"}, with the statuses seen. */
-    public static final Map<String, Set<Integer>> EXERCISED = new ConcurrentHashMap<>();
-
     private final URI base;
     private final String secret;
     private final OpenApiContract contract = OpenApiContract.load();
+    /**
+     * The operations this tester (and those {@link #as} made from it) called, as {@code "METHOD
+     * /template"}, with the statuses seen: a walkthrough's own record, whatever other tests ran.
+     */
+    private final Map<String, Set<Integer>> exercised;
 
     public HttpTester(URI base, String secret) {
-        this.base = base;
-        this.secret = secret;
+        this(base, secret, new ConcurrentHashMap<>());
     }
 
-    /** The same service, with another key (null: no Authorization header). */
+    private HttpTester(URI base, String secret, Map<String, Set<Integer>> exercised) {
+        this.base = base;
+        this.secret = secret;
+        this.exercised = exercised;
+    }
+
+    /** The same service, with another key (null: no Authorization header), recording into the same record. */
     public HttpTester as(String otherSecret) {
-        return new HttpTester(base, otherSecret);
+        return new HttpTester(base, otherSecret, exercised);
+    }
+
+    /** The same service and key with a record of its own, empty. */
+    public HttpTester recording() {
+        return new HttpTester(base, secret);
+    }
+
+    /** The operations called through this tester's record so far. */
+    public Set<String> exercised() {
+        return Set.copyOf(exercised.keySet());
     }
 
     public URI base() {
@@ -165,7 +182,7 @@ public final class HttpTester {
         } else {
             contract.check(method, path, contentType, body, response.status(), responseType, response.body());
         }
-        EXERCISED
+        exercised
                 .computeIfAbsent(contract.operation(method, path), operation -> ConcurrentHashMap.newKeySet())
                 .add(response.status());
     }

@@ -559,6 +559,8 @@ class OpenApiContractTest {
                         "POST /v1/webhooks/{id}/rotate-secret",
                         "GET /v1/webhooks/{id}/deliveries",
                         "POST /v1/webhooks/{id}/deliveries/{delivery}/retry",
+                        "GET /v1/connectors",
+                        "GET /v1/connectors/{id}",
                         "GET /health/live",
                         "GET /health/ready",
                         "GET /metrics",

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class OpenApiFragments {
     /** The fragments in the order their parts appear in the merged document. */
-    static final List<String> ORDER = List.of("platform", "ledger", "access", "events", "app");
+    static final List<String> ORDER = List.of("platform", "connectors", "ledger", "access", "events", "app");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
     static final Path MERGED = Path.of("src", "main", "resources", "openapi.yaml");
@@ -41,6 +44,25 @@ final class OpenApiFragments {
             Map<String, List<String>> components) {}
 
     private OpenApiFragments() {}
+
+    private static final Pattern PATH = Pattern.compile("^  (/\\S*):$");
+    private static final Pattern METHOD = Pattern.compile("^    (get|put|post|patch|delete):$");
+
+    /** The operations a fragment declares, named as {@link OpenApiContract#operations()} names them. */
+    static Set<String> operations(String name) {
+        Set<String> operations = new TreeSet<>();
+        String path = null;
+        for (String line : read(name).paths()) {
+            Matcher pathLine = PATH.matcher(line);
+            Matcher methodLine = METHOD.matcher(line);
+            if (pathLine.matches()) {
+                path = pathLine.group(1);
+            } else if (methodLine.matches() && path != null) {
+                operations.add(methodLine.group(1).toUpperCase(Locale.ROOT) + " " + path);
+            }
+        }
+        return operations;
+    }
 
     static Fragment read(String name) {
         List<String> lines = lines(DIRECTORY.resolve(name + ".yaml"));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -54,6 +55,29 @@ class OpenApiFragmentsTest {
         declaredBy.values().removeIf(fragments -> fragments.size() == 1);
         assertThat(declaredBy).as("declared by more than one fragment").isEmpty();
     }
+
+    /**
+     * Each capability's walkthrough proves its own fragment's operations are called, with a record of
+     * its own calls: so every fragment that declares operations must belong to one, and together the
+     * fragments declare every operation the served document has.
+     */
+    @Test
+    void everyOperationBelongsToAFragmentAWalkthroughCovers() {
+        Set<String> declared = new TreeSet<>();
+        for (String name : OpenApiFragments.ORDER) {
+            Set<String> operations = OpenApiFragments.operations(name);
+            if (!operations.isEmpty()) {
+                assertThat(WALKTHROUGHS)
+                        .as("a walkthrough that covers %s.yaml", name)
+                        .contains(name);
+            }
+            declared.addAll(operations);
+        }
+        assertThat(declared).isEqualTo(OpenApiContract.load().operations());
+    }
+
+    /** The fragments some walkthrough covers. */
+    private static final List<String> WALKTHROUGHS = ApiWalkthroughTest.FRAGMENTS;
 
     @Test
     void theServedDocumentIsTheMergeOfTheFragments() throws IOException {

@@ -321,6 +321,21 @@ class RoleMatrixTest {
                         (f, l) -> "/v1/api-keys/" + f.throwawayKeyId(),
                         null,
                         200),
+                // Connectors: operator; a webhook endpoint's connector is webhook:<its id>.
+                new Operation(
+                        "list connectors",
+                        "GET /v1/connectors",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/connectors?limit=10",
+                        null,
+                        200),
+                new Operation(
+                        "get connector",
+                        "GET /v1/connectors/{id}",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/connectors/webhook:" + f.webhookId(),
+                        null,
+                        200),
                 // Webhooks: admin.
                 new Operation(
                         "create webhook",

@@ -5,14 +5,13 @@ import dev.pacioli.events.feed.EventFeed;
 import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
+import dev.pacioli.platform.connectors.CircuitOpenException;
+import dev.pacioli.platform.connectors.Connectors;
+import dev.pacioli.platform.connectors.HttpExchange;
+import dev.pacioli.platform.connectors.Idempotence;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -53,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * up to {@code concurrency} are in flight at once and a retried event arrives after later ones.
  * Receivers order by {@code sequence} and deduplicate by {@code webhook-id} (the event id).
  *
+ * <p>Every attempt goes through the endpoint's connector ({@code webhook:<id>}): its timeouts, the
+ * outbound policy checked against the address actually connected to, and its circuit breaker. While
+ * the breaker is open nothing is sent and nothing recorded: the claimed delivery waits out its lease.
+ *
  * <p>Several instances on one database cooperate: cursors are locked with {@code skip locked}, and
  * delivery rows are leased when claimed.
  */
@@ -74,7 +77,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final EventFeed feed;
     private final WebhookSettings settings;
     private final WebhookMetrics metrics;
-    private final HttpClient client;
+    private final Connectors connectors;
     private final Semaphore permits;
     private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("pacioli-webhook-", 0).factory());
@@ -82,24 +85,25 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile boolean running = true;
     private long gaugesAtNanos;
 
-    private WebhookDispatcher(Database database, WebhookSettings settings, WebhookMetrics metrics) {
+    private WebhookDispatcher(
+            Database database, WebhookSettings settings, WebhookMetrics metrics, Connectors connectors) {
         this.database = database;
         this.store = new WebhookStore(database.dataSource());
         this.feed = new EventFeed(database.events());
         this.settings = settings;
         this.metrics = metrics;
         this.permits = new Semaphore(settings.concurrency());
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.connectors = connectors;
         this.loop = Thread.ofPlatform().name("pacioli-webhooks").daemon().unstarted(this::run);
     }
 
-    /** Starts dispatching on this database; {@link #close()} stops it. */
-    public static WebhookDispatcher start(Database database, WebhookSettings settings, WebhookMetrics metrics) {
-        WebhookDispatcher dispatcher = new WebhookDispatcher(database, settings, metrics);
+    /**
+     * Starts dispatching on this database, each endpoint's deliveries through its connector
+     * ({@link Webhooks#connector}); {@link #close()} stops it.
+     */
+    public static WebhookDispatcher start(
+            Database database, WebhookSettings settings, WebhookMetrics metrics, Connectors connectors) {
+        WebhookDispatcher dispatcher = new WebhookDispatcher(database, settings, metrics, connectors);
         dispatcher.loop.start();
         return dispatcher;
     }
@@ -184,47 +188,48 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         Event event = events.getFirst();
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request;
+        URI url;
         try {
-            request = HttpRequest.newBuilder(URI.create(claimed.url()))
-                    .timeout(settings.readTimeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", USER_AGENT)
-                    .header(WebhookVerifier.ID_HEADER, event.id())
-                    .header(WebhookVerifier.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(
-                            WebhookVerifier.SIGNATURE_HEADER,
-                            WebhookSigner.header(
-                                    claimed.secret(), claimed.previousSecret(), event.id(), timestamp, event.json()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(event.json()))
-                    .build();
+            url = URI.create(claimed.url());
         } catch (IllegalArgumentException e) {
             failed(claimed, null, "the URL cannot be requested: " + e.getMessage(), null);
             return;
         }
+        Map<String, String> headers = Map.of(
+                "User-Agent",
+                USER_AGENT,
+                WebhookVerifier.ID_HEADER,
+                event.id(),
+                WebhookVerifier.TIMESTAMP_HEADER,
+                Long.toString(timestamp),
+                WebhookVerifier.SIGNATURE_HEADER,
+                WebhookSigner.header(claimed.secret(), claimed.previousSecret(), event.id(), timestamp, event.json()));
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            response.body().close(); // the answer's body is not read: only its status counts
-            int status = response.statusCode();
-            if (status >= 200 && status < 300) {
+            // Idempotent (receivers deduplicate by webhook-id), but the connector retries nothing:
+            // the durable schedule below is the one source of retries and of the delivery's state.
+            HttpExchange.Answer answer = Webhooks.connector(connectors, settings, claimed.endpointId())
+                    .send(
+                            HttpExchange.Request.post(url, headers, "application/json", event.json()),
+                            Idempotence.IDEMPOTENT,
+                            HttpExchange::remoteTrouble);
+            int status = answer.status();
+            if (answer.isSuccess()) {
                 store.succeeded(claimed.id(), claimed.endpointId(), status);
                 metrics.webhookDelivery("succeeded");
             } else {
-                Duration retryAfter =
-                        retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+                Duration retryAfter = retryAfter(answer.header("Retry-After"));
                 if (status == 410) {
                     gone(claimed);
                 }
                 failed(claimed, status, "answered " + status, retryAfter);
             }
-        } catch (HttpTimeoutException e) {
-            failed(
-                    claimed,
-                    null,
-                    "no answer within " + settings.readTimeout().toMillis() + " ms (" + e.getMessage() + ")",
-                    null);
+        } catch (CircuitOpenException e) {
+            // The endpoint's breaker is open: nothing was sent, so nothing is recorded and no attempt
+            // is spent; the claim's lease brings the delivery back, by when the breaker lets a trial by.
+            LOG.debug("webhook delivery dlv_{} waits: {}", claimed.id(), e.getMessage());
         } catch (IOException e) {
-            failed(claimed, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            // A refused connection, a timeout, or a target the outbound policy refuses (said in the message).
+            failed(claimed, null, e.getMessage(), null);
         } catch (InterruptedException e) {
             // Shutting down mid-attempt: nothing is recorded; the lease brings the delivery back.
             Thread.currentThread().interrupt();
@@ -332,8 +337,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             attempts.shutdownNow();
             Thread.currentThread().interrupt();
-        } finally {
-            client.shutdownNow();
         }
     }
 }

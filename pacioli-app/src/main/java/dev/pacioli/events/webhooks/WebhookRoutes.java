@@ -12,8 +12,10 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,13 +36,16 @@ public final class WebhookRoutes {
     private static final Set<String> STATUSES =
             Set.of(WebhookStore.STATUS_PENDING, WebhookStore.STATUS_SUCCEEDED, WebhookStore.STATUS_FAILED);
     public static final String DISABLED_BY_ADMIN = "disabled through the API";
+    public static final String OUTBOUND_URL_REFUSED = "outbound_url_refused";
 
     private final Database database;
     private final WebhookSettings settings;
+    private final Connectors connectors;
 
-    public WebhookRoutes(Database database, WebhookSettings settings) {
+    public WebhookRoutes(Database database, WebhookSettings settings, Connectors connectors) {
         this.database = database;
         this.settings = settings;
+        this.connectors = connectors;
     }
 
     public List<Route> routes() {
@@ -74,8 +79,10 @@ public final class WebhookRoutes {
             throw new ApiException(
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
+        refuseOutbound(url);
         String secret = WebhookSigner.newSecret();
         WebhookStore.Endpoint endpoint = store().create(url, events, ledgers, secret);
+        Webhooks.connector(connectors, settings, endpoint.id());
         return one(201, endpoint, secret);
     }
 
@@ -111,6 +118,9 @@ public final class WebhookRoutes {
             throw new ApiException(
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
+        if (url != null) {
+            refuseOutbound(url);
+        }
         WebhookStore.Update update = new WebhookStore.Update(url, events, ledgersGiven, ledgers, enabled);
         WebhookStore.Endpoint updated =
                 store().update(endpoint.id(), update, DISABLED_BY_ADMIN).orElseThrow(() -> notFound(endpoint.id()));
@@ -122,6 +132,7 @@ public final class WebhookRoutes {
         if (!store().delete(endpoint.id())) {
             throw notFound(endpoint.id());
         }
+        connectors.remove(Webhooks.connectorName(endpoint.id()));
         return one(200, endpoint, null);
     }
 
@@ -204,6 +215,22 @@ public final class WebhookRoutes {
             return null;
         }
         return url;
+    }
+
+    /**
+     * 400 {@code outbound_url_refused} when the URL's host resolves to an address the outbound policy
+     * refuses (loopback, private, link-local, metadata…). Deliveries check again at every attempt.
+     */
+    private void refuseOutbound(String url) {
+        String refusal = connectors.policy().urlRefusal(URI.create(url));
+        if (refusal != null) {
+            throw new ApiException(
+                    400,
+                    OUTBOUND_URL_REFUSED,
+                    "url: " + refusal,
+                    List.of(new FieldError("url", OUTBOUND_URL_REFUSED, refusal)),
+                    0);
+        }
     }
 
     private static List<String> events(RequestReader.Fields body, boolean required) {

@@ -1,6 +1,9 @@
 package dev.pacioli.events.webhooks;
 
 import dev.pacioli.ledger.RecordType;
+import dev.pacioli.platform.connectors.Connector;
+import dev.pacioli.platform.connectors.ConnectorSettings;
+import dev.pacioli.platform.connectors.Connectors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
@@ -27,6 +30,27 @@ public final class Webhooks {
     }
 
     private Webhooks() {}
+
+    /** The kind of every webhook endpoint's connector. */
+    public static final String CONNECTOR_KIND = "webhook";
+
+    /**
+     * The connector an endpoint's deliveries go through, {@code webhook:<endpoint id>}: the dispatcher's
+     * timeouts, no retries of its own (the dispatcher's durable schedule retries), the service's breaker.
+     */
+    public static Connector connector(Connectors connectors, WebhookSettings settings, String endpointId) {
+        return connectors.connector(
+                connectorName(endpointId),
+                CONNECTOR_KIND,
+                ConnectorSettings.DEFAULTS
+                        .withTimeouts(settings.connectTimeout(), settings.readTimeout())
+                        .withRetry(ConnectorSettings.Retry.NONE)
+                        .withBreaker(connectors.breakerDefault()));
+    }
+
+    public static String connectorName(String endpointId) {
+        return CONNECTOR_KIND + ":" + endpointId;
+    }
 
     /**
      * What is wrong with an endpoint URL, or null when it is fine: absolute {@code http(s)} with a host,

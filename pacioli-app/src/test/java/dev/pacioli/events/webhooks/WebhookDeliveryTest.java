@@ -11,6 +11,8 @@ import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
+import dev.pacioli.platform.connectors.ConnectorOptions;
+import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import dev.pacioli.postgres.TestDatabases;
@@ -64,6 +66,10 @@ class WebhookDeliveryTest {
             .withSecretOverlap(Duration.ofHours(1))
             .withConcurrency(8, Duration.ofMillis(50));
 
+    /** The connectors' breaker on the same short scale: open 300 ms, not 30 s. */
+    static final ConnectorOptions FAST_CONNECTORS =
+            ConnectorOptions.DEFAULTS.withBreaker(new ConnectorSettings.Breaker(5, Duration.ofMillis(300), 2));
+
     private static List<Target> databases;
 
     /** A test server, in a schema of this class's own. */
@@ -95,7 +101,7 @@ class WebhookDeliveryTest {
         return databases;
     }
 
-    private static Database ownSchema(Database shared) {
+    static Database ownSchema(Database shared) {
         HikariDataSource pool = (HikariDataSource) shared.dataSource();
         String schema = "pacioli_webhooks_" + ProcessHandle.current().pid() + "_"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
@@ -124,7 +130,8 @@ class WebhookDeliveryTest {
                         new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
                         EngineConfig.DEFAULTS,
                         FAST,
-                        null));
+                        null,
+                        FAST_CONNECTORS));
         admin = new HttpTester(URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
         receiver = new WebhookReceiver();
     }

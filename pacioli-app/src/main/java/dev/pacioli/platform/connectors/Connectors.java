@@ -1,0 +1,85 @@
+package dev.pacioli.platform.connectors;
+
+import dev.pacioli.ledger.Limits;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every connector of the service, by name, and what they share: the outbound policy and its HTTP
+ * client. A capability asks for its connector by name when it needs it ({@link #connector}); the same
+ * name gives the same connector, so its breaker and health are shared by every caller. Names are
+ * {@code <kind>:<id>} for connectors that stand for an object ({@code webhook:whk_…}); the listing's
+ * {@code id} is the name.
+ */
+public final class Connectors implements AutoCloseable {
+    private final OutboundHttp http;
+    private final ConnectorMetrics metrics;
+    private final ConnectorSettings.Breaker breakerDefault;
+    private final Map<String, Connector> byName = new ConcurrentHashMap<>();
+
+    /** @param breakerDefault the breaker of connectors whose configuration names none */
+    public Connectors(OutboundPolicy policy, ConnectorSettings.Breaker breakerDefault, ConnectorMetrics metrics) {
+        this.http = new OutboundHttp(policy);
+        this.breakerDefault = breakerDefault;
+        this.metrics = metrics;
+    }
+
+    public OutboundPolicy policy() {
+        return http.policy();
+    }
+
+    public ConnectorSettings.Breaker breakerDefault() {
+        return breakerDefault;
+    }
+
+    /**
+     * The connector of this name, made with these settings when there is none; one that exists with
+     * other settings or another kind is replaced (its breaker starts closed again).
+     */
+    public Connector connector(String name, String kind, ConnectorSettings settings) {
+        if (!Limits.isIdentifier(name)) {
+            throw new IllegalArgumentException("a connector's name is an id (letters, digits, : _ . @ -): " + name);
+        }
+        Connector connector = byName.compute(
+                name,
+                (key, existing) -> existing != null
+                                && existing.kind().equals(kind)
+                                && existing.settings().equals(settings)
+                        ? existing
+                        : new Connector(name, kind, settings, http, metrics));
+        metrics.watch(name, this);
+        return connector;
+    }
+
+    public Optional<Connector> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Every connector, by name. */
+    public List<Connector> all() {
+        return byName.values().stream()
+                .sorted(Comparator.comparing(Connector::name))
+                .toList();
+    }
+
+    /** {@code pacioli_connector_state} of one connector; 0 once it is gone. */
+    double stateCode(String name) {
+        Connector connector = byName.get(name);
+        return connector == null ? 0 : connector.stateCode();
+    }
+
+    /** Forgets a connector (its object was deleted): it leaves the listing and the metrics. */
+    public void remove(String name) {
+        if (byName.remove(name) != null) {
+            metrics.forget(name);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
