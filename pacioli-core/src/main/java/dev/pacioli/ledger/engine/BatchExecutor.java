@@ -5,6 +5,7 @@ import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.EntryKind;
 import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.JournalColumns;
@@ -85,6 +86,9 @@ final class BatchExecutor {
 
     private long nowMicros;
 
+    /** What the batch's requests that took effect asked to commit with them; empty (shared) until one does. */
+    private List<CommitAttachment> attachments = List.of();
+
     // Scratch space for one transaction's net effect per account; reused, never reallocated.
     private final AccountState[] netAccounts = new AccountState[NET_ACCOUNTS_MAX];
     private final long[] netDebits = new long[NET_ACCOUNTS_MAX];
@@ -108,6 +112,7 @@ final class BatchExecutor {
         buffers.start(memory.hash);
         batchStamp++;
         this.nowMicros = nowMicros;
+        attachments = List.of();
     }
 
     void execute(Command command) {
@@ -489,6 +494,10 @@ final class BatchExecutor {
         if (created.code() != ResultCode.CREATED) {
             return created;
         }
+        if (command.attachment != null) {
+            attachments = attachments.isEmpty() ? new ArrayList<>() : attachments;
+            attachments.add(command.attachment);
+        }
         long sequence = memory.sequence + 1;
         long timestamp = nextTimestamp();
         JournalCodec.transactionReversed(buffers.journal, sequence, timestamp, original.id(), command.reversalId);
@@ -705,6 +714,8 @@ final class BatchExecutor {
         buffers = null;
         lent.add(written);
         Assert.that(lent.size() <= BUFFERS_LENT_MAX, "batch columns were not handed back after their commits");
+        List<CommitAttachment> attached = attachments;
+        attachments = List.of();
         return new BatchWrite(
                 memory.ledgerId,
                 previousSequence,
@@ -714,7 +725,8 @@ final class BatchExecutor {
                 written.accountsUpdated,
                 written.transactionsCreatedView,
                 written.transactionsUpdatedView,
-                written.entries);
+                written.entries,
+                attached);
     }
 
     /** Adds the account as it now stands to {@code accounts}, unless this write has it already. */
