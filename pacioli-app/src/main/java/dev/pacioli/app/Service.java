@@ -22,6 +22,9 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditCapability;
+import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +96,8 @@ public final class Service implements AutoCloseable {
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         try {
+            // Migrations applied before this start that the audit log lacks (a crash after Flyway).
+            MigrationAudit.record(database.dataSource());
             installAdminKey(database, options);
             ledgers.startAll();
             webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics));
@@ -136,7 +141,8 @@ public final class Service implements AutoCloseable {
         List<Capability> capabilities = List.of(
                 new LedgerCapability(database, ledgers, ledgers.metrics()),
                 new AccessCapability(database, authenticator),
-                new EventsCapability(database, ledgers, options.webhooks()));
+                new EventsCapability(database, ledgers, options.webhooks()),
+                new AuditCapability(database.dataSource()));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
@@ -172,7 +178,13 @@ public final class Service implements AutoCloseable {
             }
             if (existing.isEmpty()) {
                 ApiKey key = keys.create(
-                        "admin (PACIOLI_ADMIN_KEY)", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, hash);
+                        "admin (PACIOLI_ADMIN_KEY)",
+                        ADMIN_PRINCIPAL,
+                        ApiKey.Role.ADMIN,
+                        Set.of(),
+                        null,
+                        hash,
+                        Actor.SYSTEM);
                 LOG.info("installed the admin key from {} as {}", Settings.ADMIN_KEY_VARIABLE, key.id());
             }
             return;
@@ -182,8 +194,8 @@ public final class Service implements AutoCloseable {
         }
         String secret = Authenticator.newSecret();
         Path file = writeSecret(options.dataDirectory().resolve(ADMIN_KEY_FILE), secret);
-        ApiKey key =
-                keys.create("admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
+        ApiKey key = keys.create(
+                "admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret), Actor.SYSTEM);
         LOG.info("created the first admin key {}; its secret is in {} (readable only by its owner)", key.id(), file);
     }
 

@@ -320,6 +320,13 @@ class ApiWalkthroughTest {
         assertThat(admin.delete(hookPath).status()).isEqualTo(200);
         assertThat(admin.get(hookPath).code()).isEqualTo("webhook_not_found");
 
+        // The audit log: what the walkthrough's privileged actions wrote, and its chain.
+        JsonNode audited = admin.get("/v1/audit-log?ledger=" + ledger + "&action=ledger.created&limit=10")
+                .json();
+        assertThat(field(audited.path("data"), "object_id")).containsExactly(ledger);
+        JsonNode chain = admin.post("/v1/audit-log/verify", "{}").json();
+        assertThat(chain.path("ok").booleanValue()).as(chain.toString()).isTrue();
+
         // Verify and metrics.
         JsonNode verified = admin.post(base + "/verify", "{}").json();
         assertThat(verified.path("ok").booleanValue()).as(verified.toString()).isTrue();

@@ -558,6 +558,8 @@ class OpenApiContractTest {
                         "POST /v1/webhooks/{id}/rotate-secret",
                         "GET /v1/webhooks/{id}/deliveries",
                         "POST /v1/webhooks/{id}/deliveries/{delivery}/retry",
+                        "GET /v1/audit-log",
+                        "POST /v1/audit-log/verify",
                         "GET /health/live",
                         "GET /health/ready",
                         "GET /metrics",
