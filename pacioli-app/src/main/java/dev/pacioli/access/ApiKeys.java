@@ -4,6 +4,12 @@ import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
+import dev.pacioli.platform.Times;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
+import dev.pacioli.platform.audit.AuditEntry;
+import dev.pacioli.platform.audit.AuditJson;
+import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
 import java.security.SecureRandom;
@@ -26,7 +32,8 @@ import javax.sql.DataSource;
  * The stored API keys. Keys are found by the hash of their secret: the HTTP layer makes the secret,
  * hashes it (SHA-256 of the whole secret string) and hands only the hash here, so nothing stored can
  * authenticate. A revoked key stays, with the time it was revoked, so that requests made with it are
- * told so and its history remains.
+ * told so and its history remains. Creating and revoking a key append {@code api_key.created} and
+ * {@code api_key.revoked} to the audit log in the same transaction (never the secret nor its hash).
  */
 public final class ApiKeys implements Authenticator.Keys {
     public static final int SECRET_HASH_LENGTH = 32;
@@ -47,7 +54,7 @@ public final class ApiKeys implements Authenticator.Keys {
     /**
      * Stores a new key under a fresh id. {@code principal}: who the key belongs to (1 to {@link
      * ApiKey#PRINCIPAL_LENGTH_MAX} characters; callers choose the default). {@code ledgers} null: every
-     * ledger.
+     * ledger. {@code actor}: who made it, for the audit log.
      */
     public ApiKey create(
             String name,
@@ -55,7 +62,8 @@ public final class ApiKeys implements Authenticator.Keys {
             ApiKey.Role role,
             Set<ApiKey.Flag> flags,
             List<String> ledgers,
-            byte[] secretHash) {
+            byte[] secretHash,
+            Actor actor) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         Assert.that(
@@ -63,10 +71,35 @@ public final class ApiKeys implements Authenticator.Keys {
                 "a principal is 1 to %d characters",
                 ApiKey.PRINCIPAL_LENGTH_MAX);
         Assert.that(secretHash.length == SECRET_HASH_LENGTH, "a secret hash is %d bytes", SECRET_HASH_LENGTH);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into api_keys (id, name, principal,"
-                        + " role, flags, ledgers, secret_hash) values (?, ?, ?, ?, ?::text[], ?::text[], ?)"
-                        + " on conflict (id) do nothing returning " + COLUMNS)) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                ApiKey key = insert(connection, name, principal, role, flags, ledgers, secretHash);
+                AuditLog.append(
+                        connection, actor, AuditEntry.of(AuditAction.API_KEY_CREATED, key.id(), null, describe(key)));
+                connection.commit();
+                return key;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not create api key '" + name + "'", e);
+        }
+    }
+
+    private static ApiKey insert(
+            Connection connection,
+            String name,
+            String principal,
+            ApiKey.Role role,
+            Set<ApiKey.Flag> flags,
+            List<String> ledgers,
+            byte[] secretHash)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("insert into api_keys (id, name, principal,"
+                + " role, flags, ledgers, secret_hash) values (?, ?, ?, ?, ?::text[], ?::text[], ?)"
+                + " on conflict (id) do nothing returning " + COLUMNS)) {
             insert.setString(2, name);
             insert.setString(3, principal);
             insert.setString(4, role.code());
@@ -84,9 +117,19 @@ public final class ApiKeys implements Authenticator.Keys {
                     "api key %s stored as asked",
                     key.id());
             return key;
-        } catch (SQLException e) {
-            throw new StoreException("could not create api key '" + name + "'", e);
         }
+    }
+
+    /** A key as the audit log shows it: everything but its secret's hash. */
+    static String describe(ApiKey key) {
+        return AuditJson.object(
+                "name", key.name(),
+                "principal", key.principal(),
+                "role", key.role().code(),
+                "flags", key.flags().stream().map(ApiKey.Flag::code).toList(),
+                "ledgers", key.ledgers(),
+                "created_at", Times.format(key.createdAtMicros()),
+                "revoked_at", key.revokedAtMicros() == null ? null : Times.format(key.revokedAtMicros()));
     }
 
     private static ApiKey insertUnderFreshId(PreparedStatement insert) throws SQLException {
@@ -121,21 +164,54 @@ public final class ApiKeys implements Authenticator.Keys {
         return findOne("select " + COLUMNS + " from api_keys where id = ?", id);
     }
 
-    /** Revokes the key unless it already is (its first revocation time stays); the key as it now stands. */
-    public Optional<ApiKey> revoke(String id) {
-        return findOne(
-                "update api_keys set revoked_at = coalesce(revoked_at, now()) where id = ? returning " + COLUMNS, id);
+    /**
+     * Revokes the key unless it already is (its first revocation time stays); the key as it now stands.
+     * Only the call that revokes it is audited.
+     */
+    public Optional<ApiKey> revoke(String id, Actor actor) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Optional<ApiKey> before =
+                        findOne(connection, "select " + COLUMNS + " from api_keys where id = ? for update", id);
+                if (before.isEmpty() || before.get().isRevoked()) {
+                    connection.commit();
+                    return before;
+                }
+                ApiKey after = findOne(
+                                connection,
+                                "update api_keys set revoked_at = now() where id = ? returning " + COLUMNS,
+                                id)
+                        .orElseThrow();
+                AuditLog.append(
+                        connection,
+                        actor,
+                        AuditEntry.of(AuditAction.API_KEY_REVOKED, id, describe(before.get()), describe(after)));
+                connection.commit();
+                return Optional.of(after);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not revoke api key " + id, e);
+        }
     }
 
     private Optional<ApiKey> findOne(String sql, Object parameter) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection()) {
+            return findOne(connection, sql, parameter);
+        } catch (SQLException e) {
+            throw new StoreException("could not read api keys", e);
+        }
+    }
+
+    private static Optional<ApiKey> findOne(Connection connection, String sql, Object parameter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, parameter);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(apiKey(row)) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not read api keys", e);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -71,7 +72,13 @@ final class KeyRoutes {
         }
         String secret = Authenticator.newSecret();
         ApiKey key = keys.create(
-                name, principal == null ? name : principal, role, flags, ledgers, Authenticator.hash(secret));
+                name,
+                principal == null ? name : principal,
+                role,
+                flags,
+                ledgers,
+                Authenticator.hash(secret),
+                Actor.of(call));
         try (JsonOutput out = new JsonOutput()) {
             write(out, key, secret);
             return Reply.json(201, out);
@@ -133,7 +140,7 @@ final class KeyRoutes {
         ApiKey found = (Limits.isIdentifier(id) ? keys.find(id) : Optional.<ApiKey>empty())
                 .filter(key -> withinScope(call.key, key.ledgers()))
                 .orElseThrow(() -> ApiException.notFound("api_key_not_found", "no API key '" + id + "'"));
-        ApiKey key = keys.revoke(found.id()).orElseThrow();
+        ApiKey key = keys.revoke(found.id(), Actor.of(call)).orElseThrow();
         authenticator.forget(key.id());
         try (JsonOutput out = new JsonOutput()) {
             write(out, key, null);

@@ -4,6 +4,7 @@ import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
+import dev.pacioli.platform.audit.Actor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -45,7 +46,8 @@ final class Demo {
         // A key of its own for the demo, revoked at the end: the real admin key stays where it is.
         secret = Authenticator.newSecret();
         ApiKeys keys = new ApiKeys(service.database().dataSource());
-        ApiKey key = keys.create("demo", "demo", ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
+        ApiKey key = keys.create(
+                "demo", "demo", ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret), Actor.SYSTEM);
         try {
             String name =
                     "demo-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -64,7 +66,7 @@ final class Demo {
             out.printf("%nCheck it again any time with: ./pacioli verify %s%n", name);
             return ok;
         } finally {
-            keys.revoke(key.id());
+            keys.revoke(key.id(), Actor.SYSTEM);
         }
     }
 

@@ -6,6 +6,8 @@ import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.postgres.Database;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -16,6 +18,9 @@ import org.flywaydb.core.api.MigrationInfo;
 
 /** The {@code pacioli} command line. */
 public final class Main {
+    /** Who the audit log names for a key made at the command line: {@code cli:} and the system user. */
+    static final String COMMAND_LINE_PRINCIPAL_PREFIX = "cli:";
+
     private static final String USAGE = """
             usage: pacioli <command> [--data-dir DIR] [--database-url URL] [--host H] [--port N]
 
@@ -188,6 +193,7 @@ public final class Main {
         try (Database database = settings.openDatabase(false)) {
             if (rest.get(1).equals("up")) {
                 out.printf("applied %d migration(s)%n", database.migrate());
+                MigrationAudit.record(database.dataSource());
             }
             out.printf("%-8s %-32s %-10s %s%n", "version", "description", "state", "installed on");
             for (MigrationInfo info : database.migrations()) {
@@ -224,7 +230,8 @@ public final class Main {
                             options.role(),
                             options.flags(),
                             options.ledgers(),
-                            Authenticator.hash(secret));
+                            Authenticator.hash(secret),
+                            Actor.commandLine(COMMAND_LINE_PRINCIPAL_PREFIX + System.getProperty("user.name")));
             System.err.printf(
                     "created %s key %s of %s for %s; the secret below is shown once%n",
                     key.role().code(),

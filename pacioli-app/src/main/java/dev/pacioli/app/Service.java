@@ -25,6 +25,9 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditCapability;
+import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.platform.connectors.ConnectorMetrics;
 import dev.pacioli.platform.connectors.ConnectorOptions;
 import dev.pacioli.platform.connectors.ConnectorRoutes;
@@ -124,6 +127,8 @@ public final class Service implements AutoCloseable {
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         try {
+            // Migrations applied before this start that the audit log lacks (a crash after Flyway).
+            MigrationAudit.record(database.dataSource());
             installAdminKey(database, options);
             ledgers.startAll();
             webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics), connectors);
@@ -180,7 +185,8 @@ public final class Service implements AutoCloseable {
                         ledgers,
                         new ServiceEventStore(database.dataSource()),
                         options.webhooks(),
-                        connectors));
+                        connectors),
+                new AuditCapability(database.dataSource()));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
         routes.addAll(new ConnectorRoutes(connectors).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
@@ -217,7 +223,13 @@ public final class Service implements AutoCloseable {
             }
             if (existing.isEmpty()) {
                 ApiKey key = keys.create(
-                        "admin (PACIOLI_ADMIN_KEY)", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, hash);
+                        "admin (PACIOLI_ADMIN_KEY)",
+                        ADMIN_PRINCIPAL,
+                        ApiKey.Role.ADMIN,
+                        Set.of(),
+                        null,
+                        hash,
+                        Actor.SYSTEM);
                 LOG.info("installed the admin key from {} as {}", Settings.ADMIN_KEY_VARIABLE, key.id());
             }
             return;
@@ -227,8 +239,8 @@ public final class Service implements AutoCloseable {
         }
         String secret = Authenticator.newSecret();
         Path file = writeSecret(options.dataDirectory().resolve(ADMIN_KEY_FILE), secret);
-        ApiKey key =
-                keys.create("admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret));
+        ApiKey key = keys.create(
+                "admin", ADMIN_PRINCIPAL, ApiKey.Role.ADMIN, Set.of(), null, Authenticator.hash(secret), Actor.SYSTEM);
         LOG.info("created the first admin key {}; its secret is in {} (readable only by its owner)", key.id(), file);
     }
 

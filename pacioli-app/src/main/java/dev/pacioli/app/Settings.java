@@ -3,6 +3,7 @@ package dev.pacioli.app;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.platform.connectors.ConnectorOptions;
 import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.platform.connectors.OutboundPolicy;
@@ -290,6 +291,7 @@ record Settings(
         try {
             if (migrate) {
                 database.migrate();
+                MigrationAudit.record(database.dataSource());
             }
             return database;
         } catch (RuntimeException e) {

@@ -14,10 +14,13 @@ import java.util.stream.Collectors;
  * needs besides, the query parameters it knows (anything else is a 400), and the largest body it reads.
  *
  * <p>Flags stand beside roles: a route that needs {@code approver} needs its role and the flag, so a
- * flag never lets a key past a role it lacks, and no role (admin neither) stands in for a flag.
+ * flag never lets a key past a role it lacks, and no role stands in for a flag unless the route says so
+ * ({@link #waivingFlagsFor}: the audit log is for admins, or any role with the compliance flag).
  *
  * @param role null for the routes that need no key (health, metrics, the OpenAPI document)
  * @param flags the flags the caller's key must all have; empty for nearly every route
+ * @param flagsWaivedFor a role whose keys need no flags here (the audit log: admin, or the compliance
+ *     flag), or null: the flags bind every role
  * @param metadataFilters whether {@code metadata.<key>=<value>} query parameters are allowed
  */
 public record Route(
@@ -25,6 +28,7 @@ public record Route(
         String path,
         Role role,
         Set<Flag> flags,
+        Role flagsWaivedFor,
         Set<String> query,
         boolean metadataFilters,
         long bodyBytesMax,
@@ -32,6 +36,11 @@ public record Route(
     public Route {
         flags = ApiKey.flagSet(flags);
         Assert.that(role != null || flags.isEmpty(), "%s %s needs no key, so it cannot need a flag", method, path);
+        Assert.that(
+                flagsWaivedFor == null || (!flags.isEmpty() && flagsWaivedFor.includes(role)),
+                "%s %s waives flags it does not need, or for a role below its own",
+                method,
+                path);
     }
 
     /** 1 MiB: API.md's limit for every body but a batch. */
@@ -47,7 +56,7 @@ public record Route(
     }
 
     public static Route get(String path, Role role, Action action, String... query) {
-        return new Route(HandlerType.GET, path, role, Set.of(), Set.of(query), false, 0, action);
+        return new Route(HandlerType.GET, path, role, Set.of(), null, Set.of(query), false, 0, action);
     }
 
     /** A list: {@code limit} and {@code cursor} plus the route's own filters. */
@@ -55,34 +64,43 @@ public record Route(
         Set<String> query = new HashSet<>(Set.of(filters));
         query.add("limit");
         query.add("cursor");
-        return new Route(HandlerType.GET, path, role, Set.of(), Set.copyOf(query), metadataFilters, 0, action);
+        return new Route(HandlerType.GET, path, role, Set.of(), null, Set.copyOf(query), metadataFilters, 0, action);
     }
 
     public static Route post(String path, Role role, Action action, String... query) {
-        return new Route(HandlerType.POST, path, role, Set.of(), Set.of(query), false, BODY_BYTES_MAX, action);
+        return new Route(HandlerType.POST, path, role, Set.of(), null, Set.of(query), false, BODY_BYTES_MAX, action);
     }
 
     public static Route put(String path, Role role, Action action) {
-        return new Route(HandlerType.PUT, path, role, Set.of(), Set.of(), false, BODY_BYTES_MAX, action);
+        return new Route(HandlerType.PUT, path, role, Set.of(), null, Set.of(), false, BODY_BYTES_MAX, action);
     }
 
     public static Route patch(String path, Role role, Action action) {
-        return new Route(HandlerType.PATCH, path, role, Set.of(), Set.of(), false, BODY_BYTES_MAX, action);
+        return new Route(HandlerType.PATCH, path, role, Set.of(), null, Set.of(), false, BODY_BYTES_MAX, action);
     }
 
     public static Route delete(String path, Role role, Action action) {
-        return new Route(HandlerType.DELETE, path, role, Set.of(), Set.of(), false, 0, action);
+        return new Route(HandlerType.DELETE, path, role, Set.of(), null, Set.of(), false, 0, action);
     }
 
     public Route withBodyBytesMax(long bytes) {
-        return new Route(method, path, role, flags, query, metadataFilters, bytes, action);
+        return new Route(method, path, role, flags, flagsWaivedFor, query, metadataFilters, bytes, action);
     }
 
     /** The route needing these flags too, on top of its role: {@code Route.post(...).requiring(Flag.APPROVER)}. */
     public Route requiring(Flag... needed) {
         Set<Flag> all = new HashSet<>(flags);
         all.addAll(List.of(needed));
-        return new Route(method, path, role, all, query, metadataFilters, bodyBytesMax, action);
+        return new Route(method, path, role, all, flagsWaivedFor, query, metadataFilters, bodyBytesMax, action);
+    }
+
+    /**
+     * The route with its flags waived for keys of {@code waived} (and above): {@code
+     * .requiring(Flag.COMPLIANCE).waivingFlagsFor(Role.ADMIN)} is "admin, or any role with the
+     * compliance flag". The role still binds: a flag never stands in for it.
+     */
+    public Route waivingFlagsFor(Role waived) {
+        return new Route(method, path, role, flags, waived, query, metadataFilters, bodyBytesMax, action);
     }
 
     /**
@@ -97,11 +115,15 @@ public record Route(
             return "this needs the " + role.code() + " role; the key is "
                     + key.role().code();
         }
+        if (flagsWaivedFor != null && key.role().includes(flagsWaivedFor)) {
+            return null;
+        }
         Set<Flag> missing = flags.stream().filter(flag -> !key.hasFlag(flag)).collect(Collectors.toSet());
         if (missing.isEmpty()) {
             return null;
         }
-        return "this needs the " + codes(missing) + " flag" + (missing.size() > 1 ? "s" : "") + "; the key has "
+        return "this needs the " + codes(missing) + " flag" + (missing.size() > 1 ? "s" : "")
+                + (flagsWaivedFor == null ? "" : " or the " + flagsWaivedFor.code() + " role") + "; the key has "
                 + (key.flags().isEmpty() ? "none" : codes(key.flags()));
     }
 

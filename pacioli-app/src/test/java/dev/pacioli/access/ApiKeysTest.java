@@ -8,6 +8,7 @@ import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.ApiKey.Flag;
 import dev.pacioli.platform.ApiKey.Role;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
@@ -65,7 +66,13 @@ class ApiKeysTest {
     void aCreatedKeyIsFoundByTheHashOfItsSecretAndById() {
         long before = System.currentTimeMillis() * 1_000;
         ApiKey created = keys.create(
-                "ci deploys", "ci deploys", Role.WRITER, Set.of(), List.of("payments", "treasury"), hash("pacioli_a"));
+                "ci deploys",
+                "ci deploys",
+                Role.WRITER,
+                Set.of(),
+                List.of("payments", "treasury"),
+                hash("pacioli_a"),
+                Actor.SYSTEM);
         assertThat(created.id()).matches("key_[0-9a-f]{16}");
         assertThat(created.name()).isEqualTo("ci deploys");
         assertThat(created.role()).isEqualTo(Role.WRITER);
@@ -80,7 +87,7 @@ class ApiKeysTest {
         assertThat(keys.findBySecretHash(hash("pacioli_b"))).isEmpty();
         assertThat(keys.find("key_0000000000000000")).isEmpty();
 
-        ApiKey everyLedger = keys.create("root", "root", Role.ADMIN, Set.of(), null, hash("pacioli_b"));
+        ApiKey everyLedger = keys.create("root", "root", Role.ADMIN, Set.of(), null, hash("pacioli_b"), Actor.SYSTEM);
         assertThat(everyLedger.ledgers()).isNull();
         assertThat(everyLedger.coversLedger("anything")).isTrue();
         assertThat(keys.findBySecretHash(hash("pacioli_b"))).contains(everyLedger);
@@ -95,18 +102,20 @@ class ApiKeysTest {
                 Role.OPERATOR,
                 Set.of(Flag.COMPLIANCE, Flag.APPROVER),
                 null,
-                hash("pacioli_alice"));
+                hash("pacioli_alice"),
+                Actor.SYSTEM);
         assertThat(approver.principal()).isEqualTo("alice@example.com");
         assertThat(approver.flags()).containsExactly(Flag.APPROVER, Flag.COMPLIANCE);
         assertThat(approver.hasFlag(Flag.APPROVER)).isTrue();
         assertThat(keys.findBySecretHash(hash("pacioli_alice"))).contains(approver);
         assertThat(keys.find(approver.id()).orElseThrow().flags()).containsExactly(Flag.APPROVER, Flag.COMPLIANCE);
 
-        ApiKey plain = keys.create("bob", "bob", Role.READER, Set.of(), null, hash("pacioli_bob"));
+        ApiKey plain = keys.create("bob", "bob", Role.READER, Set.of(), null, hash("pacioli_bob"), Actor.SYSTEM);
         assertThat(plain.flags()).isEmpty();
         assertThat(plain.hasFlag(Flag.APPROVER)).isFalse();
         assertThat(keys.list(null, 10).items()).contains(approver, plain);
-        assertThat(keys.revoke(approver.id()).orElseThrow().principal()).isEqualTo("alice@example.com");
+        assertThat(keys.revoke(approver.id(), Actor.SYSTEM).orElseThrow().principal())
+                .isEqualTo("alice@example.com");
 
         for (Flag flag : Flag.values()) {
             assertThat(Flag.ofCode(flag.code())).isEqualTo(flag);
@@ -118,12 +127,14 @@ class ApiKeysTest {
     @Test
     void aPrincipalIsOneTo256CharactersAndTheTableHoldsOnlyKnownFlags() throws SQLException {
         String longest = "p".repeat(ApiKey.PRINCIPAL_LENGTH_MAX);
-        assertThat(keys.create("long", longest, Role.READER, Set.of(), null, hash("pacioli_long"))
+        assertThat(keys.create("long", longest, Role.READER, Set.of(), null, hash("pacioli_long"), Actor.SYSTEM)
                         .principal())
                 .isEqualTo(longest);
-        assertThatThrownBy(() -> keys.create("empty", "", Role.READER, Set.of(), null, hash("pacioli_empty")))
+        assertThatThrownBy(() ->
+                        keys.create("empty", "", Role.READER, Set.of(), null, hash("pacioli_empty"), Actor.SYSTEM))
                 .isInstanceOf(Assert.InvariantViolation.class);
-        assertThatThrownBy(() -> keys.create("longer", longest + "p", Role.READER, Set.of(), null, hash("pacioli_x")))
+        assertThatThrownBy(() -> keys.create(
+                        "longer", longest + "p", Role.READER, Set.of(), null, hash("pacioli_x"), Actor.SYSTEM))
                 .isInstanceOf(Assert.InvariantViolation.class);
         try (Connection connection = own.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
@@ -140,10 +151,11 @@ class ApiKeysTest {
 
     @Test
     void aSecretHashBelongsToOneKey() {
-        keys.create("first", "first", Role.READER, Set.of(), null, hash("pacioli_same"));
-        assertThatThrownBy(() -> keys.create("second", "second", Role.READER, Set.of(), null, hash("pacioli_same")))
+        keys.create("first", "first", Role.READER, Set.of(), null, hash("pacioli_same"), Actor.SYSTEM);
+        assertThatThrownBy(() -> keys.create(
+                        "second", "second", Role.READER, Set.of(), null, hash("pacioli_same"), Actor.SYSTEM))
                 .isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> keys.create("short", "short", Role.READER, Set.of(), null, new byte[16]))
+        assertThatThrownBy(() -> keys.create("short", "short", Role.READER, Set.of(), null, new byte[16], Actor.SYSTEM))
                 .isInstanceOf(Assert.InvariantViolation.class);
     }
 
@@ -151,10 +163,11 @@ class ApiKeysTest {
     void listingPagesThroughEveryKeyOnceInIdOrder() {
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            created.add(keys.create("key " + i, "key " + i, Role.READER, Set.of(), null, hash("pacioli_" + i))
-                    .id());
+            created.add(
+                    keys.create("key " + i, "key " + i, Role.READER, Set.of(), null, hash("pacioli_" + i), Actor.SYSTEM)
+                            .id());
         }
-        keys.revoke(created.get(3));
+        keys.revoke(created.get(3), Actor.SYSTEM);
         List<String> listed = new ArrayList<>();
         String after = null;
         Page<ApiKey> page;
@@ -172,9 +185,9 @@ class ApiKeysTest {
 
     @Test
     void revokingKeepsTheKeyWithItsFirstRevocationTime() {
-        ApiKey key =
-                keys.create("laptop", "laptop", Role.OPERATOR, Set.of(), List.of("payments"), hash("pacioli_laptop"));
-        ApiKey revoked = keys.revoke(key.id()).orElseThrow();
+        ApiKey key = keys.create(
+                "laptop", "laptop", Role.OPERATOR, Set.of(), List.of("payments"), hash("pacioli_laptop"), Actor.SYSTEM);
+        ApiKey revoked = keys.revoke(key.id(), Actor.SYSTEM).orElseThrow();
         assertThat(revoked.isRevoked()).isTrue();
         assertThat(revoked.revokedAtMicros()).isGreaterThanOrEqualTo(key.createdAtMicros());
         assertThat(revoked)
@@ -187,19 +200,20 @@ class ApiKeysTest {
                         key.ledgers(),
                         key.createdAtMicros(),
                         revoked.revokedAtMicros()));
-        assertThat(keys.revoke(key.id())).contains(revoked);
+        assertThat(keys.revoke(key.id(), Actor.SYSTEM)).contains(revoked);
         assertThat(keys.findBySecretHash(hash("pacioli_laptop"))).contains(revoked);
-        assertThat(keys.revoke("key_0000000000000000")).isEmpty();
+        assertThat(keys.revoke("key_0000000000000000", Actor.SYSTEM)).isEmpty();
     }
 
     @Test
     void anActiveAdminIsAnUnrevokedKeyWithTheAdminRole() {
         assertThat(keys.anyActiveAdmin()).isFalse();
-        keys.create("operator", "operator", Role.OPERATOR, Set.of(), null, hash("pacioli_operator"));
+        keys.create("operator", "operator", Role.OPERATOR, Set.of(), null, hash("pacioli_operator"), Actor.SYSTEM);
         assertThat(keys.anyActiveAdmin()).isFalse();
-        ApiKey admin = keys.create("admin", "admin", Role.ADMIN, Set.of(), List.of("payments"), hash("pacioli_admin"));
+        ApiKey admin = keys.create(
+                "admin", "admin", Role.ADMIN, Set.of(), List.of("payments"), hash("pacioli_admin"), Actor.SYSTEM);
         assertThat(keys.anyActiveAdmin()).isTrue();
-        keys.revoke(admin.id());
+        keys.revoke(admin.id(), Actor.SYSTEM);
         assertThat(keys.anyActiveAdmin()).isFalse();
     }
 

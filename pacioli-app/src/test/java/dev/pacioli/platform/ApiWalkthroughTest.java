@@ -23,7 +23,7 @@ class ApiWalkthroughTest {
      * The OpenAPI fragments whose every operation this walkthrough calls itself; every fragment that
      * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
      */
-    static final List<String> FRAGMENTS = List.of("ledger", "access", "events", "connectors", "app");
+    static final List<String> FRAGMENTS = List.of("ledger", "access", "events", "connectors", "audit", "app");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -349,6 +349,13 @@ class ApiWalkthroughTest {
                 .json()
                 .path("data")
                 .forEach(event -> assertThat(event.path("id").stringValue()).startsWith("evt__service_"));
+
+        // The audit log: what the walkthrough's privileged actions wrote, and its chain.
+        JsonNode audited = admin.get("/v1/audit-log?ledger=" + ledger + "&action=ledger.created&limit=10")
+                .json();
+        assertThat(field(audited.path("data"), "object_id")).containsExactly(ledger);
+        JsonNode chain = admin.post("/v1/audit-log/verify", "{}").json();
+        assertThat(chain.path("ok").booleanValue()).as(chain.toString()).isTrue();
 
         // Verify and metrics.
         JsonNode verified = admin.post(base + "/verify", "{}").json();

@@ -896,7 +896,68 @@ class BadInputTest {
                 List.of(),
                 false,
                 Map.of(IdempotencyKeys.HEADER, "a b")));
+        auditLogCases(cases);
         return cases.stream();
+    }
+
+    /** The audit log's routes: a bad filter, cursor or body is a 400, and nothing is written. */
+    private static void auditLogCases(List<Case> cases) {
+        String log = "/v1/audit-log";
+        cases.add(get(
+                "audit: unknown action",
+                log + "?action=api_key.exploded",
+                400,
+                "validation_failed",
+                "action:invalid_value"));
+        cases.add(get(
+                "audit: from not a time", log + "?from=yesterday", 400, "validation_failed", "from:invalid_format"));
+        cases.add(get(
+                "audit: to not a time",
+                log + "?to=2026-13-01T00:00:00Z",
+                400,
+                "validation_failed",
+                "to:invalid_format"));
+        cases.add(get(
+                "audit: a bad ledger name", log + "?ledger=a%20b", 400, "validation_failed", "ledger:invalid_format"));
+        cases.add(get(
+                "audit: an empty principal", log + "?principal=", 400, "validation_failed", "principal:invalid_value"));
+        cases.add(get(
+                "audit: a long object id",
+                log + "?object_id=" + "x".repeat(257),
+                400,
+                "validation_failed",
+                "object_id:invalid_value"));
+        cases.add(get(
+                "audit: every filter bad at once",
+                log + "?from=x&to=y&action=z",
+                400,
+                "validation_failed",
+                "from:invalid_format",
+                "to:invalid_format",
+                "action:invalid_value"));
+        cases.add(get("audit: limit 0", log + "?limit=0", 400, "validation_failed", "limit:out_of_range"));
+        cases.add(get("audit: a forged cursor", log + "?cursor=not-a-cursor", 400, "invalid_cursor"));
+        cases.add(get(
+                "audit: another list's cursor", log + "?cursor=" + cursor("api-keys:key_1"), 400, "invalid_cursor"));
+        cases.add(get("audit: a cursor at 0", log + "?cursor=" + cursor("audit-log:0"), 400, "invalid_cursor"));
+        cases.add(get(
+                "audit: unknown query parameter", log + "?colour=red", 400, "unknown_field", "colour:unknown_field"));
+        cases.add(post(
+                "audit verify: unknown field",
+                log + "/verify",
+                "{\"full\": true}",
+                400,
+                "unknown_field",
+                "full:unknown_field"));
+        cases.add(post("audit verify: not JSON", log + "/verify", "{", 400, "malformed_json"));
+        cases.add(post("audit verify: an array", log + "/verify", "[]", 400, "malformed_json"));
+        cases.add(post(
+                "audit verify: unknown query parameter",
+                log + "/verify?full=true",
+                "{}",
+                400,
+                "unknown_field",
+                "full:unknown_field"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,6 +7,7 @@ import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.platform.ApiKey.Flag;
 import dev.pacioli.platform.ApiKey.Role;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.net.URI;
@@ -118,7 +119,14 @@ class FlagGateTest {
                 .isEqualTo("200 alice@example.com");
         String defaulted = Authenticator.newSecret();
         new ApiKeys(database.dataSource())
-                .create("ci deploys", "ci deploys", Role.READER, Set.of(), null, Authenticator.hash(defaulted));
+                .create(
+                        "ci deploys",
+                        "ci deploys",
+                        Role.READER,
+                        Set.of(),
+                        null,
+                        Authenticator.hash(defaulted),
+                        Actor.SYSTEM);
         assertThat(call("/test/plain", defaulted)).isEqualTo("200 ci deploys");
     }
 
@@ -146,10 +154,44 @@ class FlagGateTest {
                 .isInstanceOf(Assert.InvariantViolation.class);
     }
 
+    /** "Admin, or any role with compliance": the flag binds every role below the waived one, never the role. */
+    @Test
+    void aRouteMayWaiveItsFlagsForARoleAndOnlyThat() {
+        Route audit = Route.get("/audit", Role.READER, call -> null)
+                .requiring(Flag.COMPLIANCE)
+                .waivingFlagsFor(Role.ADMIN);
+        for (Role role : Role.values()) {
+            for (Set<Flag> flags : List.of(Set.<Flag>of(), Set.of(Flag.APPROVER), Set.of(Flag.COMPLIANCE))) {
+                ApiKey key = new ApiKey("key_1", "k", "p", role, flags, null, 0, null);
+                boolean admitted = role == Role.ADMIN || flags.contains(Flag.COMPLIANCE);
+                assertThat(audit.refusal(key) == null).as(role + " " + flags).isEqualTo(admitted);
+            }
+        }
+        assertThat(audit.refusal(new ApiKey("key_1", "k", "p", Role.OPERATOR, Set.of(), null, 0, null)))
+                .isEqualTo("this needs the compliance flag or the admin role; the key has none");
+        Route operatorAudit = Route.get("/audit", Role.OPERATOR, call -> null)
+                .requiring(Flag.COMPLIANCE)
+                .waivingFlagsFor(Role.ADMIN);
+        assertThat(operatorAudit.refusal(
+                        new ApiKey("key_1", "k", "p", Role.READER, Set.of(Flag.COMPLIANCE), null, 0, null)))
+                .as("the flag never stands in for the role")
+                .startsWith("this needs the operator role");
+        assertThatThrownBy(() -> Route.get("/x", Role.READER, call -> null).waivingFlagsFor(Role.ADMIN))
+                .as("nothing to waive")
+                .isInstanceOf(Assert.InvariantViolation.class);
+    }
+
     private String key(String principal, Role role, Flag... flags) {
         String secret = Authenticator.newSecret();
         new ApiKeys(database.dataSource())
-                .create("gate " + principal, principal, role, Set.of(flags), null, Authenticator.hash(secret));
+                .create(
+                        "gate " + principal,
+                        principal,
+                        role,
+                        Set.of(flags),
+                        null,
+                        Authenticator.hash(secret),
+                        Actor.SYSTEM);
         return secret;
     }
 

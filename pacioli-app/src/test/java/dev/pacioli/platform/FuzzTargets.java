@@ -92,6 +92,8 @@ final class FuzzTargets {
         all.addAll(accounts());
         all.addAll(transactions());
         all.addAll(keysAndWebhooks());
+        all.add(new Target("GET /v1/audit-log", Map.of(), null, null));
+        all.add(new Target("POST /v1/audit-log/verify", Map.of(), () -> "{}", null));
         return all;
     }
 

@@ -10,6 +10,7 @@ import dev.pacioli.platform.IdempotencyStore.InUse;
 import dev.pacioli.platform.IdempotencyStore.Replay;
 import dev.pacioli.platform.IdempotencyStore.Reserved;
 import dev.pacioli.platform.IdempotencyStore.Reused;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,8 @@ class IdempotencyStoreTest {
                         ApiKey.Role.WRITER,
                         java.util.Set.of(),
                         null,
-                        secretHash)
+                        secretHash,
+                        Actor.SYSTEM)
                 .id();
     }
 
@@ -104,7 +106,8 @@ class IdempotencyStoreTest {
                         ApiKey.Role.WRITER,
                         java.util.Set.of(),
                         null,
-                        Authenticator.hash(Authenticator.newSecret()))
+                        Authenticator.hash(Authenticator.newSecret()),
+                        Actor.SYSTEM)
                 .id();
         String key = key();
         assertThat(store.reserve(apiKeyId, key, REQUEST)).isInstanceOf(Reserved.class);

@@ -561,6 +561,8 @@ class OpenApiContractTest {
                         "POST /v1/webhooks/{id}/deliveries/{delivery}/retry",
                         "GET /v1/connectors",
                         "GET /v1/connectors/{id}",
+                        "GET /v1/audit-log",
+                        "POST /v1/audit-log/verify",
                         "GET /health/live",
                         "GET /health/ready",
                         "GET /metrics",

@@ -47,10 +47,11 @@ class RoleMatrixTest {
 
     /**
      * The callers, tried in this order. The flagged ones prove that a flag never raises a role: a reader
-     * with every flag is refused all that a reader is. No route of the API needs a flag yet; when one
-     * does, its row states the flags beside the role (and openapi.yaml its {@code x-pacioli-flags}), and
-     * every caller without them is refused ({@code FlagGateTest} shows the gate's rule on routes of its
-     * own).
+     * with every flag is refused all that a reader is. A route that needs a flag states it beside the
+     * role in its row (and openapi.yaml in {@code x-pacioli-flags}), and every caller without it is
+     * refused, unless the row waives the flags for a role ({@code x-pacioli-flags-waived-for}): the audit
+     * log is for admins, or any role with {@code compliance} ({@code FlagGateTest} shows the gate's rule
+     * on routes of its own).
      */
     enum Caller {
         NO_KEY(null),
@@ -90,10 +91,11 @@ class RoleMatrixTest {
             String template,
             Need need,
             List<String> flags,
+            Need flagsWaivedFor,
             PathBuilder path,
             Function<Fixture, String> body,
             int firstStatus) {
-        /** An operation that needs no flag: every one, so far. */
+        /** An operation that needs no flag. */
         Operation(
                 String name,
                 String template,
@@ -101,11 +103,12 @@ class RoleMatrixTest {
                 PathBuilder path,
                 Function<Fixture, String> body,
                 int firstStatus) {
-            this(name, template, need, List.of(), path, body, firstStatus);
+            this(name, template, need, List.of(), null, path, body, firstStatus);
         }
 
         boolean allows(Caller caller) {
-            return caller.may(need) && caller.flags.containsAll(flags);
+            return caller.may(need)
+                    && (caller.flags.containsAll(flags) || (flagsWaivedFor != null && caller.may(flagsWaivedFor)));
         }
 
         @Override
@@ -388,6 +391,25 @@ class RoleMatrixTest {
                         // A fresh throwaway endpoint for every caller, so the admin's call has one to delete.
                         (f, l) -> "/v1/webhooks/" + f.throwawayWebhookId(),
                         null,
+                        200),
+                // The audit log: admin, or any role with the compliance flag.
+                new Operation(
+                        "list audit log",
+                        "GET /v1/audit-log",
+                        Need.READER,
+                        List.of("compliance"),
+                        Need.ADMIN,
+                        (f, l) -> "/v1/audit-log?action=api_key.created&limit=5",
+                        null,
+                        200),
+                new Operation(
+                        "verify audit log",
+                        "POST /v1/audit-log/verify",
+                        Need.READER,
+                        List.of("compliance"),
+                        Need.ADMIN,
+                        (f, l) -> "/v1/audit-log/verify",
+                        f -> "{}",
                         200));
     }
 
@@ -415,6 +437,12 @@ class RoleMatrixTest {
             assertThat(names(declared.path("x-pacioli-flags"), null))
                     .as(operation.template())
                     .isEqualTo(operation.flags());
+            assertThat(declared.path("x-pacioli-flags-waived-for").stringValue(null))
+                    .as(operation.template())
+                    .isEqualTo(
+                            operation.flagsWaivedFor() == null
+                                    ? null
+                                    : operation.flagsWaivedFor().name().toLowerCase(Locale.ROOT));
         });
     }
 

@@ -16,6 +16,8 @@ import java.util.List;
  * @param previousSequence the head this batch was executed against; the store refuses the commit if the
  *     stored head is not this one (a fencing check against a second writer)
  * @param head the head after this batch
+ * @param attachments what the requests that took effect asked to commit with them ({@link
+ *     CommitAttachment}), in request order; empty for nearly every batch
  */
 public record BatchWrite(
         long ledgerId,
@@ -26,7 +28,32 @@ public record BatchWrite(
         AccountColumns accountsUpdated,
         List<Transaction> transactionsCreated,
         List<Transaction> transactionsUpdated,
-        EntryColumns entries) {
+        EntryColumns entries,
+        List<CommitAttachment> attachments) {
+    /** A batch without attachments. */
+    public BatchWrite(
+            long ledgerId,
+            long previousSequence,
+            LedgerHead head,
+            JournalColumns journal,
+            AccountColumns accountsCreated,
+            AccountColumns accountsUpdated,
+            List<Transaction> transactionsCreated,
+            List<Transaction> transactionsUpdated,
+            EntryColumns entries) {
+        this(
+                ledgerId,
+                previousSequence,
+                head,
+                journal,
+                accountsCreated,
+                accountsUpdated,
+                transactionsCreated,
+                transactionsUpdated,
+                entries,
+                List.of());
+    }
+
     public boolean isEmpty() {
         return journal.isEmpty();
     }

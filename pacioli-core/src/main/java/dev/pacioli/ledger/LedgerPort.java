@@ -50,7 +50,18 @@ public interface LedgerPort {
 
     /**
      * What to reverse and how: {@code force} lets the reversal take balances below their minimum, an
-     * operator's decision.
+     * operator's decision; {@code attachment}, when not null, is committed in the same database
+     * transaction as the reversal, and only if it is created (a forced reversal's audit record).
      */
-    record Reversal(String originalId, String reversalId, Metadata metadata, String description, boolean force) {}
+    record Reversal(
+            String originalId,
+            String reversalId,
+            Metadata metadata,
+            String description,
+            boolean force,
+            CommitAttachment attachment) {
+        public Reversal(String originalId, String reversalId, Metadata metadata, String description, boolean force) {
+            this(originalId, reversalId, metadata, description, force, null);
+        }
+    }
 }

@@ -39,23 +39,47 @@ public final class Catalog {
     /** An asset with the time it was created. */
     public record StoredAsset(Asset asset, long createdAtMicros) {}
 
+    /**
+     * What a caller adds to the transaction that creates a ledger or an asset (its audit record, say):
+     * run only when this call created it, committed with it or rolled back with it. The catalog knows
+     * nothing of what it writes.
+     */
+    @FunctionalInterface
+    public interface OnCreated<T> {
+        void run(Connection connection, T created) throws SQLException;
+    }
+
     /** Creates a ledger; the same name again answers the existing one (identical or conflicting metadata). */
     public LedgerResult createLedger(String name, Metadata metadata) {
+        return createLedger(name, metadata, (connection, ledger) -> {});
+    }
+
+    /** As {@link #createLedger(String, Metadata)}, running {@code onCreated} in its transaction when it creates. */
+    public LedgerResult createLedger(String name, Metadata metadata, OnCreated<Ledger> onCreated) {
         if (!Limits.isIdentifier(name)) {
             throw new IllegalArgumentException("ledger name does not match the identifier pattern: " + name);
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into ledgers (name, metadata,"
-                        + " head_hash) values (?, ?::jsonb, ?) on conflict (name) do nothing")) {
-            insert.setString(1, name);
-            insert.setString(2, CopyText.Json.object(metadata.values()));
-            insert.setBytes(3, JournalCodec.genesisHash(name));
-            boolean created = insert.executeUpdate() == 1;
-            Ledger ledger = findLedger(connection, name).orElseThrow();
-            Outcome outcome = created
-                    ? Outcome.CREATED
-                    : ledger.metadata().equals(metadata) ? Outcome.IDENTICAL : Outcome.CONFLICT;
-            return new LedgerResult(outcome, ledger);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("insert into ledgers (name, metadata,"
+                    + " head_hash) values (?, ?::jsonb, ?) on conflict (name) do nothing")) {
+                insert.setString(1, name);
+                insert.setString(2, CopyText.Json.object(metadata.values()));
+                insert.setBytes(3, JournalCodec.genesisHash(name));
+                boolean created = insert.executeUpdate() == 1;
+                Ledger ledger = findLedger(connection, name).orElseThrow();
+                if (created) {
+                    onCreated.run(connection, ledger);
+                }
+                connection.commit();
+                Outcome outcome = created
+                        ? Outcome.CREATED
+                        : ledger.metadata().equals(metadata) ? Outcome.IDENTICAL : Outcome.CONFLICT;
+                return new LedgerResult(outcome, ledger);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new StoreException("could not create ledger '" + name + "'", e);
         }
@@ -101,8 +125,31 @@ public final class Catalog {
 
     /** Creates an asset; the same code with the same scale is identical, with another scale a conflict. */
     public AssetResult putAsset(Asset asset) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
+        return putAsset(asset, (connection, stored) -> {});
+    }
+
+    /** As {@link #putAsset(Asset)}, running {@code onCreated} in its transaction when it creates. */
+    public AssetResult putAsset(Asset asset, OnCreated<StoredAsset> onCreated) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                AssetResult result = putAsset(connection, asset);
+                if (result.outcome() == Outcome.CREATED) {
+                    onCreated.run(connection, result.stored());
+                }
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not create asset " + asset.code(), e);
+        }
+    }
+
+    private static AssetResult putAsset(Connection connection, Asset asset) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
                         "insert into assets (code, scale) values (?, ?) on conflict (code) do nothing");
                 PreparedStatement select =
                         connection.prepareStatement("select code, scale, created_at from assets where code = ?")) {
@@ -117,8 +164,6 @@ public final class Catalog {
                         created ? Outcome.CREATED : stored.asset().equals(asset) ? Outcome.IDENTICAL : Outcome.CONFLICT;
                 return new AssetResult(outcome, stored);
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not create asset " + asset.code(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountColumns;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.EntryColumns;
 import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.JournalColumns;
@@ -219,6 +220,9 @@ public final class PostgresLedgerStore implements LedgerStore {
                 // has committed, so what follows waits for it.
                 predecessor.await();
                 started = lap(CommitStep.PREDECESSOR, started);
+                // After the predecessor: an attachment may lock rows (an audit log's head) that the
+                // predecessor's own attachments need, so it must not hold them while waiting for it.
+                writeAttachments(connection, batch);
                 finish(connection, batch);
                 // The COMMIT went with the finish; the driver sees the transaction ended and sends
                 // nothing here. The call keeps the pool's view of the connection clean.
@@ -234,6 +238,24 @@ public final class PostgresLedgerStore implements LedgerStore {
             String message = "commit of sequences " + (batch.previousSequence() + 1) + ".."
                     + batch.head().sequence() + " failed: " + e.getMessage();
             throw refusedData(e) ? new RejectedException(message, e) : new StoreException(message, e);
+        }
+    }
+
+    /**
+     * Rows a request commits with its effect ({@link CommitAttachment}): the store's form of one. It is
+     * written in the batch's transaction, after the batch's new rows and before its head moves, and
+     * only when its request took effect; if it fails, the batch fails with it.
+     */
+    public interface CommitRows extends CommitAttachment {
+        void write(Connection connection) throws SQLException;
+    }
+
+    private static void writeAttachments(Connection connection, BatchWrite batch) throws SQLException {
+        for (CommitAttachment attachment : batch.attachments()) {
+            if (!(attachment instanceof CommitRows rows)) {
+                throw new IllegalArgumentException("PostgreSQL cannot write a " + attachment.getClass());
+            }
+            rows.write(connection);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
@@ -81,7 +82,7 @@ public final class WebhookRoutes {
         }
         refuseOutbound(url);
         String secret = WebhookSigner.newSecret();
-        WebhookStore.Endpoint endpoint = store().create(url, events, ledgers, secret);
+        WebhookStore.Endpoint endpoint = store().create(url, events, ledgers, secret, Actor.of(call));
         Webhooks.connector(connectors, settings, endpoint.id());
         return one(201, endpoint, secret);
     }
@@ -122,14 +123,14 @@ public final class WebhookRoutes {
             refuseOutbound(url);
         }
         WebhookStore.Update update = new WebhookStore.Update(url, events, ledgersGiven, ledgers, enabled);
-        WebhookStore.Endpoint updated =
-                store().update(endpoint.id(), update, DISABLED_BY_ADMIN).orElseThrow(() -> notFound(endpoint.id()));
+        WebhookStore.Endpoint updated = store().update(endpoint.id(), update, DISABLED_BY_ADMIN, Actor.of(call))
+                .orElseThrow(() -> notFound(endpoint.id()));
         return one(200, updated, null);
     }
 
     private Reply delete(Call call) {
         WebhookStore.Endpoint endpoint = endpoint(call);
-        if (!store().delete(endpoint.id())) {
+        if (!store().delete(endpoint.id(), Actor.of(call))) {
             throw notFound(endpoint.id());
         }
         connectors.remove(Webhooks.connectorName(endpoint.id()));
@@ -141,7 +142,7 @@ public final class WebhookRoutes {
         call.body(new RequestReader()).reader().finish();
         String secret = WebhookSigner.newSecret();
         WebhookStore.Endpoint rotated = store().rotate(
-                        endpoint.id(), secret, settings().secretOverlap().toSeconds())
+                        endpoint.id(), secret, settings().secretOverlap().toSeconds(), Actor.of(call))
                 .orElseThrow(() -> notFound(endpoint.id()));
         return one(200, rotated, secret);
     }

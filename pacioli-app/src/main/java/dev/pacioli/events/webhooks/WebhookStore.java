@@ -2,6 +2,9 @@ package dev.pacioli.events.webhooks;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
+import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
 import java.security.SecureRandom;
@@ -133,7 +136,7 @@ public final class WebhookStore {
      * Stores a new endpoint. It receives the events committed after it was created: its cursor on
      * every existing ledger in its scope starts at that ledger's head, in the same transaction.
      */
-    public Endpoint create(String url, List<String> events, List<String> ledgers, String secret) {
+    public Endpoint create(String url, List<String> events, List<String> ledgers, String secret, Actor actor) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("insert into webhook_endpoints"
@@ -149,6 +152,10 @@ public final class WebhookStore {
                         if (row.next()) {
                             Endpoint endpoint = endpoint(row);
                             startCursorsAtHeads(connection, endpoint.id());
+                            AuditLog.append(
+                                    connection,
+                                    actor,
+                                    WebhookAudit.entry(AuditAction.WEBHOOK_ENDPOINT_CREATED, null, endpoint));
                             connection.commit();
                             return endpoint;
                         }
@@ -225,7 +232,7 @@ public final class WebhookStore {
      * Applies an update. Re-enabling clears the reason and the failure run; disabling records
      * {@code disabledReason}. Ledgers that come into scope start at their current heads.
      */
-    public Optional<Endpoint> update(String id, Update update, String disabledReason) {
+    public Optional<Endpoint> update(String id, Update update, String disabledReason, Actor actor) {
         String sql = "update webhook_endpoints set url = coalesce(?, url), events = coalesce(?::text[], events),"
                 + " ledgers = case when ? then ?::text[] else ledgers end,"
                 + " enabled = coalesce(?::boolean, enabled),"
@@ -233,8 +240,7 @@ public final class WebhookStore {
                 + " else coalesce(disabled_reason, ?) end,"
                 + " failing_since = case when ? then null else failing_since end,"
                 + " updated_at = now() where id = ? returning " + ENDPOINT_COLUMNS;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        return audited(id, actor, AuditAction.WEBHOOK_ENDPOINT_UPDATED, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setString(1, update.url());
                 setNullableArray(connection, statement, 2, update.events());
@@ -253,32 +259,30 @@ public final class WebhookStore {
                 if (updated.isPresent()) {
                     startCursorsAtHeads(connection, id);
                 }
-                connection.commit();
                 return updated;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not update webhook endpoint " + id, e);
-        }
+        });
     }
 
     /** Deletes the endpoint with its cursors and deliveries; false when there was none. */
-    public boolean delete(String id) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement("delete from webhook_endpoints where id = ?")) {
-            statement.setString(1, id);
-            return statement.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("could not delete webhook endpoint " + id, e);
-        }
+    public boolean delete(String id, Actor actor) {
+        return audited(id, actor, AuditAction.WEBHOOK_ENDPOINT_DELETED, connection -> {
+                    try (PreparedStatement statement =
+                            connection.prepareStatement("delete from webhook_endpoints where id = ?")) {
+                        statement.setString(1, id);
+                        Assert.that(statement.executeUpdate() == 1, "the locked endpoint %s is deleted", id);
+                        return Optional.empty();
+                    }
+                })
+                .isPresent();
     }
 
     /** A new secret; the current one keeps signing beside it for {@code overlapSeconds}. */
-    public Optional<Endpoint> rotate(String id, String newSecret, long overlapSeconds) {
+    public Optional<Endpoint> rotate(String id, String newSecret, long overlapSeconds, Actor actor) {
         return updateOne(
+                id,
+                actor,
+                AuditAction.WEBHOOK_ENDPOINT_SECRET_ROTATED,
                 "update webhook_endpoints set previous_secret = secret, secret = ?,"
                         + " previous_secret_until = now() + make_interval(secs => ?), updated_at = now()"
                         + " where id = ? returning " + ENDPOINT_COLUMNS,
@@ -289,9 +293,15 @@ public final class WebhookStore {
                 });
     }
 
-    /** Disables an enabled endpoint; false when it was already disabled (or is gone). */
+    /**
+     * Disables an enabled endpoint; false when it was already disabled (or is gone). Only the
+     * dispatcher disables this way (an endpoint that answered 410), so the audit log names the system.
+     */
     public boolean disable(String id, String reason) {
         return updateOne(
+                        id,
+                        Actor.SYSTEM,
+                        AuditAction.WEBHOOK_ENDPOINT_DISABLED,
                         "update webhook_endpoints set enabled = false, disabled_reason = ?, updated_at = now()"
                                 + " where id = ? and enabled returning " + ENDPOINT_COLUMNS,
                         statement -> {
@@ -305,15 +315,50 @@ public final class WebhookStore {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
-    private Optional<Endpoint> updateOne(String sql, Binder binder) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(endpoint(row)) : Optional.empty();
+    private Optional<Endpoint> updateOne(String id, Actor actor, AuditAction action, String sql, Binder binder) {
+        return audited(id, actor, action, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? Optional.of(endpoint(row)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private interface Change {
+        /** The endpoint after the change; empty when it did not change (or was deleted). */
+        Optional<Endpoint> apply(Connection connection) throws SQLException;
+    }
+
+    /**
+     * A change of one endpoint and its audit record, in one transaction: the endpoint is locked, changed
+     * and recorded with its states before and after. Empty, with nothing recorded, when the endpoint
+     * does not exist or the change left it as it was (a deletion's after is always empty).
+     */
+    private Optional<Endpoint> audited(String id, Actor actor, AuditAction action, Change change) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "select " + ENDPOINT_COLUMNS + " from webhook_endpoints where id = ? for update")) {
+                lock.setString(1, id);
+                Endpoint before;
+                try (ResultSet row = lock.executeQuery()) {
+                    before = row.next() ? endpoint(row) : null;
+                }
+                Optional<Endpoint> after = before == null ? Optional.empty() : change.apply(connection);
+                boolean deleted = action == AuditAction.WEBHOOK_ENDPOINT_DELETED;
+                if (before != null && (after.isPresent() || deleted)) {
+                    AuditLog.append(connection, actor, WebhookAudit.entry(action, before, after.orElse(null)));
+                }
+                connection.commit();
+                return deleted && before != null ? Optional.of(before) : after;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("could not update a webhook endpoint", e);
+            throw new StoreException("could not change webhook endpoint " + id, e);
         }
     }
 

@@ -14,6 +14,12 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.Times;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
+import dev.pacioli.platform.audit.AuditEntry;
+import dev.pacioli.platform.audit.AuditJson;
+import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.postgres.Catalog;
 import dev.pacioli.postgres.Database;
 import java.util.Comparator;
@@ -50,7 +56,22 @@ public final class CatalogRoutes {
         String name = body.identifier("name", true);
         Metadata metadata = body.metadata("metadata");
         reader.finish();
-        Catalog.LedgerResult result = ledgers.create(name, metadata);
+        Actor actor = Actor.of(call);
+        Catalog.LedgerResult result = ledgers.create(
+                name,
+                metadata,
+                (connection, ledger) -> AuditLog.append(
+                        connection,
+                        actor,
+                        AuditEntry.of(
+                                        AuditAction.LEDGER_CREATED,
+                                        ledger.name(),
+                                        null,
+                                        AuditJson.object(
+                                                "name", ledger.name(),
+                                                "metadata", ledger.metadata().values(),
+                                                "created_at", Times.format(ledger.createdAtMicros())))
+                                .inLedger(ledger.name())));
         return switch (result.outcome()) {
             case CREATED -> ledgerReply(201, result.ledger(), false);
             case IDENTICAL -> ledgerReply(200, result.ledger(), true);
@@ -96,7 +117,21 @@ public final class CatalogRoutes {
             reader.add("scale", FieldError.REQUIRED, "is required");
         }
         reader.finish();
-        Catalog.AssetResult result = database.catalog().putAsset(new Asset(code, scale.intValue()));
+        Actor actor = Actor.of(call);
+        Catalog.AssetResult result = database.catalog()
+                .putAsset(
+                        new Asset(code, scale.intValue()),
+                        (connection, stored) -> AuditLog.append(
+                                connection,
+                                actor,
+                                AuditEntry.of(
+                                        AuditAction.ASSET_CREATED,
+                                        stored.asset().code(),
+                                        null,
+                                        AuditJson.object(
+                                                "code", stored.asset().code(),
+                                                "scale", stored.asset().scale(),
+                                                "created_at", Times.format(stored.createdAtMicros())))));
         return switch (result.outcome()) {
             case CREATED -> assetReply(201, result.stored(), false);
             case IDENTICAL -> assetReply(200, result.stored(), true);

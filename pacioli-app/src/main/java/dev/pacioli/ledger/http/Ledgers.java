@@ -58,9 +58,12 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
         return started;
     }
 
-    /** Creates the ledger (or finds the identical one) and makes sure its writer runs. */
-    public Catalog.LedgerResult create(String name, Metadata metadata) {
-        Catalog.LedgerResult result = database.catalog().createLedger(name, metadata);
+    /**
+     * Creates the ledger (or finds the identical one) and makes sure its writer runs. {@code onCreated}
+     * runs in the creating transaction, only when this call creates it.
+     */
+    public Catalog.LedgerResult create(String name, Metadata metadata, Catalog.OnCreated<Ledger> onCreated) {
+        Catalog.LedgerResult result = database.catalog().createLedger(name, metadata, onCreated);
         if (result.outcome() != Catalog.Outcome.CONFLICT) {
             start(result.ledger());
         }

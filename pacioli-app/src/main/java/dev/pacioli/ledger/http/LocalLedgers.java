@@ -72,7 +72,8 @@ public final class LocalLedgers implements LedgerPort {
                         reversal.reversalId(),
                         reversal.metadata(),
                         reversal.description(),
-                        reversal.force()),
+                        reversal.force(),
+                        reversal.attachment()),
                 TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND));
     }
 

@@ -1,5 +1,6 @@
 package dev.pacioli.ledger.http;
 
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
@@ -19,8 +20,14 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
+import dev.pacioli.platform.audit.AuditEntry;
+import dev.pacioli.platform.audit.AuditJson;
+import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
+import dev.pacioli.postgres.PostgresLedgerStore;
 import dev.pacioli.postgres.TransactionFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,11 +225,31 @@ public final class TransactionRoutes {
         String description = body.string("description", false, Limits.DESCRIPTION_LENGTH_MAX);
         boolean force = body.flag("force", false);
         reader.finish();
+        String originalId = call.path("id");
+        CommitAttachment audit = force ? forcedReversalRecord(call, originalId, reversalId, description) : null;
         TransactionResult result = Engines.await(port.reverse(
                 call.path("ledger"),
-                new LedgerPort.Reversal(call.path("id"), reversalId, metadata, description, force)));
+                new LedgerPort.Reversal(originalId, reversalId, metadata, description, force, audit)));
         record(call, result.code());
         return reply(result, false);
+    }
+
+    /**
+     * A forced reversal's audit record, committed by the writer in the reversal's own database
+     * transaction, and only if the reversal is made (not when refused, nor on a replay).
+     */
+    private static PostgresLedgerStore.CommitRows forcedReversalRecord(
+            Call call, String originalId, String reversalId, String description) {
+        Actor actor = Actor.of(call);
+        String ledger = call.path("ledger");
+        AuditEntry entry = AuditEntry.of(
+                        AuditAction.TRANSACTION_FORCE_REVERSED,
+                        originalId,
+                        AuditJson.object("id", originalId, "reversed_by", null),
+                        AuditJson.object("id", originalId, "reversed_by", reversalId, "force", true))
+                .inLedger(ledger)
+                .because(description);
+        return connection -> AuditLog.append(connection, actor, entry);
     }
 
     /** A post or void: 200 with the transaction as it now stands, or the failure. */

@@ -50,7 +50,7 @@ class LocalLedgersTest {
                 database, EngineConfig.DEFAULTS, LedgerClock.SYSTEM, new LedgerMetrics(new ServiceMetrics()));
         port = new LocalLedgers(ledgers, database.reads());
         ledger = TestService.uniqueName("port");
-        ledgers.create(ledger, Metadata.EMPTY);
+        ledgers.create(ledger, Metadata.EMPTY, (connection, created) -> {});
         database.catalog().putAsset(new Asset("USD", 2));
         AccountSpec bank = AccountSpec.of("bank", "USD", NormalBalance.DEBIT);
         AccountSpec wallet = new AccountSpec("wallet", "USD", NormalBalance.CREDIT, 0L, null, Metadata.EMPTY);

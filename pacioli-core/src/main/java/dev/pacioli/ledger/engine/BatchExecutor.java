@@ -6,6 +6,7 @@ import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.AccountStatus;
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.EntryKind;
 import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.JournalColumns;
@@ -87,6 +88,9 @@ final class BatchExecutor {
 
     private long nowMicros;
 
+    /** What the batch's requests that took effect asked to commit with them; empty (shared) until one does. */
+    private List<CommitAttachment> attachments = List.of();
+
     // Scratch space for one transaction's net effect per account; reused, never reallocated.
     private final AccountState[] netAccounts = new AccountState[NET_ACCOUNTS_MAX];
     private final long[] netDebits = new long[NET_ACCOUNTS_MAX];
@@ -110,6 +114,7 @@ final class BatchExecutor {
         buffers.start(memory.hash);
         batchStamp++;
         this.nowMicros = nowMicros;
+        attachments = List.of();
     }
 
     void execute(Command command) {
@@ -491,6 +496,10 @@ final class BatchExecutor {
         if (created.code() != ResultCode.CREATED) {
             return created;
         }
+        if (command.attachment != null) {
+            attachments = attachments.isEmpty() ? new ArrayList<>() : attachments;
+            attachments.add(command.attachment);
+        }
         long sequence = memory.sequence + 1;
         long timestamp = nextTimestamp();
         JournalCodec.transactionReversed(buffers.journal, sequence, timestamp, original.id(), command.reversalId);
@@ -707,6 +716,8 @@ final class BatchExecutor {
         buffers = null;
         lent.add(written);
         Assert.that(lent.size() <= BUFFERS_LENT_MAX, "batch columns were not handed back after their commits");
+        List<CommitAttachment> attached = attachments;
+        attachments = List.of();
         return new BatchWrite(
                 memory.ledgerId,
                 previousSequence,
@@ -716,7 +727,8 @@ final class BatchExecutor {
                 written.accountsUpdated,
                 written.transactionsCreatedView,
                 written.transactionsUpdatedView,
-                written.entries);
+                written.entries,
+                attached);
     }
 
     /** Adds the account as it now stands to {@code accounts}, unless this write has it already. */

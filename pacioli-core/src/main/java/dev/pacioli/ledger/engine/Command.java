@@ -2,6 +2,7 @@ package dev.pacioli.ledger.engine;
 
 import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
@@ -132,15 +133,25 @@ sealed interface Command {
         final Metadata metadata;
         final String description;
         final boolean force;
+        /** Committed with the reversal, only if this command creates it; null for none. */
+        final CommitAttachment attachment;
+
         final CompletableFuture<TransactionResult> future = new CompletableFuture<>();
         TransactionResult result;
 
-        Reverse(String originalId, String reversalId, Metadata metadata, String description, boolean force) {
+        Reverse(
+                String originalId,
+                String reversalId,
+                Metadata metadata,
+                String description,
+                boolean force,
+                CommitAttachment attachment) {
             this.originalId = originalId;
             this.reversalId = reversalId;
             this.metadata = metadata;
             this.description = description;
             this.force = force;
+            this.attachment = attachment;
         }
 
         public int operations() {

@@ -4,6 +4,7 @@ import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.LedgerHead;
 import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.ledger.Limits;
@@ -243,6 +244,21 @@ public final class LedgerEngine implements AutoCloseable {
      */
     public CompletableFuture<TransactionResult> reverse(
             String originalId, String reversalId, Metadata metadata, String description, boolean force) {
+        return reverse(originalId, reversalId, metadata, description, force, null);
+    }
+
+    /**
+     * As {@link #reverse(String, String, Metadata, String, boolean)}, with {@code attachment} committed in
+     * the reversal's database transaction if, and only if, this call creates the reversal (not on a
+     * refusal, nor on a replay that finds it made).
+     */
+    public CompletableFuture<TransactionResult> reverse(
+            String originalId,
+            String reversalId,
+            Metadata metadata,
+            String description,
+            boolean force,
+            CommitAttachment attachment) {
         if (!Limits.isIdentifier(reversalId)) {
             throw new IllegalArgumentException("reversal id does not match the identifier pattern");
         }
@@ -250,7 +266,7 @@ public final class LedgerEngine implements AutoCloseable {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return submit(new Command.Reverse(originalId, reversalId, metadata, description, force)).future;
+        return submit(new Command.Reverse(originalId, reversalId, metadata, description, force, attachment)).future;
     }
 
     private <C extends Command> C submit(C command) {

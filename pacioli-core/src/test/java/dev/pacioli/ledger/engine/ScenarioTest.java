@@ -643,6 +643,33 @@ class ScenarioTest {
         assertThat(ledger.transaction("r2")).isNull();
     }
 
+    /** What a caller attaches to a reversal reaches the store with it, and only when it is made. */
+    @Test
+    void aReversalsAttachmentIsCommittedOnlyWithTheReversal() {
+        fundedWallet("alice", 100);
+        ledger.create(TransactionSpec.posted("spend", usd("alice", "bank", 60)));
+        java.util.List<dev.pacioli.ledger.CommitAttachment> committed =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ledger.store.onCommit(batch -> committed.addAll(batch.attachments()));
+        dev.pacioli.ledger.CommitAttachment refusedOne = new dev.pacioli.ledger.CommitAttachment() {};
+        dev.pacioli.ledger.CommitAttachment madeOne = new dev.pacioli.ledger.CommitAttachment() {};
+        dev.pacioli.ledger.CommitAttachment replayed = new dev.pacioli.ledger.CommitAttachment() {};
+
+        assertThat(await(ledger.engine.reverse("fund:alice", "r1", Metadata.EMPTY, null, false, refusedOne))
+                        .code())
+                .isEqualTo(INSUFFICIENT_FUNDS);
+        assertThat(await(ledger.engine.reverse("fund:alice", "r1", Metadata.EMPTY, null, true, madeOne))
+                        .code())
+                .isEqualTo(CREATED);
+        assertThat(await(ledger.engine.reverse("fund:alice", "r1", Metadata.EMPTY, null, true, replayed))
+                        .code())
+                .isEqualTo(EXISTS);
+        ledger.create(TransactionSpec.posted("later", usd("bank", "alice", 1)));
+
+        assertThat(committed).containsExactly(madeOne);
+        assertThat(ledger.balance("alice")).isEqualTo(-59);
+    }
+
     @Test
     void reversalReplayAnswersExistsAndAnyOtherFieldIsAConflict() {
         fundedWallet("alice", 100);

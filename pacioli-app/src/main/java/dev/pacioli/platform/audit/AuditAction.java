@@ -1,0 +1,46 @@
+package dev.pacioli.platform.audit;
+
+/**
+ * Every action the audit log records, as {@code <object_type>.<past-tense verb>}. The code is what is
+ * stored and hashed, so a constant is never renamed nor its code changed: a new action is a new
+ * constant. docs/audit-log.md lists them all ({@code AuditLogTest} checks the list).
+ */
+public enum AuditAction {
+    API_KEY_CREATED("api_key.created"),
+    API_KEY_REVOKED("api_key.revoked"),
+    WEBHOOK_ENDPOINT_CREATED("webhook_endpoint.created"),
+    WEBHOOK_ENDPOINT_UPDATED("webhook_endpoint.updated"),
+    WEBHOOK_ENDPOINT_DELETED("webhook_endpoint.deleted"),
+    WEBHOOK_ENDPOINT_SECRET_ROTATED("webhook_endpoint.secret_rotated"),
+    WEBHOOK_ENDPOINT_DISABLED("webhook_endpoint.disabled"),
+    LEDGER_CREATED("ledger.created"),
+    ASSET_CREATED("asset.created"),
+    TRANSACTION_FORCE_REVERSED("transaction.force_reversed"),
+    SCHEMA_MIGRATED("schema.migrated");
+
+    private final String code;
+
+    AuditAction(String code) {
+        this.code = code;
+    }
+
+    /** The stored name: {@code api_key.created}. */
+    public String code() {
+        return code;
+    }
+
+    /** What kind of object it acts on: the code before its dot. */
+    public String objectType() {
+        return code.substring(0, code.indexOf('.'));
+    }
+
+    /** The action with this code, or null when there is none. */
+    public static AuditAction ofCode(String code) {
+        for (AuditAction action : values()) {
+            if (action.code.equals(code)) {
+                return action;
+            }
+        }
+        return null;
+    }
+}
