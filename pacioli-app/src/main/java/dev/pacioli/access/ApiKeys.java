@@ -4,6 +4,7 @@ import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.Times;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
@@ -77,6 +78,7 @@ public final class ApiKeys implements Authenticator.Keys {
                 ApiKey key = insert(connection, name, principal, role, flags, ledgers, secretHash);
                 AuditLog.append(
                         connection, actor, AuditEntry.of(AuditAction.API_KEY_CREATED, key.id(), null, describe(key)));
+                ServiceEvents.append(connection, "api_key.created", KeyJson.bytes(key));
                 connection.commit();
                 return key;
             } catch (SQLException | RuntimeException e) {
@@ -187,6 +189,7 @@ public final class ApiKeys implements Authenticator.Keys {
                         connection,
                         actor,
                         AuditEntry.of(AuditAction.API_KEY_REVOKED, id, describe(before.get()), describe(after)));
+                ServiceEvents.append(connection, "api_key.revoked", KeyJson.bytes(after));
                 connection.commit();
                 return Optional.of(after);
             } catch (SQLException | RuntimeException e) {

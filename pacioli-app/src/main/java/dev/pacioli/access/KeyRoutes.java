@@ -80,7 +80,7 @@ final class KeyRoutes {
                 Authenticator.hash(secret),
                 Actor.of(call));
         try (JsonOutput out = new JsonOutput()) {
-            write(out, key, secret);
+            KeyJson.write(out, key, secret);
             return Reply.json(201, out);
         }
     }
@@ -132,7 +132,7 @@ final class KeyRoutes {
                 .filter(key -> withinScope(call.key, key.ledgers()))
                 .toList();
         String next = page.hasMore() ? Cursor.ofId(CURSOR_KIND, page.last().id()) : null;
-        return Lists.reply(visible, next, (out, key) -> write(out, key, null));
+        return Lists.reply(visible, next, (out, key) -> KeyJson.write(out, key, null));
     }
 
     private Reply revoke(Call call) {
@@ -143,7 +143,7 @@ final class KeyRoutes {
         ApiKey key = keys.revoke(found.id(), Actor.of(call)).orElseThrow();
         authenticator.forget(key.id());
         try (JsonOutput out = new JsonOutput()) {
-            write(out, key, null);
+            KeyJson.write(out, key, null);
             return Reply.json(200, out);
         }
     }
@@ -151,35 +151,5 @@ final class KeyRoutes {
     /** Whether a key with these ledgers (null: every ledger) lies within the caller's scope. */
     private static boolean withinScope(ApiKey caller, List<String> ledgers) {
         return caller.ledgers() == null || (ledgers != null && caller.ledgers().containsAll(ledgers));
-    }
-
-    private static void write(JsonOutput out, ApiKey key, String secret) {
-        out.json.writeStartObject();
-        out.string("id", key.id());
-        out.string("name", key.name());
-        out.string("principal", key.principal());
-        out.string("role", key.role().code());
-        out.json.writeName("flags");
-        out.json.writeStartArray();
-        key.flags().forEach(flag -> out.json.writeString(flag.code()));
-        out.json.writeEndArray();
-        out.json.writeName("ledgers");
-        if (key.ledgers() == null) {
-            out.json.writeNull();
-        } else {
-            out.json.writeStartArray();
-            key.ledgers().forEach(out.json::writeString);
-            out.json.writeEndArray();
-        }
-        out.time("created_at", key.createdAtMicros());
-        if (key.revokedAtMicros() == null) {
-            out.json.writeNullProperty("revoked_at");
-        } else {
-            out.time("revoked_at", key.revokedAtMicros());
-        }
-        if (secret != null) {
-            out.string("secret", secret);
-        }
-        out.json.writeEndObject();
     }
 }

@@ -28,8 +28,8 @@ public final class EventRoutes {
     }
 
     /**
-     * The service stream tells of API keys and webhook endpoints, which a reader may not list: it takes
-     * an operator.
+     * The service stream tells of API keys, ledgers and webhook endpoints, which a reader may not list:
+     * it takes an operator whose key is not scoped to ledgers.
      */
     public List<Route> routes() {
         return List.of(
@@ -49,6 +49,12 @@ public final class EventRoutes {
     }
 
     private Reply listService(Call call) {
+        if (call.key.ledgers() != null) {
+            throw new ApiException(
+                    403,
+                    "forbidden",
+                    "the service's events are of every ledger's keys and objects: a key scoped to ledgers cannot read them");
+        }
         int limit = call.limit();
         return page(serviceEvents.after(after(call.query("after")), limit));
     }

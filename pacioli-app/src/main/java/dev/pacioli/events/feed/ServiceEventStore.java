@@ -5,7 +5,6 @@ import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.postgres.Timestamps;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,39 +14,15 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The service stream in PostgreSQL ({@code service_events}, sequence from the one-row head): appended
- * in the caller's transaction, read in sequence order as {@link Event}s whose envelope is a ledger
- * event's with {@code "ledger": null} and the id {@code evt__service_<sequence>}.
+ * The service stream ({@link ServiceEvents}) as the events capability reads it: in sequence order, as
+ * {@link Event}s whose envelope is a ledger event's with {@code "ledger": null} and the id
+ * {@code evt__service_<sequence>}.
  */
-public final class ServiceEventStore implements ServiceEvents {
+public final class ServiceEventStore {
     private final DataSource dataSource;
 
     public ServiceEventStore(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    @Override
-    public long append(Connection transaction, String type, byte[] data) {
-        try {
-            Assert.that(!transaction.getAutoCommit(), "a service event is appended inside the change's transaction");
-            long sequence;
-            try (PreparedStatement head = transaction.prepareStatement(
-                            "update service_event_head set sequence = sequence + 1 returning sequence");
-                    ResultSet row = head.executeQuery()) {
-                Assert.that(row.next(), "the service event head row exists");
-                sequence = row.getLong(1);
-            }
-            try (PreparedStatement insert = transaction.prepareStatement(
-                    "insert into service_events (sequence, type, data) values (?, ?, ?::jsonb)")) {
-                insert.setLong(1, sequence);
-                insert.setString(2, type);
-                insert.setString(3, new String(data, StandardCharsets.UTF_8));
-                insert.executeUpdate();
-            }
-            return sequence;
-        } catch (SQLException e) {
-            throw new StoreException("could not append service event " + type, e);
-        }
     }
 
     /** Up to {@code limit} events after {@code afterSequence}, in sequence order. */
@@ -83,7 +58,7 @@ public final class ServiceEventStore implements ServiceEvents {
     }
 
     private static Event event(long sequence, String type, String data, long createdAtMicros) {
-        String id = Event.id(STREAM, sequence);
+        String id = Event.id(ServiceEvents.STREAM, sequence);
         try (JsonOutput out = new JsonOutput()) {
             out.json.writeStartObject();
             out.string("id", id);

@@ -14,6 +14,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.Times;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
@@ -57,21 +58,21 @@ public final class CatalogRoutes {
         Metadata metadata = body.metadata("metadata");
         reader.finish();
         Actor actor = Actor.of(call);
-        Catalog.LedgerResult result = ledgers.create(
-                name,
-                metadata,
-                (connection, ledger) -> AuditLog.append(
-                        connection,
-                        actor,
-                        AuditEntry.of(
-                                        AuditAction.LEDGER_CREATED,
-                                        ledger.name(),
-                                        null,
-                                        AuditJson.object(
-                                                "name", ledger.name(),
-                                                "metadata", ledger.metadata().values(),
-                                                "created_at", Times.format(ledger.createdAtMicros())))
-                                .inLedger(ledger.name())));
+        Catalog.LedgerResult result = ledgers.create(name, metadata, (connection, ledger) -> {
+            AuditLog.append(
+                    connection,
+                    actor,
+                    AuditEntry.of(
+                                    AuditAction.LEDGER_CREATED,
+                                    ledger.name(),
+                                    null,
+                                    AuditJson.object(
+                                            "name", ledger.name(),
+                                            "metadata", ledger.metadata().values(),
+                                            "created_at", Times.format(ledger.createdAtMicros())))
+                            .inLedger(ledger.name()));
+            ServiceEvents.append(connection, "ledger.created", ledgerJson(ledger));
+        });
         return switch (result.outcome()) {
             case CREATED -> ledgerReply(201, result.ledger(), false);
             case IDENTICAL -> ledgerReply(200, result.ledger(), true);
@@ -98,6 +99,20 @@ public final class CatalogRoutes {
         return ledgerReply(200, ledgers.of(call).ledger(), false);
     }
 
+    private static byte[] ledgerJson(Ledger ledger) {
+        try (JsonOutput out = new JsonOutput()) {
+            Wire.ledger(out, ledger);
+            return out.toBytes();
+        }
+    }
+
+    private static byte[] assetJson(Catalog.StoredAsset stored) {
+        try (JsonOutput out = new JsonOutput()) {
+            Wire.asset(out, stored.asset(), stored.createdAtMicros());
+            return out.toBytes();
+        }
+    }
+
     private static Reply ledgerReply(int status, Ledger ledger, boolean replayed) {
         try (JsonOutput out = new JsonOutput()) {
             Wire.ledger(out, ledger);
@@ -119,19 +134,20 @@ public final class CatalogRoutes {
         reader.finish();
         Actor actor = Actor.of(call);
         Catalog.AssetResult result = database.catalog()
-                .putAsset(
-                        new Asset(code, scale.intValue()),
-                        (connection, stored) -> AuditLog.append(
-                                connection,
-                                actor,
-                                AuditEntry.of(
-                                        AuditAction.ASSET_CREATED,
-                                        stored.asset().code(),
-                                        null,
-                                        AuditJson.object(
-                                                "code", stored.asset().code(),
-                                                "scale", stored.asset().scale(),
-                                                "created_at", Times.format(stored.createdAtMicros())))));
+                .putAsset(new Asset(code, scale.intValue()), (connection, stored) -> {
+                    AuditLog.append(
+                            connection,
+                            actor,
+                            AuditEntry.of(
+                                    AuditAction.ASSET_CREATED,
+                                    stored.asset().code(),
+                                    null,
+                                    AuditJson.object(
+                                            "code", stored.asset().code(),
+                                            "scale", stored.asset().scale(),
+                                            "created_at", Times.format(stored.createdAtMicros()))));
+                    ServiceEvents.append(connection, "asset.created", assetJson(stored));
+                });
         return switch (result.outcome()) {
             case CREATED -> assetReply(201, result.stored(), false);
             case IDENTICAL -> assetReply(200, result.stored(), true);

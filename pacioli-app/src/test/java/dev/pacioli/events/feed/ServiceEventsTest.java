@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.TestService;
 import dev.pacioli.postgres.Database;
 import java.nio.charset.StandardCharsets;
@@ -109,10 +110,52 @@ class ServiceEventsTest {
         assertThat(refused.json().path("code").stringValue()).isEqualTo("forbidden");
     }
 
+    @Test
+    void keysLedgersAndAssetsTellOfTheirChangesOnTheServiceStream() {
+        long head = store.head();
+        String ledger = TestService.uniqueName("svc");
+        assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}").status())
+                .isEqualTo(201);
+        assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}").status())
+                .as("a replay changes nothing and tells of nothing")
+                .isEqualTo(200);
+        JsonNode key = admin.post("/v1/api-keys", "{\"name\": \"told\", \"role\": \"reader\"}")
+                .json();
+        String keyId = key.path("id").stringValue();
+        assertThat(admin.delete("/v1/api-keys/" + keyId).status()).isEqualTo(200);
+        assertThat(admin.delete("/v1/api-keys/" + keyId).status()).isEqualTo(200);
+
+        List<String> told = new ArrayList<>();
+        for (JsonNode event :
+                admin.get("/v1/events?after=" + head + "&limit=100").json().path("data")) {
+            JsonNode data = event.path("data");
+            told.add(event.path("type").stringValue() + " " + data.path("name").stringValue(""));
+            assertThat(data.has("secret")).as("no secret in %s", event).isFalse();
+        }
+        assertThat(told)
+                .containsSubsequence("ledger.created " + ledger, "api_key.created told", "api_key.revoked told");
+        assertThat(told.stream().filter(line -> line.equals("api_key.revoked told")))
+                .as("the second revocation changed nothing")
+                .hasSize(1);
+        assertThat(told.stream().filter(line -> line.equals("ledger.created " + ledger)))
+                .hasSize(1);
+    }
+
+    @Test
+    void aKeyScopedToLedgersCannotReadTheServiceStream() {
+        String scoped = admin.post(
+                        "/v1/api-keys",
+                        "{\"name\": \"scoped operator\", \"role\": \"operator\", \"ledgers\": [\"main\"]}")
+                .json()
+                .path("secret")
+                .stringValue();
+        assertThat(admin.as(scoped).get("/v1/events").status()).isEqualTo(403);
+    }
+
     private long append(String type, String data, boolean commit) throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            long sequence = store.append(connection, type, data.getBytes(StandardCharsets.UTF_8));
+            long sequence = ServiceEvents.append(connection, type, data.getBytes(StandardCharsets.UTF_8));
             if (commit) {
                 connection.commit();
             } else {

@@ -108,7 +108,8 @@ class NatsPublisherTest {
         for (int i = 0; i < 3; i++) {
             try (Connection connection = db.dataSource().getConnection()) {
                 connection.setAutoCommit(false);
-                service.append(connection, "test.published", ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8));
+                ServiceEvents.append(
+                        connection, "test.published", ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8));
                 connection.commit();
             }
         }
