@@ -22,6 +22,9 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
+import dev.pacioli.platform.jobs.JobRoutes;
+import dev.pacioli.platform.jobs.JobSettings;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running service: a migrated database, a writer per ledger, and the HTTP server in front.
  *
- * <p>The webhook dispatcher and the NATS publisher (when configured) start after the ledgers and stop
- * before them.
+ * <p>The jobs service, the webhook dispatcher (its first user) and the NATS publisher (when configured)
+ * start after the ledgers and stop before them.
  *
  * <p>Closing it is the graceful shutdown SIGTERM triggers: the server stops taking requests and lets
  * those in flight finish, the webhook dispatcher stops, then every writer commits what is queued and releases its ledger. The
@@ -57,6 +60,7 @@ public final class Service implements AutoCloseable {
      * @param adminKey the admin secret to install, or null to generate one on first start
      * @param webhooks the webhook dispatcher's settings
      * @param nats JetStream publishing, or null when off
+     * @param jobs the job runner's settings
      */
     public record Options(
             Path dataDirectory,
@@ -64,23 +68,42 @@ public final class Service implements AutoCloseable {
             HttpServer.Settings http,
             EngineConfig engine,
             WebhookSettings webhooks,
-            NatsOptions nats) {
-        /** With the production webhook settings and no NATS. */
+            NatsOptions nats,
+            JobSettings jobs) {
+        /** With the production webhook and job settings and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
+        }
+
+        /** With the production job settings. */
+        public Options(
+                Path dataDirectory,
+                String adminKey,
+                HttpServer.Settings http,
+                EngineConfig engine,
+                WebhookSettings webhooks,
+                NatsOptions nats) {
+            this(dataDirectory, adminKey, http, engine, webhooks, nats, JobSettings.DEFAULTS);
         }
     }
 
     private final Database database;
     private final Ledgers ledgers;
+    private final Jobs jobs;
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
     private final HttpServer server;
 
     private Service(
-            Database database, Ledgers ledgers, WebhookDispatcher webhooks, NatsPublisher nats, HttpServer server) {
+            Database database,
+            Ledgers ledgers,
+            Jobs jobs,
+            WebhookDispatcher webhooks,
+            NatsPublisher nats,
+            HttpServer server) {
         this.database = database;
         this.ledgers = ledgers;
+        this.jobs = jobs;
         this.webhooks = webhooks;
         this.nats = nats;
         this.server = server;
@@ -90,12 +113,14 @@ public final class Service implements AutoCloseable {
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
         Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
+        Jobs jobs = new Jobs(database.dataSource(), options.jobs(), metrics);
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         try {
             installAdminKey(database, options);
             ledgers.startAll();
-            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics));
+            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics), jobs);
+            jobs.start();
             if (options.nats() != null) {
                 nats = NatsPublisher.start(database, options.nats());
                 NatsMetrics.watch(metrics, nats);
@@ -110,18 +135,19 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, options))
+                            routes(database, ledgers, metrics, authenticator, options, jobs))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, webhooks, nats, server);
+            return new Service(database, ledgers, jobs, webhooks, nats, server);
         } catch (RuntimeException e) {
             if (nats != null) {
                 nats.close();
             }
+            jobs.close();
             if (webhooks != null) {
                 webhooks.close();
             }
@@ -132,12 +158,18 @@ public final class Service implements AutoCloseable {
 
     /** Every route of the API: the service's own, then each capability's, in their declared order. */
     private static List<Route> routes(
-            Database database, Ledgers ledgers, ServiceMetrics metrics, Authenticator authenticator, Options options) {
+            Database database,
+            Ledgers ledgers,
+            ServiceMetrics metrics,
+            Authenticator authenticator,
+            Options options,
+            Jobs jobs) {
         List<Capability> capabilities = List.of(
                 new LedgerCapability(database, ledgers, ledgers.metrics()),
                 new AccessCapability(database, authenticator),
-                new EventsCapability(database, ledgers, options.webhooks()));
+                new EventsCapability(database, ledgers, options.webhooks(), jobs));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
+        routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
     }
@@ -148,6 +180,11 @@ public final class Service implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The jobs service every capability's background work runs on. */
+    public Jobs jobs() {
+        return jobs;
     }
 
     /**
@@ -215,6 +252,7 @@ public final class Service implements AutoCloseable {
         if (nats != null) {
             nats.close();
         }
+        jobs.close();
         webhooks.close();
         ledgers.close();
         LOG.info("stopped");
