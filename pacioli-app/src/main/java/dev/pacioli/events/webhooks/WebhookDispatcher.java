@@ -192,7 +192,13 @@ public final class WebhookDispatcher implements AutoCloseable {
             return new JobOutcome.Deferred(
                     DISABLED_RECHECK, connection -> DeliveryOutcomes.stillDisabled(connection, claimed.endpointId()));
         }
-        return attempt(claimed);
+        try {
+            return attempt(claimed);
+        } catch (RuntimeException e) {
+            // The event could not be read, say: a failed attempt like any other, recorded on the delivery
+            // too, so the delivery never shows pending while its job has failed.
+            return failed(claimed, null, "could not attempt: " + e, null);
+        }
     }
 
     /** One attempt of one delivery, and its outcome to record. */

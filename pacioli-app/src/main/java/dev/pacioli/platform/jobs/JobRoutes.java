@@ -12,7 +12,10 @@ import dev.pacioli.platform.Route;
 import dev.pacioli.postgres.Page;
 import java.util.List;
 
-/** {@code GET /v1/jobs?state=&type=} (operator): what is queued, running, succeeded and failed, newest first. */
+/**
+ * {@code GET /v1/jobs?state=&type=} (operator, unscoped): what is queued, running, succeeded and failed,
+ * newest first. Jobs belong to the service, not to a ledger, so a key scoped to ledgers is refused.
+ */
 public final class JobRoutes {
     private static final String CURSOR_KIND = "jobs";
     private static final String ID_PREFIX = "job_";
@@ -28,6 +31,10 @@ public final class JobRoutes {
     }
 
     private Reply list(Call call) {
+        if (call.key.ledgers() != null) {
+            // Jobs are the service's, across every ledger: not for a key that may see only some.
+            throw new ApiException(403, "forbidden", "jobs are service-wide; a key scoped to ledgers cannot list them");
+        }
         int limit = call.limit();
         Long before = Cursor.sequence(call.query("cursor"), CURSOR_KIND);
         JobState state = state(call.query("state"));

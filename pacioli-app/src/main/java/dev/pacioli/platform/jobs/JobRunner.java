@@ -64,7 +64,9 @@ final class JobRunner implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;
-        this.id = ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(4));
+        byte[] random = new byte[4];
+        RANDOM.nextBytes(random);
+        this.id = ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
         this.loop = Thread.ofPlatform().name("pacioli-jobs").daemon().unstarted(this::run);
     }
 

@@ -65,6 +65,10 @@ class JobRoutesTest {
                 .hasSize(3);
         assertThat(admin.get("/v1/jobs?type=" + type + "&state=failed").json().path("data"))
                 .isEmpty();
+        String metrics = admin.as(null).get("/metrics").text();
+        assertThat(metrics).contains("pacioli_jobs{state=\"queued\"}");
+        assertThat(metrics).contains("pacioli_jobs{state=\"failed\"}");
+        assertThat(metrics).contains("pacioli_jobs_oldest_due_seconds ");
         assertThat(admin.get("/v1/jobs?state=queued&limit=1000")
                         .json()
                         .path("data")
@@ -85,5 +89,17 @@ class JobRoutesTest {
             assertThat(answer.status()).as(role).isEqualTo(role.equals("operator") ? 200 : 403);
         }
         assertThat(admin.as(null).get("/v1/jobs").status()).isEqualTo(401);
+        String ledger = TestService.uniqueName("jobs");
+        assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}").status())
+                .isEqualTo(201);
+        String scoped = admin.post(
+                        "/v1/api-keys",
+                        "{\"name\": \"jobs scoped\", \"role\": \"admin\", \"ledgers\": [\"" + ledger + "\"]}")
+                .json()
+                .path("secret")
+                .stringValue();
+        assertThat(admin.as(scoped).get("/v1/jobs").code())
+                .as("jobs are service-wide")
+                .isEqualTo("forbidden");
     }
 }
