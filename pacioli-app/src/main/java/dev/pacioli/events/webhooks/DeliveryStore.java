@@ -245,45 +245,61 @@ public final class DeliveryStore {
 
     /**
      * Makes a delivery of this endpoint due now, whatever its status, and its job with a fresh run of
-     * attempts; empty when there is none. The caller wakes the runner after.
+     * attempts; empty when there is none. It wakes the runner once committed.
      */
     public Optional<Delivery> retryNow(String endpointId, long deliveryId) {
-        int updated = WebhookStore.transaction(dataSource, "could not retry a webhook delivery", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("update webhook_deliveries"
-                    + " set status = 'pending', next_attempt_at = now(), updated_at = now()"
-                    + " where id = ? and endpoint_id = ?")) {
-                statement.setLong(1, deliveryId);
-                statement.setString(2, endpointId);
-                int rows = statement.executeUpdate();
-                if (rows == 1) {
-                    jobs.requeue(connection, JOB_TYPE, jobKey(deliveryId));
-                }
-                return rows;
-            }
-        });
-        if (updated == 1) {
+        // Read back on the retry's own transaction: once committed and woken, the runner may have
+        // attempted it before a later read, and the answer is the delivery as the retry left it.
+        Optional<Delivery> retried =
+                WebhookStore.transaction(dataSource, "could not retry a webhook delivery", connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement("update webhook_deliveries"
+                            + " set status = 'pending', next_attempt_at = now(), updated_at = now()"
+                            + " where id = ? and endpoint_id = ?")) {
+                        statement.setLong(1, deliveryId);
+                        statement.setString(2, endpointId);
+                        if (statement.executeUpdate() == 1) {
+                            jobs.requeue(connection, JOB_TYPE, jobKey(deliveryId));
+                        }
+                    }
+                    return first(deliveries(connection, endpointId, deliveryId, null, 1, true));
+                });
+        if (retried.isPresent()) {
             jobs.wake();
         }
-        return findDelivery(endpointId, deliveryId);
+        return retried;
     }
 
     public Optional<Delivery> findDelivery(String endpointId, long deliveryId) {
-        List<Delivery> found = deliveries(endpointId, deliveryId, null, 1, true);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+        return first(read(connection -> deliveries(connection, endpointId, deliveryId, null, 1, true), endpointId));
     }
 
     /** An endpoint's deliveries, newest first, before {@code beforeId} when given, of one status when given. */
     public Page<Delivery> listDeliveries(String endpointId, Long beforeId, String status, int limit) {
         Page.checkLimit(limit);
-        return Page.of(deliveries(endpointId, beforeId, status, limit + 1, false), limit);
+        return Page.of(
+                read(connection -> deliveries(connection, endpointId, beforeId, status, limit + 1, false), endpointId),
+                limit);
     }
 
-    private List<Delivery> deliveries(String endpointId, Long id, String status, int rows, boolean exact) {
+    private static Optional<Delivery> first(List<Delivery> deliveries) {
+        return deliveries.isEmpty() ? Optional.empty() : Optional.of(deliveries.getFirst());
+    }
+
+    private List<Delivery> read(WebhookStore.Work<List<Delivery>> work, String endpointId) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("could not read the deliveries of webhook " + endpointId, e);
+        }
+    }
+
+    private static List<Delivery> deliveries(
+            Connection connection, String endpointId, Long id, String status, int rows, boolean exact)
+            throws SQLException {
         String sql = "select " + DELIVERY_COLUMNS + " from webhook_deliveries d join ledgers l on l.id = d.ledger_id"
                 + " where d.endpoint_id = ? and " + (exact ? "d.id = ?" : "d.id < ?")
                 + " and (?::text is null or d.status = ?) order by d.id desc limit ?";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, endpointId);
             statement.setLong(2, id == null ? Long.MAX_VALUE : id);
             statement.setString(3, status);
@@ -296,8 +312,6 @@ public final class DeliveryStore {
                 }
             }
             return deliveries;
-        } catch (SQLException e) {
-            throw new StoreException("could not read the deliveries of webhook " + endpointId, e);
         }
     }
 
