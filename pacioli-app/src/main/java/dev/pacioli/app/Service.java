@@ -32,6 +32,9 @@ import dev.pacioli.platform.connectors.ConnectorMetrics;
 import dev.pacioli.platform.connectors.ConnectorOptions;
 import dev.pacioli.platform.connectors.ConnectorRoutes;
 import dev.pacioli.platform.connectors.Connectors;
+import dev.pacioli.platform.jobs.JobRoutes;
+import dev.pacioli.platform.jobs.JobSettings;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,8 +52,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running service: a migrated database, a writer per ledger, and the HTTP server in front.
  *
- * <p>The webhook dispatcher and the NATS publisher (when configured) start after the ledgers and stop
- * before them.
+ * <p>The jobs service, the webhook dispatcher (its first user) and the NATS publisher (when configured)
+ * start after the ledgers and stop before them.
  *
  * <p>Closing it is the graceful shutdown SIGTERM triggers: the server stops taking requests and lets
  * those in flight finish, the webhook dispatcher stops, then every writer commits what is queued and releases its ledger. The
@@ -68,6 +71,7 @@ public final class Service implements AutoCloseable {
      * @param webhooks the webhook dispatcher's settings
      * @param nats JetStream publishing, or null when off
      * @param connectors the outbound allow-list and the connectors' default breaker
+     * @param jobs the job runner's settings
      */
     public record Options(
             Path dataDirectory,
@@ -76,13 +80,26 @@ public final class Service implements AutoCloseable {
             EngineConfig engine,
             WebhookSettings webhooks,
             NatsOptions nats,
-            ConnectorOptions connectors) {
-        /** With the production webhook settings and no NATS. */
+            ConnectorOptions connectors,
+            JobSettings jobs) {
+        /** With the production webhook and job settings, the default connector options and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
         }
 
-        /** With the default connector options. */
+        /** With the production job settings. */
+        public Options(
+                Path dataDirectory,
+                String adminKey,
+                HttpServer.Settings http,
+                EngineConfig engine,
+                WebhookSettings webhooks,
+                NatsOptions nats,
+                ConnectorOptions connectors) {
+            this(dataDirectory, adminKey, http, engine, webhooks, nats, connectors, JobSettings.DEFAULTS);
+        }
+
+        /** With the default connector options and the production job settings. */
         public Options(
                 Path dataDirectory,
                 String adminKey,
@@ -90,12 +107,21 @@ public final class Service implements AutoCloseable {
                 EngineConfig engine,
                 WebhookSettings webhooks,
                 NatsOptions nats) {
-            this(dataDirectory, adminKey, http, engine, webhooks, nats, ConnectorOptions.DEFAULTS);
+            this(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    ConnectorOptions.DEFAULTS,
+                    JobSettings.DEFAULTS);
         }
     }
 
     private final Database database;
     private final Ledgers ledgers;
+    private final Jobs jobs;
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
     private final Connectors connectors;
@@ -104,12 +130,14 @@ public final class Service implements AutoCloseable {
     private Service(
             Database database,
             Ledgers ledgers,
+            Jobs jobs,
             WebhookDispatcher webhooks,
             NatsPublisher nats,
             Connectors connectors,
             HttpServer server) {
         this.database = database;
         this.ledgers = ledgers;
+        this.jobs = jobs;
         this.webhooks = webhooks;
         this.nats = nats;
         this.connectors = connectors;
@@ -124,6 +152,7 @@ public final class Service implements AutoCloseable {
                 options.connectors().policy(options.http().host()),
                 options.connectors().breaker(),
                 new ConnectorMetrics(metrics.registry()));
+        Jobs jobs = new Jobs(database.dataSource(), options.jobs(), metrics);
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         try {
@@ -131,7 +160,9 @@ public final class Service implements AutoCloseable {
             MigrationAudit.record(database.dataSource());
             installAdminKey(database, options);
             ledgers.startAll();
-            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics), connectors);
+            webhooks = WebhookDispatcher.start(
+                    database, options.webhooks(), new WebhookMetrics(metrics), jobs, connectors);
+            jobs.start();
             if (options.nats() != null) {
                 nats = NatsPublisher.start(database, options.nats());
                 NatsMetrics.watch(metrics, nats);
@@ -146,18 +177,19 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, connectors, options))
+                            routes(database, ledgers, metrics, authenticator, connectors, options, jobs))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, webhooks, nats, connectors, server);
+            return new Service(database, ledgers, jobs, webhooks, nats, connectors, server);
         } catch (RuntimeException e) {
             if (nats != null) {
                 nats.close();
             }
+            jobs.close();
             if (webhooks != null) {
                 webhooks.close();
             }
@@ -174,7 +206,8 @@ public final class Service implements AutoCloseable {
             ServiceMetrics metrics,
             Authenticator authenticator,
             Connectors connectors,
-            Options options) {
+            Options options,
+            Jobs jobs) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = List.of(
@@ -185,10 +218,12 @@ public final class Service implements AutoCloseable {
                         ledgers,
                         new ServiceEventStore(database.dataSource()),
                         options.webhooks(),
-                        connectors),
+                        connectors,
+                        jobs),
                 new AuditCapability(database.dataSource()));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
         routes.addAll(new ConnectorRoutes(connectors).routes());
+        routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
     }
@@ -199,6 +234,11 @@ public final class Service implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The jobs service every capability's background work runs on. */
+    public Jobs jobs() {
+        return jobs;
     }
 
     /**
@@ -272,6 +312,7 @@ public final class Service implements AutoCloseable {
         if (nats != null) {
             nats.close();
         }
+        jobs.close();
         webhooks.close();
         connectors.close();
         ledgers.close();

@@ -7,6 +7,7 @@ import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.platform.connectors.ConnectorOptions;
 import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.platform.connectors.OutboundPolicy;
+import dev.pacioli.platform.jobs.JobSettings;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param nats JetStream publishing ({@code PACIOLI_NATS_URL}), or null when off
  * @param connectors the outbound allow-list ({@code PACIOLI_OUTBOUND_ALLOW}) and the connectors'
  *     default breaker ({@code PACIOLI_CONNECTOR_FAILURES}, {@code _OPEN_WAIT}, {@code _SUCCESSES})
+ * @param jobs the job runner's settings ({@code PACIOLI_JOBS_POLL}, {@code PACIOLI_JOBS_RETENTION})
  */
 record Settings(
         Path dataDirectory,
@@ -41,6 +43,7 @@ record Settings(
         WebhookSettings webhooks,
         NatsOptions nats,
         ConnectorOptions connectors,
+        JobSettings jobs,
         List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
@@ -127,6 +130,7 @@ record Settings(
                     webhooks(),
                     nats(),
                     connectors(),
+                    jobs(),
                     List.copyOf(rest));
         }
 
@@ -219,6 +223,17 @@ record Settings(
                         duration("PACIOLI_WEBHOOK_POLL", defaults.pollInterval()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("webhook settings: " + e.getMessage());
+            }
+        }
+
+        /** {@code PACIOLI_JOBS_POLL} (500ms) and {@code PACIOLI_JOBS_RETENTION} (7d, of succeeded jobs). */
+        private JobSettings jobs() {
+            try {
+                return new JobSettings(
+                        duration("PACIOLI_JOBS_POLL", JobSettings.DEFAULTS.pollInterval()),
+                        duration("PACIOLI_JOBS_RETENTION", JobSettings.DEFAULTS.retention()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("job settings: " + e.getMessage());
             }
         }
 

@@ -8,6 +8,7 @@ import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.connectors.Connectors;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,10 @@ public final class EventsCapability implements Capability {
             Ledgers ledgers,
             ServiceEventStore serviceEvents,
             WebhookSettings webhooks,
-            Connectors connectors) {
+            Connectors connectors,
+            Jobs jobs) {
         routes.addAll(new EventRoutes(database, ledgers, serviceEvents).routes());
-        routes.addAll(new WebhookRoutes(database, webhooks, connectors).routes());
+        routes.addAll(new WebhookRoutes(database, webhooks, connectors, jobs).routes());
     }
 
     @Override

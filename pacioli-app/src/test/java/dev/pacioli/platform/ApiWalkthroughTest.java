@@ -23,7 +23,7 @@ class ApiWalkthroughTest {
      * The OpenAPI fragments whose every operation this walkthrough calls itself; every fragment that
      * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
      */
-    static final List<String> FRAGMENTS = List.of("ledger", "access", "events", "connectors", "audit", "app");
+    static final List<String> FRAGMENTS = List.of("ledger", "access", "events", "connectors", "audit", "jobs", "app");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -324,6 +324,16 @@ class ApiWalkthroughTest {
         Response retried = admin.post(
                 hookPath + "/deliveries/" + deliveries.get(0).path("id").stringValue() + "/retry", "{}");
         assertThat(retried.json().path("status").stringValue()).isEqualTo("pending");
+        // Each delivery is a durable job, visible to operators.
+        String deliveryId = deliveries.get(0).path("id").stringValue();
+        JsonNode job = admin.get("/v1/jobs?type=webhook.delivery&limit=1000")
+                .json()
+                .path("data")
+                .valueStream()
+                .filter(each -> each.path("key").stringValue().equals(deliveryId))
+                .findFirst()
+                .orElseThrow();
+        assertThat(job.path("state").stringValue()).isIn("queued", "running", "succeeded");
         Response rotated = admin.post(hookPath + "/rotate-secret", "{}");
         assertThat(rotated.json().path("secret").stringValue())
                 .isNotEqualTo(hook.json().path("secret").stringValue());

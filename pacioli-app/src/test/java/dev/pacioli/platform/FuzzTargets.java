@@ -193,6 +193,7 @@ final class FuzzTargets {
                 new Target("GET /v1/connectors/{id}", Map.of("id", () -> "webhook:" + hookId), null, null),
                 new Target("POST /v1/webhooks", Map.of(), () -> webhook(hookLedger), webhookById),
                 new Target("GET /v1/webhooks", Map.of(), null, null),
+                new Target("GET /v1/jobs", Map.of(), null, null),
                 new Target("GET /v1/webhooks/{id}", hook, null, null),
                 new Target(
                         "PATCH /v1/webhooks/{id}",

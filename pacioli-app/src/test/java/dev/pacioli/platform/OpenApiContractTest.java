@@ -551,6 +551,7 @@ class OpenApiContractTest {
                         "POST /v1/api-keys",
                         "GET /v1/api-keys",
                         "DELETE /v1/api-keys/{id}",
+                        "GET /v1/jobs",
                         "POST /v1/webhooks",
                         "GET /v1/webhooks",
                         "GET /v1/webhooks/{id}",

@@ -18,12 +18,12 @@ import java.util.HexFormat;
 final class WebhookAudit {
     private WebhookAudit() {}
 
-    static AuditEntry entry(AuditAction action, WebhookStore.Endpoint before, WebhookStore.Endpoint after) {
+    static AuditEntry entry(AuditAction action, Endpoint before, Endpoint after) {
         String id = before != null ? before.id() : after.id();
         return AuditEntry.of(action, id, describe(before), describe(after));
     }
 
-    static String describe(WebhookStore.Endpoint endpoint) {
+    static String describe(Endpoint endpoint) {
         if (endpoint == null) {
             return null;
         }
