@@ -5,6 +5,7 @@ import dev.pacioli.events.feed.EventFeed;
 import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
+import dev.pacioli.platform.Signatures;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -194,7 +195,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     .header(WebhookVerifier.TIMESTAMP_HEADER, Long.toString(timestamp))
                     .header(
                             WebhookVerifier.SIGNATURE_HEADER,
-                            WebhookSigner.header(
+                            Signatures.header(
                                     claimed.secret(), claimed.previousSecret(), event.id(), timestamp, event.json()))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(event.json()))
                     .build();

@@ -12,6 +12,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.Signatures;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class WebhookRoutes {
             throw new ApiException(
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
-        String secret = WebhookSigner.newSecret();
+        String secret = Signatures.newSecret();
         WebhookStore.Endpoint endpoint = store().create(url, events, ledgers, secret);
         return one(201, endpoint, secret);
     }
@@ -128,7 +129,7 @@ public final class WebhookRoutes {
     private Reply rotate(Call call) {
         WebhookStore.Endpoint endpoint = endpoint(call);
         call.body(new RequestReader()).reader().finish();
-        String secret = WebhookSigner.newSecret();
+        String secret = Signatures.newSecret();
         WebhookStore.Endpoint rotated = store().rotate(
                         endpoint.id(), secret, settings().secretOverlap().toSeconds())
                 .orElseThrow(() -> notFound(endpoint.id()));
