@@ -6,6 +6,7 @@ import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.nats.NatsMetrics;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.nats.NatsPublisher;
+import dev.pacioli.events.webhooks.WebhookAlerts;
 import dev.pacioli.events.webhooks.WebhookDispatcher;
 import dev.pacioli.events.webhooks.WebhookMetrics;
 import dev.pacioli.events.webhooks.WebhookSettings;
@@ -16,6 +17,7 @@ import dev.pacioli.ledger.http.LedgerCapability;
 import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.ledger.http.LocalLedgers;
+import dev.pacioli.ledger.http.WriterAlerts;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
@@ -24,6 +26,11 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
+import dev.pacioli.platform.alerts.AlertMetrics;
+import dev.pacioli.platform.alerts.AlertService;
+import dev.pacioli.platform.alerts.AlertSettings;
+import dev.pacioli.platform.alerts.Alerts;
+import dev.pacioli.platform.alerts.AlertsCapability;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +66,7 @@ public final class Service implements AutoCloseable {
      * @param adminKey the admin secret to install, or null to generate one on first start
      * @param webhooks the webhook dispatcher's settings
      * @param nats JetStream publishing, or null when off
+     * @param alerts re-notify, retries and timeouts of alert deliveries
      */
     public record Options(
             Path dataDirectory,
@@ -66,23 +74,46 @@ public final class Service implements AutoCloseable {
             HttpServer.Settings http,
             EngineConfig engine,
             WebhookSettings webhooks,
-            NatsOptions nats) {
+            NatsOptions nats,
+            AlertSettings alerts) {
         /** With the production webhook settings and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
+        }
+
+        /** With the production alert settings. */
+        public Options(
+                Path dataDirectory,
+                String adminKey,
+                HttpServer.Settings http,
+                EngineConfig engine,
+                WebhookSettings webhooks,
+                NatsOptions nats) {
+            this(dataDirectory, adminKey, http, engine, webhooks, nats, AlertSettings.DEFAULTS);
+        }
+
+        public Options withAlerts(AlertSettings settings) {
+            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings);
         }
     }
 
     private final Database database;
     private final Ledgers ledgers;
+    private final AlertService alerts;
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
     private final HttpServer server;
 
     private Service(
-            Database database, Ledgers ledgers, WebhookDispatcher webhooks, NatsPublisher nats, HttpServer server) {
+            Database database,
+            Ledgers ledgers,
+            AlertService alerts,
+            WebhookDispatcher webhooks,
+            NatsPublisher nats,
+            HttpServer server) {
         this.database = database;
         this.ledgers = ledgers;
+        this.alerts = alerts;
         this.webhooks = webhooks;
         this.nats = nats;
         this.server = server;
@@ -94,9 +125,13 @@ public final class Service implements AutoCloseable {
         Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
+        // Alerts start first and stop last, so every other part can raise while it runs.
+        AlertService alerts = AlertService.start(database.dataSource(), options.alerts(), new AlertMetrics(metrics));
         try {
             installAdminKey(database, options);
             ledgers.startAll();
+            alerts.watch(new WriterAlerts(ledgers, alerts));
+            alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
             webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics));
             if (options.nats() != null) {
                 nats = NatsPublisher.start(database, options.nats());
@@ -112,15 +147,16 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, options))
+                            routes(database, ledgers, metrics, authenticator, alerts, options))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, webhooks, nats, server);
+            return new Service(database, ledgers, alerts, webhooks, nats, server);
         } catch (RuntimeException e) {
+            alerts.stopWatching();
             if (nats != null) {
                 nats.close();
             }
@@ -128,17 +164,24 @@ public final class Service implements AutoCloseable {
                 webhooks.close();
             }
             ledgers.close();
+            alerts.close();
             throw e;
         }
     }
 
     /** Every route of the API: the service's own, then each capability's, in their declared order. */
     private static List<Route> routes(
-            Database database, Ledgers ledgers, ServiceMetrics metrics, Authenticator authenticator, Options options) {
+            Database database,
+            Ledgers ledgers,
+            ServiceMetrics metrics,
+            Authenticator authenticator,
+            AlertService alerts,
+            Options options) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = List.of(
-                new LedgerCapability(database, ledgers, port, ledgers.metrics()),
+                new AlertsCapability(alerts),
+                new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new EventsCapability(database, ledgers, options.webhooks()));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
@@ -152,6 +195,11 @@ public final class Service implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The service's alerts, for tools and tests that raise or resolve as a source would. */
+    public Alerts alerts() {
+        return alerts;
     }
 
     /**
@@ -216,11 +264,14 @@ public final class Service implements AutoCloseable {
     public void close() {
         LOG.info("shutting down: draining requests, then committing every ledger's queue");
         server.close();
+        // The checks stop before what they watch, so a writer closed on purpose is not an alert.
+        alerts.stopWatching();
         if (nats != null) {
             nats.close();
         }
         webhooks.close();
         ledgers.close();
+        alerts.close();
         LOG.info("stopped");
     }
 }
