@@ -46,9 +46,9 @@ create table alert_routes (
     channels    text[] not null check (cardinality(channels) >= 1)
 );
 
--- One notice (raised, reminded, resolved) of one alert to one channel: retried with backoff until it
--- is delivered or its schedule runs out, leased while an attempt is in flight so that two instances
--- never send the same attempt.
+-- One notice (raised, reminded, resolved) of one alert to one channel. Each row is sent by an
+-- 'alert.delivery' job keyed 'adl_<id>' (V11's jobs), enqueued in the same transaction; the job's
+-- attempts write here what the API shows of the delivery.
 create table alert_deliveries (
     id               bigint generated always as identity primary key,
     alert_sequence   bigint not null references alerts (sequence),
@@ -57,7 +57,6 @@ create table alert_deliveries (
     status           text not null default 'pending' check (status in ('pending', 'succeeded', 'failed')),
     attempts         integer not null default 0 check (attempts >= 0),
     next_attempt_at  timestamptz not null default now(),
-    lease_until      timestamptz,
     last_attempt_at  timestamptz,
     last_error       text,
     delivered_at     timestamptz,
@@ -65,5 +64,4 @@ create table alert_deliveries (
     check ((status = 'succeeded') = (delivered_at is not null))
 );
 
-create index alert_deliveries_due on alert_deliveries (next_attempt_at) where status = 'pending';
 create index alert_deliveries_of_alert on alert_deliveries (alert_sequence, id);

@@ -42,6 +42,7 @@ public final class Main {
             (16), PACIOLI_WEBHOOK_CONNECT_TIMEOUT (5s), PACIOLI_WEBHOOK_READ_TIMEOUT (15s),
             PACIOLI_WEBHOOK_RETRY_SCHEDULE (5s,5m,30m,2h,5h,10h), PACIOLI_WEBHOOK_DISABLE_AFTER (5d),
             PACIOLI_WEBHOOK_SECRET_OVERLAP (24h), PACIOLI_WEBHOOK_POLL (500ms).
+            Jobs: PACIOLI_JOBS_POLL (500ms), PACIOLI_JOBS_RETENTION (7d, of succeeded jobs).
             NATS JetStream: PACIOLI_NATS_URL (nats://host:4222; unset: off), PACIOLI_NATS_STREAM (PACIOLI).
             """;
 
@@ -97,7 +98,8 @@ public final class Main {
                         settings.accessLog()),
                 settings.engine(),
                 settings.webhooks(),
-                settings.nats());
+                settings.nats(),
+                settings.jobs());
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -110,7 +112,8 @@ public final class Main {
                         http.host(), http.port(), http.rateLimitPerSecond(), http.rateLimitBurst(), false),
                 options.engine(),
                 options.webhooks(),
-                options.nats());
+                options.nats(),
+                options.jobs());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

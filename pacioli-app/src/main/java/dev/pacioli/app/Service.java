@@ -31,6 +31,9 @@ import dev.pacioli.platform.alerts.AlertService;
 import dev.pacioli.platform.alerts.AlertSettings;
 import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.alerts.AlertsCapability;
+import dev.pacioli.platform.jobs.JobRoutes;
+import dev.pacioli.platform.jobs.JobSettings;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,8 +51,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running service: a migrated database, a writer per ledger, and the HTTP server in front.
  *
- * <p>The webhook dispatcher and the NATS publisher (when configured) start after the ledgers and stop
- * before them.
+ * <p>The jobs service, the webhook dispatcher (its first user) and the NATS publisher (when configured)
+ * start after the ledgers and stop before them.
  *
  * <p>Closing it is the graceful shutdown SIGTERM triggers: the server stops taking requests and lets
  * those in flight finish, the webhook dispatcher stops, then every writer commits what is queued and releases its ledger. The
@@ -66,6 +69,7 @@ public final class Service implements AutoCloseable {
      * @param adminKey the admin secret to install, or null to generate one on first start
      * @param webhooks the webhook dispatcher's settings
      * @param nats JetStream publishing, or null when off
+     * @param jobs the job runner's settings
      * @param alerts re-notify, retries and timeouts of alert deliveries
      */
     public record Options(
@@ -75,10 +79,22 @@ public final class Service implements AutoCloseable {
             EngineConfig engine,
             WebhookSettings webhooks,
             NatsOptions nats,
+            JobSettings jobs,
             AlertSettings alerts) {
-        /** With the production webhook settings and no NATS. */
+        /** With the production webhook, job and alert settings and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
+        }
+
+        /** With the production job and alert settings. */
+        public Options(
+                Path dataDirectory,
+                String adminKey,
+                HttpServer.Settings http,
+                EngineConfig engine,
+                WebhookSettings webhooks,
+                NatsOptions nats) {
+            this(dataDirectory, adminKey, http, engine, webhooks, nats, JobSettings.DEFAULTS);
         }
 
         /** With the production alert settings. */
@@ -88,17 +104,19 @@ public final class Service implements AutoCloseable {
                 HttpServer.Settings http,
                 EngineConfig engine,
                 WebhookSettings webhooks,
-                NatsOptions nats) {
-            this(dataDirectory, adminKey, http, engine, webhooks, nats, AlertSettings.DEFAULTS);
+                NatsOptions nats,
+                JobSettings jobs) {
+            this(dataDirectory, adminKey, http, engine, webhooks, nats, jobs, AlertSettings.DEFAULTS);
         }
 
         public Options withAlerts(AlertSettings settings) {
-            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings);
+            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, jobs, settings);
         }
     }
 
     private final Database database;
     private final Ledgers ledgers;
+    private final Jobs jobs;
     private final AlertService alerts;
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
@@ -107,12 +125,14 @@ public final class Service implements AutoCloseable {
     private Service(
             Database database,
             Ledgers ledgers,
+            Jobs jobs,
             AlertService alerts,
             WebhookDispatcher webhooks,
             NatsPublisher nats,
             HttpServer server) {
         this.database = database;
         this.ledgers = ledgers;
+        this.jobs = jobs;
         this.alerts = alerts;
         this.webhooks = webhooks;
         this.nats = nats;
@@ -123,16 +143,20 @@ public final class Service implements AutoCloseable {
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
         Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
+        Jobs jobs = new Jobs(database.dataSource(), options.jobs(), metrics);
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
-        // Alerts start first and stop last, so every other part can raise while it runs.
-        AlertService alerts = AlertService.start(database.dataSource(), options.alerts(), new AlertMetrics(metrics));
+        // Alerts start before the ledgers and stop after them, so every other part can raise while it
+        // runs; their deliveries are jobs, sent once the runner starts.
+        AlertService alerts =
+                AlertService.start(database.dataSource(), jobs, options.alerts(), new AlertMetrics(metrics));
         try {
             installAdminKey(database, options);
             ledgers.startAll();
             alerts.watch(new WriterAlerts(ledgers, alerts));
             alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
-            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics));
+            webhooks = WebhookDispatcher.start(database, options.webhooks(), new WebhookMetrics(metrics), jobs);
+            jobs.start();
             if (options.nats() != null) {
                 nats = NatsPublisher.start(database, options.nats());
                 NatsMetrics.watch(metrics, nats);
@@ -147,19 +171,20 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, alerts, options))
+                            routes(database, ledgers, metrics, authenticator, alerts, options, jobs))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, alerts, webhooks, nats, server);
+            return new Service(database, ledgers, jobs, alerts, webhooks, nats, server);
         } catch (RuntimeException e) {
             alerts.stopWatching();
             if (nats != null) {
                 nats.close();
             }
+            jobs.close();
             if (webhooks != null) {
                 webhooks.close();
             }
@@ -176,15 +201,17 @@ public final class Service implements AutoCloseable {
             ServiceMetrics metrics,
             Authenticator authenticator,
             AlertService alerts,
-            Options options) {
+            Options options,
+            Jobs jobs) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = List.of(
                 new AlertsCapability(alerts),
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
-                new EventsCapability(database, ledgers, options.webhooks()));
+                new EventsCapability(database, ledgers, options.webhooks(), jobs));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
+        routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
     }
@@ -195,6 +222,11 @@ public final class Service implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The jobs service every capability's background work runs on. */
+    public Jobs jobs() {
+        return jobs;
     }
 
     /** The service's alerts, for tools and tests that raise or resolve as a source would. */
@@ -269,6 +301,7 @@ public final class Service implements AutoCloseable {
         if (nats != null) {
             nats.close();
         }
+        jobs.close();
         webhooks.close();
         ledgers.close();
         alerts.close();

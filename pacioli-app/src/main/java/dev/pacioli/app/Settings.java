@@ -3,6 +3,7 @@ package dev.pacioli.app;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.jobs.JobSettings;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param rateLimitPerSecond requests per second per API key; 0 turns rate limiting off
  * @param webhooks the webhook dispatcher's settings ({@code PACIOLI_WEBHOOK_*})
  * @param nats JetStream publishing ({@code PACIOLI_NATS_URL}), or null when off
+ * @param jobs the job runner's settings ({@code PACIOLI_JOBS_POLL}, {@code PACIOLI_JOBS_RETENTION})
  */
 record Settings(
         Path dataDirectory,
@@ -34,6 +36,7 @@ record Settings(
         boolean accessLog,
         WebhookSettings webhooks,
         NatsOptions nats,
+        JobSettings jobs,
         List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
@@ -119,6 +122,7 @@ record Settings(
                     !"false".equals(values.getOrDefault("PACIOLI_ACCESS_LOG", "true")),
                     webhooks(),
                     nats(),
+                    jobs(),
                     List.copyOf(rest));
         }
 
@@ -173,6 +177,17 @@ record Settings(
                         duration("PACIOLI_WEBHOOK_POLL", defaults.pollInterval()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("webhook settings: " + e.getMessage());
+            }
+        }
+
+        /** {@code PACIOLI_JOBS_POLL} (500ms) and {@code PACIOLI_JOBS_RETENTION} (7d, of succeeded jobs). */
+        private JobSettings jobs() {
+            try {
+                return new JobSettings(
+                        duration("PACIOLI_JOBS_POLL", JobSettings.DEFAULTS.pollInterval()),
+                        duration("PACIOLI_JOBS_RETENTION", JobSettings.DEFAULTS.retention()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("job settings: " + e.getMessage());
             }
         }
 

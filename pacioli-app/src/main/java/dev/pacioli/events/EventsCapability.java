@@ -6,6 +6,7 @@ import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,9 @@ import java.util.List;
 public final class EventsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
-    public EventsCapability(Database database, Ledgers ledgers, WebhookSettings webhooks) {
+    public EventsCapability(Database database, Ledgers ledgers, WebhookSettings webhooks, Jobs jobs) {
         routes.addAll(new EventRoutes(database, ledgers).routes());
-        routes.addAll(new WebhookRoutes(database, webhooks).routes());
+        routes.addAll(new WebhookRoutes(database, webhooks, jobs).routes());
     }
 
     @Override

@@ -302,6 +302,16 @@ class ApiWalkthroughTest {
         Response retried = admin.post(
                 hookPath + "/deliveries/" + deliveries.get(0).path("id").stringValue() + "/retry", "{}");
         assertThat(retried.json().path("status").stringValue()).isEqualTo("pending");
+        // Each delivery is a durable job, visible to operators.
+        String deliveryId = deliveries.get(0).path("id").stringValue();
+        JsonNode job = admin.get("/v1/jobs?type=webhook.delivery&limit=1000")
+                .json()
+                .path("data")
+                .valueStream()
+                .filter(each -> each.path("key").stringValue().equals(deliveryId))
+                .findFirst()
+                .orElseThrow();
+        assertThat(job.path("state").stringValue()).isIn("queued", "running", "succeeded");
         Response rotated = admin.post(hookPath + "/rotate-secret", "{}");
         assertThat(rotated.json().path("secret").stringValue())
                 .isNotEqualTo(hook.json().path("secret").stringValue());

@@ -759,6 +759,19 @@ class BadInputTest {
         cases.add(get("limit=abc", tx + "?limit=abc", 400, "validation_failed", "limit:out_of_range"));
         cases.add(get("limit given twice", tx + "?limit=1&limit=2", 400, "validation_failed", "limit:invalid_value"));
         cases.add(get("status=bogus", tx + "?status=bogus", 400, "validation_failed", "status:invalid_value"));
+        cases.add(get("jobs: state=bogus", "/v1/jobs?state=bogus", 400, "validation_failed", "state:invalid_value"));
+        cases.add(get(
+                "jobs: a type that is not one",
+                "/v1/jobs?type=Not%20A%20Type",
+                400,
+                "validation_failed",
+                "type:invalid_format"));
+        cases.add(get(
+                "jobs: unknown query parameter", "/v1/jobs?colour=red", 400, "unknown_field", "colour:unknown_field"));
+        cases.add(get(
+                "jobs: a cursor of another list", "/v1/jobs?cursor=" + cursor("webhooks:1"), 400, "invalid_cursor"));
+        cases.add(get("jobs: a cursor at 0", "/v1/jobs?cursor=" + cursor("jobs:0"), 400, "invalid_cursor"));
+        cases.add(get("jobs: limit=0", "/v1/jobs?limit=0", 400, "validation_failed", "limit:out_of_range"));
         cases.add(get("a forged cursor", tx + "?cursor=not-a-cursor", 400, "invalid_cursor"));
         cases.add(get("a cursor that is not base64", tx + "?cursor=%25%25%25", 400, "invalid_cursor"));
         cases.add(get(

@@ -224,6 +224,7 @@ final class FuzzTargets {
                 new Target("DELETE /v1/api-keys/{id}", Map.of("id", this::apiKey), null, null),
                 new Target("POST /v1/webhooks", Map.of(), () -> webhook(hookLedger), webhookById),
                 new Target("GET /v1/webhooks", Map.of(), null, null),
+                new Target("GET /v1/jobs", Map.of(), null, null),
                 new Target("GET /v1/webhooks/{id}", hook, null, null),
                 new Target(
                         "PATCH /v1/webhooks/{id}",

@@ -566,6 +566,7 @@ class OpenApiContractTest {
                         "GET /v1/alerts",
                         "GET /v1/alerts/{id}",
                         "POST /v1/alerts/{id}/acknowledge",
+                        "GET /v1/jobs",
                         "GET /health/live",
                         "GET /health/ready",
                         "GET /metrics",

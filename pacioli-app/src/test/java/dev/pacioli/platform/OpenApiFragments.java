@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class OpenApiFragments {
     /** The fragments in the order their parts appear in the merged document. */
-    static final List<String> ORDER = List.of("platform", "ledger", "access", "events", "alerts", "app");
+    static final List<String> ORDER = List.of("platform", "ledger", "access", "events", "jobs", "alerts", "app");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
     static final Path MERGED = Path.of("src", "main", "resources", "openapi.yaml");

@@ -365,6 +365,8 @@ class RoleMatrixTest {
                         (f, l) -> "/v1/alerts/" + f.alertId() + "/acknowledge",
                         f -> "{}",
                         200),
+                // Jobs: operator.
+                new Operation("list jobs", "GET /v1/jobs", Need.OPERATOR, (f, l) -> "/v1/jobs?limit=10", null, 200),
                 // Webhooks: admin.
                 new Operation(
                         "create webhook",

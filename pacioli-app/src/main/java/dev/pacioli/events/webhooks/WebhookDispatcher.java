@@ -6,6 +6,11 @@ import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.platform.Signatures;
+import dev.pacioli.platform.jobs.Backoff;
+import dev.pacioli.platform.jobs.Claim;
+import dev.pacioli.platform.jobs.JobOutcome;
+import dev.pacioli.platform.jobs.JobType;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,40 +27,39 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers every matching event to every enabled webhook endpoint, at least once.
  *
- * <p>One loop thread does two things each round. <b>Fan-out</b>: for each (enabled endpoint, ledger in
- * its scope) whose cursor is behind the ledger's head, in one database transaction, it locks the
- * cursor, reads the journal after it, inserts a delivery row for each event the endpoint's filters
- * match and moves the cursor. A committed event therefore has its delivery row before the cursor
- * passes it, and a crash at any point either keeps both or neither. <b>Delivery</b>: it claims as many
- * due deliveries as there are free permits (a {@link Semaphore} of {@code concurrency}), leasing them
- * in the database, and sends each on its own virtual thread.
+ * <p><b>Fan-out</b>: one loop thread, each round, for each (enabled endpoint, ledger in its scope)
+ * whose cursor is behind the ledger's head, in one database transaction, locks the cursor, reads the
+ * journal after it, inserts a delivery row and its job for each event the endpoint's filters match
+ * and moves the cursor. A committed event therefore has its delivery and its job before the cursor
+ * passes it, and a crash at any point either keeps all three or none. <b>Delivery</b>: each delivery
+ * is a durable job of type {@value DeliveryStore#JOB_TYPE} ({@link Jobs}), which claims, leases,
+ * retries with the schedule's backoff and resumes after a crash; up to {@code concurrency} attempts
+ * are in flight at once.
  *
  * <p>An attempt is a signed POST of the event, byte for byte as the pull API shows it. A 2xx marks the
- * delivery succeeded — only then, so a crash before it means the attempt is made again once its lease
- * runs out (the one repeat a restart can cause). Anything else — a status, a refused connection, a
- * timeout — schedules the next attempt per the retry schedule with jitter, later if the endpoint sent
- * a longer {@code Retry-After} (capped), until the schedule is exhausted and the delivery has failed.
- * A 410 also disables the endpoint (its pending deliveries wait, and resume if it is re-enabled). An
- * endpoint whose every attempt failed for {@code disableAfterFailing} is disabled too, said in its
- * {@code disabled_reason}, a warning and a metric.
+ * delivery succeeded — only then, on the job's own transaction, so a crash before it means the attempt
+ * is made again once the job's lease runs out (the one repeat a restart can cause). Anything else — a
+ * status, a refused connection, a timeout — is a failed attempt: the job is due again per the retry
+ * schedule with jitter, later if the endpoint sent a longer {@code Retry-After} (capped), until the
+ * schedule is exhausted and the delivery (and its job) has failed. A 410 also disables the endpoint;
+ * an endpoint whose every attempt failed for {@code disableAfterFailing} is disabled too, said in its
+ * {@code disabled_reason}, a warning and a metric. The jobs of a disabled endpoint's deliveries are
+ * deferred, without counting an attempt, until it is enabled again (which wakes them).
  *
- * <p>Ordering per endpoint is best effort: deliveries are claimed in the order they fell due, but
- * up to {@code concurrency} are in flight at once and a retried event arrives after later ones.
- * Receivers order by {@code sequence} and deduplicate by {@code webhook-id} (the event id).
+ * <p>Ordering per endpoint is best effort: jobs are claimed in the order they fell due, but up to
+ * {@code concurrency} are in flight at once and a retried event arrives after later ones. Receivers
+ * order by {@code sequence} and deduplicate by {@code webhook-id} (the event id).
  *
  * <p>Several instances on one database cooperate: cursors are locked with {@code skip locked}, and
- * delivery rows are leased when claimed.
+ * the jobs service never lets two runners hold one delivery's job at once.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -64,32 +68,38 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** Journal records read per fan-out step: one page. */
     public static final int FAN_OUT_BATCH_MAX = 1_000;
 
+    /**
+     * How long a delivery of a disabled endpoint waits before its job looks again. Enabling the endpoint
+     * wakes it at once; this only bounds the cost of the check (one claim per waiting delivery per period).
+     */
+    static final Duration DISABLED_RECHECK = Duration.ofHours(1);
+
     /** How often the backlog gauges are refreshed. */
     private static final long GAUGES_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    /** How long close waits for attempts in flight before abandoning them to their leases. */
+    /** How long close waits for the fan-out loop. */
     private static final Duration CLOSE_WAIT_MAX = Duration.ofSeconds(10);
 
     private final Database database;
     private final WebhookStore store;
+    private final DeliveryStore deliveries;
+    private final Jobs jobs;
     private final EventFeed feed;
     private final WebhookSettings settings;
     private final WebhookMetrics metrics;
     private final HttpClient client;
-    private final Semaphore permits;
-    private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("pacioli-webhook-", 0).factory());
     private final Thread loop;
     private volatile boolean running = true;
     private long gaugesAtNanos;
 
-    private WebhookDispatcher(Database database, WebhookSettings settings, WebhookMetrics metrics) {
+    private WebhookDispatcher(Database database, WebhookSettings settings, WebhookMetrics metrics, Jobs jobs) {
         this.database = database;
-        this.store = new WebhookStore(database.dataSource());
+        this.store = new WebhookStore(database.dataSource(), jobs);
+        this.deliveries = new DeliveryStore(database.dataSource(), jobs);
+        this.jobs = jobs;
         this.feed = new EventFeed(database.events());
         this.settings = settings;
         this.metrics = metrics;
-        this.permits = new Semaphore(settings.concurrency());
         this.client = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -98,19 +108,39 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.loop = Thread.ofPlatform().name("pacioli-webhooks").daemon().unstarted(this::run);
     }
 
-    /** Starts dispatching on this database; {@link #close()} stops it. */
-    public static WebhookDispatcher start(Database database, WebhookSettings settings, WebhookMetrics metrics) {
-        WebhookDispatcher dispatcher = new WebhookDispatcher(database, settings, metrics);
+    /**
+     * Starts the fan-out on this database and registers the delivery job with {@code jobs};
+     * {@link #close()} stops the fan-out (after the jobs service has stopped the attempts).
+     */
+    public static WebhookDispatcher start(
+            Database database, WebhookSettings settings, WebhookMetrics metrics, Jobs jobs) {
+        WebhookDispatcher dispatcher = new WebhookDispatcher(database, settings, metrics, jobs);
+        dispatcher.deliveries.adoptPending();
+        jobs.register(dispatcher.jobType());
         dispatcher.loop.start();
         return dispatcher;
+    }
+
+    /** Deliveries as jobs: the settings' concurrency, lease and schedule; one attempt more than waits. */
+    JobType jobType() {
+        return new JobType(
+                DeliveryStore.JOB_TYPE,
+                settings.concurrency(),
+                settings.lease(),
+                settings.retrySchedule().size() + 1,
+                settings.retrySchedule().isEmpty()
+                        ? Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(1), 0)
+                        : Backoff.schedule(settings.retrySchedule(), settings.jitterFraction()),
+                this::attempt);
     }
 
     private void run() {
         long failures = 0;
         while (running) {
             try {
-                fanOut();
-                deliverDue();
+                if (fanOut() > 0) {
+                    jobs.wake();
+                }
                 refreshGauges();
                 failures = 0;
             } catch (RuntimeException e) {
@@ -127,12 +157,13 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void fanOut() {
-        for (WebhookStore.Lag lag : store.lagging()) {
+    private int fanOut() {
+        int inserted = 0;
+        for (DeliveryStore.Lag lag : deliveries.lagging()) {
             if (!running) {
-                return;
+                return inserted;
             }
-            store.fanOut(
+            inserted += deliveries.fanOut(
                     lag.endpointId(),
                     lag.ledgerId(),
                     after -> database.events().after(lag.ledgerId(), after, FAN_OUT_BATCH_MAX).stream()
@@ -140,43 +171,33 @@ public final class WebhookDispatcher implements AutoCloseable {
                             .toList(),
                     type -> Webhooks.matches(lag.events(), type));
         }
+        return inserted;
     }
 
-    private static WebhookStore.EventRef reference(String ledger, JournalRecord record) {
-        return new WebhookStore.EventRef(
+    private static DeliveryStore.EventRef reference(String ledger, JournalRecord record) {
+        return new DeliveryStore.EventRef(
                 Event.id(ledger, record.sequence()),
                 record.sequence(),
                 record.type().eventType,
                 record.timestampMicros());
     }
 
-    private void deliverDue() {
-        int free = permits.availablePermits();
-        if (free == 0 || !running) {
-            return;
+    /** One attempt of a delivery's job: nothing to do, wait for the endpoint, or send. */
+    private JobOutcome attempt(Claim job) {
+        DeliveryTarget claimed =
+                deliveries.target(DeliveryStore.deliveryId(job.key())).orElse(null);
+        if (claimed == null || !claimed.status().equals(Delivery.PENDING)) {
+            return JobOutcome.succeeded(); // its endpoint was deleted, or it was delivered meanwhile
         }
-        double leaseSeconds = settings.lease().toMillis() / 1_000.0;
-        for (WebhookStore.Claimed claimed : store.claimDue(free, leaseSeconds)) {
-            permits.acquireUninterruptibly();
-            try {
-                attempts.execute(() -> {
-                    try {
-                        attempt(claimed);
-                    } catch (RuntimeException e) {
-                        // Unrecorded: the lease brings the delivery back.
-                        LOG.warn("webhook delivery dlv_{} could not be attempted: {}", claimed.id(), e.getMessage());
-                    } finally {
-                        permits.release();
-                    }
-                });
-            } catch (RuntimeException e) {
-                permits.release(); // shutting down: the lease brings the delivery back
-            }
+        if (!claimed.enabled()) {
+            return new JobOutcome.Deferred(
+                    DISABLED_RECHECK, connection -> DeliveryOutcomes.stillDisabled(connection, claimed.endpointId()));
         }
+        return attempt(claimed);
     }
 
-    /** One attempt of one delivery, and its outcome recorded. */
-    private void attempt(WebhookStore.Claimed claimed) {
+    /** One attempt of one delivery, and its outcome to record. */
+    private JobOutcome attempt(DeliveryTarget claimed) {
         Ledger ledger = new Ledger(claimed.ledgerId(), claimed.ledger(), Metadata.EMPTY, 0);
         List<Event> events = feed.after(ledger, claimed.sequence() - 1, 1);
         if (events.isEmpty() || events.getFirst().sequence() != claimed.sequence()) {
@@ -200,39 +221,45 @@ public final class WebhookDispatcher implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(event.json()))
                     .build();
         } catch (IllegalArgumentException e) {
-            failed(claimed, null, "the URL cannot be requested: " + e.getMessage(), null);
-            return;
+            return failed(claimed, null, "the URL cannot be requested: " + e.getMessage(), null);
         }
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             response.body().close(); // the answer's body is not read: only its status counts
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
-                store.succeeded(claimed.id(), claimed.endpointId(), status);
-                metrics.webhookDelivery("succeeded");
+                return succeeded(claimed, status);
             } else {
                 Duration retryAfter =
                         retryAfter(response.headers().firstValue("Retry-After").orElse(null));
                 if (status == 410) {
                     gone(claimed);
                 }
-                failed(claimed, status, "answered " + status, retryAfter);
+                return failed(claimed, status, "answered " + status, retryAfter);
             }
         } catch (HttpTimeoutException e) {
-            failed(
+            return failed(
                     claimed,
                     null,
                     "no answer within " + settings.readTimeout().toMillis() + " ms (" + e.getMessage() + ")",
                     null);
         } catch (IOException e) {
-            failed(claimed, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            return failed(claimed, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         } catch (InterruptedException e) {
-            // Shutting down mid-attempt: nothing is recorded; the lease brings the delivery back.
+            // Shutting down mid-attempt: nothing is recorded; the job is handed back.
             Thread.currentThread().interrupt();
+            return new JobOutcome.Abandoned();
         }
     }
 
-    private void gone(WebhookStore.Claimed claimed) {
+    private JobOutcome succeeded(DeliveryTarget claimed, int status) {
+        return new JobOutcome.Succeeded(connection -> {
+            DeliveryOutcomes.succeeded(connection, claimed.id(), claimed.endpointId(), status);
+            metrics.webhookDelivery("succeeded");
+        });
+    }
+
+    private void gone(DeliveryTarget claimed) {
         String reason = "the endpoint answered 410 Gone at " + Instant.now() + " (delivery dlv_" + claimed.id() + ")";
         if (store.disable(claimed.endpointId(), reason)) {
             metrics.webhookEndpointDisabled("gone");
@@ -242,41 +269,37 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void failed(WebhookStore.Claimed claimed, Integer status, String error, Duration retryAfter) {
-        int made = claimed.attempts() + 1;
-        Double waitSeconds = null;
-        if (made <= settings.retrySchedule().size()) {
-            double wait = jittered(settings.retrySchedule().get(made - 1));
-            if (retryAfter != null) {
-                wait = Math.max(
-                        wait,
-                        Math.min(retryAfter.toMillis(), settings.retryAfterMax().toMillis()) / 1_000.0);
-            }
-            waitSeconds = wait;
-        }
+    /**
+     * A failed attempt. The jobs service decides when the next one is due (the schedule, jittered,
+     * and not before a {@code Retry-After}, capped) or that the delivery has failed; the delivery row
+     * and the endpoint's failure run are recorded with that decision, on the job's transaction.
+     */
+    private JobOutcome failed(DeliveryTarget claimed, Integer status, String error, Duration retryAfter) {
+        Duration notBefore = retryAfter == null
+                ? null
+                : Duration.ofMillis(
+                        Math.min(retryAfter.toMillis(), settings.retryAfterMax().toMillis()));
         String reason = "every delivery attempt failed for " + settings.disableAfterFailing() + " (until "
                 + Instant.now() + "); the last: " + error;
-        boolean disabled = store.failed(
-                claimed.id(),
-                claimed.endpointId(),
-                status,
-                error,
-                waitSeconds,
-                settings.disableAfterFailing().toSeconds(),
-                reason);
-        metrics.webhookDelivery(waitSeconds == null ? "failed" : "retrying");
-        if (disabled) {
-            metrics.webhookEndpointDisabled("failing");
-            LOG.atWarn()
-                    .addKeyValue("webhook", claimed.endpointId())
-                    .log("webhook {} disabled: {}", claimed.endpointId(), reason);
-        }
-    }
-
-    private double jittered(Duration wait) {
-        double fraction = settings.jitterFraction();
-        double factor = fraction == 0 ? 1 : 1 + ThreadLocalRandom.current().nextDouble(-fraction, fraction);
-        return wait.toMillis() * factor / 1_000.0;
+        AtomicBoolean disabled = new AtomicBoolean();
+        return new JobOutcome.Failed(error, notBefore, (connection, retryInSeconds) -> {
+            disabled.set(DeliveryOutcomes.failed(
+                    connection,
+                    claimed.id(),
+                    claimed.endpointId(),
+                    status,
+                    error,
+                    retryInSeconds,
+                    settings.disableAfterFailing().toSeconds(),
+                    reason));
+            metrics.webhookDelivery(retryInSeconds == null ? "failed" : "retrying");
+            if (disabled.get()) {
+                metrics.webhookEndpointDisabled("failing");
+                LOG.atWarn()
+                        .addKeyValue("webhook", claimed.endpointId())
+                        .log("webhook {} disabled: {}", claimed.endpointId(), reason);
+            }
+        });
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
@@ -309,7 +332,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         long nowMicros = Instant.now().toEpochMilli() * 1_000;
         Map<String, Double> ages = new HashMap<>();
         long pending = 0;
-        for (WebhookStore.Backlog backlog : store.backlog()) {
+        for (DeliveryStore.Backlog backlog : deliveries.backlog()) {
             pending += backlog.pending();
             ages.put(backlog.endpointId(), Math.max(0, nowMicros - backlog.oldestEventMicros()) / 1e6);
         }
@@ -317,8 +340,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Stops: no new claims or fan-out, attempts in flight get a little time to finish and record
-     * their outcome; any still running then are abandoned to their leases (sent again later).
+     * Stops the fan-out and closes the HTTP client. Attempts are the jobs service's: close it first,
+     * so those in flight finish or are handed back before their client goes.
      */
     @Override
     public void close() {
@@ -326,12 +349,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         loop.interrupt();
         try {
             loop.join(CLOSE_WAIT_MAX.toMillis());
-            attempts.shutdown();
-            if (!attempts.awaitTermination(CLOSE_WAIT_MAX.toMillis(), TimeUnit.MILLISECONDS)) {
-                attempts.shutdownNow();
-            }
         } catch (InterruptedException e) {
-            attempts.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
             client.shutdownNow();

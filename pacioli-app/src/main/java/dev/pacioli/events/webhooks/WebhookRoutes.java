@@ -13,6 +13,7 @@ import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.Signatures;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
@@ -32,16 +33,17 @@ public final class WebhookRoutes {
     private static final String DELIVERY_CURSOR_KIND = "webhook-deliveries";
     private static final String DELIVERY_PREFIX = "dlv_";
     private static final int LEDGERS_PER_ENDPOINT_MAX = 100;
-    private static final Set<String> STATUSES =
-            Set.of(WebhookStore.STATUS_PENDING, WebhookStore.STATUS_SUCCEEDED, WebhookStore.STATUS_FAILED);
+    private static final Set<String> STATUSES = Set.of(Delivery.PENDING, Delivery.SUCCEEDED, Delivery.FAILED);
     public static final String DISABLED_BY_ADMIN = "disabled through the API";
 
     private final Database database;
     private final WebhookSettings settings;
+    private final Jobs jobs;
 
-    public WebhookRoutes(Database database, WebhookSettings settings) {
+    public WebhookRoutes(Database database, WebhookSettings settings, Jobs jobs) {
         this.database = database;
         this.settings = settings;
+        this.jobs = jobs;
     }
 
     public List<Route> routes() {
@@ -57,7 +59,11 @@ public final class WebhookRoutes {
     }
 
     private WebhookStore store() {
-        return new WebhookStore(database.dataSource());
+        return new WebhookStore(database.dataSource(), jobs);
+    }
+
+    private DeliveryStore deliveries() {
+        return new DeliveryStore(database.dataSource(), jobs);
     }
 
     private WebhookSettings settings() {
@@ -76,16 +82,16 @@ public final class WebhookRoutes {
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
         String secret = Signatures.newSecret();
-        WebhookStore.Endpoint endpoint = store().create(url, events, ledgers, secret);
+        Endpoint endpoint = store().create(url, events, ledgers, secret);
         return one(201, endpoint, secret);
     }
 
     private Reply list(Call call) {
         int limit = call.limit();
         String after = Cursor.id(call.query("cursor"), CURSOR_KIND);
-        Page<WebhookStore.Endpoint> page = store().list(after, limit);
+        Page<Endpoint> page = store().list(after, limit);
         // A scoped admin sees only the endpoints it could have made; its pages may hold fewer items.
-        List<WebhookStore.Endpoint> visible = page.items().stream()
+        List<Endpoint> visible = page.items().stream()
                 .filter(endpoint -> withinScope(call.key, endpoint.ledgers()))
                 .toList();
         String next = page.hasMore() ? Cursor.ofId(CURSOR_KIND, page.last().id()) : null;
@@ -97,7 +103,7 @@ public final class WebhookRoutes {
     }
 
     private Reply update(Call call) {
-        WebhookStore.Endpoint endpoint = endpoint(call);
+        Endpoint endpoint = endpoint(call);
         RequestReader reader = new RequestReader();
         RequestReader.Fields body = call.body(reader, "url", "events", RequestReader.orNull("ledgers"), "enabled");
         String url = body.has("url") ? url(body, true) : null;
@@ -112,14 +118,14 @@ public final class WebhookRoutes {
             throw new ApiException(
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
-        WebhookStore.Update update = new WebhookStore.Update(url, events, ledgersGiven, ledgers, enabled);
-        WebhookStore.Endpoint updated =
+        EndpointUpdate update = new EndpointUpdate(url, events, ledgersGiven, ledgers, enabled);
+        Endpoint updated =
                 store().update(endpoint.id(), update, DISABLED_BY_ADMIN).orElseThrow(() -> notFound(endpoint.id()));
         return one(200, updated, null);
     }
 
     private Reply delete(Call call) {
-        WebhookStore.Endpoint endpoint = endpoint(call);
+        Endpoint endpoint = endpoint(call);
         if (!store().delete(endpoint.id())) {
             throw notFound(endpoint.id());
         }
@@ -127,17 +133,17 @@ public final class WebhookRoutes {
     }
 
     private Reply rotate(Call call) {
-        WebhookStore.Endpoint endpoint = endpoint(call);
+        Endpoint endpoint = endpoint(call);
         call.body(new RequestReader()).reader().finish();
         String secret = Signatures.newSecret();
-        WebhookStore.Endpoint rotated = store().rotate(
+        Endpoint rotated = store().rotate(
                         endpoint.id(), secret, settings().secretOverlap().toSeconds())
                 .orElseThrow(() -> notFound(endpoint.id()));
         return one(200, rotated, secret);
     }
 
     private Reply deliveries(Call call) {
-        WebhookStore.Endpoint endpoint = endpoint(call);
+        Endpoint endpoint = endpoint(call);
         int limit = call.limit();
         Long before = Cursor.sequence(call.query("cursor"), DELIVERY_CURSOR_KIND);
         String status = call.query("status");
@@ -145,19 +151,17 @@ public final class WebhookRoutes {
             throw ApiException.invalid(List.of(
                     new FieldError("status", FieldError.INVALID_VALUE, "must be one of [failed, pending, succeeded]")));
         }
-        Page<WebhookStore.Delivery> page = store().listDeliveries(endpoint.id(), before, status, limit);
+        Page<Delivery> page = deliveries().listDeliveries(endpoint.id(), before, status, limit);
         return Lists.reply(
                 page, WebhookRoutes::write, delivery -> Cursor.ofSequence(DELIVERY_CURSOR_KIND, delivery.id()));
     }
 
     private Reply retry(Call call) {
-        WebhookStore.Endpoint endpoint = endpoint(call);
+        Endpoint endpoint = endpoint(call);
         call.body(new RequestReader()).reader().finish();
         String text = call.path("delivery");
         long id = deliveryId(text);
-        WebhookStore.Delivery delivery = (id > 0
-                        ? store().retryNow(endpoint.id(), id)
-                        : Optional.<WebhookStore.Delivery>empty())
+        Delivery delivery = (id > 0 ? deliveries().retryNow(endpoint.id(), id) : Optional.<Delivery>empty())
                 .orElseThrow(() ->
                         ApiException.notFound("delivery_not_found", "no delivery '" + text + "' of this webhook"));
         try (JsonOutput out = new JsonOutput()) {
@@ -178,9 +182,9 @@ public final class WebhookRoutes {
     }
 
     /** The endpoint of the path, if it exists and lies within the key's scope; 404 either way. */
-    private WebhookStore.Endpoint endpoint(Call call) {
+    private Endpoint endpoint(Call call) {
         String id = call.path("id");
-        return (Limits.isIdentifier(id) ? store().find(id) : Optional.<WebhookStore.Endpoint>empty())
+        return (Limits.isIdentifier(id) ? store().find(id) : Optional.<Endpoint>empty())
                 .filter(endpoint -> withinScope(call.key, endpoint.ledgers()))
                 .orElseThrow(() -> notFound(id));
     }
@@ -237,14 +241,14 @@ public final class WebhookRoutes {
         return new ArrayList<>(ledgers);
     }
 
-    private static Reply one(int status, WebhookStore.Endpoint endpoint, String secret) {
+    private static Reply one(int status, Endpoint endpoint, String secret) {
         try (JsonOutput out = new JsonOutput()) {
             write(out, endpoint, secret);
             return Reply.json(status, out);
         }
     }
 
-    private static void write(JsonOutput out, WebhookStore.Endpoint endpoint, String secret) {
+    private static void write(JsonOutput out, Endpoint endpoint, String secret) {
         out.json.writeStartObject();
         out.string("id", endpoint.id());
         out.string("url", endpoint.url());
@@ -271,7 +275,7 @@ public final class WebhookRoutes {
         out.json.writeEndObject();
     }
 
-    private static void write(JsonOutput out, WebhookStore.Delivery delivery) {
+    private static void write(JsonOutput out, Delivery delivery) {
         out.json.writeStartObject();
         out.string("id", DELIVERY_PREFIX + delivery.id());
         out.string("webhook_id", delivery.endpointId());

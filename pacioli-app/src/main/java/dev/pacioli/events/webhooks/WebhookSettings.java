@@ -20,7 +20,8 @@ import java.util.Locale;
  * @param retryAfterMax the longest {@code Retry-After} honoured
  * @param disableAfterFailing an endpoint whose every attempt failed for this long is disabled
  * @param secretOverlap how long a rotated-out secret keeps signing beside the new one
- * @param pollInterval how often the dispatcher looks for new events and due deliveries
+ * @param pollInterval how often the dispatcher looks for new events (due deliveries are jobs, claimed by
+ *     the jobs service's runner)
  */
 public record WebhookSettings(
         boolean allowPlainHttp,

@@ -1,5 +1,6 @@
 package dev.pacioli.platform.alerts;
 
+import dev.pacioli.platform.jobs.Jobs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -10,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Alerts} every capability gets: raises and resolutions stored with their deliveries in one
- * transaction, then the dispatcher woken. A failure to store is logged and swallowed, because the
+ * The {@link Alerts} every capability gets: raises and resolutions stored with their deliveries and
+ * the deliveries' jobs in one transaction, then the jobs runner woken. A failure to store is logged and swallowed, because the
  * source's own work matters more than telling about it (and a database that is away is alerted on by
  * the readiness check, not by an alert it could not store).
  */
@@ -21,16 +22,17 @@ public final class AlertService implements Alerts, AutoCloseable {
     private final AlertStore store;
     private final ChannelStore channels;
     private final AlertSettings settings;
-    private final AlertDispatcher dispatcher;
+    private final Jobs jobs;
     private final List<Runnable> checks = new CopyOnWriteArrayList<>();
     private final Thread watcher;
     private volatile boolean watching = true;
 
-    private AlertService(DataSource dataSource, AlertSettings settings, AlertMetrics metrics) {
-        this.store = new AlertStore(dataSource);
+    private AlertService(DataSource dataSource, Jobs jobs, AlertSettings settings, AlertMetrics metrics) {
+        this.store = new AlertStore(dataSource, jobs);
         this.channels = new ChannelStore(dataSource);
         this.settings = settings;
-        this.dispatcher = AlertDispatcher.start(new DeliveryTable(dataSource), settings, metrics);
+        this.jobs = jobs;
+        jobs.register(new AlertDeliveries(dataSource, settings, metrics).type(settings));
         metrics.watch(store);
         this.watcher = Thread.ofPlatform().name("pacioli-alert-watch").daemon().start(this::watchLoop);
     }
@@ -69,9 +71,12 @@ public final class AlertService implements Alerts, AutoCloseable {
         }
     }
 
-    /** Starts the dispatcher on this database; {@link #close()} stops it. */
-    public static AlertService start(DataSource dataSource, AlertSettings settings, AlertMetrics metrics) {
-        return new AlertService(dataSource, settings, metrics);
+    /**
+     * Starts on this database: deliveries run as {@code alert.delivery} jobs of {@code jobs} (registered
+     * here, so before the runner starts), and the watcher runs the sources' checks until {@link #close()}.
+     */
+    public static AlertService start(DataSource dataSource, Jobs jobs, AlertSettings settings, AlertMetrics metrics) {
+        return new AlertService(dataSource, jobs, settings, metrics);
     }
 
     @Override
@@ -93,7 +98,7 @@ public final class AlertService implements Alerts, AutoCloseable {
                     .addKeyValue("category", raise.category())
                     .addKeyValue("deliveries", raised.deliveries())
                     .log("alert {}: {}", raised.notice(), raise.summary());
-            dispatcher.wake();
+            jobs.wake();
         }
         return raised;
     }
@@ -104,7 +109,7 @@ public final class AlertService implements Alerts, AutoCloseable {
             Optional<Alert> resolved = store.resolve(dedupeKey);
             resolved.ifPresent(alert -> {
                 LOG.atInfo().addKeyValue("alert", alert.id()).log("alert resolved: {}", alert.summary());
-                dispatcher.wake();
+                jobs.wake();
             });
         } catch (RuntimeException e) {
             LOG.warn("could not resolve alert {}: {}", dedupeKey, e.getMessage());
@@ -122,6 +127,5 @@ public final class AlertService implements Alerts, AutoCloseable {
     @Override
     public void close() {
         stopWatching();
-        dispatcher.close();
     }
 }

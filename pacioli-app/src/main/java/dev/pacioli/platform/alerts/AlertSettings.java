@@ -12,8 +12,8 @@ import javax.net.ssl.SSLSocketFactory;
  * @param retrySchedule the waits after the first, second, … failed attempt of a delivery; after the
  *     last one fails the delivery has failed for good
  * @param jitterFraction each wait is stretched or shrunk by a random fraction up to this
- * @param lease how long a claimed delivery is held before another instance may try it: longer than
- *     the slowest attempt (connect plus read timeout)
+ * @param concurrency delivery attempts in flight at once in one jobs runner
+ * @param lease the delivery job's lease: longer than the slowest attempt (connect plus read timeout)
  * @param watchInterval how often the sources' condition checks run (a writer stopped, an endpoint
  *     disabled)
  * @param mailSockets the TLS sockets for STARTTLS, or null for the JVM's (its trust store decides which
@@ -27,7 +27,6 @@ public record AlertSettings(
         Duration connectTimeout,
         Duration readTimeout,
         Duration lease,
-        Duration pollInterval,
         Duration watchInterval,
         SSLSocketFactory mailSockets) {
     public static final int RETRIES_MAX = 30;
@@ -47,7 +46,6 @@ public record AlertSettings(
             Duration.ofSeconds(5),
             Duration.ofSeconds(15),
             Duration.ofMinutes(2),
-            Duration.ofSeconds(1),
             Duration.ofSeconds(5),
             null);
 
@@ -64,9 +62,6 @@ public record AlertSettings(
                 positive(lease) && lease.compareTo(connectTimeout.plus(readTimeout)) > 0,
                 "the lease must outlast an attempt (connect plus read timeout)");
         require(
-                positive(pollInterval) && pollInterval.compareTo(Duration.ofMinutes(1)) <= 0,
-                "the poll interval must be positive and at most a minute");
-        require(
                 positive(watchInterval) && watchInterval.compareTo(Duration.ofMinutes(1)) <= 0,
                 "the watch interval must be positive and at most a minute");
     }
@@ -80,10 +75,10 @@ public record AlertSettings(
         return List.copyOf(waits);
     }
 
-    /** The same with another schedule and poll interval: what tests use. */
-    public AlertSettings withSchedule(List<Duration> schedule, Duration poll) {
+    /** The same with another schedule and watch interval, without jitter: what tests use. */
+    public AlertSettings withSchedule(List<Duration> schedule, Duration watch) {
         return new AlertSettings(
-                renotify, schedule, 0, concurrency, connectTimeout, readTimeout, lease, poll, poll, mailSockets);
+                renotify, schedule, 0, concurrency, connectTimeout, readTimeout, lease, watch, mailSockets);
     }
 
     public AlertSettings withMailSockets(SSLSocketFactory sockets) {
@@ -95,7 +90,6 @@ public record AlertSettings(
                 connectTimeout,
                 readTimeout,
                 lease,
-                pollInterval,
                 watchInterval,
                 sockets);
     }

@@ -1,6 +1,8 @@
 package dev.pacioli.platform.alerts;
 
+import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
 import java.sql.Connection;
@@ -8,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,13 +32,16 @@ public final class AlertStore {
     static final String NOTICE_REMINDER = "reminder";
     static final String NOTICE_RESOLVED = "resolved";
 
-    private static final String COLUMNS = "sequence, severity, category, dedupe_key, summary, details, object, status,"
+    static final String COLUMNS = "sequence, severity, category, dedupe_key, summary, details, object, status,"
             + " raised_at, last_seen_at, count, acknowledged_at, acknowledged_by, resolved_at";
 
     private final DataSource dataSource;
+    private final Jobs jobs;
 
-    public AlertStore(DataSource dataSource) {
+    /** @param jobs where each delivery's job is enqueued, on the transaction that queues the delivery */
+    public AlertStore(DataSource dataSource, Jobs jobs) {
         this.dataSource = dataSource;
+        this.jobs = jobs;
     }
 
     /** What a raise did: the alert after it, and the notice it sent to the routed channels, if any. */
@@ -122,20 +128,29 @@ public final class AlertStore {
     }
 
     /**
-     * One delivery row per channel that a routing rule matching the alert names: a channel named by
-     * two matching rules is told once.
+     * One delivery row per channel that a routing rule matching the alert names (a channel named by
+     * two matching rules is told once), and one {@code alert.delivery} job per row, on this transaction.
      */
-    private static int enqueue(Connection connection, Alert alert, String notice) throws SQLException {
+    private int enqueue(Connection connection, Alert alert, String notice) throws SQLException {
+        List<String> keys = new ArrayList<>();
         try (PreparedStatement insert = connection.prepareStatement("insert into alert_deliveries"
                 + " (alert_sequence, channel_id, notice) select ?, c.id, ? from alert_channels c"
                 + " where c.id in (select unnest(r.channels) from alert_routes r"
-                + " where r.severity = ? and (r.category is null or r.category = ?)) order by c.id")) {
+                + " where r.severity = ? and (r.category is null or r.category = ?)) order by c.id returning id")) {
             insert.setLong(1, alert.sequence());
             insert.setString(2, notice);
             insert.setString(3, alert.severity().code());
             insert.setString(4, alert.category());
-            return insert.executeUpdate();
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(AlertDeliveries.key(rows.getLong(1)));
+                }
+            }
         }
+        int enqueued = jobs.enqueue(connection, AlertDeliveries.JOB_TYPE, keys, Duration.ZERO);
+        Assert.that(
+                enqueued == keys.size(), "every new alert delivery gets a new job: %s of %s", enqueued, keys.size());
+        return keys.size();
     }
 
     public Optional<Alert> find(long sequence) {

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 
 /** Alert channels and the routing rules, as stored. */
 public final class ChannelStore {
-    private static final String COLUMNS = "id, kind, config::text, secret, created_at";
+    static final String COLUMNS = "id, kind, config::text, secret, created_at";
 
     /** The most channels and rules kept: a routing table an operator can read at a glance. */
     public static final int CHANNELS_MAX = 100;

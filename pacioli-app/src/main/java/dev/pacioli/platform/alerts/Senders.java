@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * Sends one notice of one alert to one channel; throws when it was not delivered, with a message fit
  * for the delivery's {@code last_error} (never a secret).
  *
- * <p>Every call has a connect and a read timeout. The outbound URL policy and the circuit breaker of
+ * <p>Every call has a connect and a read timeout. An interrupt (the jobs runner shutting down) ends a
+ * webhook call as {@link InterruptedException}, so the job is handed back rather than failed. The outbound URL policy and the circuit breaker of
  * the platform's connectors are not applied yet (docs/alerts.md, "What is left").
  */
 final class Senders {
@@ -54,7 +55,7 @@ final class Senders {
         }
     }
 
-    void send(DeliveryQueue.Claimed delivery) throws Undelivered {
+    void send(AlertDeliveries.Delivery delivery) throws Undelivered, InterruptedException {
         Channel channel = delivery.channel();
         switch (channel.kind()) {
             case EMAIL -> email(channel.config(), delivery.alert(), delivery.notice());
@@ -136,7 +137,7 @@ final class Senders {
         return text.toString().replaceAll("[\\r\\n]+", " ");
     }
 
-    private void webhook(Channel channel, DeliveryQueue.Claimed delivery) throws Undelivered {
+    private void webhook(Channel channel, AlertDeliveries.Delivery delivery) throws Undelivered, InterruptedException {
         Alert alert = delivery.alert();
         String format = channel.config().get("format").stringValue();
         byte[] body = switch (format) {
@@ -168,9 +169,6 @@ final class Senders {
             }
         } catch (IOException e) {
             throw new Undelivered("webhook " + where + ": " + describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Undelivered("webhook " + where + ": interrupted");
         }
     }
 }

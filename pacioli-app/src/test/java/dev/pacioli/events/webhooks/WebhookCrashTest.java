@@ -131,6 +131,33 @@ class WebhookCrashTest {
                     .as("only the attempts in flight at the kill are repeated")
                     .hasSizeLessThanOrEqualTo(CONCURRENCY);
 
+            // Each delivery is a job: every one finished exactly once, as the jobs table records it. Only
+            // the jobs in flight at the kill were claimed twice; each delivery's outcome was recorded once.
+            JsonNode deliveries = admin.get(
+                            "/v1/webhooks/" + endpoint.path("id").stringValue() + "/deliveries?limit=1000")
+                    .json()
+                    .path("data");
+            Set<String> deliveryIds = new TreeSet<>(deliveries.findValuesAsString("id"));
+            assertThat(deliveries.findValues("attempts"))
+                    .as("every delivery's outcome recorded once")
+                    .allMatch(attempts -> attempts.intValue() == 1);
+            List<JsonNode> jobs = new ArrayList<>();
+            admin.get("/v1/jobs?type=webhook.delivery&limit=1000")
+                    .json()
+                    .path("data")
+                    .forEach(job -> {
+                        if (deliveryIds.contains(job.path("key").stringValue())) {
+                            jobs.add(job);
+                        }
+                    });
+            assertThat(jobs).as("one job per delivery").hasSize(expected.size());
+            assertThat(jobs).allMatch(job -> job.path("state").stringValue().equals("succeeded"));
+            assertThat(jobs).allMatch(job -> job.path("attempts").intValue() <= 2);
+            assertThat(jobs.stream().filter(job -> job.path("attempts").intValue() == 2))
+                    .as("claimed again after the kill: only those in flight")
+                    .hasSizeLessThanOrEqualTo(CONCURRENCY);
+            assertThat(admin.get("/v1/jobs?state=failed").json().path("data")).isEmpty();
+
             assertThat(admin.delete("/v1/webhooks/" + endpoint.path("id").stringValue())
                             .status())
                     .isEqualTo(200);

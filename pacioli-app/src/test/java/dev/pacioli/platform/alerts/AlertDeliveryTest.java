@@ -195,6 +195,13 @@ class AlertDeliveryTest {
                         .path("status")
                         .stringValue()
                         .equals("succeeded"));
+        String key = alert(id).path("deliveries").get(0).path("id").stringValue();
+        JsonNode jobs =
+                admin.get("/v1/jobs?type=alert.delivery&limit=1000").json().path("data");
+        assertThat(jobs).as("the delivery ran as a durable job").anySatisfy(job -> {
+            assertThat(job.path("key").stringValue()).isEqualTo(key);
+            assertThat(job.path("state").stringValue()).isEqualTo("succeeded");
+        });
         HttpTester.Response channels = admin.get("/v1/alerts/channels");
         assertThat(channels.text()).doesNotContain(SMTP_PASSWORD);
     }

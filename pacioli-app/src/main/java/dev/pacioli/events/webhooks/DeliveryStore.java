@@ -1,0 +1,343 @@
+package dev.pacioli.events.webhooks;
+
+import dev.pacioli.ledger.Assert;
+import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.platform.jobs.Jobs;
+import dev.pacioli.postgres.Page;
+import dev.pacioli.postgres.Timestamps;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+
+/**
+ * The statements of webhook deliveries: the fan-out of events into delivery rows, each with its job,
+ * and what an attempt records.
+ *
+ * <p>A delivery row and its job ({@value #JOB_TYPE}, keyed {@code dlv_<id>}) are inserted in the
+ * transaction that moves the endpoint's cursor past the event, so an event the cursor passed always
+ * has both. The jobs service claims, leases and retries the job; an attempt's outcome updates the
+ * delivery row on the job's own fenced transaction, so the row says exactly what the job did. Times
+ * are the database's ({@code now()}), so instances agree whatever their clocks say.
+ */
+public final class DeliveryStore {
+    public static final String JOB_TYPE = "webhook.delivery";
+    private static final String JOB_KEY_PREFIX = "dlv_";
+    private static final String DELIVERY_COLUMNS = "d.id, d.endpoint_id, d.event_id, l.name, d.sequence, d.type,"
+            + " d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error,"
+            + " d.created_at, d.event_created_at";
+
+    private final DataSource dataSource;
+    private final Jobs jobs;
+
+    public DeliveryStore(DataSource dataSource, Jobs jobs) {
+        this.dataSource = dataSource;
+        this.jobs = jobs;
+    }
+
+    /** An (endpoint, ledger) pair whose cursor is behind the ledger's head. */
+    public record Lag(String endpointId, List<String> events, long ledgerId, String ledger, long afterSequence) {}
+
+    /** A journal record the fan-out considers: enough to make a delivery row. */
+    public record EventRef(String eventId, long sequence, String type, long createdAtMicros) {}
+
+    /** Reads the next events of a ledger after a sequence. */
+    @FunctionalInterface
+    public interface EventSource {
+        List<EventRef> after(long afterSequence);
+    }
+
+    /** Pending deliveries of one endpoint: how many and the creation time of the oldest one's event. */
+    public record Backlog(String endpointId, long pending, long oldestEventMicros) {}
+
+    static String jobKey(long deliveryId) {
+        return JOB_KEY_PREFIX + deliveryId;
+    }
+
+    static long deliveryId(String jobKey) {
+        Assert.that(jobKey.startsWith(JOB_KEY_PREFIX), "a webhook delivery job's key is dlv_<id>, not %s", jobKey);
+        return Long.parseLong(jobKey.substring(JOB_KEY_PREFIX.length()));
+    }
+
+    // ---- Fan-out --------------------------------------------------------------------------------
+
+    /**
+     * The (enabled endpoint, ledger in scope) pairs whose cursor is behind the ledger's head. A
+     * missing cursor is a ledger created after the endpoint: it starts at 0.
+     */
+    public List<Lag> lagging() {
+        String sql = "select e.id, e.events, l.id, l.name, coalesce(c.after_sequence, 0)"
+                + " from webhook_endpoints e join ledgers l on e.ledgers is null or l.name = any(e.ledgers)"
+                + " left join webhook_cursors c on c.endpoint_id = e.id and c.ledger_id = l.id"
+                + " where e.enabled and l.head_sequence > coalesce(c.after_sequence, 0)"
+                + " order by e.id, l.id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            List<Lag> lags = new ArrayList<>();
+            while (rows.next()) {
+                lags.add(new Lag(
+                        rows.getString(1),
+                        List.of((String[]) rows.getArray(2).getArray()),
+                        rows.getLong(3),
+                        rows.getString(4),
+                        rows.getLong(5)));
+            }
+            return lags;
+        } catch (SQLException e) {
+            throw new StoreException("could not read the webhook cursors", e);
+        }
+    }
+
+    /**
+     * One fan-out step for one (endpoint, ledger), in one transaction: lock the cursor (skipped when
+     * another instance holds it), read the events after it, insert a delivery and its job for each
+     * one that matches, and move the cursor past the last event read. Returns the deliveries inserted.
+     */
+    public int fanOut(String endpointId, long ledgerId, EventSource source, Predicate<String> matches) {
+        return WebhookStore.transaction(
+                dataSource,
+                "could not fan out events to webhook " + endpointId,
+                connection -> fanOut(connection, endpointId, ledgerId, source, matches));
+    }
+
+    private int fanOut(
+            Connection connection, String endpointId, long ledgerId, EventSource source, Predicate<String> matches)
+            throws SQLException {
+        try (PreparedStatement start = connection.prepareStatement("insert into webhook_cursors"
+                + " (endpoint_id, ledger_id, after_sequence) values (?, ?, 0) on conflict do nothing")) {
+            start.setString(1, endpointId);
+            start.setLong(2, ledgerId);
+            start.executeUpdate();
+        }
+        long after;
+        try (PreparedStatement lock = connection.prepareStatement("select after_sequence from webhook_cursors"
+                + " where endpoint_id = ? and ledger_id = ? for update skip locked")) {
+            lock.setString(1, endpointId);
+            lock.setLong(2, ledgerId);
+            try (ResultSet row = lock.executeQuery()) {
+                if (!row.next()) {
+                    return 0; // another instance is fanning out this pair
+                }
+                after = row.getLong(1);
+            }
+        }
+        List<EventRef> events = source.after(after);
+        if (events.isEmpty()) {
+            return 0;
+        }
+        List<EventRef> matching =
+                events.stream().filter(event -> matches.test(event.type())).toList();
+        List<String> keys = insertDeliveries(connection, endpointId, ledgerId, matching);
+        jobs.enqueue(connection, JOB_TYPE, keys, Duration.ZERO);
+        long last = events.getLast().sequence();
+        Assert.that(last > after, "the fan-out read no event after its cursor");
+        try (PreparedStatement advance = connection.prepareStatement(
+                "update webhook_cursors set after_sequence = ? where endpoint_id = ? and ledger_id = ?")) {
+            advance.setLong(1, last);
+            advance.setString(2, endpointId);
+            advance.setLong(3, ledgerId);
+            advance.executeUpdate();
+        }
+        return keys.size();
+    }
+
+    /** Inserts the deliveries not yet there; answers their job keys. */
+    private static List<String> insertDeliveries(
+            Connection connection, String endpointId, long ledgerId, List<EventRef> events) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("insert into webhook_deliveries"
+                + " (endpoint_id, event_id, ledger_id, sequence, type, event_created_at, next_attempt_at)"
+                + " select ?, e.event_id, ?, e.sequence, e.type,"
+                + " timestamptz 'epoch' + e.created * interval '1 microsecond', now()"
+                + " from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[]) as e(event_id, sequence, type, created)"
+                + " order by e.sequence on conflict do nothing returning id")) {
+            insert.setString(1, endpointId);
+            insert.setLong(2, ledgerId);
+            insert.setArray(
+                    3,
+                    connection.createArrayOf(
+                            "text", events.stream().map(EventRef::eventId).toArray()));
+            insert.setArray(
+                    4,
+                    connection.createArrayOf(
+                            "bigint", events.stream().map(EventRef::sequence).toArray()));
+            insert.setArray(
+                    5,
+                    connection.createArrayOf(
+                            "text", events.stream().map(EventRef::type).toArray()));
+            insert.setArray(
+                    6,
+                    connection.createArrayOf(
+                            "bigint",
+                            events.stream().map(EventRef::createdAtMicros).toArray()));
+            List<String> keys = new ArrayList<>();
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(jobKey(rows.getLong(1)));
+                }
+            }
+            return keys;
+        }
+    }
+
+    /**
+     * Gives every pending delivery that has no job one, due now. Deliveries stored before deliveries
+     * ran on the jobs service had none; for all others this changes nothing. Run once at start.
+     */
+    public int adoptPending() {
+        return WebhookStore.transaction(dataSource, "could not adopt pending webhook deliveries", connection -> {
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement statement =
+                            connection.prepareStatement("select id from webhook_deliveries where status = 'pending'");
+                    ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(jobKey(rows.getLong(1)));
+                }
+            }
+            return jobs.enqueue(connection, JOB_TYPE, keys, Duration.ZERO);
+        });
+    }
+
+    // ---- Attempts -------------------------------------------------------------------------------
+
+    /** The delivery with its endpoint as it is now; empty when it is gone (its endpoint was deleted). */
+    public Optional<DeliveryTarget> target(long deliveryId) {
+        String sql = "select d.id, d.endpoint_id, e.url, e.secret,"
+                + " case when e.previous_secret_until > now() then e.previous_secret end, e.enabled, d.status,"
+                + " d.event_id, d.ledger_id, l.name, d.sequence, d.attempts from webhook_deliveries d"
+                + " join webhook_endpoints e on e.id = d.endpoint_id join ledgers l on l.id = d.ledger_id"
+                + " where d.id = ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, deliveryId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new DeliveryTarget(
+                        row.getLong(1),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getBoolean(6),
+                        row.getString(7),
+                        row.getString(8),
+                        row.getLong(9),
+                        row.getString(10),
+                        row.getLong(11),
+                        row.getInt(12)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read webhook delivery " + deliveryId, e);
+        }
+    }
+
+    /**
+     * Makes a delivery of this endpoint due now, whatever its status, and its job with a fresh run of
+     * attempts; empty when there is none. The caller wakes the runner after.
+     */
+    public Optional<Delivery> retryNow(String endpointId, long deliveryId) {
+        int updated = WebhookStore.transaction(dataSource, "could not retry a webhook delivery", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("update webhook_deliveries"
+                    + " set status = 'pending', next_attempt_at = now(), updated_at = now()"
+                    + " where id = ? and endpoint_id = ?")) {
+                statement.setLong(1, deliveryId);
+                statement.setString(2, endpointId);
+                int rows = statement.executeUpdate();
+                if (rows == 1) {
+                    jobs.requeue(connection, JOB_TYPE, jobKey(deliveryId));
+                }
+                return rows;
+            }
+        });
+        if (updated == 1) {
+            jobs.wake();
+        }
+        return findDelivery(endpointId, deliveryId);
+    }
+
+    public Optional<Delivery> findDelivery(String endpointId, long deliveryId) {
+        List<Delivery> found = deliveries(endpointId, deliveryId, null, 1, true);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    }
+
+    /** An endpoint's deliveries, newest first, before {@code beforeId} when given, of one status when given. */
+    public Page<Delivery> listDeliveries(String endpointId, Long beforeId, String status, int limit) {
+        Page.checkLimit(limit);
+        return Page.of(deliveries(endpointId, beforeId, status, limit + 1, false), limit);
+    }
+
+    private List<Delivery> deliveries(String endpointId, Long id, String status, int rows, boolean exact) {
+        String sql = "select " + DELIVERY_COLUMNS + " from webhook_deliveries d join ledgers l on l.id = d.ledger_id"
+                + " where d.endpoint_id = ? and " + (exact ? "d.id = ?" : "d.id < ?")
+                + " and (?::text is null or d.status = ?) order by d.id desc limit ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, endpointId);
+            statement.setLong(2, id == null ? Long.MAX_VALUE : id);
+            statement.setString(3, status);
+            statement.setString(4, status);
+            statement.setInt(5, rows);
+            List<Delivery> deliveries = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    deliveries.add(delivery(row));
+                }
+            }
+            return deliveries;
+        } catch (SQLException e) {
+            throw new StoreException("could not read the deliveries of webhook " + endpointId, e);
+        }
+    }
+
+    /** Pending deliveries per endpoint with the age of the oldest; the dispatcher's gauges. */
+    public List<Backlog> backlog() {
+        String sql = "select endpoint_id, count(*), min(event_created_at) from webhook_deliveries"
+                + " where status = 'pending' group by endpoint_id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            List<Backlog> backlog = new ArrayList<>();
+            while (rows.next()) {
+                backlog.add(new Backlog(rows.getString(1), rows.getLong(2), Timestamps.micros(rows, 3)));
+            }
+            return backlog;
+        } catch (SQLException e) {
+            throw new StoreException("could not read the webhook backlog", e);
+        }
+    }
+
+    private static Delivery delivery(ResultSet row) throws SQLException {
+        return new Delivery(
+                row.getLong(1),
+                row.getString(2),
+                row.getString(3),
+                row.getString(4),
+                row.getLong(5),
+                row.getString(6),
+                row.getString(7),
+                row.getInt(8),
+                nullableMicros(row, 9),
+                nullableMicros(row, 10),
+                row.getObject(11, Integer.class),
+                row.getString(12),
+                Timestamps.micros(row, 13),
+                Timestamps.micros(row, 14));
+    }
+
+    static Long nullableMicros(ResultSet row, int column) throws SQLException {
+        OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
+        return time == null ? null : Timestamps.micros(time);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.pacioli.events.webhooks;
+
+/**
+ * A delivery about to be attempted, with what sending it needs: its endpoint as it is now.
+ *
+ * @param status the delivery's status; only a pending one is sent
+ * @param enabled whether the endpoint is enabled; a disabled one's deliveries wait
+ * @param attempts the attempts recorded before this one
+ * @param previousSecret the endpoint's old secret while it still signs, else null
+ */
+public record DeliveryTarget(
+        long id,
+        String endpointId,
+        String url,
+        String secret,
+        String previousSecret,
+        boolean enabled,
+        String status,
+        String eventId,
+        long ledgerId,
+        String ledger,
+        long sequence,
+        int attempts) {}
