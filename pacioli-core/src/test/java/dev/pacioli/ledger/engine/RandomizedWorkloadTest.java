@@ -23,13 +23,15 @@ class RandomizedWorkloadTest {
 
     /**
      * Every code a request can meet, less those of an unhealthy writer (overloaded, storage, stopped)
-     * and of a store refusing data: the workload injects neither; FaultInjectionTest covers them.
+     * and of a store refusing data: the workload injects neither; FaultInjectionTest covers them. Nor
+     * a missing ledger: that is the ledger port's answer, never the engine's (LocalLedgersTest).
      */
     private static final Set<ResultCode> REACHABLE = EnumSet.complementOf(EnumSet.of(
             ResultCode.OVERLOADED,
             ResultCode.STORAGE_UNAVAILABLE,
             ResultCode.STORAGE_REJECTED,
-            ResultCode.WRITER_STOPPED));
+            ResultCode.WRITER_STOPPED,
+            ResultCode.LEDGER_NOT_FOUND));
 
     static List<Long> seeds() {
         return RandomWorkload.seeds(0x5EED_0001L, 0x5EED_0002L, 0x5EED_0003L, 0x5EED_0004L, 0x5EED_0005L);
