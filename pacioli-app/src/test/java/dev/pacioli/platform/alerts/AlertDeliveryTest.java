@@ -304,8 +304,10 @@ class AlertDeliveryTest {
         Alerts.Raise raise = new Alerts.Raise(Severity.INFO, "test.dedupe", key, "a condition holds", null, "thing:1");
         Alerts alerts = service.alerts();
 
+        double openBefore = openInfoAlerts();
         alerts.raise(raise);
         await("the first notice", () -> receiver.at("/dedupe").size() == 1);
+        assertThat(openInfoAlerts()).as("pacioli_alerts_open{severity=info}").isEqualTo(openBefore + 1);
         JsonNode alert = only(key);
         String id = alert.path("id").stringValue();
         assertThat(alert.path("count").intValue()).isEqualTo(1);
@@ -345,6 +347,27 @@ class AlertDeliveryTest {
         assertThat(again.path("id").stringValue()).isNotEqualTo(id);
         assertThat(again.path("count").intValue()).isEqualTo(1);
         alerts.resolve(key);
+    }
+
+    private double openInfoAlerts() {
+        java.util.regex.Matcher value = java.util.regex.Pattern.compile(
+                        "(?m)^pacioli_alerts_open\\{severity=\"info\"\\} ([0-9.]+)$")
+                .matcher(admin.as(null).get("/metrics").text());
+        assertThat(value.find())
+                .as("pacioli_alerts_open{severity=\"info\"} in /metrics")
+                .isTrue();
+        return Double.parseDouble(value.group(1));
+    }
+
+    @Test
+    void aTestAlertSentTwiceUnderOneIdempotencyKeyRaisesOne() {
+        java.util.Map<String, String> key = java.util.Map.of("Idempotency-Key", TestService.uniqueName("idem"));
+        HttpTester.Response first = admin.send("POST", "/v1/alerts/test", "{\"severity\": \"info\"}", key);
+        HttpTester.Response again = admin.send("POST", "/v1/alerts/test", "{\"severity\": \"info\"}", key);
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.json().path("id").stringValue())
+                .isEqualTo(first.json().path("id").stringValue());
     }
 
     private JsonNode only(String key) {
