@@ -6,6 +6,7 @@ import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
+import dev.pacioli.platform.alerts.AlertSettings;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.postgres.Database;
@@ -105,7 +106,8 @@ public final class Main {
                 settings.webhooks(),
                 settings.nats(),
                 settings.connectors(),
-                settings.jobs());
+                settings.jobs(),
+                AlertSettings.DEFAULTS);
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -120,7 +122,8 @@ public final class Main {
                 options.webhooks(),
                 options.nats(),
                 options.connectors(),
-                options.jobs());
+                options.jobs(),
+                options.alerts());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

@@ -7,6 +7,7 @@ import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.nats.NatsPublisher;
+import dev.pacioli.events.webhooks.WebhookAlerts;
 import dev.pacioli.events.webhooks.WebhookDispatcher;
 import dev.pacioli.events.webhooks.WebhookMetrics;
 import dev.pacioli.events.webhooks.WebhookSettings;
@@ -17,6 +18,7 @@ import dev.pacioli.ledger.http.LedgerCapability;
 import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.ledger.http.LocalLedgers;
+import dev.pacioli.ledger.http.WriterAlerts;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
@@ -25,6 +27,11 @@ import dev.pacioli.platform.IdempotencyKeys;
 import dev.pacioli.platform.IdempotencyStore;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.ServiceMetrics;
+import dev.pacioli.platform.alerts.AlertMetrics;
+import dev.pacioli.platform.alerts.AlertService;
+import dev.pacioli.platform.alerts.AlertSettings;
+import dev.pacioli.platform.alerts.Alerts;
+import dev.pacioli.platform.alerts.AlertsCapability;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditCapability;
 import dev.pacioli.platform.audit.MigrationAudit;
@@ -72,6 +79,7 @@ public final class Service implements AutoCloseable {
      * @param nats JetStream publishing, or null when off
      * @param connectors the outbound allow-list and the connectors' default breaker
      * @param jobs the job runner's settings
+     * @param alerts re-notify, retries and timeouts of alert deliveries
      */
     public record Options(
             Path dataDirectory,
@@ -81,25 +89,14 @@ public final class Service implements AutoCloseable {
             WebhookSettings webhooks,
             NatsOptions nats,
             ConnectorOptions connectors,
-            JobSettings jobs) {
-        /** With the production webhook and job settings, the default connector options and no NATS. */
+            JobSettings jobs,
+            AlertSettings alerts) {
+        /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
         }
 
-        /** With the production job settings. */
-        public Options(
-                Path dataDirectory,
-                String adminKey,
-                HttpServer.Settings http,
-                EngineConfig engine,
-                WebhookSettings webhooks,
-                NatsOptions nats,
-                ConnectorOptions connectors) {
-            this(dataDirectory, adminKey, http, engine, webhooks, nats, connectors, JobSettings.DEFAULTS);
-        }
-
-        /** With the default connector options and the production job settings. */
+        /** With the production settings of connectors, jobs and alerts. */
         public Options(
                 Path dataDirectory,
                 String adminKey,
@@ -115,13 +112,27 @@ public final class Service implements AutoCloseable {
                     webhooks,
                     nats,
                     ConnectorOptions.DEFAULTS,
-                    JobSettings.DEFAULTS);
+                    JobSettings.DEFAULTS,
+                    AlertSettings.DEFAULTS);
+        }
+
+        public Options withConnectors(ConnectorOptions settings) {
+            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts);
+        }
+
+        public Options withJobs(JobSettings settings) {
+            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, connectors, settings, alerts);
+        }
+
+        public Options withAlerts(AlertSettings settings) {
+            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, settings);
         }
     }
 
     private final Database database;
     private final Ledgers ledgers;
     private final Jobs jobs;
+    private final AlertService alerts;
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
     private final Connectors connectors;
@@ -131,6 +142,7 @@ public final class Service implements AutoCloseable {
             Database database,
             Ledgers ledgers,
             Jobs jobs,
+            AlertService alerts,
             WebhookDispatcher webhooks,
             NatsPublisher nats,
             Connectors connectors,
@@ -138,6 +150,7 @@ public final class Service implements AutoCloseable {
         this.database = database;
         this.ledgers = ledgers;
         this.jobs = jobs;
+        this.alerts = alerts;
         this.webhooks = webhooks;
         this.nats = nats;
         this.connectors = connectors;
@@ -155,11 +168,17 @@ public final class Service implements AutoCloseable {
         Jobs jobs = new Jobs(database.dataSource(), options.jobs(), metrics);
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
+        // Alerts start before the ledgers and stop after them, so every other part can raise while it
+        // runs; their deliveries are jobs, sent once the runner starts.
+        AlertService alerts =
+                AlertService.start(database.dataSource(), jobs, options.alerts(), new AlertMetrics(metrics));
         try {
             // Migrations applied before this start that the audit log lacks (a crash after Flyway).
             MigrationAudit.record(database.dataSource());
             installAdminKey(database, options);
             ledgers.startAll();
+            alerts.watch(new WriterAlerts(ledgers, alerts));
+            alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
             webhooks = WebhookDispatcher.start(
                     database, options.webhooks(), new WebhookMetrics(metrics), jobs, connectors);
             jobs.start();
@@ -177,15 +196,16 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, connectors, options, jobs))
+                            routes(database, ledgers, metrics, authenticator, connectors, alerts, options, jobs))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, jobs, webhooks, nats, connectors, server);
+            return new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, server);
         } catch (RuntimeException e) {
+            alerts.stopWatching();
             if (nats != null) {
                 nats.close();
             }
@@ -195,6 +215,7 @@ public final class Service implements AutoCloseable {
             }
             connectors.close();
             ledgers.close();
+            alerts.close();
             throw e;
         }
     }
@@ -206,12 +227,14 @@ public final class Service implements AutoCloseable {
             ServiceMetrics metrics,
             Authenticator authenticator,
             Connectors connectors,
+            AlertService alerts,
             Options options,
             Jobs jobs) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = List.of(
-                new LedgerCapability(database, ledgers, port, ledgers.metrics()),
+                new AlertsCapability(alerts),
+                new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new EventsCapability(
                         database,
@@ -239,6 +262,11 @@ public final class Service implements AutoCloseable {
     /** The jobs service every capability's background work runs on. */
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** The service's alerts, for tools and tests that raise or resolve as a source would. */
+    public Alerts alerts() {
+        return alerts;
     }
 
     /**
@@ -309,6 +337,8 @@ public final class Service implements AutoCloseable {
     public void close() {
         LOG.info("shutting down: draining requests, then committing every ledger's queue");
         server.close();
+        // The checks stop before what they watch, so a writer closed on purpose is not an alert.
+        alerts.stopWatching();
         if (nats != null) {
             nats.close();
         }
@@ -316,6 +346,7 @@ public final class Service implements AutoCloseable {
         webhooks.close();
         connectors.close();
         ledgers.close();
+        alerts.close();
         LOG.info("stopped");
     }
 }

@@ -392,6 +392,22 @@ public final class RequestReader {
             return new Fields(item, itemPath, allowed);
         }
 
+        /**
+         * Field {@code name} read as an object with the allowed fields. Absent: null (recorded when
+         * required), or an empty object when optional; not an object: null, the error recorded.
+         */
+        public Fields object(String name, boolean required, String... allowed) {
+            if (missing(name, required)) {
+                return required ? null : new Fields(JsonNodeFactory.instance.objectNode(), pathOf(name), allowed);
+            }
+            JsonNode value = value(name);
+            if (!value.isObject()) {
+                add(pathOf(name), FieldError.INVALID_TYPE, "must be an object");
+                return null;
+            }
+            return new Fields(value, pathOf(name), allowed);
+        }
+
         public String path(String name) {
             return pathOf(name);
         }

@@ -23,7 +23,8 @@ class ApiWalkthroughTest {
      * The OpenAPI fragments whose every operation this walkthrough calls itself; every fragment that
      * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
      */
-    static final List<String> FRAGMENTS = List.of("ledger", "access", "events", "connectors", "audit", "jobs", "app");
+    static final List<String> FRAGMENTS =
+            List.of("ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "app");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -377,12 +378,61 @@ class ApiWalkthroughTest {
         assertThat(metrics).contains("pacioli_events_written_total{ledger=\"" + ledger + "\"}");
         assertThat(metrics).contains("pacioli_http_requests_seconds_count");
 
+        alerts();
+
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {
             assertThat(seen)
                     .as("operations of %s.yaml this walkthrough did not call", fragment)
                     .containsAll(OpenApiFragments.operations(fragment));
         }
+    }
+
+    /** Alerts: a log channel, a route to it, a test alert delivered through it, acknowledged. */
+    private void alerts() {
+        String channel = TestService.uniqueName("log");
+        Response created = admin.post("/v1/alerts/channels", "{\"id\": \"" + channel + "\", \"kind\": \"log\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(field(admin.get("/v1/alerts/channels?limit=100").json().path("data"), "id"))
+                .contains(channel);
+        String rules =
+                "{\"rules\": [{\"severity\": \"info\", \"category\": \"test\", \"channels\": [\"" + channel + "\"]}]}";
+        assertThat(admin.put("/v1/alerts/routes", rules)
+                        .json()
+                        .path("rules")
+                        .get(0)
+                        .path("channels")
+                        .get(0)
+                        .stringValue())
+                .isEqualTo(channel);
+        assertThat(admin.get("/v1/alerts/routes").json().path("rules")).hasSize(1);
+        JsonNode raised =
+                admin.post("/v1/alerts/test", "{\"severity\": \"info\"}").json();
+        String id = raised.path("id").stringValue();
+        assertThat(raised.path("deliveries").get(0).path("channel").stringValue())
+                .isEqualTo(channel);
+        JsonNode delivered = null;
+        for (int i = 0; i < 400; i++) {
+            delivered = admin.get("/v1/alerts/" + id).json();
+            if (delivered.path("deliveries").get(0).path("status").stringValue().equals("succeeded")) {
+                break;
+            }
+            sleep(50);
+        }
+        assertThat(delivered.path("deliveries").get(0).path("status").stringValue())
+                .isEqualTo("succeeded");
+        assertThat(field(
+                        admin.get("/v1/alerts?severity=info&category=test&status=open")
+                                .json()
+                                .path("data"),
+                        "id"))
+                .contains(id);
+        assertThat(admin.post("/v1/alerts/" + id + "/acknowledge", "")
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("acknowledged");
+        assertThat(admin.put("/v1/alerts/routes", "{\"rules\": []}").status()).isEqualTo(200);
     }
 
     private static void sleep(long millis) {

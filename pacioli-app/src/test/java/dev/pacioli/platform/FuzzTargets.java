@@ -94,7 +94,43 @@ final class FuzzTargets {
         all.addAll(keysAndWebhooks());
         all.add(new Target("GET /v1/audit-log", Map.of(), null, null));
         all.add(new Target("POST /v1/audit-log/verify", Map.of(), () -> "{}", null));
+        all.addAll(alerts());
         return all;
+    }
+
+    private String alertChannel;
+    private String alertId;
+
+    /**
+     * The alert routes, over a log channel and a test alert made once. A channel is a log one, whose
+     * only strings are its id and kind, so the fuzz creates no channel (it would fill the 100 allowed).
+     */
+    private synchronized List<Target> alerts() {
+        if (alertChannel == null) {
+            alertChannel = fresh();
+            created(admin.post("/v1/alerts/channels", "{\"id\": \"" + alertChannel + "\", \"kind\": \"log\"}"));
+            alertId = created(admin.post("/v1/alerts/test", "{\"severity\": \"info\"}"))
+                    .path("id")
+                    .stringValue();
+        }
+        Map<String, Supplier<String>> alert = Map.of("id", () -> alertId);
+        return List.of(
+                new Target(
+                        "POST /v1/alerts/channels",
+                        Map.of(),
+                        () -> "{\"id\": \"" + fresh() + "\", \"kind\": \"log\"}",
+                        null),
+                new Target("GET /v1/alerts/channels", Map.of(), null, null),
+                new Target(
+                        "PUT /v1/alerts/routes",
+                        Map.of(),
+                        () -> "{\"rules\": [{\"severity\": \"info\", \"category\": \"fuzz\", \"channels\": [\""
+                                + alertChannel + "\"]}]}",
+                        null),
+                new Target("POST /v1/alerts/test", Map.of(), () -> "{\"severity\": \"info\"}", null),
+                new Target("GET /v1/alerts", Map.of(), null, null),
+                new Target("GET /v1/alerts/{id}", alert, null, null),
+                new Target("POST /v1/alerts/{id}/acknowledge", alert, () -> "{}", null));
     }
 
     private List<Target> catalog() {

@@ -339,6 +339,57 @@ class RoleMatrixTest {
                         (f, l) -> "/v1/connectors/webhook:" + f.webhookId(),
                         null,
                         200),
+                // Alerts: operators see and acknowledge them; admins configure and test.
+                new Operation(
+                        "create alert channel",
+                        "POST /v1/alerts/channels",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/alerts/channels",
+                        f -> "{\"id\": \"" + TestService.uniqueName("matrix") + "\", \"kind\": \"log\"}",
+                        201),
+                new Operation(
+                        "list alert channels",
+                        "GET /v1/alerts/channels",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/alerts/channels",
+                        null,
+                        200),
+                new Operation(
+                        "put alert routes",
+                        "PUT /v1/alerts/routes",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/alerts/routes",
+                        f -> "{\"rules\": []}",
+                        200),
+                new Operation(
+                        "get alert routes",
+                        "GET /v1/alerts/routes",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/alerts/routes",
+                        null,
+                        200),
+                new Operation(
+                        "send test alert",
+                        "POST /v1/alerts/test",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/alerts/test",
+                        f -> "{\"severity\": \"info\"}",
+                        201),
+                new Operation("list alerts", "GET /v1/alerts", Need.OPERATOR, (f, l) -> "/v1/alerts", null, 200),
+                new Operation(
+                        "get alert",
+                        "GET /v1/alerts/{id}",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/alerts/" + f.alertId(),
+                        null,
+                        200),
+                new Operation(
+                        "acknowledge alert",
+                        "POST /v1/alerts/{id}/acknowledge",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/alerts/" + f.alertId() + "/acknowledge",
+                        f -> "{}",
+                        200),
                 // Jobs: operator.
                 new Operation("list jobs", "GET /v1/jobs", Need.OPERATOR, (f, l) -> "/v1/jobs?limit=10", null, 200),
                 // Webhooks: admin.
@@ -485,6 +536,23 @@ class RoleMatrixTest {
             }
         }
         assertThat(seen).hasSize(Caller.values().length);
+    }
+
+    @Test
+    void aKeyScopedToLedgersGets403OnEveryAlertRoute() {
+        HttpTester scopedAdmin = admin.as(fixture.scopedAdmin);
+        operations()
+                .filter(operation -> operation.template().contains(" /v1/alerts"))
+                .forEach(operation -> {
+                    String path = operation.path().path(fixture, fixture.ledgerA);
+                    String body =
+                            operation.body() == null ? null : operation.body().apply(fixture);
+                    Response response = scopedAdmin.send(operation.method(), path, body, Map.of());
+                    assertThat(response.status())
+                            .as(operation.template() + " -> " + response)
+                            .isEqualTo(403);
+                    assertThat(response.code()).isEqualTo("forbidden");
+                });
     }
 
     @Test
@@ -710,6 +778,19 @@ class RoleMatrixTest {
             String secret = created.json().path("secret").stringValue();
             keyIds.put(secret, created.json().path("id").stringValue());
             return secret;
+        }
+
+        private String alertId;
+
+        /** The alert the alert rows work on, raised on first use. */
+        synchronized String alertId() {
+            if (alertId == null) {
+                alertId = expect(admin.post("/v1/alerts/test", "{\"severity\": \"info\"}"), 201)
+                        .json()
+                        .path("id")
+                        .stringValue();
+            }
+            return alertId;
         }
 
         private String webhookId;

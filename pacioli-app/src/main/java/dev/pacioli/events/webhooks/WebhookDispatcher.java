@@ -5,6 +5,7 @@ import dev.pacioli.events.feed.EventFeed;
 import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
+import dev.pacioli.platform.Signatures;
 import dev.pacioli.platform.connectors.CircuitOpenException;
 import dev.pacioli.platform.connectors.Connector;
 import dev.pacioli.platform.connectors.Connectors;
@@ -223,7 +224,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                 WebhookVerifier.TIMESTAMP_HEADER,
                 Long.toString(timestamp),
                 WebhookVerifier.SIGNATURE_HEADER,
-                WebhookSigner.header(claimed.secret(), claimed.previousSecret(), event.id(), timestamp, event.json()));
+                Signatures.header(claimed.secret(), claimed.previousSecret(), event.id(), timestamp, event.json()));
         Connector connector = Webhooks.connector(connectors, settings, claimed.endpointId());
         try {
             // Idempotent (receivers deduplicate by webhook-id), but the connector retries nothing:

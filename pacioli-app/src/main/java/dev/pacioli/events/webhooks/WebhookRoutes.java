@@ -12,6 +12,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.Signatures;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.platform.jobs.Jobs;
@@ -87,7 +88,7 @@ public final class WebhookRoutes {
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
         refuseOutbound(url);
-        String secret = WebhookSigner.newSecret();
+        String secret = Signatures.newSecret();
         Endpoint endpoint = store().create(url, events, ledgers, secret, Actor.of(call));
         Webhooks.connector(connectors, settings, endpoint.id());
         return one(201, endpoint, secret);
@@ -146,7 +147,7 @@ public final class WebhookRoutes {
     private Reply rotate(Call call) {
         Endpoint endpoint = endpoint(call);
         call.body(new RequestReader()).reader().finish();
-        String secret = WebhookSigner.newSecret();
+        String secret = Signatures.newSecret();
         Endpoint rotated = store().rotate(
                         endpoint.id(), secret, settings().secretOverlap().toSeconds(), Actor.of(call))
                 .orElseThrow(() -> notFound(endpoint.id()));

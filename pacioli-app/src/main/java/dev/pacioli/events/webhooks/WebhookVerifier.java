@@ -1,5 +1,6 @@
 package dev.pacioli.events.webhooks;
 
+import dev.pacioli.platform.Signatures;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class WebhookVerifier {
             throw new IllegalArgumentException("a verifier needs at least one secret");
         }
         List<byte[]> decoded = new ArrayList<>();
-        secrets.forEach(secret -> decoded.add(WebhookSigner.key(secret)));
+        secrets.forEach(secret -> decoded.add(Signatures.key(secret)));
         this.keys = List.copyOf(decoded);
         this.tolerance = tolerance;
         this.clock = clock;
@@ -88,7 +89,7 @@ public final class WebhookVerifier {
             throw new VerificationException("more than " + SIGNATURES_MAX + " signatures");
         }
         for (byte[] key : keys) {
-            byte[] expected = WebhookSigner.mac(key, id, seconds, body);
+            byte[] expected = Signatures.mac(key, id, seconds, body);
             for (String candidate : candidates) {
                 if (matches(candidate, expected)) {
                     return;
@@ -100,7 +101,7 @@ public final class WebhookVerifier {
 
     private static boolean matches(String candidate, byte[] expected) {
         int comma = candidate.indexOf(',');
-        if (comma < 0 || !candidate.substring(0, comma).equals(WebhookSigner.VERSION)) {
+        if (comma < 0 || !candidate.substring(0, comma).equals(Signatures.VERSION)) {
             return false;
         }
         byte[] given;

@@ -1,5 +1,6 @@
 package dev.pacioli.ledger.http;
 
+import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
@@ -7,6 +8,8 @@ import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.alerts.Alerts;
+import dev.pacioli.platform.alerts.Severity;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TrialBalanceLine;
 import java.util.List;
@@ -16,10 +19,12 @@ import java.util.TreeMap;
 final class IntegrityRoutes {
     private final Database database;
     private final Ledgers ledgers;
+    private final Alerts alerts;
 
-    IntegrityRoutes(Database database, Ledgers ledgers) {
+    IntegrityRoutes(Database database, Ledgers ledgers, Alerts alerts) {
         this.database = database;
         this.ledgers = ledgers;
+        this.alerts = alerts;
     }
 
     List<Route> routes() {
@@ -57,7 +62,9 @@ final class IntegrityRoutes {
         RequestReader reader = new RequestReader();
         call.body(reader);
         reader.finish();
-        VerifyReport report = database.verification().verify(ledgers.of(call).ledger());
+        Ledger ledger = ledgers.of(call).ledger();
+        VerifyReport report = database.verification().verify(ledger);
+        alertOn(ledger.name(), report);
         try (JsonOutput out = new JsonOutput()) {
             out.json.writeStartObject();
             out.json.writeBooleanProperty("ok", report.ok());
@@ -72,5 +79,25 @@ final class IntegrityRoutes {
             out.json.writeEndObject();
             return Reply.json(200, out);
         }
+    }
+
+    /**
+     * A failed verify is a critical alert on the ledger, until a later verify of it passes. The alert
+     * carries the first failures; the full list is in the answer.
+     */
+    private void alertOn(String ledger, VerifyReport report) {
+        String key = "ledger.verify:" + ledger;
+        if (report.ok()) {
+            alerts.resolve(key);
+            return;
+        }
+        List<String> failures = report.failures();
+        alerts.raise(new Alerts.Raise(
+                Severity.CRITICAL,
+                "ledger.verify",
+                key,
+                "verify of ledger " + ledger + " failed: " + failures.size() + " failure(s)",
+                String.join("\n", failures.subList(0, Math.min(failures.size(), 20))),
+                "ledger:" + ledger));
     }
 }

@@ -3,6 +3,7 @@ package dev.pacioli.ledger.http;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,11 @@ import java.util.List;
 public final class LedgerCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
-    public LedgerCapability(Database database, Ledgers ledgers, LedgerPort port, LedgerMetrics metrics) {
+    public LedgerCapability(Database database, Ledgers ledgers, LedgerPort port, LedgerMetrics metrics, Alerts alerts) {
         routes.addAll(new CatalogRoutes(database, ledgers).routes());
         routes.addAll(new AccountRoutes(database, ledgers, port).routes());
         routes.addAll(new TransactionRoutes(database, ledgers, port, metrics).routes());
-        routes.addAll(new IntegrityRoutes(database, ledgers).routes());
+        routes.addAll(new IntegrityRoutes(database, ledgers, alerts).routes());
     }
 
     @Override

@@ -125,13 +125,13 @@ class WebhookDeliveryTest {
         service = Service.start(
                 target.database(),
                 new Service.Options(
-                        Path.of("target", "test-data"),
-                        TestService.ADMIN_KEY,
-                        new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
-                        EngineConfig.DEFAULTS,
-                        FAST,
-                        null,
-                        FAST_CONNECTORS));
+                                Path.of("target", "test-data"),
+                                TestService.ADMIN_KEY,
+                                new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
+                                EngineConfig.DEFAULTS,
+                                FAST,
+                                null)
+                        .withConnectors(FAST_CONNECTORS));
         admin = new HttpTester(URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
         receiver = new WebhookReceiver();
     }

@@ -94,13 +94,13 @@ class WebhookOutboundTest {
         service = Service.start(
                 database,
                 new Service.Options(
-                        Path.of("target", "test-data"),
-                        TestService.ADMIN_KEY,
-                        new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
-                        EngineConfig.DEFAULTS,
-                        SETTINGS,
-                        null,
-                        connectors));
+                                Path.of("target", "test-data"),
+                                TestService.ADMIN_KEY,
+                                new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
+                                EngineConfig.DEFAULTS,
+                                SETTINGS,
+                                null)
+                        .withConnectors(connectors));
         admin = new HttpTester(URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
         receiver = new WebhookReceiver();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pacioli.platform.Signatures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +31,9 @@ class WebhookSignatureTest {
 
     @Test
     void thePublishedTestVectorSigns() {
-        assertThat(WebhookSigner.sign(SECRET, ID, TIMESTAMP, BODY)).isEqualTo(SIGNATURE);
+        assertThat(Signatures.sign(SECRET, ID, TIMESTAMP, BODY)).isEqualTo(SIGNATURE);
         // The prefix is optional for the key.
-        assertThat(WebhookSigner.sign(SECRET.substring(6), ID, TIMESTAMP, BODY)).isEqualTo(SIGNATURE);
+        assertThat(Signatures.sign(SECRET.substring(6), ID, TIMESTAMP, BODY)).isEqualTo(SIGNATURE);
     }
 
     @Test
@@ -81,8 +82,8 @@ class WebhookSignatureTest {
 
     @Test
     void aRotationSignsWithBothSecretsAndEitherVerifies() {
-        String next = WebhookSigner.newSecret();
-        String header = WebhookSigner.header(next, SECRET, ID, TIMESTAMP, BODY);
+        String next = Signatures.newSecret();
+        String header = Signatures.header(next, SECRET, ID, TIMESTAMP, BODY);
         assertThat(header.split(" ")).hasSize(2).contains(SIGNATURE);
         assertThatCode(() -> verifierAt(TIMESTAMP, SECRET).verify(ID, Long.toString(TIMESTAMP), header, BODY))
                 .doesNotThrowAnyException();
@@ -103,10 +104,10 @@ class WebhookSignatureTest {
 
     @Test
     void newSecretsAreWhsecAndBase64Of32Bytes() {
-        String secret = WebhookSigner.newSecret();
+        String secret = Signatures.newSecret();
         assertThat(secret).startsWith("whsec_");
-        assertThat(WebhookSigner.key(secret)).hasSize(32);
-        assertThat(WebhookSigner.newSecret()).isNotEqualTo(secret);
+        assertThat(Signatures.key(secret)).hasSize(32);
+        assertThat(Signatures.newSecret()).isNotEqualTo(secret);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.pacioli.events.webhooks;
+package dev.pacioli.platform;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,8 +12,11 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code v1,} + base64(HMAC-SHA256(key, "{webhook-id}.{webhook-timestamp}.{body}")), where the key is
  * the base64-decoded part of the secret after {@code whsec_}. Several signatures (during a secret
  * rotation) are sent space-separated in one {@code webhook-signature} header.
+ *
+ * <p>Shared by every signed message the platform sends: event webhooks and generic-format alert
+ * channels, so a receiver verifies both with one library.
  */
-public final class WebhookSigner {
+public final class Signatures {
     public static final String SECRET_PREFIX = "whsec_";
     public static final String VERSION = "v1";
 
@@ -22,7 +25,7 @@ public final class WebhookSigner {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private WebhookSigner() {}
+    private Signatures() {}
 
     /** A new secret: {@code whsec_} + base64 of 32 random bytes. */
     public static String newSecret() {
