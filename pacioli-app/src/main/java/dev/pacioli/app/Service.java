@@ -32,6 +32,7 @@ import dev.pacioli.platform.alerts.AlertService;
 import dev.pacioli.platform.alerts.AlertSettings;
 import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.alerts.AlertsCapability;
+import dev.pacioli.platform.alerts.ConnectorAlerts;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditCapability;
 import dev.pacioli.platform.audit.MigrationAudit;
@@ -170,8 +171,8 @@ public final class Service implements AutoCloseable {
         NatsPublisher nats = null;
         // Alerts start before the ledgers and stop after them, so every other part can raise while it
         // runs; their deliveries are jobs, sent once the runner starts.
-        AlertService alerts =
-                AlertService.start(database.dataSource(), jobs, options.alerts(), new AlertMetrics(metrics));
+        AlertService alerts = AlertService.start(
+                database.dataSource(), jobs, options.alerts(), new AlertMetrics(metrics), connectors);
         try {
             // Migrations applied before this start that the audit log lacks (a crash after Flyway).
             MigrationAudit.record(database.dataSource());
@@ -179,6 +180,7 @@ public final class Service implements AutoCloseable {
             ledgers.startAll();
             alerts.watch(new WriterAlerts(ledgers, alerts));
             alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
+            alerts.watch(new ConnectorAlerts(connectors, alerts));
             webhooks = WebhookDispatcher.start(
                     database, options.webhooks(), new WebhookMetrics(metrics), jobs, connectors);
             jobs.start();

@@ -1,5 +1,6 @@
 package dev.pacioli.platform.alerts;
 
+import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.platform.jobs.Backoff;
 import dev.pacioli.platform.jobs.Claim;
 import dev.pacioli.platform.jobs.JobOutcome;
@@ -31,9 +32,9 @@ final class AlertDeliveries {
     private final Senders senders;
     private final AlertMetrics metrics;
 
-    AlertDeliveries(DataSource dataSource, AlertSettings settings, AlertMetrics metrics) {
+    AlertDeliveries(DataSource dataSource, AlertSettings settings, AlertMetrics metrics, Connectors connectors) {
         this.dataSource = dataSource;
-        this.senders = new Senders(settings);
+        this.senders = new Senders(settings, connectors);
         this.metrics = metrics;
     }
 

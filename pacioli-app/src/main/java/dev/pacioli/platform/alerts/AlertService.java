@@ -1,5 +1,6 @@
 package dev.pacioli.platform.alerts;
 
+import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.platform.jobs.Jobs;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * the readiness check, not by an alert it could not store).
  */
 public final class AlertService implements Alerts, AutoCloseable {
+    private final Connectors connectors;
     private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
 
     private final AlertStore store;
@@ -27,12 +29,14 @@ public final class AlertService implements Alerts, AutoCloseable {
     private final Thread watcher;
     private volatile boolean watching = true;
 
-    private AlertService(DataSource dataSource, Jobs jobs, AlertSettings settings, AlertMetrics metrics) {
+    private AlertService(
+            DataSource dataSource, Jobs jobs, AlertSettings settings, AlertMetrics metrics, Connectors connectors) {
+        this.connectors = connectors;
         this.store = new AlertStore(dataSource, jobs);
         this.channels = new ChannelStore(dataSource);
         this.settings = settings;
         this.jobs = jobs;
-        jobs.register(new AlertDeliveries(dataSource, settings, metrics).type(settings));
+        jobs.register(new AlertDeliveries(dataSource, settings, metrics, connectors).type(settings));
         metrics.watch(store);
         this.watcher = Thread.ofPlatform().name("pacioli-alert-watch").daemon().start(this::watchLoop);
     }
@@ -75,8 +79,14 @@ public final class AlertService implements Alerts, AutoCloseable {
      * Starts on this database: deliveries run as {@code alert.delivery} jobs of {@code jobs} (registered
      * here, so before the runner starts), and the watcher runs the sources' checks until {@link #close()}.
      */
-    public static AlertService start(DataSource dataSource, Jobs jobs, AlertSettings settings, AlertMetrics metrics) {
-        return new AlertService(dataSource, jobs, settings, metrics);
+    public static AlertService start(
+            DataSource dataSource, Jobs jobs, AlertSettings settings, AlertMetrics metrics, Connectors connectors) {
+        return new AlertService(dataSource, jobs, settings, metrics, connectors);
+    }
+
+    /** Why the outbound policy refuses {@code url} for a webhook channel, or null when it may be reached. */
+    String outboundRefusal(String url) {
+        return connectors.policy().urlRefusal(java.net.URI.create(url));
     }
 
     @Override

@@ -1,6 +1,12 @@
 package dev.pacioli.platform.alerts;
 
 import dev.pacioli.platform.Signatures;
+import dev.pacioli.platform.connectors.CircuitOpenException;
+import dev.pacioli.platform.connectors.Connector;
+import dev.pacioli.platform.connectors.ConnectorSettings;
+import dev.pacioli.platform.connectors.Connectors;
+import dev.pacioli.platform.connectors.HttpExchange;
+import dev.pacioli.platform.connectors.Idempotence;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -9,14 +15,13 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,24 +31,33 @@ import tools.jackson.databind.JsonNode;
  * Sends one notice of one alert to one channel; throws when it was not delivered, with a message fit
  * for the delivery's {@code last_error} (never a secret).
  *
- * <p>Every call has a connect and a read timeout. An interrupt (the jobs runner shutting down) ends a
- * webhook call as {@link InterruptedException}, so the job is handed back rather than failed. The outbound URL policy and the circuit breaker of
- * the platform's connectors are not applied yet (docs/alerts.md, "What is left").
+ * <p>Every call goes through the channel's connector ({@code alert:<channel id>}): its timeouts, its
+ * circuit breaker, and for webhooks the outbound URL policy on the address connected to. An SMTP host is
+ * checked against the policy before the mail library connects (it resolves the name again itself). The
+ * connector retries nothing: the delivery job's schedule does. An interrupt (the jobs runner shutting
+ * down) ends a call as {@link InterruptedException}, so the job is handed back rather than failed.
  */
 final class Senders {
     private static final Logger LOG = LoggerFactory.getLogger("dev.pacioli.alerts");
     private static final String USER_AGENT = "Pacioli-Alerts/1";
 
     private final AlertSettings settings;
-    private final HttpClient client;
+    private final Connectors connectors;
 
-    Senders(AlertSettings settings) {
+    Senders(AlertSettings settings, Connectors connectors) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.connectors = connectors;
+    }
+
+    /** The channel's connector, made on first use: no retries of its own, the service's breaker. */
+    private Connector connector(Channel channel) {
+        return connectors.connector(
+                "alert:" + channel.id(),
+                "alert_" + channel.kind().name().toLowerCase(java.util.Locale.ROOT),
+                ConnectorSettings.DEFAULTS
+                        .withTimeouts(settings.connectTimeout(), settings.readTimeout())
+                        .withRetry(ConnectorSettings.Retry.NONE)
+                        .withBreaker(connectors.breakerDefault()));
     }
 
     /** A delivery that did not get through, with why. */
@@ -58,7 +72,7 @@ final class Senders {
     void send(AlertDeliveries.Delivery delivery) throws Undelivered, InterruptedException {
         Channel channel = delivery.channel();
         switch (channel.kind()) {
-            case EMAIL -> email(channel.config(), delivery.alert(), delivery.notice());
+            case EMAIL -> email(channel, delivery.alert(), delivery.notice());
             case WEBHOOK -> webhook(channel, delivery);
             case LOG -> log(delivery.alert(), delivery.notice());
         }
@@ -75,7 +89,8 @@ final class Senders {
                 .log(Messages.subject(alert, notice));
     }
 
-    private void email(JsonNode config, Alert alert, String notice) throws Undelivered {
+    private void email(Channel channel, Alert alert, String notice) throws Undelivered, InterruptedException {
+        JsonNode config = channel.config();
         Properties properties = new Properties();
         String host = config.get("host").stringValue();
         properties.put("mail.smtp.host", host);
@@ -98,25 +113,44 @@ final class Senders {
         String username = text(config, "username");
         properties.put("mail.smtp.auth", Boolean.toString(username != null));
         try {
-            MimeMessage message = new MimeMessage(Session.getInstance(properties));
-            message.setFrom(new InternetAddress(config.get("from").stringValue(), true));
-            List<InternetAddress> to = new ArrayList<>();
-            for (JsonNode address : config.get("to").values()) {
-                to.add(new InternetAddress(address.stringValue(), true));
-            }
-            message.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
-            message.setSubject(Messages.subject(alert, notice), "UTF-8");
-            message.setText(Messages.text(alert, notice), "UTF-8");
-            message.setHeader("X-Pacioli-Alert", alert.id());
-            message.setHeader("X-Pacioli-Severity", alert.severity().code());
-            message.setSentDate(Date.from(Instant.now()));
-            if (username == null) {
-                Transport.send(message);
-            } else {
-                Transport.send(message, username, text(config, "password"));
-            }
-        } catch (MessagingException e) {
-            throw new Undelivered("smtp " + host + ": " + describe(e));
+            connector(channel)
+                    .call(
+                            Idempotence.NOT_IDEMPOTENT,
+                            () -> {
+                                connectors.policy().permitted(host);
+                                try {
+                                    sendMail(properties, config, alert, notice, username);
+                                } catch (MessagingException e) {
+                                    throw new IOException(describe(e), e);
+                                }
+                                return Boolean.TRUE;
+                            },
+                            sent -> null);
+        } catch (CircuitOpenException e) {
+            throw new Undelivered("smtp " + host + ": its circuit breaker is open");
+        } catch (IOException e) {
+            throw new Undelivered("smtp " + host + ": " + e.getMessage());
+        }
+    }
+
+    private static void sendMail(Properties properties, JsonNode config, Alert alert, String notice, String username)
+            throws MessagingException {
+        MimeMessage message = new MimeMessage(Session.getInstance(properties));
+        message.setFrom(new InternetAddress(config.get("from").stringValue(), true));
+        List<InternetAddress> to = new ArrayList<>();
+        for (JsonNode address : config.get("to").values()) {
+            to.add(new InternetAddress(address.stringValue(), true));
+        }
+        message.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
+        message.setSubject(Messages.subject(alert, notice), "UTF-8");
+        message.setText(Messages.text(alert, notice), "UTF-8");
+        message.setHeader("X-Pacioli-Alert", alert.id());
+        message.setHeader("X-Pacioli-Severity", alert.severity().code());
+        message.setSentDate(Date.from(Instant.now()));
+        if (username == null) {
+            Transport.send(message);
+        } else {
+            Transport.send(message, username, text(config, "password"));
         }
     }
 
@@ -147,26 +181,29 @@ final class Senders {
             default -> Messages.generic(alert, delivery.notice());
         };
         URI url = URI.create(channel.config().get("url").stringValue());
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(settings.readTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, String> headers = new HashMap<>();
+        headers.put("User-Agent", USER_AGENT);
         if (format.equals(ChannelConfigs.FORMAT_GENERIC)) {
             String messageId = AlertJson.DELIVERY_PREFIX + delivery.id();
             long timestamp = Instant.now().getEpochSecond();
-            request.header("webhook-id", messageId)
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", Signatures.sign(channel.secret(), messageId, timestamp, body));
+            headers.put("webhook-id", messageId);
+            headers.put("webhook-timestamp", Long.toString(timestamp));
+            headers.put("webhook-signature", Signatures.sign(channel.secret(), messageId, timestamp, body));
         }
         String where = url.getScheme() + "://" + url.getRawAuthority();
         try {
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() / 100 != 2) {
-                String answer = new String(response.body(), StandardCharsets.UTF_8);
-                throw new Undelivered("webhook " + where + " answered " + response.statusCode() + ": "
-                        + (answer.length() > 200 ? answer.substring(0, 200) : answer));
+            HttpExchange.Answer answer = connector(channel)
+                    .send(
+                            HttpExchange.Request.post(url, headers, "application/json", body),
+                            Idempotence.NOT_IDEMPOTENT,
+                            HttpExchange::remoteTrouble);
+            if (!answer.isSuccess()) {
+                String text = new String(answer.body(), StandardCharsets.UTF_8);
+                throw new Undelivered("webhook " + where + " answered " + answer.status() + ": "
+                        + (text.length() > 200 ? text.substring(0, 200) : text));
             }
+        } catch (CircuitOpenException e) {
+            throw new Undelivered("webhook " + where + ": its circuit breaker is open");
         } catch (IOException e) {
             throw new Undelivered("webhook " + where + ": " + describe(e));
         }

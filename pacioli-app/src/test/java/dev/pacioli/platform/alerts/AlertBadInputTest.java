@@ -88,6 +88,17 @@ class AlertBadInputTest {
                 "a webhook to ftp",
                 "{\"id\": \"x\", \"kind\": \"webhook\", \"config\": {\"url\": \"ftp://h/x\", \"format\": \"slack\"}}",
                 "config.url:invalid_format"));
+        for (String inside : List.of("http://10.0.0.7/hook", "http://169.254.169.254/latest", "http://[fd00::1]/x")) {
+            cases.add(new Case(
+                    "a webhook to an inside address: " + inside,
+                    "POST",
+                    "/v1/alerts/channels",
+                    "{\"id\": \"x\", \"kind\": \"webhook\", \"config\": {\"url\": \"" + inside
+                            + "\", \"format\": \"slack\"}}",
+                    400,
+                    "outbound_url_refused",
+                    List.of("config.url:outbound_url_refused")));
+        }
         cases.add(channel(
                 "an unknown format",
                 "{\"id\": \"x\", \"kind\": \"webhook\", \"config\": {\"url\": \"https://h/x\", \"format\": \"teams\"}}",
