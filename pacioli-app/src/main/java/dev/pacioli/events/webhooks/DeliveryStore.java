@@ -5,6 +5,7 @@ import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
+import dev.pacioli.postgres.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -102,7 +103,7 @@ public final class DeliveryStore {
      * one that matches, and move the cursor past the last event read. Returns the deliveries inserted.
      */
     public int fanOut(String endpointId, long ledgerId, EventSource source, Predicate<String> matches) {
-        return WebhookStore.transaction(
+        return Transactions.run(
                 dataSource,
                 "could not fan out events to webhook " + endpointId,
                 connection -> fanOut(connection, endpointId, ledgerId, source, matches));
@@ -195,7 +196,7 @@ public final class DeliveryStore {
      * ran on the jobs service had none; for all others this changes nothing. Run once at start.
      */
     public int adoptPending() {
-        return WebhookStore.transaction(dataSource, "could not adopt pending webhook deliveries", connection -> {
+        return Transactions.run(dataSource, "could not adopt pending webhook deliveries", connection -> {
             List<String> keys = new ArrayList<>();
             try (PreparedStatement statement =
                             connection.prepareStatement("select id from webhook_deliveries where status = 'pending'");
@@ -250,19 +251,18 @@ public final class DeliveryStore {
     public Optional<Delivery> retryNow(String endpointId, long deliveryId) {
         // Read back on the retry's own transaction: once committed and woken, the runner may have
         // attempted it before a later read, and the answer is the delivery as the retry left it.
-        Optional<Delivery> retried =
-                WebhookStore.transaction(dataSource, "could not retry a webhook delivery", connection -> {
-                    try (PreparedStatement statement = connection.prepareStatement("update webhook_deliveries"
-                            + " set status = 'pending', next_attempt_at = now(), updated_at = now()"
-                            + " where id = ? and endpoint_id = ?")) {
-                        statement.setLong(1, deliveryId);
-                        statement.setString(2, endpointId);
-                        if (statement.executeUpdate() == 1) {
-                            jobs.requeue(connection, JOB_TYPE, jobKey(deliveryId));
-                        }
-                    }
-                    return first(deliveries(connection, endpointId, deliveryId, null, 1, true));
-                });
+        Optional<Delivery> retried = Transactions.run(dataSource, "could not retry a webhook delivery", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("update webhook_deliveries"
+                    + " set status = 'pending', next_attempt_at = now(), updated_at = now()"
+                    + " where id = ? and endpoint_id = ?")) {
+                statement.setLong(1, deliveryId);
+                statement.setString(2, endpointId);
+                if (statement.executeUpdate() == 1) {
+                    jobs.requeue(connection, JOB_TYPE, jobKey(deliveryId));
+                }
+            }
+            return first(deliveries(connection, endpointId, deliveryId, null, 1, true));
+        });
         if (retried.isPresent()) {
             jobs.wake();
         }
@@ -285,7 +285,7 @@ public final class DeliveryStore {
         return deliveries.isEmpty() ? Optional.empty() : Optional.of(deliveries.getFirst());
     }
 
-    private List<Delivery> read(WebhookStore.Work<List<Delivery>> work, String endpointId) {
+    private List<Delivery> read(Transactions.Work<List<Delivery>> work, String endpointId) {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {

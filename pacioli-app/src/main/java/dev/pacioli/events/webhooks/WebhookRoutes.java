@@ -18,7 +18,6 @@ import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +37,6 @@ public final class WebhookRoutes {
     private static final int LEDGERS_PER_ENDPOINT_MAX = 100;
     private static final Set<String> STATUSES = Set.of(Delivery.PENDING, Delivery.SUCCEEDED, Delivery.FAILED);
     public static final String DISABLED_BY_ADMIN = "disabled through the API";
-    public static final String OUTBOUND_URL_REFUSED = "outbound_url_refused";
 
     private final Database database;
     private final WebhookSettings settings;
@@ -87,7 +85,7 @@ public final class WebhookRoutes {
             throw new ApiException(
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
-        refuseOutbound(url);
+        connectors.refuseUrl("url", url);
         String secret = Signatures.newSecret();
         Endpoint endpoint = store().create(url, events, ledgers, secret, Actor.of(call));
         Webhooks.connector(connectors, settings, endpoint.id());
@@ -127,7 +125,7 @@ public final class WebhookRoutes {
                     403, "forbidden", "a key scoped to ledgers can only manage webhooks of ledgers within its scope");
         }
         if (url != null) {
-            refuseOutbound(url);
+            connectors.refuseUrl("url", url);
         }
         EndpointUpdate update = new EndpointUpdate(url, events, ledgersGiven, ledgers, enabled);
         Endpoint updated = store().update(endpoint.id(), update, DISABLED_BY_ADMIN, Actor.of(call))
@@ -221,22 +219,6 @@ public final class WebhookRoutes {
             return null;
         }
         return url;
-    }
-
-    /**
-     * 400 {@code outbound_url_refused} when the URL's host resolves to an address the outbound policy
-     * refuses (loopback, private, link-local, metadata…). Deliveries check again at every attempt.
-     */
-    private void refuseOutbound(String url) {
-        String refusal = connectors.policy().urlRefusal(URI.create(url));
-        if (refusal != null) {
-            throw new ApiException(
-                    400,
-                    OUTBOUND_URL_REFUSED,
-                    "url: " + refusal,
-                    List.of(new FieldError("url", OUTBOUND_URL_REFUSED, refusal)),
-                    0);
-        }
     }
 
     private static List<String> events(RequestReader.Fields body, boolean required) {

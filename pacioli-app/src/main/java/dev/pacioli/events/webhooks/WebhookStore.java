@@ -301,27 +301,6 @@ public final class WebhookStore {
 
     // ---- Rows -----------------------------------------------------------------------------------
 
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** One transaction of the webhook tables; {@code failure} says what could not be done. */
-    static <T> T transaction(DataSource dataSource, String failure, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(failure, e);
-        }
-    }
-
     private static Endpoint endpoint(ResultSet row) throws SQLException {
         Array ledgers = row.getArray(4);
         return new Endpoint(

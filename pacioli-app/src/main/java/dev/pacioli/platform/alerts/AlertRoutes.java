@@ -29,7 +29,6 @@ import tools.jackson.databind.JsonNode;
  * what they are, and the {@code whsec_} secret of a generic webhook is shown once, at creation.
  */
 public final class AlertRoutes {
-    private static final String OUTBOUND_URL_REFUSED = "outbound_url_refused";
     private static final String CURSOR_KIND = "alerts";
     private static final String CHANNEL_CURSOR_KIND = "alert-channels";
     private static final int CHANNELS_PER_RULE_MAX = 20;
@@ -83,15 +82,7 @@ public final class AlertRoutes {
         }
         reader.finish();
         if (kind == Channel.Kind.WEBHOOK) {
-            String refusal = alerts.outboundRefusal(config.get("url").stringValue());
-            if (refusal != null) {
-                throw new ApiException(
-                        400,
-                        OUTBOUND_URL_REFUSED,
-                        "config.url: " + refusal,
-                        List.of(new FieldError("config.url", OUTBOUND_URL_REFUSED, refusal)),
-                        0);
-            }
+            alerts.connectors().refuseUrl("config.url", config.get("url").stringValue());
         }
         if (alerts.channels().count() >= ChannelStore.CHANNELS_MAX) {
             throw new ApiException(

@@ -84,9 +84,9 @@ public final class AlertService implements Alerts, AutoCloseable {
         return new AlertService(dataSource, jobs, settings, metrics, connectors);
     }
 
-    /** Why the outbound policy refuses {@code url} for a webhook channel, or null when it may be reached. */
-    String outboundRefusal(String url) {
-        return connectors.policy().urlRefusal(java.net.URI.create(url));
+    /** The connectors alert deliveries go through. */
+    Connectors connectors() {
+        return connectors;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.pacioli.platform.alerts;
 
 import dev.pacioli.ledger.Assert;
-import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
+import dev.pacioli.postgres.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -283,28 +283,11 @@ public final class AlertStore {
     }
 
     /** A unit of work on one connection, committed when it returns. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    <T> T inTransaction(String what, Work<T> work) {
+    <T> T inTransaction(String what, Transactions.Work<T> work) {
         return inTransaction(dataSource, what, work);
     }
 
-    static <T> T inTransaction(DataSource dataSource, String what, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not " + what, e);
-        }
+    static <T> T inTransaction(DataSource dataSource, String what, Transactions.Work<T> work) {
+        return Transactions.run(dataSource, "could not " + what, work);
     }
 }

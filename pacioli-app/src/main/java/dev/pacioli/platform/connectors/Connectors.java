@@ -1,6 +1,8 @@
 package dev.pacioli.platform.connectors;
 
 import dev.pacioli.ledger.Limits;
+import dev.pacioli.platform.ApiException;
+import dev.pacioli.platform.FieldError;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,26 @@ public final class Connectors implements AutoCloseable {
         this.http = new OutboundHttp(policy);
         this.breakerDefault = breakerDefault;
         this.metrics = metrics;
+    }
+
+    /** The problem code of a URL the outbound policy refuses. */
+    public static final String OUTBOUND_URL_REFUSED = "outbound_url_refused";
+
+    /**
+     * Refuses a configured URL the outbound policy would refuse (loopback, private, link-local,
+     * metadata…): 400 {@code outbound_url_refused} naming {@code field}. Calls check again, on the
+     * address they connect to.
+     */
+    public void refuseUrl(String field, String url) {
+        String refusal = policy().urlRefusal(java.net.URI.create(url));
+        if (refusal != null) {
+            throw new ApiException(
+                    400,
+                    OUTBOUND_URL_REFUSED,
+                    field + ": " + refusal,
+                    List.of(new FieldError(field, OUTBOUND_URL_REFUSED, refusal)),
+                    0);
+        }
     }
 
     public OutboundPolicy policy() {
