@@ -1,5 +1,8 @@
 package dev.pacioli.events.webhooks;
 
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
+import dev.pacioli.platform.audit.AuditLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -106,11 +109,24 @@ final class DeliveryOutcomes {
         }
         try (PreparedStatement disable = connection.prepareStatement("update webhook_endpoints"
                 + " set enabled = false, disabled_reason = ?, updated_at = now() where id = ? and enabled"
-                + " and failing_since <= now() - make_interval(secs => ?)")) {
+                + " and failing_since <= now() - make_interval(secs => ?) returning "
+                + WebhookStore.ENDPOINT_COLUMNS)) {
             disable.setString(1, disableReason);
             disable.setString(2, endpointId);
             disable.setLong(3, disableAfterSeconds);
-            return disable.executeUpdate() == 1;
+            try (ResultSet row = disable.executeQuery()) {
+                if (!row.next()) {
+                    return false;
+                }
+                // Audited in the same transaction, as the system: before is the endpoint as it ran until now.
+                Endpoint after = WebhookStore.endpoint(row);
+                Endpoint before = after.enabledAgain();
+                AuditLog.append(
+                        connection,
+                        Actor.SYSTEM,
+                        WebhookAudit.entry(AuditAction.WEBHOOK_ENDPOINT_DISABLED, before, after));
+                return true;
+            }
         }
     }
 

@@ -24,4 +24,20 @@ public record Endpoint(
         events = List.copyOf(events);
         ledgers = ledgers == null ? null : List.copyOf(ledgers);
     }
+
+    /** This endpoint as it stood while enabled: what an automatic disabling changed, for its audit record. */
+    Endpoint enabledAgain() {
+        return new Endpoint(
+                id,
+                url,
+                events,
+                ledgers,
+                secret,
+                previousSecret,
+                previousSecretUntilMicros,
+                true,
+                null,
+                createdAtMicros,
+                updatedAtMicros);
+    }
 }

@@ -38,7 +38,7 @@ public final class WebhookStore {
     /** Random ids drawn before giving up; a collision among 2^64 is already unlikely once. */
     private static final int ID_ATTEMPTS_MAX = 4;
 
-    private static final String ENDPOINT_COLUMNS = "id, url, events, ledgers, secret, previous_secret,"
+    static final String ENDPOINT_COLUMNS = "id, url, events, ledgers, secret, previous_secret,"
             + " previous_secret_until, enabled, disabled_reason, created_at, updated_at";
 
     private final DataSource dataSource;
@@ -301,7 +301,7 @@ public final class WebhookStore {
 
     // ---- Rows -----------------------------------------------------------------------------------
 
-    private static Endpoint endpoint(ResultSet row) throws SQLException {
+    static Endpoint endpoint(ResultSet row) throws SQLException {
         Array ledgers = row.getArray(4);
         return new Endpoint(
                 row.getString(1),

@@ -244,6 +244,20 @@ class WebhookDeliveryTest {
                 () -> receiver.acknowledged("/back").equals(events.keySet()));
         // down: every attempt failed for longer than the period, so it was disabled.
         assertThat(webhook(down).path("disabled_reason").stringValue()).contains("every delivery attempt failed");
+        // Both disablings are the system's, each audited with the transaction that disabled.
+        for (String disabled : List.of(gone, down)) {
+            JsonNode records = admin.get("/v1/audit-log?action=webhook_endpoint.disabled&object_id=" + disabled)
+                    .json()
+                    .path("data");
+            assertThat(records)
+                    .as("the audit records of %s's disabling", disabled)
+                    .hasSize(1);
+            assertThat(records.get(0).path("principal").stringValue()).isEqualTo("system");
+            assertThat(records.get(0).path("before").path("enabled").booleanValue())
+                    .isTrue();
+            assertThat(records.get(0).path("after").path("enabled").booleanValue())
+                    .isFalse();
+        }
 
         String metrics = admin.as(null).get("/metrics").text();
         assertThat(metrics).contains("pacioli_webhook_deliveries_total{outcome=\"succeeded\"}");
