@@ -16,6 +16,7 @@ insert into service_event_head (only_row, sequence) values (true, 0);
 create table service_events (
     sequence    bigint primary key check (sequence >= 1),
     type        text not null check (type ~ '^[a-z_]+(\.[a-z_]+)+$'),
-    data        jsonb not null,
+    -- The object's JSON exactly as the API wrote it, so every reader gets the same bytes forever.
+    data        text not null check (data::jsonb is not null),
     created_at  timestamptz not null default now()
 );

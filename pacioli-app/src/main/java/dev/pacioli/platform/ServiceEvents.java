@@ -37,8 +37,8 @@ public final class ServiceEvents {
             Assert.that(row.next(), "the service event head row exists");
             sequence = row.getLong(1);
         }
-        try (PreparedStatement insert = transaction.prepareStatement(
-                "insert into service_events (sequence, type, data) values (?, ?, ?::jsonb)")) {
+        try (PreparedStatement insert =
+                transaction.prepareStatement("insert into service_events (sequence, type, data) values (?, ?, ?)")) {
             insert.setLong(1, sequence);
             insert.setString(2, type);
             insert.setString(3, new String(data, StandardCharsets.UTF_8));

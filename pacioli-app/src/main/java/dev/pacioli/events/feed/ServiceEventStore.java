@@ -28,7 +28,7 @@ public final class ServiceEventStore {
     /** Up to {@code limit} events after {@code afterSequence}, in sequence order. */
     public List<Event> after(long afterSequence, int limit) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("select sequence, type, data::text,"
+                PreparedStatement statement = connection.prepareStatement("select sequence, type, data,"
                         + " created_at from service_events where sequence > ? order by sequence limit ?")) {
             statement.setLong(1, afterSequence);
             statement.setInt(2, limit);

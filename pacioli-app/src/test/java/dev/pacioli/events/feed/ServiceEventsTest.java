@@ -125,19 +125,22 @@ class ServiceEventsTest {
         assertThat(admin.delete("/v1/api-keys/" + keyId).status()).isEqualTo(200);
         assertThat(admin.delete("/v1/api-keys/" + keyId).status()).isEqualTo(200);
 
-        List<String> told = new ArrayList<>();
-        for (JsonNode event :
-                admin.get("/v1/events?after=" + head + "&limit=100").json().path("data")) {
+        Response told = admin.get("/v1/events?after=" + head + "&limit=100");
+        assertThat(told.text())
+                .as("data is the object's JSON byte for byte as the API wrote it")
+                .contains("\"data\":{\"id\":\"" + keyId + "\",\"name\":\"told\"");
+        List<String> lines = new ArrayList<>();
+        for (JsonNode event : told.json().path("data")) {
             JsonNode data = event.path("data");
-            told.add(event.path("type").stringValue() + " " + data.path("name").stringValue(""));
+            lines.add(event.path("type").stringValue() + " " + data.path("name").stringValue(""));
             assertThat(data.has("secret")).as("no secret in %s", event).isFalse();
         }
-        assertThat(told)
+        assertThat(lines)
                 .containsSubsequence("ledger.created " + ledger, "api_key.created told", "api_key.revoked told");
-        assertThat(told.stream().filter(line -> line.equals("api_key.revoked told")))
+        assertThat(lines.stream().filter(line -> line.equals("api_key.revoked told")))
                 .as("the second revocation changed nothing")
                 .hasSize(1);
-        assertThat(told.stream().filter(line -> line.equals("ledger.created " + ledger)))
+        assertThat(lines.stream().filter(line -> line.equals("ledger.created " + ledger)))
                 .hasSize(1);
     }
 
