@@ -34,4 +34,12 @@ public final class Transactions {
             throw new StoreException(failure, e);
         }
     }
+
+    /**
+     * Whether {@code cause} is PostgreSQL ending a transaction to break a deadlock (40P01) or a
+     * serialization conflict (40001): the transaction did nothing and may simply be made again.
+     */
+    public static boolean isDeadlock(Throwable cause) {
+        return cause instanceof SQLException e && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()));
+    }
 }

@@ -8,6 +8,7 @@ import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
+import dev.pacioli.postgres.Transactions;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
@@ -37,6 +38,9 @@ public final class WebhookStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Random ids drawn before giving up; a collision among 2^64 is already unlikely once. */
     private static final int ID_ATTEMPTS_MAX = 4;
+
+    /** Times a change of an endpoint is made again after PostgreSQL rolled it back to break a deadlock. */
+    private static final int DEADLOCK_ATTEMPTS_MAX = 3;
 
     static final String ENDPOINT_COLUMNS = "id, url, events, ledgers, secret, previous_secret,"
             + " previous_secret_until, enabled, disabled_reason, created_at, updated_at";
@@ -258,6 +262,20 @@ public final class WebhookStore {
      * does not exist or the change left it as it was (a deletion's after is always empty).
      */
     private Optional<Endpoint> audited(String id, Actor actor, AuditAction action, Change change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return auditedOnce(id, actor, action, change);
+            } catch (StoreException e) {
+                if (attempt >= DEADLOCK_ATTEMPTS_MAX || !Transactions.isDeadlock(e.getCause())) {
+                    throw e;
+                }
+                // The fan-out or a delivery's outcome held this endpoint's rows the other way round:
+                // PostgreSQL broke the cycle by rolling this change back, so it is made again.
+            }
+        }
+    }
+
+    private Optional<Endpoint> auditedOnce(String id, Actor actor, AuditAction action, Change change) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement lock = connection.prepareStatement(
