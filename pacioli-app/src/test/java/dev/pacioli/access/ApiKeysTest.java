@@ -11,6 +11,7 @@ import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.Page;
+import dev.pacioli.postgres.TestDatabases;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
 class ApiKeysTest {
     private final TestDatabase database;
-    private static final Random RANDOM = new Random();
     private Database own;
     private ApiKeys keys;
 
@@ -47,19 +46,13 @@ class ApiKeysTest {
      */
     @BeforeEach
     void noKeys() {
-        own = database.database().inSchema("pacioli_keys_" + Integer.toHexString(RANDOM.nextInt(1 << 24)), 2);
-        own.migrate();
+        own = TestDatabases.ownSchema(database.database(), "pacioli_keys", 2);
         keys = new ApiKeys(own.dataSource());
     }
 
     @AfterEach
-    void dropSchema() throws SQLException {
-        try (Connection connection = own.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop schema " + own.schema() + " cascade");
-        } finally {
-            own.close();
-        }
+    void dropSchema() {
+        TestDatabases.drop(own);
     }
 
     @Test

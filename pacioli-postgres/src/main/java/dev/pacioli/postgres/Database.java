@@ -146,6 +146,10 @@ public final class Database implements AutoCloseable {
         return schema;
     }
 
+    public boolean isClosed() {
+        return dataSource.isClosed();
+    }
+
     public boolean isEmbedded() {
         return embedded != null;
     }

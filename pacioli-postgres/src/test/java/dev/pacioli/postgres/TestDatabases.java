@@ -41,6 +41,35 @@ public final class TestDatabases {
         return all;
     }
 
+    /**
+     * A connection to the same server with its tables in a fresh schema of its own, migrated: for a test
+     * whose questions are about a whole table, or whose workers must see only its own rows. Dropped by
+     * {@link #drop}, or at the JVM's exit; the shared database and its server stay.
+     */
+    public static Database ownSchema(Database shared, String prefix, int poolSize) {
+        String schema = prefix + "_" + ProcessHandle.current().pid() + "_"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        Database own = shared.inSchema(schema, poolSize);
+        own.migrate();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(own)));
+        return own;
+    }
+
+    /** Drops an {@link #ownSchema} and closes its pool; a second call does nothing. */
+    public static synchronized void drop(Database own) {
+        if (own.isClosed()) {
+            return;
+        }
+        try (Connection connection = own.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + own.schema() + " cascade");
+        } catch (Exception ignored) {
+            // Best effort: a leftover schema is harmless.
+        } finally {
+            own.close();
+        }
+    }
+
     private static String schemaName() {
         return "pacioli_test_" + ProcessHandle.current().pid() + "_"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));

@@ -7,6 +7,7 @@ import dev.pacioli.events.feed.Event;
 import dev.pacioli.events.feed.LedgerEvents;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.ledger.Ledger;
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.LoopbackProxy;
 import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.postgres.Database;
@@ -287,14 +288,8 @@ class NatsPublisherTest {
         assertThat(publisher.isRunning()).isFalse();
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PUBLISHED_WITHIN.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime())
-                    .as("condition within %s", PUBLISHED_WITHIN)
-                    .isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+    private static void await(BooleanSupplier condition) {
+        Await.until("the condition", PUBLISHED_WITHIN, condition);
     }
 
     private static int natsPort() {

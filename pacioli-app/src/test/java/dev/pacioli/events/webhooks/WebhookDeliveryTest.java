@@ -2,11 +2,11 @@ package dev.pacioli.events.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pacioli.app.Service;
 import dev.pacioli.events.webhooks.WebhookReceiver.Answer;
 import dev.pacioli.events.webhooks.WebhookReceiver.Received;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
@@ -14,12 +14,9 @@ import dev.pacioli.platform.TestService;
 import dev.pacioli.platform.connectors.ConnectorOptions;
 import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.DatabaseUrl;
 import dev.pacioli.postgres.TestDatabases;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,22 +98,7 @@ class WebhookDeliveryTest {
     }
 
     static Database ownSchema(Database shared) {
-        HikariDataSource pool = (HikariDataSource) shared.dataSource();
-        String schema = "pacioli_webhooks_" + ProcessHandle.current().pid() + "_"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
-        Database database =
-                Database.connect(new DatabaseUrl(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword()), schema, 8);
-        database.migrate();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (Connection connection = database.dataSource().getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.execute("drop schema if exists " + schema + " cascade");
-            } catch (Exception ignored) {
-                // Best effort: a leftover schema is harmless.
-            }
-            database.close();
-        }));
-        return database;
+        return TestDatabases.ownSchema(shared, "pacioli_webhooks", 8);
     }
 
     @BeforeEach
@@ -450,17 +431,6 @@ class WebhookDeliveryTest {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_MAX.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime())
-                    .as("waited %s for: %s", WAIT_MAX, what)
-                    .isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, WAIT_MAX, condition);
     }
 }

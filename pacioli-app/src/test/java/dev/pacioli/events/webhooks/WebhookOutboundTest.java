@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pacioli.app.Service;
 import dev.pacioli.events.webhooks.WebhookReceiver.Answer;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
@@ -260,13 +261,7 @@ class WebhookOutboundTest {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MAX.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Await.until(what, WAIT_MAX, condition);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.app.Service;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.TestService;
@@ -152,16 +153,7 @@ class AlertDeliveryTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_MAX.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited too long for " + what).isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, WAIT_MAX, condition);
     }
 
     @Test

@@ -1,16 +1,11 @@
 package dev.pacioli.platform.alerts;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pacioli.postgres.Database;
-import dev.pacioli.postgres.DatabaseUrl;
 import dev.pacioli.postgres.TestDatabases;
 import java.io.InputStream;
 import java.security.KeyStore;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -47,22 +42,7 @@ final class AlertTargets {
     }
 
     private static Database ownSchema(Database shared) {
-        HikariDataSource pool = (HikariDataSource) shared.dataSource();
-        String schema = "pacioli_alerts_" + ProcessHandle.current().pid() + "_"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
-        Database database =
-                Database.connect(new DatabaseUrl(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword()), schema, 8);
-        database.migrate();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (Connection connection = database.dataSource().getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.execute("drop schema if exists " + schema + " cascade");
-            } catch (Exception ignored) {
-                // Best effort: a leftover schema is harmless.
-            }
-            database.close();
-        }));
-        return database;
+        return TestDatabases.ownSchema(shared, "pacioli_alerts", 8);
     }
 
     private static KeyStore serverStore() throws Exception {

@@ -2,6 +2,7 @@ package dev.pacioli.platform.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.TestService;
 import dev.pacioli.platform.connectors.Connector;
@@ -73,10 +74,10 @@ class ConnectorAlertsTest {
         assertThat(raised.path("object").stringValue()).isEqualTo(name);
 
         // After the breaker's wait it lets a trial through (half-open): waited for, at most 5 s.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (connector.state().equals("open") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(
+                "the breaker's wait",
+                Duration.ofSeconds(5),
+                () -> !connector.state().equals("open"));
         assertThat(connector.state()).isEqualTo("half_open");
         check.run();
         assertThat(alert(service.admin(), name).path("status").stringValue()).isEqualTo("resolved");

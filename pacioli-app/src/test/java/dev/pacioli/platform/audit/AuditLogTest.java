@@ -44,20 +44,13 @@ class AuditLogTest {
     private final AuditLog log;
 
     AuditLogTest(TestDatabases.TestDatabase test) {
-        String schema = "audit_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
-        this.own = test.database().inSchema(schema, 12);
-        own.migrate();
+        this.own = TestDatabases.ownSchema(test.database(), "pacioli_audit", 12);
         this.log = new AuditLog(own.dataSource());
     }
 
     @AfterEach
-    void dropSchema() throws SQLException {
-        try (Connection connection = own.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop schema " + own.schema() + " cascade");
-        } finally {
-            own.close();
-        }
+    void dropSchema() {
+        TestDatabases.drop(own);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.pacioli.platform.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.ServiceMetrics;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
@@ -336,17 +337,6 @@ class JobsTest {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_MAX.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime())
-                    .as("waited %s for: %s", WAIT_MAX, what)
-                    .isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, WAIT_MAX, condition);
     }
 }
