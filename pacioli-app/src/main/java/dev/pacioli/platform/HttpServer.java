@@ -49,12 +49,8 @@ public final class HttpServer implements AutoCloseable {
     /** A body over its limit is read and dropped up to this much before the 413, then the connection closes. */
     public static final long DISCARD_BYTES_MAX = 32L << 20;
 
-    /**
-     * Shutdown closes the listener only after this long without a new request (within the drain bound).
-     * A second, not less: on a saturated machine a connection can wait in the accept queue for hundreds
-     * of milliseconds between two requests reaching the gate, and closing under it resets it.
-     */
-    public static final long QUIET_NANOS = 1_000_000_000L;
+    /** Shutdown closes the listener only after this long without a new request (within the drain bound). */
+    public static final long QUIET_NANOS = 250_000_000L;
 
     /** How long shutdown waits for requests in flight. */
     public static final long DRAIN_MILLIS_MAX = 30_000;
