@@ -23,4 +23,9 @@ public final class AccessCapability implements Capability {
     public List<Route> routes() {
         return routes;
     }
+
+    @Override
+    public List<String> serviceEventTypes() {
+        return List.of(ApiKeys.CREATED_EVENT, ApiKeys.REVOKED_EVENT);
+    }
 }

@@ -37,6 +37,11 @@ import javax.sql.DataSource;
  * {@code api_key.revoked} to the audit log in the same transaction (never the secret nor its hash).
  */
 public final class ApiKeys implements Authenticator.Keys {
+    /** The service events of a key's life: the key as the API shows it, without its secret. */
+    static final String CREATED_EVENT = "api_key.created";
+
+    static final String REVOKED_EVENT = "api_key.revoked";
+
     public static final int SECRET_HASH_LENGTH = 32;
 
     /** Ids are 64 random bits; a collision is so unlikely that a few draws are all it may ever take. */
@@ -78,7 +83,7 @@ public final class ApiKeys implements Authenticator.Keys {
                 ApiKey key = insert(connection, name, principal, role, flags, ledgers, secretHash);
                 AuditLog.append(
                         connection, actor, AuditEntry.of(AuditAction.API_KEY_CREATED, key.id(), null, describe(key)));
-                ServiceEvents.append(connection, "api_key.created", KeyJson.bytes(key));
+                ServiceEvents.append(connection, CREATED_EVENT, KeyJson.bytes(key));
                 connection.commit();
                 return key;
             } catch (SQLException | RuntimeException e) {
@@ -189,7 +194,7 @@ public final class ApiKeys implements Authenticator.Keys {
                         connection,
                         actor,
                         AuditEntry.of(AuditAction.API_KEY_REVOKED, id, describe(before.get()), describe(after)));
-                ServiceEvents.append(connection, "api_key.revoked", KeyJson.bytes(after));
+                ServiceEvents.append(connection, REVOKED_EVENT, KeyJson.bytes(after));
                 connection.commit();
                 return Optional.of(after);
             } catch (SQLException | RuntimeException e) {

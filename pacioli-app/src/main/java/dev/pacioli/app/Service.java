@@ -234,18 +234,22 @@ public final class Service implements AutoCloseable {
             Jobs jobs) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
-        List<Capability> capabilities = List.of(
+        List<Capability> capabilities = new ArrayList<>(List.of(
                 new AlertsCapability(alerts),
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
-                new EventsCapability(
-                        database,
-                        ledgers,
-                        new ServiceEventStore(database.dataSource()),
-                        options.webhooks(),
-                        connectors,
-                        jobs),
-                new AuditCapability(database.dataSource()));
+                new AuditCapability(database.dataSource())));
+        List<String> serviceEventTypes = capabilities.stream()
+                .flatMap(capability -> capability.serviceEventTypes().stream())
+                .toList();
+        capabilities.add(new EventsCapability(
+                database,
+                ledgers,
+                new ServiceEventStore(database.dataSource()),
+                options.webhooks(),
+                connectors,
+                jobs,
+                serviceEventTypes));
         List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
         routes.addAll(new ConnectorRoutes(connectors).routes());
         routes.addAll(new JobRoutes(jobs).routes());

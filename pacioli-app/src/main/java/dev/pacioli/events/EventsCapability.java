@@ -4,6 +4,7 @@ import dev.pacioli.events.feed.EventRoutes;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.webhooks.WebhookRoutes;
 import dev.pacioli.events.webhooks.WebhookSettings;
+import dev.pacioli.events.webhooks.Webhooks;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
@@ -13,7 +14,10 @@ import dev.pacioli.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Events: the pull API of each ledger and of the service, and signed webhooks (the NATS publisher has no routes). */
+/**
+ * Events: the pull API of each ledger and of the service, and signed webhooks (the NATS publisher has
+ * no routes). It is built after the capabilities whose service event types its webhook filters accept.
+ */
 public final class EventsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
@@ -23,9 +27,11 @@ public final class EventsCapability implements Capability {
             ServiceEventStore serviceEvents,
             WebhookSettings webhooks,
             Connectors connectors,
-            Jobs jobs) {
+            Jobs jobs,
+            List<String> serviceEventTypes) {
         routes.addAll(new EventRoutes(database, ledgers, serviceEvents).routes());
-        routes.addAll(new WebhookRoutes(database, webhooks, connectors, jobs).routes());
+        routes.addAll(new WebhookRoutes(database, webhooks, connectors, jobs, Webhooks.eventTypes(serviceEventTypes))
+                .routes());
     }
 
     @Override

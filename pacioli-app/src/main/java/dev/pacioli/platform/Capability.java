@@ -13,4 +13,12 @@ public interface Capability {
     String name();
 
     List<Route> routes();
+
+    /**
+     * The event types it appends to the service stream ({@link ServiceEvents}), so that webhook
+     * endpoints may name them; a type appended but not declared here is refused by every filter.
+     */
+    default List<String> serviceEventTypes() {
+        return List.of();
+    }
 }

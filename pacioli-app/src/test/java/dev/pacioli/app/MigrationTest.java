@@ -93,16 +93,52 @@ class MigrationTest {
 
         migrateTo("15");
 
-        List<String> cursors = new ArrayList<>();
+        assertThat(rows("select source || '|' || stream || '|' || last_sequence from " + schema
+                        + ".nats_cursors order by 1"))
+                .containsExactly("eu|PACIOLI|42", "us|OTHER|3", "us|PACIOLI|7");
+    }
+
+    @Test
+    void v16KeepsWebhookCursorsAndDeliveriesUnderTheLedgersNameAndStartsTheServiceStreamAtItsHead()
+            throws SQLException {
+        migrateTo("15");
+        execute("insert into " + schema + ".ledgers (name, head_hash) values ('eu', '\\x00'), ('us', '\\x00')");
+        execute("update " + schema + ".service_event_head set sequence = 5");
+        execute("insert into " + schema + ".webhook_endpoints (id, url, events, ledgers, secret) values"
+                + " ('whk_0000000000000001', 'https://a.invalid', '{*}', null, 's'),"
+                + " ('whk_0000000000000002', 'https://b.invalid', '{*}', '{us}', 's')");
+        execute("insert into " + schema + ".webhook_cursors (endpoint_id, ledger_id, after_sequence) values"
+                + " ('whk_0000000000000001', 1, 10), ('whk_0000000000000001', 2, 3), ('whk_0000000000000002', 2, 4)");
+        execute("insert into " + schema + ".webhook_deliveries (endpoint_id, event_id, ledger_id, sequence, type,"
+                + " event_created_at, next_attempt_at) values"
+                + " ('whk_0000000000000001', 'evt_eu_10', 1, 10, 'account.created', now(), now()),"
+                + " ('whk_0000000000000002', 'evt_us_4', 2, 4, 'account.created', now(), now())");
+
+        migrateTo("16");
+
+        assertThat(rows("select endpoint_id || '|' || stream || '|' || after_sequence from " + schema
+                        + ".webhook_cursors order by 1"))
+                .containsExactly(
+                        "whk_0000000000000001|_service|5",
+                        "whk_0000000000000001|eu|10",
+                        "whk_0000000000000001|us|3",
+                        "whk_0000000000000002|us|4");
+        assertThat(rows("select endpoint_id || '|' || stream || '|' || sequence from " + schema
+                        + ".webhook_deliveries order by 1"))
+                .containsExactly("whk_0000000000000001|eu|10", "whk_0000000000000002|us|4");
+    }
+
+    /** The first column of every row {@code sql} answers. */
+    private List<String> rows(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
         try (Connection connection = database.database().dataSource().getConnection();
                 Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("select source || '|' || stream || '|' || last_sequence from "
-                        + schema + ".nats_cursors order by 1")) {
-            while (rows.next()) {
-                cursors.add(rows.getString(1));
+                ResultSet row = statement.executeQuery(sql)) {
+            while (row.next()) {
+                rows.add(row.getString(1));
             }
         }
-        assertThat(cursors).containsExactly("eu|PACIOLI|42", "us|OTHER|3", "us|PACIOLI|7");
+        return rows;
     }
 
     /** {@code name|principal|flags} of a key, or null when there is none. */

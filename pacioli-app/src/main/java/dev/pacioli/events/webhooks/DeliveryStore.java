@@ -2,6 +2,7 @@ package dev.pacioli.events.webhooks;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
@@ -31,7 +32,7 @@ import javax.sql.DataSource;
 public final class DeliveryStore {
     public static final String JOB_TYPE = "webhook.delivery";
     private static final String JOB_KEY_PREFIX = "dlv_";
-    private static final String DELIVERY_COLUMNS = "d.id, d.endpoint_id, d.event_id, l.name, d.sequence, d.type,"
+    private static final String DELIVERY_COLUMNS = "d.id, d.endpoint_id, d.event_id, d.stream, d.sequence, d.type,"
             + " d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error,"
             + " d.created_at, d.event_created_at";
 
@@ -43,13 +44,22 @@ public final class DeliveryStore {
         this.jobs = jobs;
     }
 
-    /** An (endpoint, ledger) pair whose cursor is behind the ledger's head. */
-    public record Lag(String endpointId, List<String> events, long ledgerId, String ledger, long afterSequence) {}
+    /**
+     * An (endpoint, stream) pair whose cursor is behind the stream's head.
+     *
+     * @param stream a ledger's name, or {@link ServiceEvents#STREAM}
+     * @param ledgerId the ledger's id; 0 for the service stream
+     */
+    public record Lag(String endpointId, List<String> events, String stream, long ledgerId, long afterSequence) {
+        public boolean isService() {
+            return stream.equals(ServiceEvents.STREAM);
+        }
+    }
 
     /** A journal record the fan-out considers: enough to make a delivery row. */
     public record EventRef(String eventId, long sequence, String type, long createdAtMicros) {}
 
-    /** Reads the next events of a ledger after a sequence. */
+    /** Reads the next events of a stream after a sequence. */
     @FunctionalInterface
     public interface EventSource {
         List<EventRef> after(long afterSequence);
@@ -70,26 +80,36 @@ public final class DeliveryStore {
     // ---- Fan-out --------------------------------------------------------------------------------
 
     /**
-     * The (enabled endpoint, ledger in scope) pairs whose cursor is behind the ledger's head. A
-     * missing cursor is a ledger created after the endpoint: it starts at 0.
+     * The (enabled endpoint, stream in scope) pairs whose cursor is behind the stream's head. An
+     * endpoint's streams are its ledgers, and the service stream when it names {@code _service} or
+     * every stream ({@code ledgers} null). A missing cursor is a ledger created after the endpoint: it
+     * starts at 0.
      */
     public List<Lag> lagging() {
-        String sql = "select e.id, e.events, l.id, l.name, coalesce(c.after_sequence, 0)"
+        String sql = "select e.id, e.events, l.name, l.id, coalesce(c.after_sequence, 0)"
                 + " from webhook_endpoints e join ledgers l on e.ledgers is null or l.name = any(e.ledgers)"
-                + " left join webhook_cursors c on c.endpoint_id = e.id and c.ledger_id = l.id"
+                + " left join webhook_cursors c on c.endpoint_id = e.id and c.stream = l.name"
                 + " where e.enabled and l.head_sequence > coalesce(c.after_sequence, 0)"
-                + " order by e.id, l.id";
+                + " union all select e.id, e.events, ?, 0, coalesce(c.after_sequence, 0)"
+                + " from webhook_endpoints e cross join service_event_head h"
+                + " left join webhook_cursors c on c.endpoint_id = e.id and c.stream = ?"
+                + " where e.enabled and (e.ledgers is null or ? = any(e.ledgers))"
+                + " and h.sequence > coalesce(c.after_sequence, 0) order by 1, 3";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql);
-                ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, ServiceEvents.STREAM);
+            statement.setString(2, ServiceEvents.STREAM);
+            statement.setString(3, ServiceEvents.STREAM);
             List<Lag> lags = new ArrayList<>();
-            while (rows.next()) {
-                lags.add(new Lag(
-                        rows.getString(1),
-                        List.of((String[]) rows.getArray(2).getArray()),
-                        rows.getLong(3),
-                        rows.getString(4),
-                        rows.getLong(5)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    lags.add(new Lag(
+                            rows.getString(1),
+                            List.of((String[]) rows.getArray(2).getArray()),
+                            rows.getString(3),
+                            rows.getLong(4),
+                            rows.getLong(5)));
+                }
             }
             return lags;
         } catch (SQLException e) {
@@ -98,31 +118,31 @@ public final class DeliveryStore {
     }
 
     /**
-     * One fan-out step for one (endpoint, ledger), in one transaction: lock the cursor (skipped when
+     * One fan-out step for one (endpoint, stream), in one transaction: lock the cursor (skipped when
      * another instance holds it), read the events after it, insert a delivery and its job for each
      * one that matches, and move the cursor past the last event read. Returns the deliveries inserted.
      */
-    public int fanOut(String endpointId, long ledgerId, EventSource source, Predicate<String> matches) {
+    public int fanOut(String endpointId, String stream, EventSource source, Predicate<String> matches) {
         return Transactions.run(
                 dataSource,
                 "could not fan out events to webhook " + endpointId,
-                connection -> fanOut(connection, endpointId, ledgerId, source, matches));
+                connection -> fanOut(connection, endpointId, stream, source, matches));
     }
 
     private int fanOut(
-            Connection connection, String endpointId, long ledgerId, EventSource source, Predicate<String> matches)
+            Connection connection, String endpointId, String stream, EventSource source, Predicate<String> matches)
             throws SQLException {
         try (PreparedStatement start = connection.prepareStatement("insert into webhook_cursors"
-                + " (endpoint_id, ledger_id, after_sequence) values (?, ?, 0) on conflict do nothing")) {
+                + " (endpoint_id, stream, after_sequence) values (?, ?, 0) on conflict do nothing")) {
             start.setString(1, endpointId);
-            start.setLong(2, ledgerId);
+            start.setString(2, stream);
             start.executeUpdate();
         }
         long after;
         try (PreparedStatement lock = connection.prepareStatement("select after_sequence from webhook_cursors"
-                + " where endpoint_id = ? and ledger_id = ? for update skip locked")) {
+                + " where endpoint_id = ? and stream = ? for update skip locked")) {
             lock.setString(1, endpointId);
-            lock.setLong(2, ledgerId);
+            lock.setString(2, stream);
             try (ResultSet row = lock.executeQuery()) {
                 if (!row.next()) {
                     return 0; // another instance is fanning out this pair
@@ -136,15 +156,15 @@ public final class DeliveryStore {
         }
         List<EventRef> matching =
                 events.stream().filter(event -> matches.test(event.type())).toList();
-        List<String> keys = insertDeliveries(connection, endpointId, ledgerId, matching);
+        List<String> keys = insertDeliveries(connection, endpointId, stream, matching);
         jobs.enqueue(connection, JOB_TYPE, keys, Duration.ZERO);
         long last = events.getLast().sequence();
         Assert.that(last > after, "the fan-out read no event after its cursor");
         try (PreparedStatement advance = connection.prepareStatement(
-                "update webhook_cursors set after_sequence = ? where endpoint_id = ? and ledger_id = ?")) {
+                "update webhook_cursors set after_sequence = ? where endpoint_id = ? and stream = ?")) {
             advance.setLong(1, last);
             advance.setString(2, endpointId);
-            advance.setLong(3, ledgerId);
+            advance.setString(3, stream);
             advance.executeUpdate();
         }
         return keys.size();
@@ -152,18 +172,18 @@ public final class DeliveryStore {
 
     /** Inserts the deliveries not yet there; answers their job keys. */
     private static List<String> insertDeliveries(
-            Connection connection, String endpointId, long ledgerId, List<EventRef> events) throws SQLException {
+            Connection connection, String endpointId, String stream, List<EventRef> events) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
         try (PreparedStatement insert = connection.prepareStatement("insert into webhook_deliveries"
-                + " (endpoint_id, event_id, ledger_id, sequence, type, event_created_at, next_attempt_at)"
+                + " (endpoint_id, event_id, stream, sequence, type, event_created_at, next_attempt_at)"
                 + " select ?, e.event_id, ?, e.sequence, e.type,"
                 + " timestamptz 'epoch' + e.created * interval '1 microsecond', now()"
                 + " from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[]) as e(event_id, sequence, type, created)"
                 + " order by e.sequence on conflict do nothing returning id")) {
             insert.setString(1, endpointId);
-            insert.setLong(2, ledgerId);
+            insert.setString(2, stream);
             insert.setArray(
                     3,
                     connection.createArrayOf(
@@ -215,8 +235,8 @@ public final class DeliveryStore {
     public Optional<DeliveryTarget> target(long deliveryId) {
         String sql = "select d.id, d.endpoint_id, e.url, e.secret,"
                 + " case when e.previous_secret_until > now() then e.previous_secret end, e.enabled, d.status,"
-                + " d.event_id, d.ledger_id, l.name, d.sequence, d.attempts from webhook_deliveries d"
-                + " join webhook_endpoints e on e.id = d.endpoint_id join ledgers l on l.id = d.ledger_id"
+                + " d.event_id, coalesce(l.id, 0), d.stream, d.sequence, d.attempts from webhook_deliveries d"
+                + " join webhook_endpoints e on e.id = d.endpoint_id left join ledgers l on l.name = d.stream"
                 + " where d.id = ?";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -296,7 +316,7 @@ public final class DeliveryStore {
     private static List<Delivery> deliveries(
             Connection connection, String endpointId, Long id, String status, int rows, boolean exact)
             throws SQLException {
-        String sql = "select " + DELIVERY_COLUMNS + " from webhook_deliveries d join ledgers l on l.id = d.ledger_id"
+        String sql = "select " + DELIVERY_COLUMNS + " from webhook_deliveries d"
                 + " where d.endpoint_id = ? and " + (exact ? "d.id = ?" : "d.id < ?")
                 + " and (?::text is null or d.status = ?) order by d.id desc limit ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {

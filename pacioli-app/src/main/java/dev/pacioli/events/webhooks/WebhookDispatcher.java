@@ -2,6 +2,7 @@ package dev.pacioli.events.webhooks;
 
 import dev.pacioli.events.feed.Event;
 import dev.pacioli.events.feed.EventFeed;
+import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers every matching event to every enabled webhook endpoint, at least once.
  *
- * <p><b>Fan-out</b>: one loop thread, each round, for each (enabled endpoint, ledger in its scope)
- * whose cursor is behind the ledger's head, in one database transaction, locks the cursor, reads the
- * journal after it, inserts a delivery row and its job for each event the endpoint's filters match
+ * <p><b>Fan-out</b>: one loop thread, each round, for each (enabled endpoint, stream in its scope: a
+ * ledger, or the service stream) whose cursor is behind the stream's head, in one database
+ * transaction, locks the cursor, reads the stream after it, inserts a delivery row and its job for each event the endpoint's filters match
  * and moves the cursor. A committed event therefore has its delivery and its job before the cursor
  * passes it, and a crash at any point either keeps all three or none. <b>Delivery</b>: each delivery
  * is a durable job of type {@value DeliveryStore#JOB_TYPE} ({@link Jobs}), which claims, leases,
@@ -85,6 +86,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final DeliveryStore deliveries;
     private final Jobs jobs;
     private final EventFeed feed;
+    private final ServiceEventStore serviceEvents;
     private final WebhookSettings settings;
     private final WebhookMetrics metrics;
     private final Connectors connectors;
@@ -99,6 +101,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.deliveries = new DeliveryStore(database.dataSource(), jobs);
         this.jobs = jobs;
         this.feed = new EventFeed(database.events());
+        this.serviceEvents = new ServiceEventStore(database.dataSource());
         this.settings = settings;
         this.metrics = metrics;
         this.connectors = connectors;
@@ -161,13 +164,15 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (!running) {
                 return inserted;
             }
+            DeliveryStore.EventSource source = lag.isService()
+                    ? after -> serviceEvents.after(after, FAN_OUT_BATCH_MAX).stream()
+                            .map(WebhookDispatcher::reference)
+                            .toList()
+                    : after -> database.events().after(lag.ledgerId(), after, FAN_OUT_BATCH_MAX).stream()
+                            .map(record -> reference(lag.stream(), record))
+                            .toList();
             inserted += deliveries.fanOut(
-                    lag.endpointId(),
-                    lag.ledgerId(),
-                    after -> database.events().after(lag.ledgerId(), after, FAN_OUT_BATCH_MAX).stream()
-                            .map(record -> reference(lag.ledger(), record))
-                            .toList(),
-                    type -> Webhooks.matches(lag.events(), type));
+                    lag.endpointId(), lag.stream(), source, type -> Webhooks.matches(lag.events(), type));
         }
         return inserted;
     }
@@ -178,6 +183,10 @@ public final class WebhookDispatcher implements AutoCloseable {
                 record.sequence(),
                 record.type().eventType,
                 record.timestampMicros());
+    }
+
+    private static DeliveryStore.EventRef reference(Event event) {
+        return new DeliveryStore.EventRef(event.id(), event.sequence(), event.type(), event.createdAtMicros());
     }
 
     /** One attempt of a delivery's job: nothing to do, wait for the endpoint, or send. */
@@ -202,8 +211,10 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** One attempt of one delivery, and its outcome to record. */
     private JobOutcome attempt(DeliveryTarget claimed) {
-        Ledger ledger = new Ledger(claimed.ledgerId(), claimed.ledger(), Metadata.EMPTY, 0);
-        List<Event> events = feed.after(ledger, claimed.sequence() - 1, 1);
+        List<Event> events = claimed.isService()
+                ? serviceEvents.after(claimed.sequence() - 1, 1)
+                : feed.after(
+                        new Ledger(claimed.ledgerId(), claimed.stream(), Metadata.EMPTY, 0), claimed.sequence() - 1, 1);
         if (events.isEmpty() || events.getFirst().sequence() != claimed.sequence()) {
             throw new IllegalStateException("delivery " + claimed.id() + " names event " + claimed.eventId()
                     + ", which the journal does not hold");

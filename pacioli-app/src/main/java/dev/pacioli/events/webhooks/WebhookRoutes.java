@@ -12,6 +12,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.Signatures;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.connectors.Connectors;
@@ -39,12 +40,18 @@ public final class WebhookRoutes {
     public static final String DISABLED_BY_ADMIN = "disabled through the API";
 
     private final Database database;
+    private final Set<String> eventTypes;
     private final WebhookSettings settings;
     private final Connectors connectors;
     private final Jobs jobs;
 
-    public WebhookRoutes(Database database, WebhookSettings settings, Connectors connectors, Jobs jobs) {
+    /**
+     * @param eventTypes every type an endpoint's filter may name ({@link Webhooks#eventTypes})
+     */
+    public WebhookRoutes(
+            Database database, WebhookSettings settings, Connectors connectors, Jobs jobs, Set<String> eventTypes) {
         this.database = database;
+        this.eventTypes = eventTypes;
         this.settings = settings;
         this.connectors = connectors;
         this.jobs = jobs;
@@ -221,12 +228,13 @@ public final class WebhookRoutes {
         return url;
     }
 
-    private static List<String> events(RequestReader.Fields body, boolean required) {
+    private List<String> events(RequestReader.Fields body, boolean required) {
         Set<String> events = new LinkedHashSet<>();
         List<JsonNode> items = body.array("events", required, 1, Webhooks.FILTERS_MAX);
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            String problem = item.isString() ? Webhooks.filterProblem(item.stringValue()) : "must be a string";
+            String problem =
+                    item.isString() ? Webhooks.filterProblem(item.stringValue(), eventTypes) : "must be a string";
             if (problem != null) {
                 body.reader().add(body.path("events") + "[" + i + "]", FieldError.INVALID_VALUE, problem);
             } else {
@@ -241,9 +249,14 @@ public final class WebhookRoutes {
         List<JsonNode> items = body.array("ledgers", true, 1, LEDGERS_PER_ENDPOINT_MAX);
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            if (!item.isString() || !Limits.isIdentifier(item.stringValue())) {
+            if (!item.isString()
+                    || !(Limits.isIdentifier(item.stringValue())
+                            || item.stringValue().equals(ServiceEvents.STREAM))) {
                 body.reader()
-                        .add(body.path("ledgers") + "[" + i + "]", FieldError.INVALID_FORMAT, "must be a ledger name");
+                        .add(
+                                body.path("ledgers") + "[" + i + "]",
+                                FieldError.INVALID_FORMAT,
+                                "must be a ledger name or " + ServiceEvents.STREAM);
             } else {
                 ledgers.add(item.stringValue());
             }

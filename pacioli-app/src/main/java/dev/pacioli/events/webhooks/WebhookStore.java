@@ -2,6 +2,7 @@ package dev.pacioli.events.webhooks;
 
 import dev.pacioli.ledger.Assert;
 import dev.pacioli.ledger.LedgerStore.StoreException;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
 import dev.pacioli.platform.audit.AuditLog;
@@ -58,7 +59,8 @@ public final class WebhookStore {
 
     /**
      * Stores a new endpoint. It receives the events committed after it was created: its cursor on
-     * every existing ledger in its scope starts at that ledger's head, in the same transaction.
+     * every stream in its scope (existing ledgers, the service stream) starts at that stream's head, in
+     * the same transaction.
      */
     public Endpoint create(String url, List<String> events, List<String> ledgers, String secret, Actor actor) {
         try (Connection connection = dataSource.getConnection()) {
@@ -95,13 +97,19 @@ public final class WebhookStore {
         }
     }
 
-    /** Cursors at the current heads for the endpoint's ledgers that have none yet. */
+    /** Cursors at the current heads for the endpoint's streams (ledgers, the service's) that have none yet. */
     private static void startCursorsAtHeads(Connection connection, String endpointId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("insert into webhook_cursors"
-                + " (endpoint_id, ledger_id, after_sequence) select e.id, l.id, l.head_sequence"
+                + " (endpoint_id, stream, after_sequence) select e.id, l.name, l.head_sequence"
                 + " from webhook_endpoints e join ledgers l on e.ledgers is null or l.name = any(e.ledgers)"
-                + " where e.id = ? on conflict (endpoint_id, ledger_id) do nothing")) {
+                + " where e.id = ? union all select e.id, ?, h.sequence"
+                + " from webhook_endpoints e cross join service_event_head h"
+                + " where e.id = ? and (e.ledgers is null or ? = any(e.ledgers))"
+                + " on conflict (endpoint_id, stream) do nothing")) {
             statement.setString(1, endpointId);
+            statement.setString(2, ServiceEvents.STREAM);
+            statement.setString(3, endpointId);
+            statement.setString(4, ServiceEvents.STREAM);
             statement.executeUpdate();
         }
     }

@@ -6,6 +6,7 @@ import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.platform.connectors.Connectors;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -18,15 +19,22 @@ public final class Webhooks {
     public static final int URL_LENGTH_MAX = 2_048;
     public static final int FILTERS_MAX = 32;
 
-    /** Every event type, in declaration order. */
-    public static final Set<String> EVENT_TYPES;
+    /** Every event type of a ledger's stream, in declaration order. */
+    public static final Set<String> LEDGER_EVENT_TYPES;
 
     static {
         Set<String> types = new LinkedHashSet<>();
         for (RecordType type : RecordType.values()) {
             types.add(type.eventType);
         }
-        EVENT_TYPES = Set.copyOf(types);
+        LEDGER_EVENT_TYPES = Set.copyOf(types);
+    }
+
+    /** Every type a filter may name: a ledger's, and those the capabilities append to the service stream. */
+    public static Set<String> eventTypes(Collection<String> serviceEventTypes) {
+        Set<String> types = new LinkedHashSet<>(LEDGER_EVENT_TYPES);
+        types.addAll(serviceEventTypes);
+        return Set.copyOf(types);
     }
 
     private Webhooks() {}
@@ -96,16 +104,16 @@ public final class Webhooks {
     }
 
     /**
-     * What is wrong with an event filter, or null: an event type ({@code transaction.posted}), a
-     * family ({@code transaction.*}, {@code account.*}) or {@code *} for every event.
+     * What is wrong with an event filter, or null: one of {@code types} ({@code transaction.posted}),
+     * a family of them ({@code transaction.*}, {@code api_key.*}) or {@code *} for every event.
      */
-    public static String filterProblem(String filter) {
-        if (filter.equals("*") || EVENT_TYPES.contains(filter)) {
+    public static String filterProblem(String filter, Set<String> types) {
+        if (filter.equals("*") || types.contains(filter)) {
             return null;
         }
         if (filter.endsWith(".*")) {
             String family = filter.substring(0, filter.length() - 1);
-            if (EVENT_TYPES.stream().anyMatch(type -> type.startsWith(family))) {
+            if (types.stream().anyMatch(type -> type.startsWith(family))) {
                 return null;
             }
         }

@@ -28,6 +28,11 @@ import java.util.List;
 
 /** Ledgers and assets: what exists outside any one ledger, managed by administrators. */
 public final class CatalogRoutes {
+    /** The service events of the catalog: the ledger or asset as the API shows it. */
+    static final String LEDGER_CREATED_EVENT = "ledger.created";
+
+    static final String ASSET_CREATED_EVENT = "asset.created";
+
     private static final String LEDGER_CURSOR = "ledgers";
     private static final String ASSET_CURSOR = "assets";
 
@@ -71,7 +76,7 @@ public final class CatalogRoutes {
                                             "metadata", ledger.metadata().values(),
                                             "created_at", Times.format(ledger.createdAtMicros())))
                             .inLedger(ledger.name()));
-            ServiceEvents.append(connection, "ledger.created", ledgerJson(ledger));
+            ServiceEvents.append(connection, LEDGER_CREATED_EVENT, ledgerJson(ledger));
         });
         return switch (result.outcome()) {
             case CREATED -> ledgerReply(201, result.ledger(), false);
@@ -146,7 +151,7 @@ public final class CatalogRoutes {
                                             "code", stored.asset().code(),
                                             "scale", stored.asset().scale(),
                                             "created_at", Times.format(stored.createdAtMicros()))));
-                    ServiceEvents.append(connection, "asset.created", assetJson(stored));
+                    ServiceEvents.append(connection, ASSET_CREATED_EVENT, assetJson(stored));
                 });
         return switch (result.outcome()) {
             case CREATED -> assetReply(201, result.stored(), false);

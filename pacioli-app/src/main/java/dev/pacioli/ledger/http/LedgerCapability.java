@@ -28,4 +28,9 @@ public final class LedgerCapability implements Capability {
     public List<Route> routes() {
         return List.copyOf(routes);
     }
+
+    @Override
+    public List<String> serviceEventTypes() {
+        return List.of(CatalogRoutes.LEDGER_CREATED_EVENT, CatalogRoutes.ASSET_CREATED_EVENT);
+    }
 }

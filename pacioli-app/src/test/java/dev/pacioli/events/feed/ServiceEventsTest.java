@@ -142,6 +142,17 @@ class ServiceEventsTest {
                 .hasSize(1);
         assertThat(lines.stream().filter(line -> line.equals("ledger.created " + ledger)))
                 .hasSize(1);
+        // Each capability declares the types it appends, so a webhook endpoint may ask for them.
+        for (String type : List.of("ledger.created", "api_key.created", "api_key.revoked")) {
+            Response endpoint = admin.post(
+                    "/v1/webhooks",
+                    "{\"url\": \"https://webhooks.invalid/t\", \"events\": [\"" + type
+                            + "\"], \"ledgers\": [\"_service\"]}");
+            assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+            assertThat(admin.delete("/v1/webhooks/" + endpoint.json().path("id").stringValue())
+                            .status())
+                    .isEqualTo(200);
+        }
     }
 
     @Test

@@ -375,6 +375,91 @@ class WebhookDeliveryTest {
         assertThat(admin.delete("/v1/webhooks/" + all).status()).isEqualTo(200);
     }
 
+    @Test
+    void theServiceStreamReachesTheEndpointsThatAskForItAndNoOthers() throws Exception {
+        String ledger = TestService.uniqueName("stream");
+        setUpLedger(ledger);
+        String service = endpoint(
+                "/service", receiver.route("/service", attempt -> Answer.of(200)), "[\"api_key.*\"]", "_service");
+        String ledgerOnly =
+                endpoint("/ledger-only", receiver.route("/ledger-only", attempt -> Answer.of(200)), "[\"*\"]", ledger);
+        long head = lastServiceSequence();
+
+        Response key = admin.post("/v1/api-keys", "{\"name\": \"streamed\", \"role\": \"reader\"}");
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        account("/v1/ledgers/" + ledger, "world", "debit");
+        List<JsonNode> serviceEvents = new ArrayList<>();
+        admin.get("/v1/events?after=" + head).json().path("data").forEach(serviceEvents::add);
+        assertThat(serviceEvents)
+                .extracting(event -> event.path("type").stringValue())
+                .containsExactly("api_key.created");
+        JsonNode created = serviceEvents.getFirst();
+        String createdId = created.path("id").stringValue();
+
+        await(
+                "the service event reaches the endpoint of _service, the account event the ledger's",
+                () -> receiver.acknowledged("/service").equals(Set.of(createdId))
+                        && receiver.acknowledged("/ledger-only").size() == 1);
+        Received delivered = receiver.at("/service").getFirst();
+        assertThat(delivered.verified()).isTrue();
+        assertThat(JSON.readTree(delivered.body())).isEqualTo(created);
+        assertThat(JSON.readTree(delivered.body()).path("ledger").isNull()).isTrue();
+        assertThat(receiver.at("/ledger-only"))
+                .extracting(Received::id)
+                .allMatch(id -> id.startsWith("evt_" + ledger + "_"));
+        await(
+                "the service delivery is recorded",
+                () -> "succeeded"
+                        .equals(admin.get("/v1/webhooks/" + service + "/deliveries")
+                                .json()
+                                .path("data")
+                                .path(0)
+                                .path("status")
+                                .stringValue()));
+        JsonNode delivery =
+                admin.get("/v1/webhooks/" + service + "/deliveries").json().path("data");
+        assertThat(delivery).hasSize(1);
+        assertThat(delivery.get(0).path("ledger").isNull()).isTrue();
+        assertThat(delivery.get(0).path("event_id").stringValue()).isEqualTo(createdId);
+        assertThat(delivery.get(0).path("sequence").longValue())
+                .isEqualTo(created.path("sequence").longValue());
+
+        // Only an unscoped key may subscribe to the service stream; no other name starting with _ exists.
+        String scopedSecret = admin.post(
+                        "/v1/api-keys",
+                        "{\"name\": \"scoped\", \"role\": \"admin\", \"ledgers\": [\"" + ledger + "\"]}")
+                .json()
+                .path("secret")
+                .stringValue();
+        assertThat(admin.as(scopedSecret)
+                        .post(
+                                "/v1/webhooks",
+                                "{\"url\": \"https://webhooks.invalid/s\", \"events\": [\"*\"],"
+                                        + " \"ledgers\": [\"_service\"]}")
+                        .code())
+                .isEqualTo("forbidden");
+        Response other = admin.post(
+                "/v1/webhooks",
+                "{\"url\": \"https://webhooks.invalid/o\", \"events\": [\"*\"], \"ledgers\": [\"_other\"]}");
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().path("errors").findValuesAsString("field")).containsExactly("ledgers[0]");
+        for (String id : List.of(service, ledgerOnly)) {
+            assertThat(admin.delete("/v1/webhooks/" + id).status()).isEqualTo(200);
+        }
+    }
+
+    private long lastServiceSequence() {
+        long last = 0;
+        while (true) {
+            JsonNode page =
+                    admin.get("/v1/events?limit=1000&after=" + last).json().path("data");
+            if (page.isEmpty()) {
+                return last;
+            }
+            last = page.get(page.size() - 1).path("sequence").longValue();
+        }
+    }
+
     // ---- Helpers --------------------------------------------------------------------------------
 
     private void setUpLedger(String ledger) {

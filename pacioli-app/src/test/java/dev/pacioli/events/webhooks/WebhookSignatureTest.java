@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Standard Webhooks signing and verifying, the URL and filter rules of endpoints. */
@@ -131,12 +132,15 @@ class WebhookSignatureTest {
 
     @Test
     void filtersAreTypesFamiliesOrEverything() {
-        assertThat(Webhooks.filterProblem("*")).isNull();
-        assertThat(Webhooks.filterProblem("transaction.*")).isNull();
-        assertThat(Webhooks.filterProblem("account.closed")).isNull();
-        assertThat(Webhooks.filterProblem("transaction.deleted")).isNotNull();
-        assertThat(Webhooks.filterProblem("trans*")).isNotNull();
-        assertThat(Webhooks.filterProblem("ledger.*")).isNotNull();
+        Set<String> types = Webhooks.eventTypes(List.of("api_key.created"));
+        assertThat(Webhooks.filterProblem("*", types)).isNull();
+        assertThat(Webhooks.filterProblem("transaction.*", types)).isNull();
+        assertThat(Webhooks.filterProblem("account.closed", types)).isNull();
+        assertThat(Webhooks.filterProblem("api_key.*", types)).isNull();
+        assertThat(Webhooks.filterProblem("api_key.created", types)).isNull();
+        assertThat(Webhooks.filterProblem("transaction.deleted", types)).isNotNull();
+        assertThat(Webhooks.filterProblem("trans*", types)).isNotNull();
+        assertThat(Webhooks.filterProblem("ledger.*", types)).isNotNull();
         assertThat(Webhooks.matches(List.of("transaction.*"), "transaction.posted"))
                 .isTrue();
         assertThat(Webhooks.matches(List.of("transaction.*"), "account.created"))
