@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,15 @@ public final class HttpServer implements AutoCloseable {
 
     /** Shutdown closes the listener only after this long without a new request (within the drain bound). */
     public static final long QUIET_NANOS = 250_000_000L;
+
+    /**
+     * Connections the kernel completes and holds for the acceptor (the listen backlog; the kernel caps
+     * it at {@code net.core.somaxconn}). Java's default is 50: in a burst of new connections, Linux
+     * then drops handshakes past it, and a client whose final ACK was dropped believes it is connected
+     * and sends its request, which is reset if the listener closes (at shutdown) before a retransmitted
+     * handshake gets in.
+     */
+    public static final int ACCEPT_QUEUE_SIZE = 1_024;
 
     /** How long shutdown waits for requests in flight. */
     public static final long DRAIN_MILLIS_MAX = 30_000;
@@ -101,8 +112,13 @@ public final class HttpServer implements AutoCloseable {
             server.insertHandler(new GracefulHandler());
             server.setStopTimeout(DRAIN_MILLIS_MAX);
         });
-        config.jetty.host = settings.host();
-        config.jetty.port = settings.port();
+        config.jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(settings.host());
+            connector.setPort(settings.port());
+            connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
+            return connector;
+        });
         config.routes.before(this::begin);
         config.routes.after(this::end);
         for (Route route : routes) {
