@@ -30,13 +30,19 @@ public final class EventsCapability implements Capability {
             Jobs jobs,
             List<String> serviceEventTypes) {
         routes.addAll(new EventRoutes(database, ledgers, serviceEvents).routes());
-        routes.addAll(new WebhookRoutes(database, webhooks, connectors, jobs, Webhooks.eventTypes(serviceEventTypes))
-                .routes());
+        List<String> types = new ArrayList<>(serviceEventTypes);
+        types.addAll(serviceEventTypes());
+        routes.addAll(new WebhookRoutes(database, webhooks, connectors, jobs, Webhooks.eventTypes(types)).routes());
     }
 
     @Override
     public String name() {
         return "events";
+    }
+
+    @Override
+    public List<String> serviceEventTypes() {
+        return WebhookRoutes.SERVICE_EVENT_TYPES;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.pacioli.events.webhooks;
 
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
-import dev.pacioli.platform.audit.AuditLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,10 +120,7 @@ final class DeliveryOutcomes {
                 // Audited in the same transaction, as the system: before is the endpoint as it ran until now.
                 Endpoint after = WebhookStore.endpoint(row);
                 Endpoint before = after.enabledAgain();
-                AuditLog.append(
-                        connection,
-                        Actor.SYSTEM,
-                        WebhookAudit.entry(AuditAction.WEBHOOK_ENDPOINT_DISABLED, before, after));
+                WebhookAudit.record(connection, Actor.SYSTEM, AuditAction.WEBHOOK_ENDPOINT_DISABLED, before, after);
                 return true;
             }
         }

@@ -39,6 +39,9 @@ public final class WebhookRoutes {
     private static final Set<String> STATUSES = Set.of(Delivery.PENDING, Delivery.SUCCEEDED, Delivery.FAILED);
     public static final String DISABLED_BY_ADMIN = "disabled through the API";
 
+    /** The service events of an endpoint's life ({@code webhook_endpoint.created}, …). */
+    public static final List<String> SERVICE_EVENT_TYPES = WebhookAudit.EVENT_TYPES;
+
     private final Database database;
     private final Set<String> eventTypes;
     private final WebhookSettings settings;

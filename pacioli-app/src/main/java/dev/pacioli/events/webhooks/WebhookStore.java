@@ -5,7 +5,6 @@ import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
-import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
@@ -78,10 +77,8 @@ public final class WebhookStore {
                         if (row.next()) {
                             Endpoint endpoint = endpoint(row);
                             startCursorsAtHeads(connection, endpoint.id());
-                            AuditLog.append(
-                                    connection,
-                                    actor,
-                                    WebhookAudit.entry(AuditAction.WEBHOOK_ENDPOINT_CREATED, null, endpoint));
+                            WebhookAudit.record(
+                                    connection, actor, AuditAction.WEBHOOK_ENDPOINT_CREATED, null, endpoint);
                             connection.commit();
                             return endpoint;
                         }
@@ -296,7 +293,7 @@ public final class WebhookStore {
                 Optional<Endpoint> after = before == null ? Optional.empty() : change.apply(connection);
                 boolean deleted = action == AuditAction.WEBHOOK_ENDPOINT_DELETED;
                 if (before != null && (after.isPresent() || deleted)) {
-                    AuditLog.append(connection, actor, WebhookAudit.entry(action, before, after.orElse(null)));
+                    WebhookAudit.record(connection, actor, action, before, after.orElse(null));
                 }
                 connection.commit();
                 return deleted && before != null ? Optional.of(before) : after;

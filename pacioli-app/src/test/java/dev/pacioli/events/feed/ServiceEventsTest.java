@@ -143,16 +143,38 @@ class ServiceEventsTest {
         assertThat(lines.stream().filter(line -> line.equals("ledger.created " + ledger)))
                 .hasSize(1);
         // Each capability declares the types it appends, so a webhook endpoint may ask for them.
-        for (String type : List.of("ledger.created", "api_key.created", "api_key.revoked")) {
+        long beforeEndpoints = store.head();
+        List<String> endpointIds = new ArrayList<>();
+        for (String type : List.of("ledger.created", "api_key.created", "api_key.revoked", "webhook_endpoint.*")) {
             Response endpoint = admin.post(
                     "/v1/webhooks",
                     "{\"url\": \"https://webhooks.invalid/t\", \"events\": [\"" + type
                             + "\"], \"ledgers\": [\"_service\"]}");
             assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
-            assertThat(admin.delete("/v1/webhooks/" + endpoint.json().path("id").stringValue())
-                            .status())
+            endpointIds.add(endpoint.json().path("id").stringValue());
+            assertThat(admin.delete("/v1/webhooks/" + endpointIds.getLast()).status())
                     .isEqualTo(200);
         }
+        // Endpoints tell of their changes too, without their URL or secret: operators read this stream.
+        List<String> endpointEvents = new ArrayList<>();
+        for (JsonNode event : admin.get("/v1/events?after=" + beforeEndpoints + "&limit=100")
+                .json()
+                .path("data")) {
+            JsonNode data = event.path("data");
+            if (endpointIds.contains(data.path("id").stringValue())) {
+                endpointEvents.add(event.path("type").stringValue());
+                assertThat(data.path("url_origin").stringValue()).isEqualTo("https://webhooks.invalid");
+                assertThat(data.has("url") || data.has("secret"))
+                        .as("%s", event)
+                        .isFalse();
+            }
+        }
+        assertThat(endpointEvents)
+                .containsExactly(
+                        "webhook_endpoint.created", "webhook_endpoint.deleted",
+                        "webhook_endpoint.created", "webhook_endpoint.deleted",
+                        "webhook_endpoint.created", "webhook_endpoint.deleted",
+                        "webhook_endpoint.created", "webhook_endpoint.deleted");
     }
 
     @Test
