@@ -12,6 +12,7 @@ import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.Signatures;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -92,7 +93,7 @@ public final class AlertRoutes {
                 && config.get("format").stringValue().equals(ChannelConfigs.FORMAT_GENERIC);
         String secret = signed ? Signatures.newSecret() : null;
         Channel channel = alerts.channels()
-                .create(id, kind, new ChannelStore.JsonText(config.toString()), secret)
+                .create(id, kind, new ChannelStore.JsonText(config.toString()), secret, Actor.of(call))
                 .orElseThrow(() -> new ApiException(409, "channel_exists", "a channel '" + id + "' exists already"));
         try (JsonOutput out = new JsonOutput()) {
             write(out, channel, secret);
@@ -126,7 +127,7 @@ public final class AlertRoutes {
             }
         }
         reader.finish();
-        alerts.channels().replaceRules(rules);
+        alerts.channels().replaceRules(rules, Actor.of(call));
         return rulesReply(rules);
     }
 

@@ -16,7 +16,9 @@ public enum AuditAction {
     LEDGER_CREATED("ledger.created"),
     ASSET_CREATED("asset.created"),
     TRANSACTION_FORCE_REVERSED("transaction.force_reversed"),
-    SCHEMA_MIGRATED("schema.migrated");
+    SCHEMA_MIGRATED("schema.migrated"),
+    ALERT_CHANNEL_CREATED("alert_channel.created"),
+    ALERT_ROUTES_REPLACED("alert_routes.replaced");
 
     private final String code;
 

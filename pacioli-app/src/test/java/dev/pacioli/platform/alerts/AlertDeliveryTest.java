@@ -246,6 +246,28 @@ class AlertDeliveryTest {
         route("warning", generic.json().path("id").stringValue(), slack, pagerDuty);
         assertThat(admin.get("/v1/alerts/channels").text()).doesNotContain("R0UT1NGKEY", "hidden", secret);
 
+        // Both changes are audited in their transactions, as the API shows them: no secret either.
+        HttpTester.Response createdRecord =
+                admin.get("/v1/audit-log?action=alert_channel.created&object_id=" + pagerDuty);
+        assertThat(createdRecord.json().path("data")).hasSize(1);
+        assertThat(createdRecord
+                        .json()
+                        .path("data")
+                        .get(0)
+                        .path("after")
+                        .path("kind")
+                        .stringValue())
+                .isEqualTo("webhook");
+        assertThat(createdRecord.text()).doesNotContain("R0UT1NGKEY");
+        JsonNode routesRecord = admin.get("/v1/audit-log?action=alert_routes.replaced&object_id=alert_routes&limit=1")
+                .json()
+                .path("data")
+                .get(0);
+        assertThat(routesRecord.path("before").path("rules")).isEmpty();
+        assertThat(routesRecord.path("after").path("rules").get(0).path("channels"))
+                .extracting(JsonNode::stringValue)
+                .containsExactly(generic.json().path("id").stringValue(), slack, pagerDuty);
+
         JsonNode alert = testAlert("warning");
         await("three webhook deliveries", () -> receiver.requests.size() >= 3);
 
