@@ -33,6 +33,18 @@ final class OpenApiFragments {
     static final List<String> SECTIONS =
             List.of("securitySchemes", "parameters", "x-pacioli-pattern-parameters", "headers", "responses", "schemas");
 
+    /**
+     * A fragment's own problem codes: a list under {@code components}, with comments. The merge puts
+     * them into the {@code Problem} schema's code enum, where {@link #PROBLEM_CODES_MARKER} stands in
+     * platform.yaml, so that a capability adds its codes without editing the platform's fragment.
+     */
+    static final String PROBLEM_CODES = "x-pacioli-problem-codes";
+
+    static final String PROBLEM_CODES_MARKER =
+            "            # " + PROBLEM_CODES + ": each capability's own codes, from its fragment";
+
+    private static final Pattern PROBLEM_CODE = Pattern.compile("^    (?:- [a-z][a-z_]*[a-z]|#.*)$");
+
     private static final Pattern TOP_LEVEL = Pattern.compile("^([A-Za-z]\\w*):.*$");
     private static final Pattern SECTION = Pattern.compile("^  ([\\w-]+):$");
 
@@ -98,7 +110,7 @@ final class OpenApiFragments {
         for (String line : components) {
             Matcher section = SECTION.matcher(line);
             if (section.matches()) {
-                if (!SECTIONS.contains(section.group(1))) {
+                if (!SECTIONS.contains(section.group(1)) && !section.group(1).equals(PROBLEM_CODES)) {
                     throw new IllegalStateException(name + ".yaml: no component section " + section.group(1));
                 }
                 current = sections.computeIfAbsent(section.group(1), k -> new ArrayList<>());
@@ -109,11 +121,38 @@ final class OpenApiFragments {
             }
         }
         sections.replaceAll((section, lines) -> trim(lines));
+        for (String line : sections.getOrDefault(PROBLEM_CODES, List.of())) {
+            if (!PROBLEM_CODE.matcher(line).matches()) {
+                throw new IllegalStateException(name + ".yaml: not a problem code: " + line);
+            }
+        }
         return sections;
+    }
+
+    /** The Problem code enum's lines: each fragment's own codes under a comment naming it. */
+    private static List<String> problemCodes(List<Fragment> fragments) {
+        List<String> lines = new ArrayList<>();
+        Set<String> seen = new TreeSet<>();
+        for (Fragment fragment : fragments) {
+            List<String> own = fragment.components().getOrDefault(PROBLEM_CODES, List.of());
+            if (own.isEmpty()) {
+                continue;
+            }
+            lines.add("            # " + fragment.name());
+            for (String line : own) {
+                String code = line.trim();
+                if (code.startsWith("- ") && !seen.add(code)) {
+                    throw new IllegalStateException(fragment.name() + ".yaml: problem code declared twice: " + code);
+                }
+                lines.add("        " + line);
+            }
+        }
+        return lines;
     }
 
     /** The merged document's text. */
     static String merge(List<Fragment> fragments) {
+        List<String> codes = problemCodes(fragments);
         StringBuilder out = new StringBuilder();
         out.append("# Generated from src/main/openapi/*.yaml (one fragment per capability) by OpenApiFragmentsTest:\n")
                 .append("# edit the fragments, then run it with -Dpacioli.openapi.write=true.\n");
@@ -127,7 +166,12 @@ final class OpenApiFragments {
             out.append("  ").append(section).append(":\n");
             fragments.forEach(fragment -> append(out, fragment.components().getOrDefault(section, List.of()), true));
         }
-        return out.toString().stripTrailing() + "\n";
+        String merged = out.toString().stripTrailing() + "\n";
+        if (!merged.contains(PROBLEM_CODES_MARKER + "\n")) {
+            throw new IllegalStateException("platform.yaml: the Problem code enum has no line " + PROBLEM_CODES_MARKER);
+        }
+        return merged.replace(
+                PROBLEM_CODES_MARKER + "\n", PROBLEM_CODES_MARKER + "\n" + String.join("\n", codes) + "\n");
     }
 
     private static void append(StringBuilder out, List<String> lines, boolean blankAfter) {
