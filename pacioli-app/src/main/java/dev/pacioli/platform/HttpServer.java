@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,13 +151,30 @@ public final class HttpServer implements AutoCloseable {
                                 405, "method_not_allowed", context.method() + " is not allowed on " + context.path())));
         config.routes.exception(ApiException.class, (e, context) -> problem(context, e));
         config.routes.exception(LedgerStore.StoreException.class, (e, context) -> {
-            LOG.warn("storage failed: {}", e.getMessage());
+            // The SQLSTATE and the database's own message say which failure it was (08006 a lost
+            // connection, 57014 a cancelled statement, 53300 too many connections).
+            SQLException cause = sqlCause(e);
+            LOG.atWarn()
+                    .addKeyValue("sqlstate", cause == null ? null : cause.getSQLState())
+                    .log(
+                            "storage failed: {}{}",
+                            e.getMessage(),
+                            cause == null ? "" : " (SQLSTATE " + cause.getSQLState() + ": " + cause.getMessage() + ")");
             problem(context, new ApiException(503, "storage_unavailable", "the database is unreachable; retry"));
         });
         config.routes.exception(Exception.class, (e, context) -> {
             LOG.error("request failed with a bug", e);
             problem(context, new ApiException(500, "internal_error", "an unexpected error; see the service log"));
         });
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
     }
 
     public HttpServer start() {
