@@ -251,6 +251,7 @@ class TidyTest {
             "dev.pacioli.ledger.http",
             "dev.pacioli.access",
             "dev.pacioli.events",
+            "dev.pacioli.payments",
             "dev.pacioli.app");
 
     /** The capability a package or a qualified name belongs to, or null (core, storage, bench). */
