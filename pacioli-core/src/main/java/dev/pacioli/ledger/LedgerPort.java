@@ -15,7 +15,16 @@ import java.util.concurrent.CompletableFuture;
  * the transaction first stored.
  */
 public interface LedgerPort {
-    CompletableFuture<TransactionResult> submit(String ledger, TransactionSpec spec);
+    default CompletableFuture<TransactionResult> submit(String ledger, TransactionSpec spec) {
+        return submit(ledger, spec, null);
+    }
+
+    /**
+     * Creates a transaction; {@code attachment}, when not null, is committed in the same database
+     * transaction, and only if this call creates it (not when it {@link ResultCode#EXISTS} or fails): a
+     * capability's own row that must exist exactly when its ledger transaction does.
+     */
+    CompletableFuture<TransactionResult> submit(String ledger, TransactionSpec spec, CommitAttachment attachment);
 
     /**
      * Creates transactions in order, each seeing the ones before it. Atomic: all commit or none does.

@@ -3,6 +3,7 @@ package dev.pacioli.ledger.http;
 import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BalancesAsOf;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.Entry;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.ResultCode;
@@ -31,10 +32,11 @@ public final class LocalLedgers implements LedgerPort {
     }
 
     @Override
-    public CompletableFuture<TransactionResult> submit(String ledger, TransactionSpec spec) {
+    public CompletableFuture<TransactionResult> submit(
+            String ledger, TransactionSpec spec, CommitAttachment attachment) {
         return write(
                 ledger,
-                engine -> engine.createTransaction(spec),
+                engine -> engine.createTransaction(spec, attachment),
                 TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND));
     }
 

@@ -54,7 +54,6 @@ import java.util.Objects;
  * allowed, so an account left outside them (by a forced reversal) can still be brought back.
  */
 final class BatchExecutor {
-    private static final int NET_ACCOUNTS_MAX = Limits.POSTINGS_PER_TRANSACTION_MAX * 2;
     private static final AccountStatus[] STATUSES = AccountStatus.values();
 
     /** Batches whose columns may be out at once: each commit in flight holds its batch's. */
@@ -91,13 +90,8 @@ final class BatchExecutor {
     /** What the batch's requests that took effect asked to commit with them; empty (shared) until one does. */
     private List<CommitAttachment> attachments = List.of();
 
-    // Scratch space for one transaction's net effect per account; reused, never reallocated.
-    private final AccountState[] netAccounts = new AccountState[NET_ACCOUNTS_MAX];
-    private final long[] netDebits = new long[NET_ACCOUNTS_MAX];
-    private final long[] netCredits = new long[NET_ACCOUNTS_MAX];
-    private final long[] netPostedDebits = new long[NET_ACCOUNTS_MAX];
-    private final long[] netPostedCredits = new long[NET_ACCOUNTS_MAX];
-    private int netCount;
+    /** One transaction's net change per account. */
+    private final NetEffect net = new NetEffect();
 
     // Scratch space for one transaction's accounts per posting, looked up once by validate.
     private final AccountState[] postingFrom = new AccountState[Limits.POSTINGS_PER_TRANSACTION_MAX];
@@ -202,6 +196,15 @@ final class BatchExecutor {
             }
         } else if (command.dryRun) {
             rollback(mark);
+        } else if (command.results.code(0) == ResultCode.CREATED) {
+            attach(command.attachment);
+        }
+    }
+
+    /** Keeps an attachment (when there is one) of a request that took effect, for the batch's commit. */
+    private void attach(CommitAttachment attachment) {
+        if (attachment != null) {
+            (attachments = attachments.isEmpty() ? new ArrayList<>() : attachments).add(attachment);
         }
     }
 
@@ -226,15 +229,15 @@ final class BatchExecutor {
         long expiresAt = spec.timeoutSeconds() == null
                 ? 0
                 : Math.addExact(timestamp, Math.multiplyExact(spec.timeoutSeconds(), 1_000_000L));
-        for (int i = 0; i < netCount; i++) {
-            AccountState account = netAccounts[i];
+        for (int i = 0; i < net.count; i++) {
+            AccountState account = net.accounts[i];
             saveForUndo(account);
             if (spec.pending()) {
-                account.pendingDebits += netDebits[i];
-                account.pendingCredits += netCredits[i];
+                account.pendingDebits += net.debits[i];
+                account.pendingCredits += net.credits[i];
             } else {
-                account.postedDebits += netDebits[i];
-                account.postedCredits += netCredits[i];
+                account.postedDebits += net.debits[i];
+                account.postedCredits += net.credits[i];
             }
             account.version++;
             addEntry(
@@ -242,8 +245,8 @@ final class BatchExecutor {
                     sequence,
                     spec.id(),
                     spec.pending() ? EntryKind.PENDING : EntryKind.POSTED,
-                    netDebits[i],
-                    netCredits[i],
+                    net.debits[i],
+                    net.credits[i],
                     timestamp);
         }
         JournalColumns journal = buffers.journal;
@@ -306,16 +309,16 @@ final class BatchExecutor {
                 return ResultCode.SAME_ACCOUNT;
             }
         }
-        netClear();
+        net.clear();
         boolean overflow = false;
         for (int i = 0; i < count; i++) {
             long amount = postings.get(i).amount();
-            overflow |= !netAdd(postingFrom[i], amount, 0, 0, 0);
-            overflow |= !netAdd(postingTo[i], 0, amount, 0, 0);
+            overflow |= !net.add(postingFrom[i], amount, 0, 0, 0);
+            overflow |= !net.add(postingTo[i], 0, amount, 0, 0);
         }
         int flags = overflow ? Bounds.OVERFLOW : 0;
-        for (int i = 0; i < netCount; i++) {
-            flags |= Bounds.check(netAccounts[i], spec.pending(), netDebits[i], netCredits[i], force);
+        for (int i = 0; i < net.count; i++) {
+            flags |= Bounds.check(net.accounts[i], spec.pending(), net.debits[i], net.credits[i], force);
         }
         if ((flags & Bounds.OVERFLOW) != 0) {
             // A sum did not fit, so the nets or bounds above may be cut short; the bounds come first in
@@ -392,18 +395,18 @@ final class BatchExecutor {
      */
     private Transaction release(Transaction transaction, List<Long> postedAmounts, RecordType type) {
         List<Posting> postings = transaction.spec().postings();
-        netClear();
+        net.clear();
         boolean overflow = false;
         for (int i = 0; i < postings.size(); i++) {
             Posting posting = postings.get(i);
             long posted = postedAmounts == null ? 0 : postedAmounts.get(i);
-            overflow |= !netAdd(account(posting.from()), posting.amount(), 0, posted, 0);
-            overflow |= !netAdd(account(posting.to()), 0, posting.amount(), 0, posted);
+            overflow |= !net.add(account(posting.from()), posting.amount(), 0, posted, 0);
+            overflow |= !net.add(account(posting.to()), 0, posting.amount(), 0, posted);
         }
-        for (int i = 0; i < netCount && !overflow; i++) {
-            AccountState account = netAccounts[i];
-            overflow = account.postedDebits > Long.MAX_VALUE - netPostedDebits[i]
-                    || account.postedCredits > Long.MAX_VALUE - netPostedCredits[i];
+        for (int i = 0; i < net.count && !overflow; i++) {
+            AccountState account = net.accounts[i];
+            overflow = account.postedDebits > Long.MAX_VALUE - net.postedDebits[i]
+                    || account.postedCredits > Long.MAX_VALUE - net.postedCredits[i];
         }
         if (overflow) {
             Assert.that(type == RecordType.TRANSACTION_POSTED, "releasing a reservation cannot overflow");
@@ -417,13 +420,13 @@ final class BatchExecutor {
             case TRANSACTION_EXPIRED -> EntryKind.EXPIRE;
             default -> throw new Assert.InvariantViolation("not a release: " + type);
         };
-        for (int i = 0; i < netCount; i++) {
-            AccountState account = netAccounts[i];
+        for (int i = 0; i < net.count; i++) {
+            AccountState account = net.accounts[i];
             saveForUndo(account);
-            account.pendingDebits -= netDebits[i];
-            account.pendingCredits -= netCredits[i];
-            account.postedDebits += netPostedDebits[i];
-            account.postedCredits += netPostedCredits[i];
+            account.pendingDebits -= net.debits[i];
+            account.pendingCredits -= net.credits[i];
+            account.postedDebits += net.postedDebits[i];
+            account.postedCredits += net.postedCredits[i];
             Assert.that(
                     account.pendingDebits >= 0 && account.pendingCredits >= 0,
                     "pending components of %s went negative",
@@ -435,8 +438,8 @@ final class BatchExecutor {
                     sequence,
                     transaction.id(),
                     kind,
-                    post ? netPostedDebits[i] : netDebits[i],
-                    post ? netPostedCredits[i] : netCredits[i],
+                    post ? net.postedDebits[i] : net.debits[i],
+                    post ? net.postedCredits[i] : net.credits[i],
                     timestamp);
         }
         if (type == RecordType.TRANSACTION_POSTED) {
@@ -496,10 +499,7 @@ final class BatchExecutor {
         if (created.code() != ResultCode.CREATED) {
             return created;
         }
-        if (command.attachment != null) {
-            attachments = attachments.isEmpty() ? new ArrayList<>() : attachments;
-            attachments.add(command.attachment);
-        }
+        attach(command.attachment);
         long sequence = memory.sequence + 1;
         long timestamp = nextTimestamp();
         JournalCodec.transactionReversed(buffers.journal, sequence, timestamp, original.id(), command.reversalId);
@@ -514,39 +514,6 @@ final class BatchExecutor {
         AccountState account = memory.accounts.get(id);
         Assert.that(account != null, "account %s of a stored transaction is not in memory", id);
         return account;
-    }
-
-    private void netClear() {
-        for (int i = 0; i < netCount; i++) {
-            netAccounts[i] = null;
-        }
-        netCount = 0;
-    }
-
-    /** Adds to an account's net change; false when a sum overflows. */
-    private boolean netAdd(AccountState account, long debit, long credit, long postedDebit, long postedCredit) {
-        int index = 0;
-        while (index < netCount && netAccounts[index] != account) {
-            index++;
-        }
-        if (index == netCount) {
-            Assert.that(netCount < NET_ACCOUNTS_MAX, "more accounts than postings allow");
-            netAccounts[index] = account;
-            netDebits[index] = 0;
-            netCredits[index] = 0;
-            netPostedDebits[index] = 0;
-            netPostedCredits[index] = 0;
-            netCount++;
-        }
-        try {
-            netDebits[index] = Math.addExact(netDebits[index], debit);
-            netCredits[index] = Math.addExact(netCredits[index], credit);
-            netPostedDebits[index] = Math.addExact(netPostedDebits[index], postedDebit);
-            netPostedCredits[index] = Math.addExact(netPostedCredits[index], postedCredit);
-            return true;
-        } catch (ArithmeticException overflow) {
-            return false;
-        }
     }
 
     private long nextTimestamp() {

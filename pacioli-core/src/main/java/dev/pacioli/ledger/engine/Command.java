@@ -25,6 +25,58 @@ sealed interface Command {
     /** Delivers the answer computed during execution. */
     void complete();
 
+    /** The request in a few words, for the log. */
+    static String describe(Command command) {
+        return switch (command) {
+            case CreateAccount create -> "create account " + create.spec.id();
+            case CloseAccount close -> "close account " + close.accountId;
+            case CreateTransactions create ->
+                "create transactions "
+                        + create.specs.stream().map(TransactionSpec::id).toList();
+            case Resolve resolve -> (resolve.post ? "post " : "void ") + resolve.transactionId;
+            case Reverse reverse -> "reverse " + reverse.originalId + " by " + reverse.reversalId;
+        };
+    }
+
+    /**
+     * A rejected batch's commands with each non-atomic request of several transactions split into one
+     * request per transaction, so that one bad transfer fails only itself; {@link #answerSplit} gathers
+     * the split requests' answers.
+     */
+    static List<Command> split(List<Command> batch) {
+        List<Command> pieces = new ArrayList<>();
+        for (Command command : batch) {
+            if (command instanceof CreateTransactions create
+                    && !create.atomic
+                    && !create.dryRun
+                    && create.specs.size() > 1) {
+                create.specs.forEach(spec -> pieces.add(new CreateTransactions(List.of(spec), false, false)));
+            } else {
+                pieces.add(command);
+            }
+        }
+        return pieces;
+    }
+
+    /** Answers the requests {@link #split} split, from their items' answers, in their order. */
+    static void answerSplit(List<Command> batch, List<Command> pieces) {
+        int piece = 0;
+        for (Command command : batch) {
+            if (pieces.get(piece) == command) {
+                piece++;
+                continue;
+            }
+            CreateTransactions create = (CreateTransactions) command;
+            create.results.reset();
+            for (int i = 0; i < create.specs.size(); i++) {
+                CreateTransactions item = (CreateTransactions) pieces.get(piece++);
+                TransactionResult result = item.future.join().getFirst();
+                create.results.add(result.code(), result.transaction());
+            }
+            create.complete();
+        }
+    }
+
     final class CreateAccount implements Command {
         final AccountSpec spec;
         final CompletableFuture<AccountResult> future = new CompletableFuture<>();
@@ -73,13 +125,24 @@ sealed interface Command {
         final List<TransactionSpec> specs;
         final boolean atomic;
         final boolean dryRun;
+        /** Committed with the one transaction of {@link #specs}, only if this command creates it; null for none. */
+        final CommitAttachment attachment;
+
         final CompletableFuture<List<TransactionResult>> future = new CompletableFuture<>();
         final TransactionResults results;
 
         CreateTransactions(List<TransactionSpec> specs, boolean atomic, boolean dryRun) {
+            this(specs, atomic, dryRun, null);
+        }
+
+        CreateTransactions(List<TransactionSpec> specs, boolean atomic, boolean dryRun, CommitAttachment attachment) {
+            if (attachment != null && (specs.size() != 1 || dryRun)) {
+                throw new IllegalArgumentException("an attachment goes with one transaction that is kept");
+            }
             this.specs = specs;
             this.atomic = atomic;
             this.dryRun = dryRun;
+            this.attachment = attachment;
             this.results = new TransactionResults(specs.size());
         }
 

@@ -210,7 +210,18 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     public CompletableFuture<TransactionResult> createTransaction(TransactionSpec spec) {
-        return createTransactions(List.of(spec), false, false).thenApply(results -> results.get(0));
+        return createTransaction(spec, null);
+    }
+
+    /**
+     * As {@link #createTransaction(TransactionSpec)}, with {@code attachment} (when not null) committed in
+     * the same database transaction, only if this request creates the transaction: a payout's row with
+     * its reserve, say. It must not fail in the store for any reason the caller could foresee.
+     */
+    public CompletableFuture<TransactionResult> createTransaction(TransactionSpec spec, CommitAttachment attachment) {
+        return submit(new Command.CreateTransactions(List.of(spec), false, false, attachment))
+                .future
+                .thenApply(results -> results.get(0));
     }
 
     /**
@@ -590,17 +601,7 @@ public final class LedgerEngine implements AutoCloseable {
      * rebuilds memory from storage before the next is tried.
      */
     private void isolate(List<Command> batch) {
-        List<Command> pieces = new ArrayList<>();
-        for (Command command : batch) {
-            if (command instanceof Command.CreateTransactions create
-                    && !create.atomic
-                    && !create.dryRun
-                    && create.specs.size() > 1) {
-                create.specs.forEach(spec -> pieces.add(new Command.CreateTransactions(List.of(spec), false, false)));
-            } else {
-                pieces.add(command);
-            }
-        }
+        List<Command> pieces = Command.split(batch);
         ArrayDeque<List<Command>> parts = new ArrayDeque<>();
         parts.push(pieces);
         while (!parts.isEmpty()) {
@@ -615,45 +616,14 @@ public final class LedgerEngine implements AutoCloseable {
                 LOG.log(
                         System.Logger.Level.ERROR,
                         "ledger " + memory.ledgerName + ": the store refused a request that validation let"
-                                + " through; answering storage_rejected: " + describe(part.getFirst()));
+                                + " through; answering storage_rejected: " + Command.describe(part.getFirst()));
                 part.getFirst().fail(ResultCode.STORAGE_REJECTED);
             } else if (outcome == Outcome.REJECTED) {
                 parts.push(part.subList(part.size() / 2, part.size()));
                 parts.push(part.subList(0, part.size() / 2));
             }
         }
-        answerSplitRequests(batch, pieces);
-    }
-
-    private static String describe(Command command) {
-        return switch (command) {
-            case Command.CreateAccount create -> "create account " + create.spec.id();
-            case Command.CloseAccount close -> "close account " + close.accountId;
-            case Command.CreateTransactions create ->
-                "create transactions "
-                        + create.specs.stream().map(TransactionSpec::id).toList();
-            case Command.Resolve resolve -> (resolve.post ? "post " : "void ") + resolve.transactionId;
-            case Command.Reverse reverse -> "reverse " + reverse.originalId + " by " + reverse.reversalId;
-        };
-    }
-
-    /** Gathers the answers of the items a non-atomic request was split into, in their order. */
-    private static void answerSplitRequests(List<Command> batch, List<Command> pieces) {
-        int piece = 0;
-        for (Command command : batch) {
-            if (pieces.get(piece) == command) {
-                piece++;
-                continue;
-            }
-            Command.CreateTransactions create = (Command.CreateTransactions) command;
-            create.results.reset();
-            for (int i = 0; i < create.specs.size(); i++) {
-                Command.CreateTransactions item = (Command.CreateTransactions) pieces.get(piece++);
-                TransactionResult result = item.future.join().getFirst();
-                create.results.add(result.code(), result.transaction());
-            }
-            create.complete();
-        }
+        Command.answerSplit(batch, pieces);
     }
 
     /**

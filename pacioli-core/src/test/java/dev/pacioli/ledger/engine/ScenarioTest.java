@@ -670,6 +670,31 @@ class ScenarioTest {
         assertThat(ledger.balance("alice")).isEqualTo(-59);
     }
 
+    /** What a caller attaches to a new transaction reaches the store with it, and only when it is made. */
+    @Test
+    void aTransactionsAttachmentIsCommittedOnlyWithTheTransaction() {
+        fundedWallet("alice", 100);
+        java.util.List<dev.pacioli.ledger.CommitAttachment> committed =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ledger.store.onCommit(batch -> committed.addAll(batch.attachments()));
+        dev.pacioli.ledger.CommitAttachment refusedOne = new dev.pacioli.ledger.CommitAttachment() {};
+        dev.pacioli.ledger.CommitAttachment madeOne = new dev.pacioli.ledger.CommitAttachment() {};
+        dev.pacioli.ledger.CommitAttachment replayed = new dev.pacioli.ledger.CommitAttachment() {};
+        TransactionSpec tooMuch = TransactionSpec.posted("pay", usd("alice", "bank", 500));
+        TransactionSpec enough = TransactionSpec.posted("pay", usd("alice", "bank", 50));
+
+        assertThat(await(ledger.engine.createTransaction(tooMuch, refusedOne)).code())
+                .isEqualTo(INSUFFICIENT_FUNDS);
+        assertThat(await(ledger.engine.createTransaction(enough, madeOne)).code())
+                .isEqualTo(CREATED);
+        assertThat(await(ledger.engine.createTransaction(enough, replayed)).code())
+                .isEqualTo(EXISTS);
+        ledger.create(TransactionSpec.posted("later", usd("bank", "alice", 1)));
+
+        assertThat(committed).containsExactly(madeOne);
+        assertThat(ledger.balance("alice")).isEqualTo(51);
+    }
+
     @Test
     void reversalReplayAnswersExistsAndAnyOtherFieldIsAConflict() {
         fundedWallet("alice", 100);
