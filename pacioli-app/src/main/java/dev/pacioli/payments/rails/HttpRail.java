@@ -128,6 +128,8 @@ public final class HttpRail implements Rail {
         } catch (CircuitOpenException | OutboundRefusedException e) {
             throw new RailException(doing + ": " + e.getMessage(), false, e);
         } catch (ConnectorTimeoutException e) {
+            // A connect timeout sent nothing either, but the client words both timeouts alike; taking
+            // it as unknown costs one status query and can never cause a second submission.
             throw new RailException(doing + ": " + e.getMessage(), true, e);
         } catch (IOException e) {
             throw new RailException(doing + ": " + e.getMessage(), !nothingSent(e), e);
