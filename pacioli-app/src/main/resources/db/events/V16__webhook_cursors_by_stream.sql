@@ -14,15 +14,19 @@ alter table webhook_cursors drop column ledger_id;
 
 alter table webhook_cursors add primary key (endpoint_id, stream);
 
--- An endpoint of every stream (ledgers null) now receives the service stream too: from its head at
--- this upgrade, as a new endpoint receives what follows its creation.
+-- Every endpoint reads the service stream too, from its head at this upgrade (as a new endpoint reads
+-- what follows its creation): its events of no ledger go to endpoints of every stream, its events of a
+-- ledger's objects (payouts) to the endpoints of that ledger.
 insert into webhook_cursors (endpoint_id, stream, after_sequence)
-select e.id, '_service', h.sequence from webhook_endpoints e cross join service_event_head h
-where e.ledgers is null;
+select e.id, '_service', h.sequence from webhook_endpoints e cross join service_event_head h;
 
 alter table webhook_deliveries add column stream text collate "C";
 
-update webhook_deliveries d set stream = l.name from ledgers l where l.id = d.ledger_id;
+-- The event's ledger: the stream's for a ledger's event; on the service stream, the ledger of the
+-- changed object (a payout's), null for an object of no ledger.
+alter table webhook_deliveries add column ledger text collate "C";
+
+update webhook_deliveries d set stream = l.name, ledger = l.name from ledgers l where l.id = d.ledger_id;
 
 alter table webhook_deliveries alter column stream set not null;
 

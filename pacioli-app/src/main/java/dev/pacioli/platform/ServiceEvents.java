@@ -29,6 +29,14 @@ public final class ServiceEvents {
      * right after the change, in the caller's open transaction; returns the event's sequence.
      */
     public static long append(Connection transaction, String type, byte[] data) throws SQLException {
+        return append(transaction, type, null, data);
+    }
+
+    /**
+     * As {@link #append(Connection, String, byte[])}, for an object that belongs to {@code ledger} (a
+     * payout): the event carries the ledger, and webhook endpoints of that ledger receive it.
+     */
+    public static long append(Connection transaction, String type, String ledger, byte[] data) throws SQLException {
         Assert.that(!transaction.getAutoCommit(), "a service event is appended inside the change's transaction");
         long sequence;
         try (PreparedStatement head = transaction.prepareStatement(
@@ -37,11 +45,12 @@ public final class ServiceEvents {
             Assert.that(row.next(), "the service event head row exists");
             sequence = row.getLong(1);
         }
-        try (PreparedStatement insert =
-                transaction.prepareStatement("insert into service_events (sequence, type, data) values (?, ?, ?)")) {
+        try (PreparedStatement insert = transaction.prepareStatement(
+                "insert into service_events (sequence, type, ledger, data) values (?, ?, ?, ?)")) {
             insert.setLong(1, sequence);
             insert.setString(2, type);
-            insert.setString(3, new String(data, StandardCharsets.UTF_8));
+            insert.setString(3, ledger);
+            insert.setString(4, new String(data, StandardCharsets.UTF_8));
             insert.executeUpdate();
         }
         return sequence;

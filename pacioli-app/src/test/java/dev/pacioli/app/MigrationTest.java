@@ -122,6 +122,7 @@ class MigrationTest {
                         "whk_0000000000000001|_service|5",
                         "whk_0000000000000001|eu|10",
                         "whk_0000000000000001|us|3",
+                        "whk_0000000000000002|_service|5",
                         "whk_0000000000000002|us|4");
         assertThat(rows("select endpoint_id || '|' || stream || '|' || sequence from " + schema
                         + ".webhook_deliveries order by 1"))

@@ -489,10 +489,16 @@ class BadInputTest {
                 "after:out_of_range"));
         cases.add(get(
                 "service events with an unknown parameter",
-                "/v1/events?ledger=main",
+                "/v1/events?stream=main",
                 400,
                 "unknown_field",
-                "ledger:unknown_field"));
+                "stream:unknown_field"));
+        cases.add(get(
+                "service events of a ledger that cannot be named",
+                "/v1/events?ledger=_main",
+                400,
+                "validation_failed",
+                "ledger:invalid_format"));
         cases.add(get(
                 "a prefix with a character no id has",
                 "{L}/accounts?prefix=users%20",

@@ -84,6 +84,7 @@ public final class EventFeed {
             return new Event(
                     id,
                     ledger.name(),
+                    ledger.name(),
                     record.sequence(),
                     record.type().eventType,
                     record.timestampMicros(),

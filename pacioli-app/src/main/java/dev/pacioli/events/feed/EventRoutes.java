@@ -1,5 +1,6 @@
 package dev.pacioli.events.feed;
 
+import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
@@ -34,7 +35,7 @@ public final class EventRoutes {
     public List<Route> routes() {
         return List.of(
                 Route.get("/v1/ledgers/{ledger}/events", Role.READER, this::list, "after", "limit"),
-                Route.get("/v1/events", Role.OPERATOR, this::listService, "after", "limit"));
+                Route.get("/v1/events", Role.OPERATOR, this::listService, "after", "limit", "ledger"));
     }
 
     /**
@@ -48,15 +49,25 @@ public final class EventRoutes {
         return page(new EventFeed(database.events()).after(ledgers.of(call).ledger(), after, limit));
     }
 
+    /**
+     * The service stream; with {@code ledger}, only the events of that ledger's objects (payouts,
+     * deposits). A key scoped to ledgers reads only those of a ledger in its scope: the rest tell of
+     * every ledger's keys and objects.
+     */
     private Reply listService(Call call) {
-        if (call.key.ledgers() != null) {
+        String ledger = call.query("ledger");
+        if (ledger != null && !Limits.isIdentifier(ledger)) {
+            throw ApiException.invalid(
+                    List.of(new FieldError("ledger", FieldError.INVALID_FORMAT, "must be a ledger name")));
+        }
+        if (call.key.ledgers() != null && (ledger == null || !call.key.ledgers().contains(ledger))) {
             throw new ApiException(
                     403,
                     "forbidden",
-                    "the service's events are of every ledger's keys and objects: a key scoped to ledgers cannot read them");
+                    "a key scoped to ledgers reads the service stream only with ?ledger= naming one of them");
         }
         int limit = call.limit();
-        return page(serviceEvents.after(after(call.query("after")), limit));
+        return page(serviceEvents.after(after(call.query("after")), ledger, limit));
     }
 
     private static Reply page(List<Event> events) {

@@ -27,16 +27,28 @@ public final class ServiceEventStore {
 
     /** Up to {@code limit} events after {@code afterSequence}, in sequence order. */
     public List<Event> after(long afterSequence, int limit) {
+        return after(afterSequence, null, limit);
+    }
+
+    /** As {@link #after(long, int)}, only those of {@code ledger}'s objects when it is not null. */
+    public List<Event> after(long afterSequence, String ledger, int limit) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement("select sequence, type, data,"
-                        + " created_at from service_events where sequence > ? order by sequence limit ?")) {
+                        + " created_at, ledger from service_events where sequence > ?"
+                        + " and (?::text is null or ledger = ?) order by sequence limit ?")) {
             statement.setLong(1, afterSequence);
-            statement.setInt(2, limit);
+            statement.setString(2, ledger);
+            statement.setString(3, ledger);
+            statement.setInt(4, limit);
             List<Event> events = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    events.add(
-                            event(rows.getLong(1), rows.getString(2), rows.getString(3), Timestamps.micros(rows, 4)));
+                    events.add(event(
+                            rows.getLong(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            Timestamps.micros(rows, 4),
+                            rows.getString(5)));
                 }
             }
             return events;
@@ -57,19 +69,19 @@ public final class ServiceEventStore {
         }
     }
 
-    private static Event event(long sequence, String type, String data, long createdAtMicros) {
+    private static Event event(long sequence, String type, String data, long createdAtMicros, String ledger) {
         String id = Event.id(ServiceEvents.STREAM, sequence);
         try (JsonOutput out = new JsonOutput()) {
             out.json.writeStartObject();
             out.string("id", id);
-            out.json.writeNullProperty("ledger");
+            out.string("ledger", ledger);
             out.number("sequence", sequence);
             out.string("type", type);
             out.time("created_at", createdAtMicros);
             out.json.writeName("data");
             out.json.writeRawValue(data);
             out.json.writeEndObject();
-            return new Event(id, null, sequence, type, createdAtMicros, out.toBytes());
+            return new Event(id, ServiceEvents.STREAM, ledger, sequence, type, createdAtMicros, out.toBytes());
         }
     }
 }

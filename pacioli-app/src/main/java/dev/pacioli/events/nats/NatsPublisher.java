@@ -297,7 +297,10 @@ public final class NatsPublisher implements AutoCloseable {
                 .messageId(event.id())
                 .expectedStream(options.stream())
                 .build();
-        String subject = NatsSubjects.subject(options.subjectPrefix(), stream, event.type());
+        // An event of a ledger's object goes under the ledger's subjects whatever stream carries it (a
+        // payout's events are the service stream's), so a consumer of one ledger sees all of it.
+        String subject = NatsSubjects.subject(
+                options.subjectPrefix(), event.ledger() != null ? event.ledger() : stream, event.type());
         return jetStream.publishAsync(subject, event.json(), publishOptions);
     }
 

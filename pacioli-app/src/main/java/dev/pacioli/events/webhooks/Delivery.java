@@ -1,12 +1,10 @@
 package dev.pacioli.events.webhooks;
 
-import dev.pacioli.platform.ServiceEvents;
-
 /**
  * One delivery of one event to one endpoint, as the list route shows it. Its attempts are runs of the
  * job {@code webhook.delivery} keyed by the delivery's id; the row keeps what the webhook API shows.
  *
- * @param stream the event's stream: its ledger's name, or {@code _service}
+ * @param ledger the event's ledger; null for an event of an object of no ledger
  * @param status {@code pending}, {@code succeeded} or {@code failed}
  * @param attempts attempts made and recorded
  * @param nextAttemptAtMicros when a pending delivery is due, else null
@@ -15,7 +13,7 @@ public record Delivery(
         long id,
         String endpointId,
         String eventId,
-        String stream,
+        String ledger,
         long sequence,
         String type,
         String status,
@@ -29,9 +27,4 @@ public record Delivery(
     public static final String PENDING = "pending";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
-
-    /** The event's ledger; null for an event of the service stream. */
-    public String ledger() {
-        return stream.equals(ServiceEvents.STREAM) ? null : stream;
-    }
 }

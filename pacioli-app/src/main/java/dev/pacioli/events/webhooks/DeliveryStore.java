@@ -32,7 +32,7 @@ import javax.sql.DataSource;
 public final class DeliveryStore {
     public static final String JOB_TYPE = "webhook.delivery";
     private static final String JOB_KEY_PREFIX = "dlv_";
-    private static final String DELIVERY_COLUMNS = "d.id, d.endpoint_id, d.event_id, d.stream, d.sequence, d.type,"
+    private static final String DELIVERY_COLUMNS = "d.id, d.endpoint_id, d.event_id, d.ledger, d.sequence, d.type,"
             + " d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error,"
             + " d.created_at, d.event_created_at";
 
@@ -47,17 +47,43 @@ public final class DeliveryStore {
     /**
      * An (endpoint, stream) pair whose cursor is behind the stream's head.
      *
+     * @param ledgers the endpoint's ledgers filter; null for every ledger
      * @param stream a ledger's name, or {@link ServiceEvents#STREAM}
      * @param ledgerId the ledger's id; 0 for the service stream
      */
-    public record Lag(String endpointId, List<String> events, String stream, long ledgerId, long afterSequence) {
+    public record Lag(
+            String endpointId,
+            List<String> events,
+            List<String> ledgers,
+            String stream,
+            long ledgerId,
+            long afterSequence) {
         public boolean isService() {
             return stream.equals(ServiceEvents.STREAM);
         }
+
+        /**
+         * Whether an event of this stream is for the endpoint: its type matches a filter, and, on the
+         * service stream, it is of a ledger the endpoint names (an event of no ledger: the endpoint
+         * names {@code _service} or every stream).
+         */
+        public boolean matches(EventRef event) {
+            if (!Webhooks.matches(events, event.type())) {
+                return false;
+            }
+            if (!isService() || ledgers == null) {
+                return true;
+            }
+            return ledgers.contains(event.ledger() == null ? ServiceEvents.STREAM : event.ledger());
+        }
     }
 
-    /** A journal record the fan-out considers: enough to make a delivery row. */
-    public record EventRef(String eventId, long sequence, String type, long createdAtMicros) {}
+    /**
+     * A record the fan-out considers: enough to make a delivery row.
+     *
+     * @param ledger the ledger of the changed object; null for one of no ledger
+     */
+    public record EventRef(String eventId, long sequence, String type, String ledger, long createdAtMicros) {}
 
     /** Reads the next events of a stream after a sequence. */
     @FunctionalInterface
@@ -81,34 +107,34 @@ public final class DeliveryStore {
 
     /**
      * The (enabled endpoint, stream in scope) pairs whose cursor is behind the stream's head. An
-     * endpoint's streams are its ledgers, and the service stream when it names {@code _service} or
-     * every stream ({@code ledgers} null). A missing cursor is a ledger created after the endpoint: it
-     * starts at 0.
+     * endpoint's streams are its ledgers and the service stream, which every endpoint reads ({@link
+     * Lag#matches} picks its events). A missing cursor is a ledger created after the endpoint: it starts
+     * at 0.
      */
     public List<Lag> lagging() {
-        String sql = "select e.id, e.events, l.name, l.id, coalesce(c.after_sequence, 0)"
+        String sql = "select e.id, e.events, e.ledgers, l.name, l.id, coalesce(c.after_sequence, 0)"
                 + " from webhook_endpoints e join ledgers l on e.ledgers is null or l.name = any(e.ledgers)"
                 + " left join webhook_cursors c on c.endpoint_id = e.id and c.stream = l.name"
                 + " where e.enabled and l.head_sequence > coalesce(c.after_sequence, 0)"
-                + " union all select e.id, e.events, ?, 0, coalesce(c.after_sequence, 0)"
+                + " union all select e.id, e.events, e.ledgers, ?, 0, coalesce(c.after_sequence, 0)"
                 + " from webhook_endpoints e cross join service_event_head h"
                 + " left join webhook_cursors c on c.endpoint_id = e.id and c.stream = ?"
-                + " where e.enabled and (e.ledgers is null or ? = any(e.ledgers))"
-                + " and h.sequence > coalesce(c.after_sequence, 0) order by 1, 3";
+                + " where e.enabled and h.sequence > coalesce(c.after_sequence, 0) order by 1, 4";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, ServiceEvents.STREAM);
             statement.setString(2, ServiceEvents.STREAM);
-            statement.setString(3, ServiceEvents.STREAM);
             List<Lag> lags = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
+                    java.sql.Array ledgers = rows.getArray(3);
                     lags.add(new Lag(
                             rows.getString(1),
                             List.of((String[]) rows.getArray(2).getArray()),
-                            rows.getString(3),
-                            rows.getLong(4),
-                            rows.getLong(5)));
+                            ledgers == null ? null : List.of((String[]) ledgers.getArray()),
+                            rows.getString(4),
+                            rows.getLong(5),
+                            rows.getLong(6)));
                 }
             }
             return lags;
@@ -122,7 +148,7 @@ public final class DeliveryStore {
      * another instance holds it), read the events after it, insert a delivery and its job for each
      * one that matches, and move the cursor past the last event read. Returns the deliveries inserted.
      */
-    public int fanOut(String endpointId, String stream, EventSource source, Predicate<String> matches) {
+    public int fanOut(String endpointId, String stream, EventSource source, Predicate<EventRef> matches) {
         return Transactions.run(
                 dataSource,
                 "could not fan out events to webhook " + endpointId,
@@ -130,7 +156,7 @@ public final class DeliveryStore {
     }
 
     private int fanOut(
-            Connection connection, String endpointId, String stream, EventSource source, Predicate<String> matches)
+            Connection connection, String endpointId, String stream, EventSource source, Predicate<EventRef> matches)
             throws SQLException {
         try (PreparedStatement start = connection.prepareStatement("insert into webhook_cursors"
                 + " (endpoint_id, stream, after_sequence) values (?, ?, 0) on conflict do nothing")) {
@@ -154,8 +180,7 @@ public final class DeliveryStore {
         if (events.isEmpty()) {
             return 0;
         }
-        List<EventRef> matching =
-                events.stream().filter(event -> matches.test(event.type())).toList();
+        List<EventRef> matching = events.stream().filter(matches).toList();
         List<String> keys = insertDeliveries(connection, endpointId, stream, matching);
         jobs.enqueue(connection, JOB_TYPE, keys, Duration.ZERO);
         long last = events.getLast().sequence();
@@ -177,10 +202,11 @@ public final class DeliveryStore {
             return List.of();
         }
         try (PreparedStatement insert = connection.prepareStatement("insert into webhook_deliveries"
-                + " (endpoint_id, event_id, stream, sequence, type, event_created_at, next_attempt_at)"
+                + " (endpoint_id, event_id, stream, sequence, type, event_created_at, next_attempt_at, ledger)"
                 + " select ?, e.event_id, ?, e.sequence, e.type,"
-                + " timestamptz 'epoch' + e.created * interval '1 microsecond', now()"
-                + " from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[]) as e(event_id, sequence, type, created)"
+                + " timestamptz 'epoch' + e.created * interval '1 microsecond', now(), e.ledger"
+                + " from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[])"
+                + " as e(event_id, sequence, type, created, ledger)"
                 + " order by e.sequence on conflict do nothing returning id")) {
             insert.setString(1, endpointId);
             insert.setString(2, stream);
@@ -201,6 +227,10 @@ public final class DeliveryStore {
                     connection.createArrayOf(
                             "bigint",
                             events.stream().map(EventRef::createdAtMicros).toArray()));
+            insert.setArray(
+                    7,
+                    connection.createArrayOf(
+                            "text", events.stream().map(EventRef::ledger).toArray()));
             List<String> keys = new ArrayList<>();
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {

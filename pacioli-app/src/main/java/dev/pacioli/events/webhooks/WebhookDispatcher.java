@@ -171,8 +171,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     : after -> database.events().after(lag.ledgerId(), after, FAN_OUT_BATCH_MAX).stream()
                             .map(record -> reference(lag.stream(), record))
                             .toList();
-            inserted += deliveries.fanOut(
-                    lag.endpointId(), lag.stream(), source, type -> Webhooks.matches(lag.events(), type));
+            inserted += deliveries.fanOut(lag.endpointId(), lag.stream(), source, lag::matches);
         }
         return inserted;
     }
@@ -182,11 +181,13 @@ public final class WebhookDispatcher implements AutoCloseable {
                 Event.id(ledger, record.sequence()),
                 record.sequence(),
                 record.type().eventType,
+                ledger,
                 record.timestampMicros());
     }
 
     private static DeliveryStore.EventRef reference(Event event) {
-        return new DeliveryStore.EventRef(event.id(), event.sequence(), event.type(), event.createdAtMicros());
+        return new DeliveryStore.EventRef(
+                event.id(), event.sequence(), event.type(), event.ledger(), event.createdAtMicros());
     }
 
     /** One attempt of a delivery's job: nothing to do, wait for the endpoint, or send. */

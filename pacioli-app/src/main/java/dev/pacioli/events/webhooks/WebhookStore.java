@@ -94,19 +94,16 @@ public final class WebhookStore {
         }
     }
 
-    /** Cursors at the current heads for the endpoint's streams (ledgers, the service's) that have none yet. */
+    /** Cursors at the current heads for the endpoint's streams (its ledgers, the service's) that have none yet. */
     private static void startCursorsAtHeads(Connection connection, String endpointId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("insert into webhook_cursors"
                 + " (endpoint_id, stream, after_sequence) select e.id, l.name, l.head_sequence"
                 + " from webhook_endpoints e join ledgers l on e.ledgers is null or l.name = any(e.ledgers)"
-                + " where e.id = ? union all select e.id, ?, h.sequence"
-                + " from webhook_endpoints e cross join service_event_head h"
-                + " where e.id = ? and (e.ledgers is null or ? = any(e.ledgers))"
+                + " where e.id = ? union all select ?, ?, h.sequence from service_event_head h"
                 + " on conflict (endpoint_id, stream) do nothing")) {
             statement.setString(1, endpointId);
-            statement.setString(2, ServiceEvents.STREAM);
-            statement.setString(3, endpointId);
-            statement.setString(4, ServiceEvents.STREAM);
+            statement.setString(2, endpointId);
+            statement.setString(3, ServiceEvents.STREAM);
             statement.executeUpdate();
         }
     }

@@ -186,6 +186,44 @@ class ServiceEventsTest {
                 .path("secret")
                 .stringValue();
         assertThat(admin.as(scoped).get("/v1/events").status()).isEqualTo(403);
+        assertThat(admin.as(scoped).get("/v1/events?ledger=other").status()).isEqualTo(403);
+    }
+
+    @Test
+    void eventsOfALedgersObjectsCarryItAndAreReadByLedger() throws SQLException {
+        String ledger = TestService.uniqueName("objects");
+        long head = store.head();
+        long mine;
+        long other;
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            mine = ServiceEvents.append(
+                    connection, "test.of_ledger", ledger, "{\"n\": 1}".getBytes(StandardCharsets.UTF_8));
+            other = ServiceEvents.append(
+                    connection, "test.of_ledger", ledger + "x", "{\"n\": 2}".getBytes(StandardCharsets.UTF_8));
+            connection.commit();
+        }
+        JsonNode all = admin.get("/v1/events?after=" + head).json().path("data");
+        assertThat(all.findValuesAsString("ledger")).contains(ledger, ledger + "x");
+        JsonNode only = admin.get("/v1/events?after=" + head + "&ledger=" + ledger)
+                .json()
+                .path("data");
+        assertThat(only).hasSize(1);
+        assertThat(only.get(0).path("sequence").longValue()).isEqualTo(mine);
+        assertThat(only.get(0).path("ledger").stringValue()).isEqualTo(ledger);
+        String scoped = admin.post(
+                        "/v1/api-keys",
+                        "{\"name\": \"scoped reader of events\", \"role\": \"operator\", \"ledgers\": [\"" + ledger
+                                + "\"]}")
+                .json()
+                .path("secret")
+                .stringValue();
+        JsonNode scopedRead = admin.as(scoped)
+                .get("/v1/events?after=" + head + "&ledger=" + ledger)
+                .json()
+                .path("data");
+        assertThat(scopedRead).hasSize(1);
+        assertThat(other).isGreaterThan(mine);
     }
 
     private long append(String type, String data, boolean commit) throws SQLException {

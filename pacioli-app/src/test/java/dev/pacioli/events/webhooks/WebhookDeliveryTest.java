@@ -424,6 +424,20 @@ class WebhookDeliveryTest {
         assertThat(delivery.get(0).path("sequence").longValue())
                 .isEqualTo(created.path("sequence").longValue());
 
+        // An event of one of the ledger's objects (a payout's, say) is on the service stream carrying the
+        // ledger: the ledger's endpoint receives it, the endpoint of _service alone (api_key.*) does not.
+        long ofLedger;
+        try (java.sql.Connection connection = target.database().dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            ofLedger = dev.pacioli.platform.ServiceEvents.append(
+                    connection, "test.of_ledger", ledger, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            connection.commit();
+        }
+        await(
+                "the ledger's endpoint receives the event of its ledger's object",
+                () -> receiver.acknowledged("/ledger-only").contains("evt__service_" + ofLedger));
+        assertThat(receiver.acknowledged("/service")).containsExactly(createdId);
+
         // Only an unscoped key may subscribe to the service stream; no other name starting with _ exists.
         String scopedSecret = admin.post(
                         "/v1/api-keys",
