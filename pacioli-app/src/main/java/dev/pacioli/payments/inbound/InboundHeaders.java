@@ -25,7 +25,7 @@ public final class InboundHeaders {
     /** Headers given one value per name, as most HTTP servers expose them. */
     public static InboundHeaders of(Map<String, String> headers) {
         Map<String, List<String>> lists = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, value) -> add(lists, name, List.of(value)));
+        headers.forEach((name, value) -> add(lists, name, value == null ? List.of() : List.of(value)));
         return new InboundHeaders(lists);
     }
 
@@ -38,7 +38,9 @@ public final class InboundHeaders {
 
     private static void add(Map<String, List<String>> lists, String name, Collection<String> received) {
         List<String> list = lists.computeIfAbsent(name, key -> new ArrayList<>());
-        received.stream().filter(value -> value != null).forEach(list::add);
+        if (received != null) {
+            received.stream().filter(value -> value != null).forEach(list::add);
+        }
     }
 
     /** The header's value when it was sent exactly once; empty when absent or repeated. */

@@ -46,14 +46,6 @@ public enum InboundScheme {
     }
 
     /**
-     * Whether the signature covers a timestamp, so a captured request can be refused as stale. The
-     * others rely on deduplication by provider event id alone against replays.
-     */
-    public boolean isTimestamped() {
-        return this == STANDARD_WEBHOOKS || this == STRIPE;
-    }
-
-    /**
      * Whether a connector of this scheme may receive payout instructions ({@code inbound.kind:
      * "instructions"}): only the two generic schemes, since a provider (Stripe, Circle, Coinbase)
      * reports what happened and never asks us to pay.
