@@ -1,0 +1,69 @@
+package dev.pacioli.payments.inbound;
+
+import dev.pacioli.payments.inbound.InboundEvent.Kind;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Circle {@code transfers} notifications: {@code {"notificationType": "transfers", "transfer": {…}}}
+ * (Circle's v2 envelope, which adds {@code notificationId} and puts the object under {@code
+ * notification}, is read the same). A transfer's {@code status} is {@code pending}, {@code complete} or
+ * {@code failed}; only the last two have an effect.
+ *
+ * <p>Direction: a transfer whose {@code source.type} is {@code blockchain} came in, so it is a deposit
+ * (its {@code destination} address, else wallet id, is the routing reference); any other is a payout
+ * of ours, found by the idempotency key we gave Circle ({@code idempotencyKey}, when echoed), by
+ * {@code metadata.pacioli_payout}, or else by the Circle transfer id recorded at submission
+ * ({@code providerReference}). Amounts are decimal strings in major units: {@code {"amount": "3.14",
+ * "currency": "USD"}}.
+ *
+ * <p>The event id is the notification's id when there is one, else {@code {transfer id}:{status}}: a
+ * transfer reaches each status once, so a redelivery of the same news has the same id.
+ */
+final class CircleEvents {
+    private CircleEvents() {}
+
+    static InboundEvent map(JsonNode root, EventDraft draft) {
+        if (root == null) {
+            return draft.unknown();
+        }
+        draft.providerType = EventFields.text(root, "notificationType");
+        String notificationId = EventFields.text(root, "notificationId");
+        draft.eventId(notificationId);
+        JsonNode transfer = "transfers".equals(draft.providerType) ? transfer(root) : null;
+        if (transfer == null) {
+            return draft.unknown();
+        }
+        String id = EventFields.text(transfer, "id");
+        String status = EventFields.text(transfer, "status");
+        if (notificationId == null && id != null && status != null) {
+            draft.eventId(id + ":" + status);
+        }
+        draft.providerReference = id;
+        draft.transferId = EventFields.text(transfer, "idempotencyKey");
+        draft.metadata = EventFields.metadata(transfer.get("metadata"));
+        draft.payoutId = draft.metadata.get(EventFields.PAYOUT_METADATA_KEY);
+        boolean incoming = "blockchain".equals(EventFields.text(EventFields.object(transfer, "source"), "type"));
+        if (incoming) {
+            JsonNode destination = EventFields.object(transfer, "destination");
+            String address = EventFields.text(destination, "address");
+            draft.routingReference = address != null ? address : EventFields.text(destination, "id");
+            draft.amount = EventFields.decimal(EventFields.object(transfer, "amount"));
+        }
+        if ("failed".equals(status)) {
+            draft.failureReason = EventFields.reason(transfer, "errorCode");
+        }
+        return switch (status == null ? "" : status) {
+            case "complete" ->
+                incoming
+                        ? draft.asIf(id != null && draft.amount != null, Kind.DEPOSIT_SUCCEEDED)
+                        : draft.asIf(id != null, Kind.PAYOUT_PAID);
+            case "failed" -> draft.asIf(id != null, incoming ? Kind.DEPOSIT_FAILED : Kind.PAYOUT_FAILED);
+            default -> draft.unknown();
+        };
+    }
+
+    private static JsonNode transfer(JsonNode root) {
+        JsonNode transfer = EventFields.object(root, "transfer");
+        return transfer != null ? transfer : EventFields.object(root, "notification");
+    }
+}
