@@ -412,6 +412,11 @@ public final class RequestReader {
             return pathOf(name);
         }
 
+        /** The object itself, for a field whose names are data (a map keyed by asset code). */
+        public JsonNode node() {
+            return node;
+        }
+
         public RequestReader reader() {
             return RequestReader.this;
         }

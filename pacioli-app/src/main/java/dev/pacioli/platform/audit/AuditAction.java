@@ -18,7 +18,16 @@ public enum AuditAction {
     TRANSACTION_FORCE_REVERSED("transaction.force_reversed"),
     SCHEMA_MIGRATED("schema.migrated"),
     ALERT_CHANNEL_CREATED("alert_channel.created"),
-    ALERT_ROUTES_REPLACED("alert_routes.replaced");
+    ALERT_ROUTES_REPLACED("alert_routes.replaced"),
+    CONNECTOR_CREATED("connector.created"),
+    CONNECTOR_UPDATED("connector.updated"),
+    CONNECTOR_DELETED("connector.deleted"),
+    APPROVAL_POLICY_REPLACED("approval_policy.replaced"),
+    PAYOUT_APPROVED("payout.approved"),
+    PAYOUT_REJECTED("payout.rejected"),
+    PAYOUT_CANCELED("payout.canceled"),
+    PAYOUT_RELEASED("payout.released"),
+    PAYOUT_RESOLVED("payout.resolved");
 
     private final String code;
 

@@ -39,7 +39,7 @@ public final class ConnectorRoutes {
                 Connector::name,
                 after,
                 limit,
-                ConnectorRoutes::write,
+                this::write,
                 last -> Cursor.ofId(CURSOR_KIND, last.name()));
     }
 
@@ -53,34 +53,7 @@ public final class ConnectorRoutes {
         }
     }
 
-    static void write(JsonOutput out, Connector connector) {
-        Connector.Health health = connector.health();
-        ConnectorSettings settings = connector.settings();
-        out.json.writeStartObject();
-        out.string("id", connector.name());
-        out.string("name", connector.name());
-        out.string("kind", connector.kind());
-        out.string("state", health.state());
-        out.number("recent_failures", health.recentFailures());
-        millis(out, "last_success_at", health.lastSuccessAtMillis());
-        millis(out, "last_failure_at", health.lastFailureAtMillis());
-        out.string("last_error", health.lastError());
-        out.json.writeName("breaker");
-        out.json.writeStartObject();
-        out.number("failures", settings.breaker().failures());
-        out.number("open_wait_ms", settings.breaker().openWait().toMillis());
-        out.number("successes", settings.breaker().successes());
-        out.json.writeEndObject();
-        out.number("connect_timeout_ms", settings.connectTimeout().toMillis());
-        out.number("read_timeout_ms", settings.readTimeout().toMillis());
-        out.json.writeEndObject();
-    }
-
-    private static void millis(JsonOutput out, String name, long millis) {
-        if (millis == 0) {
-            out.json.writeNullProperty(name);
-        } else {
-            out.time(name, millis * 1_000);
-        }
+    private void write(JsonOutput out, Connector connector) {
+        connectors.write(out, connector);
     }
 }

@@ -3,6 +3,7 @@ package dev.pacioli.platform.connectors;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.FieldError;
+import dev.pacioli.platform.JsonOutput;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,16 @@ public final class Connectors implements AutoCloseable {
     private final ConnectorMetrics metrics;
     private final ConnectorSettings.Breaker breakerDefault;
     private final Map<String, Connector> byName = new ConcurrentHashMap<>();
+    private final Map<String, Details> details = new ConcurrentHashMap<>();
+
+    /**
+     * What the capability that owns a connector adds to it in {@code GET /v1/connectors} (a payment
+     * connector's assets and priority): fields written into the connector's object, never a secret.
+     */
+    @FunctionalInterface
+    public interface Details {
+        void write(JsonOutput out);
+    }
 
     /** @param breakerDefault the breaker of connectors whose configuration names none */
     public Connectors(OutboundPolicy policy, ConnectorSettings.Breaker breakerDefault, ConnectorMetrics metrics) {
@@ -80,6 +91,15 @@ public final class Connectors implements AutoCloseable {
         return Optional.ofNullable(byName.get(name));
     }
 
+    /** Sets what the connector's owner shows of it besides its health; see {@link Details}. */
+    public void describe(String name, Details fields) {
+        details.put(name, fields);
+    }
+
+    Optional<Details> details(String name) {
+        return Optional.ofNullable(details.get(name));
+    }
+
     /** Every connector, by name. */
     public List<Connector> all() {
         return byName.values().stream()
@@ -95,6 +115,7 @@ public final class Connectors implements AutoCloseable {
 
     /** Forgets a connector (its object was deleted): it leaves the listing and the metrics. */
     public void remove(String name) {
+        details.remove(name);
         if (byName.remove(name) != null) {
             metrics.forget(name);
         }
@@ -103,5 +124,41 @@ public final class Connectors implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+    }
+
+    /**
+     * A connector as {@code GET /v1/connectors} shows it: its health, its breaker and timeouts, and what
+     * its owner adds ({@link #describe}). Nothing secret: no URL path or query, no header, no key.
+     */
+    public void write(JsonOutput out, Connector connector) {
+        Connector.Health health = connector.health();
+        ConnectorSettings settings = connector.settings();
+        out.json.writeStartObject();
+        out.string("id", connector.name());
+        out.string("name", connector.name());
+        out.string("kind", connector.kind());
+        out.string("state", health.state());
+        out.number("recent_failures", health.recentFailures());
+        millis(out, "last_success_at", health.lastSuccessAtMillis());
+        millis(out, "last_failure_at", health.lastFailureAtMillis());
+        out.string("last_error", health.lastError());
+        out.json.writeName("breaker");
+        out.json.writeStartObject();
+        out.number("failures", settings.breaker().failures());
+        out.number("open_wait_ms", settings.breaker().openWait().toMillis());
+        out.number("successes", settings.breaker().successes());
+        out.json.writeEndObject();
+        out.number("connect_timeout_ms", settings.connectTimeout().toMillis());
+        out.number("read_timeout_ms", settings.readTimeout().toMillis());
+        details(connector.name()).ifPresent(details -> details.write(out));
+        out.json.writeEndObject();
+    }
+
+    private static void millis(JsonOutput out, String name, long millis) {
+        if (millis == 0) {
+            out.json.writeNullProperty(name);
+        } else {
+            out.time(name, millis * 1_000);
+        }
     }
 }

@@ -1,0 +1,68 @@
+package dev.pacioli.payments;
+
+import dev.pacioli.ledger.LedgerPort;
+import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
+import dev.pacioli.payments.connectors.PaymentConnectorStore;
+import dev.pacioli.payments.connectors.PaymentRails;
+import dev.pacioli.payments.execution.PayoutWorker;
+import dev.pacioli.payments.execution.ReserveJobs;
+import dev.pacioli.payments.payouts.PayoutMetrics;
+import dev.pacioli.payments.payouts.PayoutRoutes;
+import dev.pacioli.payments.payouts.PayoutStatus;
+import dev.pacioli.payments.payouts.PayoutStore;
+import dev.pacioli.payments.payouts.Payouts;
+import dev.pacioli.payments.payouts.PolicyStore;
+import dev.pacioli.platform.Capability;
+import dev.pacioli.platform.Route;
+import dev.pacioli.platform.connectors.Connectors;
+import dev.pacioli.platform.jobs.Jobs;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+
+/**
+ * Payments (payments.md): payment connectors, payouts with maker-checker approval and their execution.
+ * Money moves only through the {@link LedgerPort}; the worker and the ledger's follow-ups are durable
+ * jobs.
+ */
+public final class PaymentsCapability implements Capability {
+    private final List<Route> routes = new ArrayList<>();
+
+    public PaymentsCapability(
+            DataSource dataSource, LedgerPort ledgers, Jobs jobs, Connectors connectors, MeterRegistry registry) {
+        PayoutMetrics metrics = new PayoutMetrics(registry);
+        PayoutStore payouts = new PayoutStore(dataSource, jobs);
+        PolicyStore policies = new PolicyStore(dataSource);
+        PaymentConnectorStore connectorStore = new PaymentConnectorStore(dataSource);
+        AtomicReference<PayoutWorker> worker = new AtomicReference<>();
+        PaymentRails rails = new PaymentRails(
+                connectorStore, connectors, event -> worker.get().report(event));
+        worker.set(new PayoutWorker(payouts, policies, rails, metrics, PayoutWorker.Settings.DEFAULTS));
+        rails.refresh();
+        jobs.register(worker.get().type());
+        new ReserveJobs(payouts, ledgers, rails).types().forEach(jobs::register);
+        routes.addAll(new PaymentConnectorRoutes(connectorStore, rails, connectors).routes());
+        routes.addAll(new PayoutRoutes(new Payouts(payouts, policies, rails, ledgers, jobs, metrics)).routes());
+    }
+
+    @Override
+    public String name() {
+        return "payments";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** {@code payout.created} and {@code payout.<state>} for every state. */
+    @Override
+    public List<String> serviceEventTypes() {
+        List<String> types = new ArrayList<>(List.of("payout.created"));
+        Arrays.stream(PayoutStatus.values()).forEach(status -> types.add("payout." + status.code()));
+        return types;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.pacioli.payments.connectors;
+
+import dev.pacioli.payments.rails.HttpRail;
+import dev.pacioli.payments.rails.ProviderEvents;
+import dev.pacioli.payments.rails.Rail;
+import dev.pacioli.payments.rails.SimulatorRail;
+import dev.pacioli.platform.connectors.Connector;
+import dev.pacioli.platform.connectors.ConnectorSettings;
+import dev.pacioli.platform.connectors.Connectors;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The payment connectors as they run: each one's rail (a simulator, or the http protocol through a
+ * platform connector with its breaker and the outbound policy) and its place in {@code GET
+ * /v1/connectors}. Rebuilt from the rows by {@link #refresh}: at start, after each change through this
+ * service, and periodically by the worker (so another instance's changes arrive within its period).
+ */
+public final class PaymentRails implements AutoCloseable {
+    private final PaymentConnectorStore store;
+    private final Connectors connectors;
+    private final ProviderEvents events;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    private record Running(PaymentConnector connector, Rail rail) {}
+
+    public PaymentRails(PaymentConnectorStore store, Connectors connectors, ProviderEvents events) {
+        this.store = store;
+        this.connectors = connectors;
+        this.events = events;
+    }
+
+    /** Brings the running rails in line with the stored connectors. */
+    public synchronized void refresh() {
+        List<PaymentConnector> stored = store.all();
+        Set<String> ids = new HashSet<>();
+        for (PaymentConnector connector : stored) {
+            ids.add(connector.id());
+            Running current = running.get(connector.id());
+            if (current != null && current.connector().equals(connector)) {
+                continue;
+            }
+            if (current != null) {
+                stop(current);
+            }
+            running.put(connector.id(), start(connector));
+        }
+        for (String id : Set.copyOf(running.keySet())) {
+            if (!ids.contains(id)) {
+                stop(running.remove(id));
+                connectors.remove(id);
+            }
+        }
+    }
+
+    private Running start(PaymentConnector connector) {
+        Connector platform =
+                connectors.connector(connector.id(), connector.kind().code(), ConnectorSettings.DEFAULTS);
+        connectors.describe(connector.id(), out -> PaymentConnectorJson.details(out, connector));
+        Rail rail = switch (connector.kind()) {
+            case SIMULATOR ->
+                SimulatorRail.start(connector.id(), SimulatorRail.Settings.fromConfig(connector.config()), events);
+            case HTTP -> new HttpRail(platform, HttpRail.Settings.fromConfig(connector.config()));
+            case INBOUND -> null;
+        };
+        return new Running(connector, rail);
+    }
+
+    private static void stop(Running running) {
+        if (running.rail() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(
+                        "could not stop the rail of connector "
+                                + running.connector().id(),
+                        e);
+            }
+        }
+    }
+
+    public Optional<PaymentConnector> connector(String id) {
+        return Optional.ofNullable(running.get(id)).map(Running::connector);
+    }
+
+    /** The rail of a connector money can leave through; empty for an inbound one or none. */
+    public Optional<Rail> rail(String id) {
+        return Optional.ofNullable(running.get(id)).map(Running::rail);
+    }
+
+    /** Whether the connector's breaker lets calls through (closed or half-open). */
+    public boolean healthy(String id) {
+        return connectors
+                .find(id)
+                .map(connector -> !connector.state().equals("open"))
+                .orElse(false);
+    }
+
+    @Override
+    public synchronized void close() {
+        running.values().forEach(PaymentRails::stop);
+        running.clear();
+    }
+}

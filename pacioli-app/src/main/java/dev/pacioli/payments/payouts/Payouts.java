@@ -1,0 +1,238 @@
+package dev.pacioli.payments.payouts;
+
+import dev.pacioli.ledger.AccountResult;
+import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.LedgerPort;
+import dev.pacioli.ledger.Metadata;
+import dev.pacioli.ledger.NormalBalance;
+import dev.pacioli.ledger.Posting;
+import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionResult;
+import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.http.Outcomes;
+import dev.pacioli.payments.connectors.PaymentConnector;
+import dev.pacioli.payments.connectors.PaymentRails;
+import dev.pacioli.platform.ApiException;
+import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.jobs.Jobs;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rules of payouts: creation with its reserve, and every change an API call asks for (approve,
+ * reject, cancel, release, resolve), refused with the contract's codes. The worker's changes are in
+ * {@code payments.execution}; both go through {@link PayoutStore}, which holds the state table.
+ */
+public final class Payouts {
+    private final PayoutStore store;
+    private final PolicyStore policies;
+    private final PaymentRails rails;
+    private final LedgerPort ledgers;
+    private final Jobs jobs;
+    private final PayoutMetrics metrics;
+
+    public Payouts(
+            PayoutStore store,
+            PolicyStore policies,
+            PaymentRails rails,
+            LedgerPort ledgers,
+            Jobs jobs,
+            PayoutMetrics metrics) {
+        this.store = store;
+        this.policies = policies;
+        this.rails = rails;
+        this.ledgers = ledgers;
+        this.jobs = jobs;
+        this.metrics = metrics;
+    }
+
+    public PayoutStore store() {
+        return store;
+    }
+
+    public PolicyStore policies() {
+        return policies;
+    }
+
+    /** A created or replayed payout: 201 for the call that made it, 200 for a replay. */
+    public record Created(int status, Payout payout) {}
+
+    /**
+     * Creates the payout with its reserve, or answers the one a previous identical request made. The
+     * payout's row is committed by the ledger's writer with the reserve, so a refusal of the reserve
+     * (422 {@code insufficient_funds}, …) stores nothing at all.
+     */
+    public Created create(PayoutRequest request, String principal) {
+        if (Payout.transferId(request.ledger(), request.id()).length() > PayoutStore.TRANSFER_ID_LENGTH_MAX) {
+            throw new ApiException(
+                    400,
+                    "validation_failed",
+                    "the ledger's name and the payout id together are longer" + " than "
+                            + (PayoutStore.TRANSFER_ID_LENGTH_MAX - 1) + " characters");
+        }
+        var existing = store.find(request.ledger(), request.id());
+        if (existing.isPresent()) {
+            return replay(existing.get(), request);
+        }
+        PaymentConnector connector = rails.connector(request.connector())
+                .filter(found -> found.kind().sends())
+                .orElseThrow(() -> new ApiException(
+                        422, "unknown_connector", "no connector '" + request.connector() + "' that sends money"));
+        String providerAccount = connector.providerAccount(request.asset());
+        if (providerAccount == null) {
+            throw new ApiException(
+                    422, "asset_not_supported", "connector '" + connector.id() + "' does not move " + request.asset());
+        }
+        openProviderAccount(request.ledger(), providerAccount, request.asset());
+        ApprovalPolicy policy = policies.get(request.ledger());
+        int approvals = policy.approvalsFor(request.asset(), request.amount());
+        PayoutStatus status = approvals > 0 ? PayoutStatus.REQUIRES_APPROVAL : PayoutStatus.APPROVED;
+        Long window = approvals > 0 ? policy.approvalWindowSeconds() : null;
+        TransactionResult reserve = ledgers.submit(
+                        request.ledger(),
+                        reserve(request, providerAccount),
+                        store.creation(request, principal, status, approvals, window))
+                .join();
+        return switch (reserve.code()) {
+            case CREATED -> {
+                jobs.wake();
+                metrics.created(connector.id(), status);
+                yield new Created(201, found(request.ledger(), request.id()));
+            }
+            case EXISTS, TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
+                replay(store.find(request.ledger(), request.id()).orElseThrow(() -> idTaken(request)), request);
+            default -> throw Outcomes.failure(reserve.code(), Outcomes.describe(reserve.code()));
+        };
+    }
+
+    private Created replay(Payout payout, PayoutRequest request) {
+        if (!payout.requestHash().equals(request.requestHash())) {
+            throw idTaken(request);
+        }
+        return new Created(200, payout);
+    }
+
+    private static ApiException idTaken(PayoutRequest request) {
+        return new ApiException(
+                409,
+                "payout_exists_with_different_fields",
+                "a payout '" + request.id()
+                        + "' exists with other fields (or a ledger transaction has its reserve's id); ids are idempotency keys");
+    }
+
+    private void openProviderAccount(String ledger, String account, String asset) {
+        AccountResult opened = ledgers.openAccount(
+                        ledger,
+                        new AccountSpec(
+                                account,
+                                asset,
+                                NormalBalance.DEBIT,
+                                null,
+                                null,
+                                Metadata.of("provider_account", "true")))
+                .join();
+        ResultCode code = opened.code();
+        if (code != ResultCode.CREATED
+                && code != ResultCode.EXISTS
+                && code != ResultCode.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS) {
+            throw Outcomes.failure(code, "the provider account " + account + ": " + Outcomes.describe(code));
+        }
+    }
+
+    /**
+     * The reserve: the source's balance falls by amount + fee, the provider account's by amount, the
+     * fee account's rises by the fee; pending until the payout is paid (posted) or ends otherwise
+     * (voided). It never expires by itself: the payout decides.
+     */
+    static TransactionSpec reserve(PayoutRequest request, String providerAccount) {
+        List<Posting> postings = new ArrayList<>();
+        postings.add(new Posting(request.source(), providerAccount, request.amount(), request.asset()));
+        if (request.feeAmount() != null) {
+            postings.add(new Posting(request.source(), request.feeAccount(), request.feeAmount(), request.asset()));
+        }
+        return new TransactionSpec(
+                Payout.reserveId(request.id()),
+                postings,
+                true,
+                null,
+                Metadata.of("payout", request.id(), "step", "reserve"),
+                null);
+    }
+
+    private Payout found(String ledger, String id) {
+        return store.find(ledger, id).orElseThrow(() -> notFound(id));
+    }
+
+    public static ApiException notFound(String id) {
+        return ApiException.notFound("payout_not_found", "no payout '" + id + "'");
+    }
+
+    // ---- Changes asked for through the API -----------------------------------------------------------
+
+    /**
+     * One approval by the caller's principal, bound to the payload hash it reviewed. The principal is
+     * the API key's, never a header or a field.
+     */
+    public Payout approve(String ledger, String id, Actor actor, String payloadHash) {
+        PayoutStore.ApprovalOutcome outcome = store.approve(ledger, id, actor, current -> {
+            if (current.createdBy().equals(actor.principal())) {
+                return "approver_is_creator";
+            }
+            return current.payloadHash().equals(payloadHash) ? null : "payload_hash_mismatch";
+        });
+        return switch (outcome) {
+            case PayoutStore.ApprovalOutcome.Approved approved -> approved.payout();
+            case PayoutStore.ApprovalOutcome.AlreadyApproved ignored ->
+                throw new ApiException(
+                        409,
+                        "already_approved_by_principal",
+                        "principal " + actor.principal() + " approved it already");
+            case PayoutStore.ApprovalOutcome.Refused refused ->
+                throw refusal(refused.payout(), refused.code(), PayoutStatus.APPROVED);
+            case PayoutStore.ApprovalOutcome.Missing ignored -> throw notFound(id);
+        };
+    }
+
+    /** A change the API asks for: moved, or refused with why (the state table, or the guard's code). */
+    public Payout change(
+            String ledger,
+            String id,
+            PayoutStatus to,
+            PayoutStore.Guard guard,
+            PayoutStore.Change change,
+            PayoutStore.Audit audit) {
+        PayoutStore.Outcome outcome =
+                store.transition(ledger, id, to, guard, change, audit.actor().principal(), audit);
+        return switch (outcome) {
+            case PayoutStore.Outcome.Moved moved -> {
+                if (to == PayoutStatus.APPROVED) {
+                    jobs.wake();
+                }
+                yield moved.payout();
+            }
+            case PayoutStore.Outcome.Refused refused -> throw refusal(refused.payout(), refused.code(), to);
+            case PayoutStore.Outcome.Missing ignored -> throw notFound(id);
+        };
+    }
+
+    private ApiException refusal(Payout payout, String code, PayoutStatus to) {
+        return switch (code) {
+            case PayoutStore.INVALID_STATE_TRANSITION -> {
+                metrics.illegalTransition("api");
+                yield new ApiException(
+                        409,
+                        code,
+                        "payout " + payout.id() + " is " + payout.status().code() + "; it cannot become " + to.code());
+            }
+            case "approver_is_creator" ->
+                new ApiException(403, code, "the principal that created the payout cannot approve it");
+            case "payload_hash_mismatch" ->
+                new ApiException(409, code, "payload_hash is not the payout's: approve exactly what you reviewed");
+            case "not_creator" ->
+                new ApiException(403, "forbidden", "only an operator or the payout's creator may cancel it");
+            case "needs_compliance" ->
+                new ApiException(403, "forbidden", "a screening hold is released by a key with the compliance flag");
+            default -> new ApiException(409, code, "payout " + payout.id() + " cannot change now");
+        };
+    }
+}
