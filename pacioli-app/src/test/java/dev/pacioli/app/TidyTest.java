@@ -179,7 +179,8 @@ class TidyTest {
                 "dev.pacioli.ledger.http", List.of("dev.pacioli.platform"),
                 "dev.pacioli.access", List.of("dev.pacioli.platform"),
                 "dev.pacioli.events", List.of("dev.pacioli.platform", "dev.pacioli.ledger.http"),
-                "dev.pacioli.payments", List.of("dev.pacioli.platform", "dev.pacioli.ledger.http")));
+                "dev.pacioli.payments",
+                        List.of("dev.pacioli.platform", "dev.pacioli.ledger.http", "dev.pacioli.events")));
         List<String> found = new ArrayList<>();
         for (Source source : SOURCES) {
             String capability = capabilityOf(source.packageName());
