@@ -123,7 +123,8 @@ public final class Main {
                 options.nats(),
                 options.connectors(),
                 options.jobs(),
-                options.alerts());
+                options.alerts(),
+                options.payments());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

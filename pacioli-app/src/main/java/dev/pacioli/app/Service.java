@@ -19,6 +19,7 @@ import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.ledger.http.LocalLedgers;
 import dev.pacioli.ledger.http.WriterAlerts;
+import dev.pacioli.payments.PaymentSettings;
 import dev.pacioli.payments.PaymentsCapability;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
@@ -82,6 +83,7 @@ public final class Service implements AutoCloseable {
      * @param connectors the outbound allow-list and the connectors' default breaker
      * @param jobs the job runner's settings
      * @param alerts re-notify, retries and timeouts of alert deliveries
+     * @param payments the payout worker's timings and deadlines
      */
     public record Options(
             Path dataDirectory,
@@ -92,7 +94,32 @@ public final class Service implements AutoCloseable {
             NatsOptions nats,
             ConnectorOptions connectors,
             JobSettings jobs,
-            AlertSettings alerts) {
+            AlertSettings alerts,
+            PaymentSettings payments) {
+        /** With the production settings of payments. */
+        public Options(
+                Path dataDirectory,
+                String adminKey,
+                HttpServer.Settings http,
+                EngineConfig engine,
+                WebhookSettings webhooks,
+                NatsOptions nats,
+                ConnectorOptions connectors,
+                JobSettings jobs,
+                AlertSettings alerts) {
+            this(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    PaymentSettings.DEFAULTS);
+        }
+
         /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
         public Options(Path dataDirectory, String adminKey, HttpServer.Settings http, EngineConfig engine) {
             this(dataDirectory, adminKey, http, engine, WebhookSettings.DEFAULTS, null);
@@ -119,15 +146,22 @@ public final class Service implements AutoCloseable {
         }
 
         public Options withConnectors(ConnectorOptions settings) {
-            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts);
+            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts, payments);
         }
 
         public Options withJobs(JobSettings settings) {
-            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, connectors, settings, alerts);
+            return new Options(
+                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, settings, alerts, payments);
         }
 
         public Options withAlerts(AlertSettings settings) {
-            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, settings);
+            return new Options(
+                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, settings, payments);
+        }
+
+        public Options withPayments(PaymentSettings settings) {
+            return new Options(
+                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, alerts, settings);
         }
     }
 
@@ -240,7 +274,14 @@ public final class Service implements AutoCloseable {
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
-                new PaymentsCapability(database.dataSource(), port, jobs, connectors, metrics.registry())));
+                new PaymentsCapability(
+                        database.dataSource(),
+                        port,
+                        jobs,
+                        connectors,
+                        alerts,
+                        metrics.registry(),
+                        options.payments())));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();

@@ -4,6 +4,7 @@ import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
 import dev.pacioli.payments.connectors.PaymentConnectorStore;
 import dev.pacioli.payments.connectors.PaymentRails;
+import dev.pacioli.payments.execution.PayoutDeadlines;
 import dev.pacioli.payments.execution.PayoutWorker;
 import dev.pacioli.payments.execution.ReserveJobs;
 import dev.pacioli.payments.payouts.PayoutMetrics;
@@ -14,6 +15,7 @@ import dev.pacioli.payments.payouts.Payouts;
 import dev.pacioli.payments.payouts.PolicyStore;
 import dev.pacioli.platform.Capability;
 import dev.pacioli.platform.Route;
+import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.connectors.Connectors;
 import dev.pacioli.platform.jobs.Jobs;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +34,13 @@ public final class PaymentsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
 
     public PaymentsCapability(
-            DataSource dataSource, LedgerPort ledgers, Jobs jobs, Connectors connectors, MeterRegistry registry) {
+            DataSource dataSource,
+            LedgerPort ledgers,
+            Jobs jobs,
+            Connectors connectors,
+            Alerts alerts,
+            MeterRegistry registry,
+            PaymentSettings settings) {
         PayoutMetrics metrics = new PayoutMetrics(registry);
         PayoutStore payouts = new PayoutStore(dataSource, jobs);
         PolicyStore policies = new PolicyStore(dataSource);
@@ -40,10 +48,11 @@ public final class PaymentsCapability implements Capability {
         AtomicReference<PayoutWorker> worker = new AtomicReference<>();
         PaymentRails rails = new PaymentRails(
                 connectorStore, connectors, event -> worker.get().report(event));
-        worker.set(new PayoutWorker(payouts, policies, rails, metrics, PayoutWorker.Settings.DEFAULTS));
+        worker.set(new PayoutWorker(payouts, policies, rails, metrics, settings));
         rails.refresh();
         jobs.register(worker.get().type());
         new ReserveJobs(payouts, ledgers, rails).types().forEach(jobs::register);
+        new PayoutDeadlines(dataSource, payouts, alerts, settings, registry).start(jobs);
         routes.addAll(new PaymentConnectorRoutes(connectorStore, rails, connectors).routes());
         routes.addAll(new PayoutRoutes(new Payouts(payouts, policies, rails, ledgers, jobs, metrics)).routes());
     }

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.execution;
 
+import dev.pacioli.payments.PaymentSettings;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.inbound.InboundEvent;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * never submitted before its status is asked. The transfer id {@code {ledger}.{payout id}} is the
  * provider's idempotency key. When the provider says it has no such transfer, it never received it,
  * and the same transfer is submitted again (the one case of a second submission). A payout whose
- * outcome stays unknown past the review deadline moves to {@code needs_review} for an operator.
+ * outcome stays unknown past the review deadline is moved to {@code needs_review} by {@link
+ * PayoutDeadlines}, and its job ends at its next run.
  *
  * <p>A connector whose breaker is open receives nothing: the payout waits in {@code approved}, or goes
  * through the next healthy connector the ledger's routing names for its asset (said in its history).
@@ -44,20 +46,18 @@ public final class PayoutWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PayoutWorker.class);
     private static final String PRINCIPAL = "system:worker";
 
-    /** The worker's timings. */
-    public record Settings(Duration poll, Duration breakerWait, Duration reviewAfter) {
-        public static final Settings DEFAULTS =
-                new Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(30));
-    }
-
     private final PayoutStore store;
     private final PolicyStore policies;
     private final PaymentRails rails;
     private final PayoutMetrics metrics;
-    private final Settings settings;
+    private final PaymentSettings settings;
 
     public PayoutWorker(
-            PayoutStore store, PolicyStore policies, PaymentRails rails, PayoutMetrics metrics, Settings settings) {
+            PayoutStore store,
+            PolicyStore policies,
+            PaymentRails rails,
+            PayoutMetrics metrics,
+            PaymentSettings settings) {
         this.store = store;
         this.policies = policies;
         this.rails = rails;
@@ -175,23 +175,6 @@ public final class PayoutWorker {
 
     /** A processing payout: ask the provider before anything else. */
     private JobOutcome follow(Payout payout) throws InterruptedException {
-        if (System.currentTimeMillis() * 1_000 - payout.statusSinceMicros()
-                > settings.reviewAfter().toNanos() / 1_000) {
-            store.transition(
-                    payout.ledger(),
-                    payout.id(),
-                    PayoutStatus.NEEDS_REVIEW,
-                    PayoutStore.Guard.NONE,
-                    PayoutStore.Change.NONE,
-                    PRINCIPAL,
-                    null);
-            LOG.warn(
-                    "payout {} in {} needs review: no final outcome within {}",
-                    payout.id(),
-                    payout.ledger(),
-                    settings.reviewAfter());
-            return JobOutcome.succeeded();
-        }
         Rail rail = rails.rail(payout.submittedVia()).orElse(null);
         if (rail == null) {
             return waitFor(settings.breakerWait());
