@@ -4,9 +4,16 @@ import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
 import dev.pacioli.payments.connectors.PaymentConnectorStore;
 import dev.pacioli.payments.connectors.PaymentRails;
+import dev.pacioli.payments.deposits.DepositRoutes;
+import dev.pacioli.payments.deposits.DepositStore;
+import dev.pacioli.payments.deposits.Deposits;
 import dev.pacioli.payments.execution.PayoutDeadlines;
 import dev.pacioli.payments.execution.PayoutWorker;
 import dev.pacioli.payments.execution.ReserveJobs;
+import dev.pacioli.payments.intake.InboundEventJsonBody;
+import dev.pacioli.payments.intake.InboundEventStore;
+import dev.pacioli.payments.intake.InboundProcessor;
+import dev.pacioli.payments.intake.InboundRoutes;
 import dev.pacioli.payments.payouts.PayoutMetrics;
 import dev.pacioli.payments.payouts.PayoutRoutes;
 import dev.pacioli.payments.payouts.PayoutStatus;
@@ -45,16 +52,25 @@ public final class PaymentsCapability implements Capability {
         PayoutStore payouts = new PayoutStore(dataSource, jobs);
         PolicyStore policies = new PolicyStore(dataSource);
         PaymentConnectorStore connectorStore = new PaymentConnectorStore(dataSource);
-        AtomicReference<PayoutWorker> worker = new AtomicReference<>();
+        InboundEventStore inboundEvents = new InboundEventStore(dataSource, jobs);
+        // The simulator's returns and deposits take the path of a verified provider webhook.
+        AtomicReference<InboundRoutes> inbound = new AtomicReference<>();
         PaymentRails rails = new PaymentRails(
-                connectorStore, connectors, event -> worker.get().report(event));
-        worker.set(new PayoutWorker(payouts, policies, rails, metrics, settings));
+                connectorStore,
+                connectors,
+                (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
+        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics);
+        Deposits deposits = new Deposits(new DepositStore(dataSource), rails, ledgers);
+        inbound.set(new InboundRoutes(rails, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
-        jobs.register(worker.get().type());
+        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings).type());
         new ReserveJobs(payouts, ledgers, rails).types().forEach(jobs::register);
+        jobs.register(new InboundProcessor(dataSource, inboundEvents, payouts, deposits, rails, alerts).type());
         new PayoutDeadlines(dataSource, payouts, alerts, settings, registry).start(jobs);
         routes.addAll(new PaymentConnectorRoutes(connectorStore, rails, connectors).routes());
-        routes.addAll(new PayoutRoutes(new Payouts(payouts, policies, rails, ledgers, jobs, metrics)).routes());
+        routes.addAll(new PayoutRoutes(payoutService).routes());
+        routes.addAll(new DepositRoutes(deposits).routes());
+        routes.addAll(inbound.get().routes());
     }
 
     @Override
@@ -67,11 +83,15 @@ public final class PaymentsCapability implements Capability {
         return List.copyOf(routes);
     }
 
-    /** {@code payout.created} and {@code payout.<state>} for every state. */
+    /**
+     * {@code payout.created} and {@code payout.<state>} for every state, {@code deposit.succeeded} and
+     * {@code deposit.reversed}, {@code inbound.unmatched}.
+     */
     @Override
     public List<String> serviceEventTypes() {
         List<String> types = new ArrayList<>(List.of("payout.created"));
         Arrays.stream(PayoutStatus.values()).forEach(status -> types.add("payout." + status.code()));
+        types.addAll(List.of("deposit.succeeded", "deposit.reversed", "inbound.unmatched"));
         return types;
     }
 }

@@ -1,7 +1,6 @@
 package dev.pacioli.payments.connectors;
 
 import dev.pacioli.payments.rails.HttpRail;
-import dev.pacioli.payments.rails.ProviderEvents;
 import dev.pacioli.payments.rails.Rail;
 import dev.pacioli.payments.rails.SimulatorRail;
 import dev.pacioli.platform.connectors.Connector;
@@ -23,15 +22,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PaymentRails implements AutoCloseable {
     private final PaymentConnectorStore store;
     private final Connectors connectors;
-    private final ProviderEvents events;
+    private final Reports reports;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     private record Running(PaymentConnector connector, Rail rail) {}
 
-    public PaymentRails(PaymentConnectorStore store, Connectors connectors, ProviderEvents events) {
+    /** Where a built-in rail's reports go, with the connector that made them. */
+    @FunctionalInterface
+    public interface Reports {
+        void report(String connector, dev.pacioli.payments.inbound.InboundEvent event);
+    }
+
+    public PaymentRails(PaymentConnectorStore store, Connectors connectors, Reports reports) {
         this.store = store;
         this.connectors = connectors;
-        this.events = events;
+        this.reports = reports;
     }
 
     /** Brings the running rails in line with the stored connectors. */
@@ -63,7 +68,10 @@ public final class PaymentRails implements AutoCloseable {
         connectors.describe(connector.id(), out -> PaymentConnectorJson.details(out, connector));
         Rail rail = switch (connector.kind()) {
             case SIMULATOR ->
-                SimulatorRail.start(connector.id(), SimulatorRail.Settings.fromConfig(connector.config()), events);
+                SimulatorRail.start(
+                        connector.id(),
+                        SimulatorRail.Settings.fromConfig(connector.config()),
+                        event -> reports.report(connector.id(), event));
             case HTTP -> new HttpRail(platform, HttpRail.Settings.fromConfig(connector.config()));
             case INBOUND -> null;
         };

@@ -3,7 +3,6 @@ package dev.pacioli.payments.execution;
 import dev.pacioli.payments.PaymentSettings;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
-import dev.pacioli.payments.inbound.InboundEvent;
 import dev.pacioli.payments.payouts.ApprovalPolicy;
 import dev.pacioli.payments.payouts.Payout;
 import dev.pacioli.payments.payouts.PayoutMetrics;
@@ -222,28 +221,6 @@ public final class PayoutWorker {
             metrics.illegalTransition("worker");
         }
         return JobOutcome.succeeded();
-    }
-
-    /**
-     * A provider's later report about a payout (a return, say), as a verified webhook or the simulator
-     * brings it. Reports about payouts we do not have are logged, not dropped silently.
-     */
-    public void report(InboundEvent event) {
-        if (event.kind() != InboundEvent.Kind.PAYOUT_RETURNED || event.transferId() == null) {
-            LOG.warn("a provider event of kind {} is not handled yet: {}", event.kind(), event.providerEventId());
-            return;
-        }
-        int dot = event.transferId().indexOf('.');
-        String ledger = event.transferId().substring(0, Math.max(dot, 0));
-        String id = event.transferId().substring(dot + 1);
-        PayoutStore.Outcome outcome = store.transition(
-                ledger, id, PayoutStatus.RETURNED, PayoutStore.Guard.NONE, PayoutStore.Change.NONE, PRINCIPAL, null);
-        if (!(outcome instanceof PayoutStore.Outcome.Moved)) {
-            LOG.warn(
-                    "a return of {} changed nothing ({})",
-                    event.transferId(),
-                    outcome.getClass().getSimpleName());
-        }
     }
 
     private static JobOutcome waitFor(Duration delay) {

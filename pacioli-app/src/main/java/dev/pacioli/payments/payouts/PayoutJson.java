@@ -4,7 +4,7 @@ import dev.pacioli.platform.JsonOutput;
 import java.util.Map;
 
 /** A payout as the API, its events and its history show it. */
-final class PayoutJson {
+public final class PayoutJson {
     private PayoutJson() {}
 
     static byte[] bytes(Payout payout) {
@@ -14,7 +14,7 @@ final class PayoutJson {
         }
     }
 
-    static void write(JsonOutput out, Payout payout) {
+    public static void write(JsonOutput out, Payout payout) {
         out.json.writeStartObject();
         out.string("id", payout.id());
         out.string("ledger", payout.ledger());

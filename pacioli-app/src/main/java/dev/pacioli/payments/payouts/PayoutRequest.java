@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,17 +35,17 @@ public record PayoutRequest(
 
     public static final int DESTINATION_FIELD_LENGTH_MAX = 256;
 
-    static final String[] FIELDS = {
-        "id",
-        "source",
-        "amount",
-        "asset",
-        "connector",
-        "destination",
-        RequestReader.orNull("fee"),
-        "metadata",
-        RequestReader.orNull("description")
-    };
+    /** The fields of a payout request's body. */
+    public static final List<String> FIELDS = List.of(
+            "id",
+            "source",
+            "amount",
+            "asset",
+            "connector",
+            "destination",
+            RequestReader.orNull("fee"),
+            "metadata",
+            RequestReader.orNull("description"));
 
     private static final String[] DESTINATION_FIELDS = {
         "type", "address", "network", "name", "country", "iban", "bic", "account_number", "routing_number", "id"
@@ -154,7 +155,7 @@ public record PayoutRequest(
         return sha256(RequestReader.MAPPER.writeValueAsString(request));
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

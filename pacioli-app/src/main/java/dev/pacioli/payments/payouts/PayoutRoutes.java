@@ -50,7 +50,7 @@ public final class PayoutRoutes {
 
     private Reply create(Call call) {
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, PayoutRequest.FIELDS);
+        RequestReader.Fields body = call.body(reader, PayoutRequest.FIELDS.toArray(String[]::new));
         PayoutRequest request = PayoutRequest.read(call.path("ledger"), body);
         reader.finish();
         Payouts.Created created = payouts.create(request, call.principal());

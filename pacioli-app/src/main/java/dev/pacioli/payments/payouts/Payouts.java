@@ -1,17 +1,14 @@
 package dev.pacioli.payments.payouts;
 
-import dev.pacioli.ledger.AccountResult;
-import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
-import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
-import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.http.Outcomes;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
+import dev.pacioli.payments.connectors.ProviderAccounts;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.jobs.Jobs;
@@ -83,7 +80,7 @@ public final class Payouts {
             throw new ApiException(
                     422, "asset_not_supported", "connector '" + connector.id() + "' does not move " + request.asset());
         }
-        openProviderAccount(request.ledger(), providerAccount, request.asset());
+        ProviderAccounts.open(ledgers, request.ledger(), providerAccount, request.asset());
         ApprovalPolicy policy = policies.get(request.ledger());
         int approvals = policy.approvalsFor(request.asset(), request.amount());
         PayoutStatus status = approvals > 0 ? PayoutStatus.REQUIRES_APPROVAL : PayoutStatus.APPROVED;
@@ -118,25 +115,6 @@ public final class Payouts {
                 "payout_exists_with_different_fields",
                 "a payout '" + request.id()
                         + "' exists with other fields (or a ledger transaction has its reserve's id); ids are idempotency keys");
-    }
-
-    private void openProviderAccount(String ledger, String account, String asset) {
-        AccountResult opened = ledgers.openAccount(
-                        ledger,
-                        new AccountSpec(
-                                account,
-                                asset,
-                                NormalBalance.DEBIT,
-                                null,
-                                null,
-                                Metadata.of("provider_account", "true")))
-                .join();
-        ResultCode code = opened.code();
-        if (code != ResultCode.CREATED
-                && code != ResultCode.EXISTS
-                && code != ResultCode.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS) {
-            throw Outcomes.failure(code, "the provider account " + account + ": " + Outcomes.describe(code));
-        }
     }
 
     /**
