@@ -24,7 +24,7 @@ class ApiWalkthroughTest {
      * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
      */
     static final List<String> FRAGMENTS =
-            List.of("ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "app");
+            List.of("ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "payments", "app");
 
     private final TestService.Running service;
     private final HttpTester admin;
