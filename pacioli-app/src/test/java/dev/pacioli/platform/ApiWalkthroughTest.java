@@ -24,7 +24,7 @@ class ApiWalkthroughTest {
      * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
      */
     static final List<String> FRAGMENTS =
-            List.of("ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "app");
+            List.of("ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "payments", "app");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -379,6 +379,7 @@ class ApiWalkthroughTest {
         assertThat(metrics).contains("pacioli_http_requests_seconds_count");
 
         alerts();
+        payments();
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {
@@ -433,6 +434,111 @@ class ApiWalkthroughTest {
                         .stringValue())
                 .isEqualTo("acknowledged");
         assertThat(admin.put("/v1/alerts/routes", "{\"rules\": []}").status()).isEqualTo(200);
+    }
+
+    /**
+     * Payments: a simulator connector, a ledger's approval policy, a payout paid end to end, one
+     * approved and one rejected by an approver (never its creator), one canceled. No route makes a
+     * payout held or in need of review, so release and resolve are called where they must refuse.
+     */
+    private void payments() {
+        String ledger = TestService.uniqueName("walk-pay");
+        String base = admin.openLedgerWithWorldAndWallet(ledger);
+        assertThat(transfer(base, "funding", "world", "wallet", 500_000).status())
+                .isEqualTo(201);
+        String connectorId = TestService.uniqueName("walk-sim");
+        Response connector = admin.post(
+                "/v1/connectors",
+                "{\"id\": \"" + connectorId + "\", \"kind\": \"simulator\", \"assets\": {\"USD\":"
+                        + " \"providers:walk:USD\"}, \"config\": {}}");
+        assertThat(connector.status()).as(connector.toString()).isEqualTo(201);
+        assertThat(connector.json().path("kind").stringValue()).isEqualTo("simulator");
+        assertThat(connector.json().path("assets").path("USD").stringValue()).isEqualTo("providers:walk:USD");
+        assertThat(connector.json().path("priority").intValue()).isEqualTo(100);
+        Response changed =
+                admin.send("PATCH", "/v1/connectors/" + connectorId, "{\"priority\": 10}", java.util.Map.of());
+        assertThat(changed.json().path("priority").intValue()).isEqualTo(10);
+
+        String policy = "{\"rules\": [{\"asset\": \"USD\", \"min_amount\": 50000, \"approvals\": 1}]}";
+        assertThat(admin.put(base + "/approval-policy", policy).status()).isEqualTo(200);
+        assertThat(admin.get(base + "/approval-policy").json().path("rules")).hasSize(1);
+
+        // A small payout needs no approval: reserved at once, then paid by the worker.
+        String small =
+                payoutBody("po_small", connectorId, 2_500, ", \"fee\": {\"amount\": 25, \"account\": \"world\"}");
+        Response created = admin.post(base + "/payouts", small);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().path("status").stringValue()).isEqualTo("approved");
+        assertThat(created.json().path("payload_hash").stringValue()).hasSize(64);
+        assertThat(admin.post(base + "/payouts", small).status()).isEqualTo(200);
+        JsonNode paid = null;
+        for (int i = 0; i < 300; i++) {
+            paid = admin.get(base + "/payouts/po_small").json();
+            if (paid.path("status").stringValue().equals("paid")) {
+                break;
+            }
+            sleep(50);
+        }
+        assertThat(paid.path("status").stringValue()).as(paid.toString()).isEqualTo("paid");
+        assertThat(field(
+                        admin.get(base + "/payouts?status=paid&connector=" + connectorId + "&metadata.order=W-9")
+                                .json()
+                                .path("data"),
+                        "id"))
+                .containsExactly("po_small");
+        assertThat(field(admin.get(base + "/payouts/po_small/history").json().path("data"), "to"))
+                .contains("approved", "paid");
+
+        // Large payouts wait for an approver, who approves exactly the payload hash it reviewed.
+        String approver = admin.post(
+                        "/v1/api-keys",
+                        "{\"name\": \"walk approver\", \"role\": \"reader\", \"flags\": [\"approver\"],"
+                                + " \"principal\": \"approver@example.com\"}")
+                .json()
+                .path("secret")
+                .stringValue();
+        JsonNode big = admin.post(base + "/payouts", payoutBody("po_big", connectorId, 60_000, ""))
+                .json();
+        assertThat(big.path("status").stringValue()).isEqualTo("requires_approval");
+        Response approved = admin.as(approver)
+                .post(
+                        base + "/payouts/po_big/approve",
+                        "{\"payload_hash\": \"" + big.path("payload_hash").stringValue() + "\"}");
+        assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+        assertThat(field(approved.json().path("approvals"), "principal")).containsExactly("approver@example.com");
+        admin.post(base + "/payouts", payoutBody("po_rejected", connectorId, 60_000, ""));
+        assertThat(admin.as(approver)
+                        .post(base + "/payouts/po_rejected/reject", "{\"reason\": \"not this one\"}")
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("rejected");
+        admin.post(base + "/payouts", payoutBody("po_canceled", connectorId, 60_000, ""));
+        assertThat(admin.post(base + "/payouts/po_canceled/cancel", "{\"reason\": \"changed my mind\"}")
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("canceled");
+        assertThat(admin.post(base + "/payouts/po_canceled/release", "{}").code())
+                .isEqualTo("invalid_state_transition");
+        assertThat(admin.post(base + "/payouts/po_canceled/resolve", "{\"outcome\": \"failed\", \"reason\": \"x\"}")
+                        .code())
+                .isEqualTo("invalid_state_transition");
+
+        // A connector nothing goes through is deleted.
+        String spare = TestService.uniqueName("walk-spare");
+        admin.post(
+                "/v1/connectors",
+                "{\"id\": \"" + spare + "\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:spare:USD\"}}");
+        assertThat(admin.delete("/v1/connectors/" + spare).status()).isEqualTo(200);
+        assertThat(admin.get("/v1/connectors/" + spare).code()).isEqualTo("connector_not_found");
+    }
+
+    private static String payoutBody(String id, String connector, long amount, String more) {
+        return """
+                {"id": "%s", "source": "wallet", "amount": %d, "asset": "USD", "connector": "%s",
+                 "destination": {"type": "wallet_address", "address": "0xabc", "name": "Jane Roe"},
+                 "metadata": {"order": "W-9"}%s}""".formatted(id, amount, connector, more);
     }
 
     private static void sleep(long millis) {

@@ -91,6 +91,17 @@ class BadInputTest {
         assertThat(admin.post(base + "/transactions", transfer("seed-1", "world", "wallet", "1000"))
                         .status())
                 .isEqualTo(201);
+        // Payments: every payout waits for an approval, so no worker changes the ledger meanwhile; po-1
+        // opens the connector's provider account and keeps the connector in use.
+        String connector = "{\"id\": \"" + CONNECTOR
+                + "\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:bad:USD\"}}";
+        assertThat(admin.post("/v1/connectors", connector).status()).isIn(201, 409);
+        assertThat(admin.put(
+                                base + "/approval-policy",
+                                "{\"rules\": [{\"asset\": \"USD\", \"min_amount\": 0, \"approvals\": 1}]}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.post(base + "/payouts", payout("po-1", "10")).status()).isEqualTo(201);
         return ledger;
     }
 
@@ -916,6 +927,7 @@ class BadInputTest {
                 false,
                 Map.of(IdempotencyKeys.HEADER, "a b")));
         auditLogCases(cases);
+        paymentCases(cases);
         return cases.stream();
     }
 
@@ -977,6 +989,354 @@ class BadInputTest {
                 400,
                 "unknown_field",
                 "full:unknown_field"));
+    }
+
+    /** The connector the payment rows use, its provider account opened by the payout set up with it. */
+    private static final String CONNECTOR = "bad-input-sim";
+
+    static String payout(String id, String amount) {
+        return ("{\"id\": \"%s\", \"source\": \"wallet\", \"amount\": %s, \"asset\": \"USD\", \"connector\": \"%s\","
+                        + " \"destination\": {\"type\": \"external_id\", \"id\": \"x\"}}")
+                .formatted(id, amount, CONNECTOR);
+    }
+
+    /** Payouts, the approval policy and payment connectors: refused, with nothing stored. */
+    private static void paymentCases(List<Case> cases) {
+        String payouts = "{L}/payouts";
+        String valid = payout("po-new", "10");
+        cases.add(post(
+                "payout: an empty body",
+                payouts,
+                "",
+                400,
+                "validation_failed",
+                "id:required",
+                "source:required",
+                "amount:*",
+                "asset:required",
+                "connector:required",
+                "destination:required"));
+        cases.add(post(
+                "payout: unknown field",
+                payouts,
+                with(valid, "\"colour\": \"red\""),
+                400,
+                "unknown_field",
+                "colour:unknown_field"));
+        cases.add(post(
+                "payout: unknown destination type",
+                payouts,
+                valid.replace("external_id", "pigeon"),
+                400,
+                "validation_failed",
+                "destination:invalid_value"));
+        cases.add(post(
+                "payout: a bank account without its numbers",
+                payouts,
+                valid.replace("\"external_id\", \"id\": \"x\"", "\"bank_account\""),
+                400,
+                "validation_failed",
+                "destination:invalid_value"));
+        cases.add(post(
+                "payout: unknown destination field",
+                payouts,
+                valid.replace("\"id\": \"x\"}", "\"id\": \"x\", \"colour\": \"red\"}"),
+                400,
+                "unknown_field",
+                "destination.colour:unknown_field"));
+        cases.add(post(
+                "payout: amount 0", payouts, payout("po-new", "0"), 400, "invalid_amount", "amount:invalid_amount"));
+        cases.add(post(
+                "payout: a lowercase asset",
+                payouts,
+                valid.replace("\"USD\"", "\"usd\""),
+                400,
+                "validation_failed",
+                "asset:invalid_format"));
+        cases.add(post(
+                "payout: a fee without its account",
+                payouts,
+                with(valid, "\"fee\": {\"amount\": 1}"),
+                400,
+                "validation_failed",
+                "fee.account:required"));
+        cases.add(post(
+                "payout: an id too long",
+                payouts,
+                payout("p".repeat(101), "10"),
+                400,
+                "validation_failed",
+                "id:too_long"));
+        cases.add(post(
+                "payout: unknown connector",
+                payouts,
+                valid.replace(CONNECTOR, "no-such-connector"),
+                422,
+                "unknown_connector"));
+        cases.add(post(
+                "payout: an asset the connector does not move",
+                payouts,
+                valid.replace("\"USD\"", "\"EUR\""),
+                422,
+                "asset_not_supported"));
+        cases.add(post(
+                "payout: more than the source holds", payouts, payout("po-new", "1000000"), 422, "insufficient_funds"));
+        cases.add(post(
+                "payout: a source that does not exist",
+                payouts,
+                valid.replace("\"wallet\"", "\"nobody\""),
+                422,
+                "account_not_found"));
+        cases.add(post(
+                "payout: an id taken with other fields",
+                payouts,
+                payout("po-1", "11"),
+                409,
+                "payout_exists_with_different_fields"));
+        cases.add(post(
+                "payout: a ledger that does not exist",
+                "/v1/ledgers/no-such-ledger-x/payouts",
+                valid,
+                404,
+                "ledger_not_found"));
+        cases.add(get(
+                "payouts: unknown status", payouts + "?status=lost", 400, "validation_failed", "status:invalid_value"));
+        cases.add(get(
+                "payouts: a source that is no id",
+                payouts + "?source=a%20b",
+                400,
+                "validation_failed",
+                "source:invalid_format"));
+        cases.add(get("payouts: limit 0", payouts + "?limit=0", 400, "validation_failed", "limit:out_of_range"));
+        cases.add(get("payouts: a forged cursor", payouts + "?cursor=not-a-cursor", 400, "invalid_cursor"));
+        cases.add(get(
+                "payouts: another list's cursor",
+                payouts + "?cursor=" + cursor("api-keys:key_1"),
+                400,
+                "invalid_cursor"));
+        cases.add(get(
+                "payouts: unknown query parameter",
+                payouts + "?colour=red",
+                400,
+                "unknown_field",
+                "colour:unknown_field"));
+        cases.add(get("payout: not there", payouts + "/po-none", 404, "payout_not_found"));
+        cases.add(get("payout: an id that is no id", payouts + "/%20x", 404, "payout_not_found"));
+        cases.add(get("payout history: not there", payouts + "/po-none/history", 404, "payout_not_found"));
+        cases.add(post(
+                "payout approve: without the approver flag",
+                payouts + "/po-1/approve",
+                "{\"payload_hash\": \"" + "0".repeat(64) + "\"}",
+                403,
+                "forbidden"));
+        cases.add(post(
+                "payout reject: without the approver flag",
+                payouts + "/po-1/reject",
+                "{\"reason\": \"no\"}",
+                403,
+                "forbidden"));
+        cases.add(post(
+                "payout cancel: unknown field",
+                payouts + "/po-1/cancel",
+                "{\"why\": \"x\"}",
+                400,
+                "unknown_field",
+                "why:unknown_field"));
+        cases.add(post("payout cancel: an array", payouts + "/po-1/cancel", "[]", 400, "malformed_json"));
+        cases.add(post(
+                "payout cancel: a reason too long",
+                payouts + "/po-1/cancel",
+                "{\"reason\": \"" + "r".repeat(1025) + "\"}",
+                400,
+                "validation_failed",
+                "reason:too_long"));
+        cases.add(post("payout cancel: not there", payouts + "/po-none/cancel", "{}", 404, "payout_not_found"));
+        cases.add(post("payout release: not held", payouts + "/po-1/release", "{}", 409, "invalid_state_transition"));
+        cases.add(post("payout release: not there", payouts + "/po-none/release", "{}", 404, "payout_not_found"));
+        cases.add(post(
+                "payout resolve: a bad outcome and no reason",
+                payouts + "/po-1/resolve",
+                "{\"outcome\": \"maybe\"}",
+                400,
+                "validation_failed",
+                "outcome:invalid_value",
+                "reason:required"));
+        cases.add(post(
+                "payout resolve: no outcome",
+                payouts + "/po-1/resolve",
+                "{\"reason\": \"seen\"}",
+                400,
+                "validation_failed",
+                "outcome:required"));
+        cases.add(post(
+                "payout resolve: not in review",
+                payouts + "/po-1/resolve",
+                "{\"outcome\": \"paid\", \"reason\": \"seen at the bank\"}",
+                409,
+                "invalid_state_transition"));
+        String policy = "{L}/approval-policy";
+        cases.add(put("policy: no rules", policy, "{}", 400, "validation_failed", "rules:required"));
+        cases.add(put(
+                "policy: a bad rule",
+                policy,
+                "{\"rules\": [{\"asset\": \"usd\", \"min_amount\": -1, \"approvals\": 11}]}",
+                400,
+                "validation_failed",
+                "rules[0].asset:invalid_format",
+                "rules[0].min_amount:out_of_range",
+                "rules[0].approvals:out_of_range"));
+        cases.add(put(
+                "policy: a window of 0",
+                policy,
+                "{\"rules\": [], \"approval_window_seconds\": 0}",
+                400,
+                "validation_failed",
+                "approval_window_seconds:out_of_range"));
+        cases.add(put(
+                "policy: routing not an object",
+                policy,
+                "{\"rules\": [], \"routing\": [\"x\"]}",
+                400,
+                "validation_failed",
+                "routing:invalid_type"));
+        cases.add(put(
+                "policy: unknown field",
+                policy,
+                "{\"rules\": [], \"mode\": 1}",
+                400,
+                "unknown_field",
+                "mode:unknown_field"));
+
+        String connectors = "/v1/connectors";
+        String connector = "{\"id\": \"bad-new\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:x\"}}";
+        cases.add(post(
+                "connector: an id that is no id",
+                connectors,
+                connector.replace("bad-new", "Bad New"),
+                400,
+                "validation_failed",
+                "id:invalid_format"));
+        cases.add(post(
+                "connector: no kind",
+                connectors,
+                connector.replace("\"kind\": \"simulator\", ", ""),
+                400,
+                "validation_failed",
+                "kind:required"));
+        cases.add(post(
+                "connector: unknown kind",
+                connectors,
+                connector.replace("simulator", "ftp"),
+                400,
+                "validation_failed",
+                "kind:invalid_value"));
+        cases.add(post(
+                "connector: assets not an object",
+                connectors,
+                connector.replace("{\"USD\": \"providers:x\"}", "[\"USD\"]"),
+                400,
+                "validation_failed",
+                "assets:invalid_type"));
+        cases.add(post(
+                "connector: a lowercase asset",
+                connectors,
+                connector.replace("USD", "usd"),
+                400,
+                "validation_failed",
+                "assets.usd:invalid_format"));
+        cases.add(post(
+                "connector: a simulator without assets",
+                connectors,
+                "{\"id\": \"bad-new\", \"kind\": \"simulator\"}",
+                400,
+                "validation_failed",
+                "assets:required"));
+        cases.add(post(
+                "connector: a priority below 0",
+                connectors,
+                with(connector, "\"priority\": -1"),
+                400,
+                "validation_failed",
+                "priority:out_of_range"));
+        cases.add(post(
+                "connector: unknown field",
+                connectors,
+                with(connector, "\"colour\": \"red\""),
+                400,
+                "unknown_field",
+                "colour:unknown_field"));
+        cases.add(post(
+                "connector: an inbound connector without inbound",
+                connectors,
+                connector.replace("simulator", "inbound"),
+                400,
+                "validation_failed",
+                "inbound:invalid_value"));
+        cases.add(post(
+                "connector: an http rail to a private address",
+                connectors,
+                connector
+                        .replace("\"simulator\"", "\"http\"")
+                        .replace("}}", "}, \"config\": {\"base_url\": \"https://10.0.0.1/rail\"}}"),
+                400,
+                "outbound_url_refused",
+                "config.base_url:outbound_url_refused"));
+        cases.add(post(
+                "connector: an id taken",
+                connectors,
+                connector.replace("bad-new", CONNECTOR),
+                409,
+                "connector_exists"));
+        cases.add(new Case(
+                "connector: change one that does not exist",
+                "PATCH",
+                connectors + "/bad-none",
+                "application/json",
+                () -> "{\"priority\": 1}",
+                404,
+                "connector_not_found",
+                List.of(),
+                false));
+        cases.add(new Case(
+                "connector: change its id",
+                "PATCH",
+                connectors + "/" + CONNECTOR,
+                "application/json",
+                () -> "{\"id\": \"other\"}",
+                400,
+                "unknown_field",
+                List.of("id:unknown_field"),
+                false));
+        cases.add(new Case(
+                "connector: a priority too high",
+                "PATCH",
+                connectors + "/" + CONNECTOR,
+                "application/json",
+                () -> "{\"priority\": 1000001}",
+                400,
+                "validation_failed",
+                List.of("priority:out_of_range"),
+                false));
+        cases.add(new Case(
+                "connector: delete one that does not exist",
+                "DELETE",
+                connectors + "/bad-none",
+                null,
+                null,
+                404,
+                "connector_not_found",
+                List.of(),
+                false));
+        cases.add(new Case(
+                "connector: delete one a payout waits on",
+                "DELETE",
+                connectors + "/" + CONNECTOR,
+                null,
+                null,
+                409,
+                "connector_in_use",
+                List.of(),
+                false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -1213,13 +1573,21 @@ class BadInputTest {
                 admin.get(base + "/accounts/world").text(),
                 admin.get(base + "/transactions?limit=1000").text(),
                 admin.get(base + "/accounts/wallet/entries?limit=1000").text(),
-                admin.get(base + "/trial-balance").text());
+                admin.get(base + "/trial-balance").text(),
+                admin.get(base + "/payouts?limit=1000").text(),
+                admin.get(base + "/approval-policy").text(),
+                admin.get("/v1/connectors/" + CONNECTOR).text(),
+                String.valueOf(admin.get("/v1/connectors/bad-new").status()));
     }
 
     // ---- Building rows and bodies ----------------------------------------------------------------
 
     private static Case post(String name, String path, String body, int status, String code, String... errors) {
         return new Case(name, "POST", path, "application/json", () -> body, status, code, List.of(errors), false);
+    }
+
+    private static Case put(String name, String path, String body, int status, String code, String... errors) {
+        return new Case(name, "PUT", path, "application/json", () -> body, status, code, List.of(errors), false);
     }
 
     private static Case get(String name, String path, int status, String code, String... errors) {

@@ -64,13 +64,10 @@ public final class PaymentConnectorRoutes {
             reader.add("id", FieldError.INVALID_FORMAT, "must match ^[a-z0-9][a-z0-9_-]{0,63}$");
         }
         PaymentConnector.Kind kind = body.choice("kind", PaymentConnector.Kind.byCode(), null);
-        if (!body.has("kind")) {
-            reader.add("kind", FieldError.REQUIRED, "is required");
-        }
         Map<String, String> assets = assets(body);
         JsonNode config = config(body);
         InboundConfig inbound = inbound(body, null);
-        long priority = body.has("priority") ? body.integerInRange("priority", 0, PRIORITY_MAX) : PRIORITY_DEFAULT;
+        long priority = priority(body, PRIORITY_DEFAULT);
         reader.finish();
         PaymentConnector connector =
                 checked(new PaymentConnector(id, kind, assets, config, inbound, (int) priority, 0, 0));
@@ -87,7 +84,7 @@ public final class PaymentConnectorRoutes {
         Map<String, String> assets = body.has("assets") ? assets(body) : before.assets();
         JsonNode config = body.has("config") ? config(body) : before.config();
         InboundConfig inbound = body.has("inbound") ? inbound(body, before.inbound()) : before.inbound();
-        long priority = body.has("priority") ? body.integerInRange("priority", 0, PRIORITY_MAX) : before.priority();
+        long priority = priority(body, before.priority());
         reader.finish();
         PaymentConnector after = checked(
                 new PaymentConnector(before.id(), before.kind(), assets, config, inbound, (int) priority, 0, 0));
@@ -124,6 +121,12 @@ public final class PaymentConnectorRoutes {
             connectors.write(out, connectors.find(id).orElseThrow(() -> notFound(id)));
             return out.toBytes();
         }
+    }
+
+    /** The body's priority, or {@code absent}; one out of range is a field error, never a null unboxed. */
+    private static long priority(RequestReader.Fields body, long absent) {
+        Long priority = body.has("priority") ? body.integerInRange("priority", 0, PRIORITY_MAX) : null;
+        return priority == null ? absent : priority;
     }
 
     private static ApiException notFound(String id) {

@@ -193,9 +193,6 @@ public final class PayoutRoutes {
         RequestReader.Fields body = call.body(reader, "outcome", "reason");
         PayoutStatus outcome =
                 body.choice("outcome", Map.of("paid", PayoutStatus.PAID, "failed", PayoutStatus.FAILED), null);
-        if (!body.has("outcome")) {
-            reader.add("outcome", FieldError.REQUIRED, "is required: paid or failed");
-        }
         String reason = body.string("reason", true, REASON_LENGTH_MAX);
         reader.finish();
         return one(
