@@ -59,7 +59,13 @@ public final class DepositRoutes {
         reader.finish();
         Deposits.Recorded recorded = deposits.record(new DepositRequest(
                 call.path("ledger"), id, account, amount, asset, connector, reference, null, metadata));
-        return one(recorded.status(), recorded.deposit());
+        if (recorded.status() == 200) {
+            try (JsonOutput out = new JsonOutput()) {
+                DepositStore.write(out, recorded.deposit());
+                return Reply.replayed(out);
+            }
+        }
+        return one(201, recorded.deposit());
     }
 
     private Reply list(Call call) {

@@ -11,6 +11,7 @@ import dev.pacioli.payments.inbound.InboundVerifier;
 import dev.pacioli.payments.inbound.Verification;
 import dev.pacioli.payments.payouts.PayoutJson;
 import dev.pacioli.payments.payouts.PayoutRequest;
+import dev.pacioli.payments.payouts.PayoutRoutes;
 import dev.pacioli.payments.payouts.Payouts;
 import dev.pacioli.payments.rails.SimulatorRail;
 import dev.pacioli.platform.ApiException;
@@ -107,9 +108,12 @@ public final class InboundRoutes {
         reader.finish();
         count(id, "accepted");
         Payouts.Created created = payouts.create(request, "connector:" + id);
+        if (created.status() == 200) {
+            return PayoutRoutes.replayed(created.payout());
+        }
         try (JsonOutput out = new JsonOutput()) {
             PayoutJson.write(out, created.payout());
-            return Reply.json(created.status(), out);
+            return Reply.json(201, out);
         }
     }
 

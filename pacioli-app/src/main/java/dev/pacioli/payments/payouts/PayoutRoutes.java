@@ -54,7 +54,7 @@ public final class PayoutRoutes {
         PayoutRequest request = PayoutRequest.read(call.path("ledger"), body);
         reader.finish();
         Payouts.Created created = payouts.create(request, call.principal());
-        return one(created.status(), created.payout());
+        return created.status() == 200 ? replayed(created.payout()) : one(201, created.payout());
     }
 
     private Reply list(Call call) {
@@ -237,6 +237,14 @@ public final class PayoutRoutes {
                 "application/json",
                 PolicyStore.json(policy).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Map.of());
+    }
+
+    /** An identical creation again: 200 with the payout and {@code Idempotent-Replayed: true}. */
+    public static Reply replayed(Payout payout) {
+        try (JsonOutput out = new JsonOutput()) {
+            PayoutJson.write(out, payout);
+            return Reply.replayed(out);
+        }
     }
 
     private static Reply one(int status, Payout payout) {
