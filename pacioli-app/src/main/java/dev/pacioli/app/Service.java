@@ -19,6 +19,7 @@ import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.ledger.http.LocalLedgers;
 import dev.pacioli.ledger.http.WriterAlerts;
+import dev.pacioli.payments.commissions.CommissionsCapability;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
@@ -238,7 +239,8 @@ public final class Service implements AutoCloseable {
                 new AlertsCapability(alerts),
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
-                new AuditCapability(database.dataSource())));
+                new AuditCapability(database.dataSource()),
+                new CommissionsCapability(database, port)));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
