@@ -21,6 +21,7 @@ import dev.pacioli.ledger.http.LocalLedgers;
 import dev.pacioli.ledger.http.WriterAlerts;
 import dev.pacioli.payments.PaymentSettings;
 import dev.pacioli.payments.PaymentsCapability;
+import dev.pacioli.payments.commissions.CommissionsCapability;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.Capability;
@@ -275,13 +276,8 @@ public final class Service implements AutoCloseable {
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
                 new PaymentsCapability(
-                        database.dataSource(),
-                        port,
-                        jobs,
-                        connectors,
-                        alerts,
-                        metrics.registry(),
-                        options.payments())));
+                        database.dataSource(), port, jobs, connectors, alerts, metrics.registry(), options.payments()),
+                new CommissionsCapability(database, port)));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();

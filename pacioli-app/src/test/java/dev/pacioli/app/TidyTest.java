@@ -179,6 +179,7 @@ class TidyTest {
                 "dev.pacioli.ledger.http", List.of("dev.pacioli.platform"),
                 "dev.pacioli.access", List.of("dev.pacioli.platform"),
                 "dev.pacioli.events", List.of("dev.pacioli.platform", "dev.pacioli.ledger.http"),
+                // events: the inbound webhooks verify Standard Webhooks signatures with its WebhookVerifier.
                 "dev.pacioli.payments",
                         List.of("dev.pacioli.platform", "dev.pacioli.ledger.http", "dev.pacioli.events")));
         List<String> found = new ArrayList<>();

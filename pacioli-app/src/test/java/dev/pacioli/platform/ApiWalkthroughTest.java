@@ -23,8 +23,8 @@ class ApiWalkthroughTest {
      * The OpenAPI fragments whose every operation this walkthrough calls itself; every fragment that
      * declares operations is some walkthrough's ({@link OpenApiFragmentsTest}).
      */
-    static final List<String> FRAGMENTS =
-            List.of("ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "payments", "app");
+    static final List<String> FRAGMENTS = List.of(
+            "ledger", "access", "events", "connectors", "audit", "jobs", "alerts", "payments", "commissions", "app");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -380,6 +380,7 @@ class ApiWalkthroughTest {
 
         alerts();
         payments();
+        commissions(base);
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {
@@ -539,6 +540,39 @@ class ApiWalkthroughTest {
                 {"id": "%s", "source": "wallet", "amount": %d, "asset": "USD", "connector": "%s",
                  "destination": {"type": "wallet_address", "address": "0xabc", "name": "Jane Roe"},
                  "metadata": {"order": "W-9"}%s}""".formatted(id, amount, connector, more);
+    }
+
+    /** Commissions: a referral, a cycle refused, a plan, its shares paid from the fees, and a replay. */
+    private void commissions(String base) {
+        assertThat(admin.put(base + "/parties/alice", "{\"referrer\": null}").status())
+                .isEqualTo(201);
+        Response bob = admin.put(base + "/parties/bob", "{\"referrer\": \"alice\"}");
+        assertThat(bob.status()).isEqualTo(201);
+        assertThat(admin.get(base + "/parties/bob").json()).isEqualTo(bob.json());
+        assertThat(admin.put(base + "/parties/alice", "{\"referrer\": \"bob\"}").code())
+                .isEqualTo("referral_cycle");
+        String plan = """
+                {"asset": "USD", "levels_bps": [1000, 500], "source": "platform:fees",
+                 "payee_account": "affiliates:{party}:commissions"}""";
+        Response created = admin.put(base + "/commission-plans/affiliates", plan);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(admin.get(base + "/commission-plans/affiliates").json()).isEqualTo(created.json());
+        String apply = "{\"id\": \"commission-1\", \"party\": \"bob\", \"amount\": 1999}";
+        Response paid = admin.post(base + "/commission-plans/affiliates/apply", apply);
+        assertThat(paid.status()).as(paid.toString()).isEqualTo(201);
+        // 10% of 19.99 is 1.999: alice is paid 1.99, and bob's referrer is the only level there is.
+        JsonNode posting = paid.json().path("postings").get(0);
+        assertThat(posting.path("to").stringValue()).isEqualTo("affiliates:alice:commissions");
+        assertThat(posting.path("amount").longValue()).isEqualTo(199);
+        Response replayed = admin.post(base + "/commission-plans/affiliates/apply", apply);
+        assertThat(replayed.status()).isEqualTo(200);
+        assertThat(replayed.json()).isEqualTo(paid.json());
+        assertThat(admin.get(base + "/accounts/affiliates:alice:commissions")
+                        .json()
+                        .path("balances")
+                        .path("balance")
+                        .longValue())
+                .isEqualTo(199);
     }
 
     private static void sleep(long millis) {

@@ -102,6 +102,13 @@ class BadInputTest {
                         .status())
                 .isEqualTo(200);
         assertThat(admin.post(base + "/payouts", payout("po-1", "10")).status()).isEqualTo(201);
+        String plan = "{\"asset\": \"USD\", \"levels_bps\": [1000], \"source\": \"world\","
+                + " \"payee_account\": \"affiliates:{party}\"}";
+        assertThat(admin.put(base + "/parties/bi-root", "{}").status()).isEqualTo(201);
+        assertThat(admin.put(base + "/parties/bi-member", "{\"referrer\": \"bi-root\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.put(base + "/commission-plans/bi-plan", plan).status()).isEqualTo(201);
         return ledger;
     }
 
@@ -928,6 +935,7 @@ class BadInputTest {
                 Map.of(IdempotencyKeys.HEADER, "a b")));
         auditLogCases(cases);
         paymentCases(cases);
+        commissionCases(cases);
         return cases.stream();
     }
 
@@ -998,6 +1006,269 @@ class BadInputTest {
         return ("{\"id\": \"%s\", \"source\": \"wallet\", \"amount\": %s, \"asset\": \"USD\", \"connector\": \"%s\","
                         + " \"destination\": {\"type\": \"external_id\", \"id\": \"x\"}}")
                 .formatted(id, amount, CONNECTOR);
+    }
+
+    /**
+     * Parties, commission plans and applying a plan: bad input is a 400, business refusals their own
+     * codes, and nothing is stored (the snapshot holds the parties and plan these rows would change).
+     */
+    private static void commissionCases(List<Case> cases) {
+        String party = "{L}/parties/bad-party";
+        String plan = "{L}/commission-plans/bad-plan";
+        String apply = "{L}/commission-plans/bi-plan/apply";
+        cases.add(put(
+                "party: a referrer that is no id",
+                party,
+                "{\"referrer\": \"a b\"}",
+                400,
+                "validation_failed",
+                "referrer:invalid_format"));
+        cases.add(put(
+                "party: a referrer that is a number",
+                party,
+                "{\"referrer\": 7}",
+                400,
+                "validation_failed",
+                "referrer:invalid_type"));
+        cases.add(put(
+                "party: a referrer with U+0000",
+                party,
+                "{\"referrer\": \"a\\u0000\"}",
+                400,
+                "validation_failed",
+                "referrer:invalid_string"));
+        cases.add(put(
+                "party: an unknown field",
+                party,
+                "{\"referer\": \"bi-root\"}",
+                400,
+                "unknown_field",
+                "referer:unknown_field"));
+        cases.add(put("party: not JSON", party, "{\"referrer\": ", 400, "malformed_json"));
+        cases.add(put(
+                "party: an id that is no id", "{L}/parties/-bad", "{}", 400, "validation_failed", "id:invalid_format"));
+        cases.add(put(
+                "party: an id of 129 characters",
+                "{L}/parties/" + "p".repeat(129),
+                "{}",
+                400,
+                "validation_failed",
+                "id:too_long"));
+        cases.add(put(
+                "party: a referrer that does not exist",
+                party,
+                "{\"referrer\": \"nobody\"}",
+                422,
+                "referrer_not_found"));
+        cases.add(put(
+                "party: itself as its referrer",
+                "{L}/parties/bi-root",
+                "{\"referrer\": \"bi-root\"}",
+                409,
+                "referral_cycle"));
+        cases.add(put(
+                "party: a cycle of two",
+                "{L}/parties/bi-root",
+                "{\"referrer\": \"bi-member\"}",
+                409,
+                "referral_cycle"));
+        cases.add(get("party: one that does not exist", "{L}/parties/nobody", 404, "party_not_found"));
+        cases.add(get("party: an id that is no id", "{L}/parties/a%20b", 404, "party_not_found"));
+        cases.add(get(
+                "party: an unknown query parameter",
+                "{L}/parties/bi-root?x=1",
+                400,
+                "unknown_field",
+                "x:unknown_field"));
+
+        String levels = "\"asset\": \"USD\", \"source\": \"world\", \"payee_account\": \"a:{party}\", \"levels_bps\": ";
+        cases.add(put(
+                "plan: an empty body",
+                plan,
+                "{}",
+                400,
+                "validation_failed",
+                "asset:required",
+                "levels_bps:required",
+                "source:required",
+                "payee_account:required"));
+        cases.add(put(
+                "plan: no levels", plan, "{" + levels + "[]}", 400, "validation_failed", "levels_bps:out_of_range"));
+        cases.add(put(
+                "plan: 11 levels",
+                plan,
+                "{" + levels + "[1,1,1,1,1,1,1,1,1,1,1]}",
+                400,
+                "validation_failed",
+                "levels_bps:too_many"));
+        cases.add(put(
+                "plan: a level over 10000",
+                plan,
+                "{" + levels + "[1000, 10001]}",
+                400,
+                "validation_failed",
+                "levels_bps[1]:out_of_range"));
+        cases.add(put(
+                "plan: a negative level",
+                plan,
+                "{" + levels + "[-1]}",
+                400,
+                "validation_failed",
+                "levels_bps[0]:out_of_range"));
+        cases.add(put(
+                "plan: a level of 2^64",
+                plan,
+                "{" + levels + "[18446744073709551616]}",
+                400,
+                "validation_failed",
+                "levels_bps[0]:out_of_range"));
+        cases.add(put(
+                "plan: a fractional level and one as a string",
+                plan,
+                "{" + levels + "[1.5, \"100\"]}",
+                400,
+                "validation_failed",
+                "levels_bps[0]:invalid_type",
+                "levels_bps[1]:invalid_type"));
+        cases.add(put(
+                "plan: levels that are no array",
+                plan,
+                "{" + levels + "100}",
+                400,
+                "validation_failed",
+                "levels_bps:invalid_type"));
+        String fields = "\"asset\": \"USD\", \"levels_bps\": [100], \"source\": \"world\", ";
+        for (String[] template : new String[][] {
+            {"without {party}", "affiliates:x"}, {"with {party} twice", "{party}:{party}"},
+            {"with a space", "affiliates {party}"}, {"starting with a '-'", "-{party}"}
+        }) {
+            cases.add(put(
+                    "plan: a payee account " + template[0],
+                    plan,
+                    "{" + fields + "\"payee_account\": \"" + template[1] + "\"}",
+                    400,
+                    "validation_failed",
+                    "payee_account:invalid_format"));
+        }
+        cases.add(put(
+                "plan: a payee account of 135 characters",
+                plan,
+                "{" + fields + "\"payee_account\": \"{party}" + "x".repeat(128) + "\"}",
+                400,
+                "validation_failed",
+                "payee_account:too_long"));
+        String template = "\"payee_account\": \"a:{party}\"";
+        cases.add(put(
+                "plan: a source that is no id",
+                plan,
+                "{\"asset\": \"USD\", \"levels_bps\": [1], \"source\": \"a b\", " + template + "}",
+                400,
+                "validation_failed",
+                "source:invalid_format"));
+        cases.add(put(
+                "plan: an asset in lower case",
+                plan,
+                "{\"asset\": \"usd\", \"levels_bps\": [1], \"source\": \"world\", " + template + "}",
+                400,
+                "validation_failed",
+                "asset:invalid_format"));
+        cases.add(put(
+                "plan: an asset that does not exist",
+                plan,
+                "{\"asset\": \"NOPE\", \"levels_bps\": [1], \"source\": \"world\", " + template + "}",
+                422,
+                "asset_not_found"));
+        cases.add(put(
+                "plan: an unknown field",
+                plan,
+                "{" + fields + template + ", \"levels\": [1]}",
+                400,
+                "unknown_field",
+                "levels:unknown_field"));
+        cases.add(
+                get("plan: one that does not exist", "{L}/commission-plans/nothing", 404, "commission_plan_not_found"));
+
+        cases.add(post(
+                "apply: an empty body",
+                apply,
+                "{}",
+                400,
+                "validation_failed",
+                "id:required",
+                "party:required",
+                "amount:required"));
+        for (String amount : List.of("0", "-5", "1.5", "\"12a\"", "9223372036854775808", "null")) {
+            cases.add(post(
+                    "apply: amount " + amount,
+                    apply,
+                    "{\"id\": \"bad-c\", \"party\": \"bi-member\", \"amount\": " + amount + "}",
+                    400,
+                    amount.equals("null") ? "validation_failed" : "invalid_amount",
+                    amount.equals("null") ? "amount:invalid_type" : "amount:invalid_amount"));
+        }
+        cases.add(post(
+                "apply: a party that is no id",
+                apply,
+                "{\"id\": \"bad-c\", \"party\": \"a b\", \"amount\": 100}",
+                400,
+                "validation_failed",
+                "party:invalid_format"));
+        cases.add(post(
+                "apply: an id that is no id",
+                apply,
+                "{\"id\": \"-c\", \"party\": \"bi-member\", \"amount\": 100}",
+                400,
+                "validation_failed",
+                "id:invalid_format"));
+        cases.add(post(
+                "apply: an unknown field",
+                apply,
+                "{\"id\": \"bad-c\", \"party\": \"bi-member\", \"amount\": 100, \"plan\": \"x\"}",
+                400,
+                "unknown_field",
+                "plan:unknown_field"));
+        String valid = "{\"id\": \"bad-c\", \"party\": \"bi-member\", \"amount\": 100}";
+        cases.add(post(
+                "apply: a plan that does not exist",
+                "{L}/commission-plans/nothing/apply",
+                valid,
+                404,
+                "commission_plan_not_found"));
+        cases.add(post(
+                "apply: a party that does not exist",
+                apply,
+                "{\"id\": \"bad-c\", \"party\": \"nobody\", \"amount\": 100}",
+                422,
+                "party_not_found"));
+        cases.add(post(
+                "apply: a party without a referrer",
+                apply,
+                "{\"id\": \"bad-c\", \"party\": \"bi-root\", \"amount\": 100}",
+                422,
+                "no_commission"));
+        cases.add(post(
+                "apply: a share that rounds to 0",
+                apply,
+                "{\"id\": \"bad-c\", \"party\": \"bi-member\", \"amount\": 9}",
+                422,
+                "no_commission"));
+        cases.add(post(
+                "apply: the id of another transaction",
+                apply,
+                "{\"id\": \"seed-1\", \"party\": \"bi-member\", \"amount\": 100}",
+                409,
+                "transaction_exists_with_different_fields"));
+        cases.add(new Case(
+                "apply: an Idempotency-Key with a space",
+                "POST",
+                apply,
+                "application/json",
+                () -> valid,
+                400,
+                "invalid_idempotency_key",
+                List.of(),
+                false,
+                Map.of(IdempotencyKeys.HEADER, "a b")));
     }
 
     /** Payouts, the approval policy and payment connectors: refused, with nothing stored. */
@@ -1577,7 +1848,12 @@ class BadInputTest {
                 admin.get(base + "/payouts?limit=1000").text(),
                 admin.get(base + "/approval-policy").text(),
                 admin.get("/v1/connectors/" + CONNECTOR).text(),
-                String.valueOf(admin.get("/v1/connectors/bad-new").status()));
+                String.valueOf(admin.get("/v1/connectors/bad-new").status()),
+                admin.get(base + "/parties/bi-root").text(),
+                admin.get(base + "/parties/bi-member").text(),
+                admin.get(base + "/commission-plans/bi-plan").text(),
+                "bad-party " + admin.get(base + "/parties/bad-party").status(),
+                "bad-plan " + admin.get(base + "/commission-plans/bad-plan").status());
     }
 
     // ---- Building rows and bodies ----------------------------------------------------------------

@@ -95,7 +95,52 @@ final class FuzzTargets {
         all.add(new Target("GET /v1/audit-log", Map.of(), null, null));
         all.add(new Target("POST /v1/audit-log/verify", Map.of(), () -> "{}", null));
         all.addAll(alerts());
+        all.addAll(commissions());
         return all;
+    }
+
+    private boolean commissionsMade;
+
+    /**
+     * Parties, plans and payments, over a root party, a member it referred and a plan made once; the
+     * parties and plans put and the payments made have fresh ids.
+     */
+    private synchronized List<Target> commissions() {
+        String plan = "{\"asset\": \"USD\", \"levels_bps\": [1000, 500], \"source\": \"world\","
+                + " \"payee_account\": \"affiliates:{party}:fz\"}";
+        if (!commissionsMade) {
+            created(admin.put(base + "/parties/fz-root", "{}"));
+            created(admin.put(base + "/parties/fz-member", "{\"referrer\": \"fz-root\"}"));
+            created(admin.put(base + "/commission-plans/fz-plan", plan));
+            commissionsMade = true;
+        }
+        String parties = "/v1/ledgers/{ledger}/parties/{id}";
+        String plans = "/v1/ledgers/{ledger}/commission-plans/{id}";
+        Map<String, Supplier<String>> fresh = Map.of("ledger", () -> ledger, "id", FuzzTargets::fresh);
+        Map<String, Supplier<String>> fzPlan = Map.of("ledger", () -> ledger, "id", () -> "fz-plan");
+        return List.of(
+                new Target(
+                        "PUT " + parties,
+                        fresh,
+                        () -> "{\"referrer\": \"fz-root\"}",
+                        (admin, answer) -> read(
+                                admin, base + "/parties/" + answer.path("id").stringValue())),
+                new Target("GET " + parties, Map.of("ledger", () -> ledger, "id", () -> "fz-member"), null, null),
+                new Target(
+                        "PUT " + plans,
+                        fresh,
+                        () -> plan,
+                        (admin, answer) -> read(
+                                admin,
+                                base + "/commission-plans/" + answer.path("id").stringValue())),
+                new Target("GET " + plans, fzPlan, null, null),
+                new Target(
+                        "POST " + plans + "/apply",
+                        fzPlan,
+                        () -> "{\"id\": \"" + fresh() + "\", \"party\": \"fz-member\", \"amount\": \"1000\"}",
+                        (admin, answer) -> read(
+                                admin,
+                                base + "/transactions/" + answer.path("id").stringValue())));
     }
 
     private String alertChannel;

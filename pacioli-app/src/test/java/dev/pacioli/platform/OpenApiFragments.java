@@ -24,7 +24,17 @@ import java.util.regex.Pattern;
 final class OpenApiFragments {
     /** The fragments in the order their parts appear in the merged document. */
     static final List<String> ORDER = List.of(
-            "platform", "connectors", "ledger", "access", "events", "audit", "jobs", "alerts", "payments", "app");
+            "platform",
+            "connectors",
+            "ledger",
+            "access",
+            "events",
+            "audit",
+            "jobs",
+            "alerts",
+            "payments",
+            "commissions",
+            "app");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
     static final Path MERGED = Path.of("src", "main", "resources", "openapi.yaml");

@@ -261,6 +261,42 @@ class RoleMatrixTest {
                         (f, l) -> transactions.formatted(l) + "/batch?dry_run=true",
                         f -> "{\"transactions\": [" + transfer("matrix-db1", "world", "users:1:wallet", 10) + "]}",
                         200),
+                // Commissions: writers record referrals and pay; admins decide what a plan pays.
+                new Operation(
+                        "put party",
+                        "PUT /v1/ledgers/{ledger}/parties/{id}",
+                        Need.WRITER,
+                        (f, l) -> "/v1/ledgers/" + l + "/parties/matrix-new",
+                        f -> "{\"referrer\": \"matrix-root\"}",
+                        201),
+                new Operation(
+                        "get party",
+                        "GET /v1/ledgers/{ledger}/parties/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/parties/matrix-member",
+                        null,
+                        200),
+                new Operation(
+                        "put commission plan",
+                        "PUT /v1/ledgers/{ledger}/commission-plans/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/commission-plans/matrix-plan-2",
+                        f -> Fixture.COMMISSION_PLAN,
+                        201),
+                new Operation(
+                        "get commission plan",
+                        "GET /v1/ledgers/{ledger}/commission-plans/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/commission-plans/matrix-plan",
+                        null,
+                        200),
+                new Operation(
+                        "apply commission plan",
+                        "POST /v1/ledgers/{ledger}/commission-plans/{id}/apply",
+                        Need.WRITER,
+                        (f, l) -> "/v1/ledgers/" + l + "/commission-plans/matrix-plan/apply",
+                        f -> "{\"id\": \"matrix-commission\", \"party\": \"matrix-member\", \"amount\": 1000}",
+                        201),
                 // Operations on what exists: operator.
                 new Operation(
                         "post pending",
@@ -839,6 +875,10 @@ class RoleMatrixTest {
 
     /** Two ledgers set up alike (A is the one the matrix runs on, B the one scoped keys must not see), and the keys. */
     static final class Fixture {
+        /** Pays a party's referrer a tenth, from {@code world}. */
+        static final String COMMISSION_PLAN = "{\"asset\": \"USD\", \"levels_bps\": [1000], \"source\": \"world\","
+                + " \"payee_account\": \"affiliates:{party}\"}";
+
         final String ledgerA = TestService.uniqueName("roles-a");
         final String ledgerB = TestService.uniqueName("roles-b");
         final String newLedger = TestService.uniqueName("roles-new");
@@ -1082,6 +1122,9 @@ class RoleMatrixTest {
             }
             expect(admin.post(base + "/transactions", transfer("deposit-1", "world", "users:1:wallet", 10_000)), 201);
             expect(admin.post(base + "/transactions", transfer("deposit-2", "world", "users:1:wallet", 500)), 201);
+            expect(admin.put(base + "/parties/matrix-root", "{}"), 201);
+            expect(admin.put(base + "/parties/matrix-member", "{\"referrer\": \"matrix-root\"}"), 201);
+            expect(admin.put(base + "/commission-plans/matrix-plan", COMMISSION_PLAN), 201);
             for (String hold : List.of("hold-1", "hold-2")) {
                 expect(admin.post(base + "/transactions", """
                                 {"id": "%s", "postings": [{"from": "users:1:wallet", "to": "world", "amount": 100,
