@@ -7,6 +7,7 @@ import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.deposits.DepositRoutes;
 import dev.pacioli.payments.deposits.DepositStore;
 import dev.pacioli.payments.deposits.Deposits;
+import dev.pacioli.payments.execution.PaymentSettings;
 import dev.pacioli.payments.execution.PayoutDeadlines;
 import dev.pacioli.payments.execution.PayoutWorker;
 import dev.pacioli.payments.execution.ReserveJobs;

@@ -1,7 +1,6 @@
 package dev.pacioli.payments.execution;
 
 import dev.pacioli.ledger.LedgerStore.StoreException;
-import dev.pacioli.payments.PaymentSettings;
 import dev.pacioli.payments.payouts.PayoutStatus;
 import dev.pacioli.payments.payouts.PayoutStore;
 import dev.pacioli.platform.alerts.Alerts;

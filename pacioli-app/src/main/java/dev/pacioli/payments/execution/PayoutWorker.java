@@ -1,6 +1,5 @@
 package dev.pacioli.payments.execution;
 
-import dev.pacioli.payments.PaymentSettings;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.payouts.ApprovalPolicy;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.app.Service;
 import dev.pacioli.ledger.engine.EngineConfig;
-import dev.pacioli.payments.PaymentSettings;
+import dev.pacioli.payments.execution.PaymentSettings;
 import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.HttpTester;

@@ -1,4 +1,4 @@
-package dev.pacioli.payments;
+package dev.pacioli.payments.execution;
 
 import java.time.Duration;
 
