@@ -34,7 +34,8 @@ final class Demo {
     private final PrintStream out;
     private final HttpClient client = HttpClient.newHttpClient();
     private String secret;
-    private String ledgerPath;
+    String ledgerPath;
+    private boolean quiet;
 
     Demo(Service service, String host, PrintStream out) {
         this.service = service;
@@ -62,6 +63,7 @@ final class Demo {
             moveMoney();
             printBalances();
             printStatement("users:alice:wallet");
+            new DemoPayments(this, name, keys).run();
             boolean ok = verify();
             out.printf("%nCheck it again any time with: ./pacioli verify %s%n", name);
             return ok;
@@ -119,7 +121,7 @@ final class Demo {
         transfer("withdraw-1", "users:bob:wallet", "world", 5_000, "");
     }
 
-    private void transfer(String id, String from, String to, long amount, String extra) {
+    void transfer(String id, String from, String to, long amount, String extra) {
         call(
                 "POST",
                 ledgerPath + "/transactions",
@@ -172,26 +174,64 @@ final class Demo {
     }
 
     /** Makes one call, printing it as curl and its answer in one line. */
-    private JsonNode call(String method, String path, String body) {
+    JsonNode call(String method, String path, String body) {
+        return call(method, path, body, body, secret, "PACIOLI_KEY", java.util.Map.of());
+    }
+
+    /** The demo's own admin key, for calls that print their body differently. */
+    String secretForCalls() {
+        return secret;
+    }
+
+    /** Stops (true) or resumes printing calls: for the polls that wait for the background work. */
+    void quiet(boolean quiet) {
+        this.quiet = quiet;
+    }
+
+    /**
+     * Makes one call with a key (named in the printed curl by {@code keyVariable}, never shown) or
+     * none (null) and extra headers, printing it as curl, with {@code shownBody} for the body (where a
+     * secret is replaced by its variable), and its answer in one line.
+     */
+    JsonNode call(
+            String method,
+            String path,
+            String body,
+            String shownBody,
+            String key,
+            String keyVariable,
+            java.util.Map<String, String> headers) {
         StringBuilder curl = new StringBuilder("$ curl -s");
         if (!method.equals("GET")) {
             curl.append(" -X ").append(method);
         }
-        curl.append(" \"$PACIOLI_URL").append(path).append("\" -H \"Authorization: Bearer $PACIOLI_KEY\"");
-        if (body != null) {
-            curl.append(" --json '").append(body).append('\'');
+        curl.append(" \"$PACIOLI_URL").append(path).append('"');
+        if (key != null) {
+            curl.append(" -H \"Authorization: Bearer $").append(keyVariable).append('"');
         }
-        out.println(curl);
+        headers.forEach((name, value) ->
+                curl.append(" -H \"").append(name).append(": ").append(value).append('"'));
+        if (shownBody != null) {
+            curl.append(" --json '").append(shownBody).append('\'');
+        }
+        if (!quiet) {
+            out.println(curl);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + secret)
                 .header("Content-Type", "application/json")
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode answer = JSON.readTree(response.body());
-            out.printf("  -> %d %s%n", response.statusCode(), summary(answer));
+            if (!quiet) {
+                out.printf("  -> %d %s%n", response.statusCode(), summary(answer));
+            }
             return answer;
         } catch (IOException e) {
             throw new IllegalStateException("the demo could not reach the service: " + e.getMessage(), e);
@@ -206,6 +246,27 @@ final class Demo {
         if (answer.has("code") && answer.has("status") && answer.has("type")) {
             return answer.get("code").stringValue() + ": "
                     + answer.get("detail").stringValue();
+        }
+        if (answer.has("payload_hash")) {
+            return "payout " + answer.get("id").stringValue() + " "
+                    + answer.get("status").stringValue()
+                    + ", approvals " + answer.get("approvals").size() + "/"
+                    + answer.get("approvals_required").intValue();
+        }
+        if (answer.has("breaker") && answer.has("kind")) {
+            return "connector " + answer.get("id").stringValue() + " ("
+                    + answer.get("kind").stringValue() + "), breaker "
+                    + answer.get("state").stringValue();
+        }
+        if (answer.has("provider_event_ids")) {
+            return "deposit " + answer.get("id").stringValue() + " "
+                    + answer.get("status").stringValue() + ", "
+                    + money(answer.get("amount").longValue()) + " to "
+                    + answer.get("account").stringValue();
+        }
+        if (answer.has("received")) {
+            return "received " + answer.get("provider_event_id").stringValue()
+                    + (answer.get("duplicate").booleanValue() ? " (a duplicate: no second effect)" : "");
         }
         if (answer.has("postings")) {
             return "transaction " + answer.get("id").stringValue() + " "
@@ -235,7 +296,7 @@ final class Demo {
         report.failures().forEach(failure -> out.println("  failure: " + failure));
     }
 
-    private void step(String title) {
+    void step(String title) {
         out.printf("%n%s%n", title);
     }
 
