@@ -1,6 +1,7 @@
 package dev.pacioli.payments;
 
 import dev.pacioli.ledger.LedgerPort;
+import dev.pacioli.payments.commissions.CommissionStore;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
 import dev.pacioli.payments.connectors.PaymentConnectorStore;
 import dev.pacioli.payments.connectors.PaymentRails;
@@ -61,7 +62,7 @@ public final class PaymentsCapability implements Capability {
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
         Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics);
-        Deposits deposits = new Deposits(new DepositStore(dataSource), rails, ledgers);
+        Deposits deposits = new Deposits(new DepositStore(dataSource), rails, ledgers, new CommissionStore(dataSource));
         inbound.set(new InboundRoutes(rails, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
         jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings).type());

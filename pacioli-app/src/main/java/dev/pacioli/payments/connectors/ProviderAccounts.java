@@ -9,29 +9,34 @@ import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.http.Outcomes;
 
 /**
- * Provider accounts: the debit-normal account, per connector and asset, that stands for the money held
- * at the provider. Opened on a ledger the first time a payout or deposit of that ledger uses it; an
- * account of that id made otherwise is used as it is.
+ * Accounts payments open on first use. Provider accounts: the debit-normal account, per connector and
+ * asset, that stands for the money held at the provider, opened on a ledger the first time a payout or
+ * deposit of that ledger uses it. Commission payees: credit-normal. An account of that id made otherwise
+ * is used as it is; the ledger judges its asset and side when the transaction is submitted.
  */
 public final class ProviderAccounts {
     private ProviderAccounts() {}
 
     public static void open(LedgerPort ledgers, String ledger, String account, String asset) {
-        AccountResult opened = ledgers.openAccount(
-                        ledger,
-                        new AccountSpec(
-                                account,
-                                asset,
-                                NormalBalance.DEBIT,
-                                null,
-                                null,
-                                Metadata.of("provider_account", "true")))
-                .join();
+        open(
+                ledgers,
+                ledger,
+                new AccountSpec(
+                        account, asset, NormalBalance.DEBIT, null, null, Metadata.of("provider_account", "true")));
+    }
+
+    /** A credit-normal account opened when missing: a commission's payee. */
+    public static void openCredit(LedgerPort ledgers, String ledger, String account, String asset) {
+        open(ledgers, ledger, new AccountSpec(account, asset, NormalBalance.CREDIT, null, null, Metadata.EMPTY));
+    }
+
+    private static void open(LedgerPort ledgers, String ledger, AccountSpec spec) {
+        AccountResult opened = ledgers.openAccount(ledger, spec).join();
         ResultCode code = opened.code();
         if (code != ResultCode.CREATED
                 && code != ResultCode.EXISTS
                 && code != ResultCode.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS) {
-            throw Outcomes.failure(code, "the provider account " + account + ": " + Outcomes.describe(code));
+            throw Outcomes.failure(code, "the account " + spec.id() + ": " + Outcomes.describe(code));
         }
     }
 }

@@ -6,10 +6,14 @@ import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.http.Outcomes;
+import dev.pacioli.payments.commissions.CommissionPlan;
+import dev.pacioli.payments.commissions.CommissionSplit;
+import dev.pacioli.payments.commissions.CommissionStore;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.connectors.ProviderAccounts;
 import dev.pacioli.platform.ApiException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,11 +25,13 @@ public final class Deposits {
     private final DepositStore store;
     private final PaymentRails rails;
     private final LedgerPort ledgers;
+    private final CommissionStore commissions;
 
-    public Deposits(DepositStore store, PaymentRails rails, LedgerPort ledgers) {
+    public Deposits(DepositStore store, PaymentRails rails, LedgerPort ledgers, CommissionStore commissions) {
         this.store = store;
         this.rails = rails;
         this.ledgers = ledgers;
+        this.commissions = commissions;
     }
 
     public DepositStore store() {
@@ -49,13 +55,11 @@ public final class Deposits {
                     422, "asset_not_supported", "connector '" + connector.id() + "' does not move " + request.asset());
         }
         ProviderAccounts.open(ledgers, request.ledger(), providerAccount, request.asset());
+        List<Posting> postings = new ArrayList<>();
+        postings.add(new Posting(providerAccount, request.account(), request.amount(), request.asset()));
+        postings.addAll(commissions(request));
         TransactionSpec spec = new TransactionSpec(
-                Deposit.transactionId(request.id()),
-                List.of(new Posting(providerAccount, request.account(), request.amount(), request.asset())),
-                false,
-                null,
-                Metadata.of("deposit", request.id()),
-                null);
+                Deposit.transactionId(request.id()), postings, false, null, Metadata.of("deposit", request.id()), null);
         TransactionResult posted =
                 ledgers.submit(request.ledger(), spec, store.creation(request)).join();
         return switch (posted.code()) {
@@ -63,6 +67,47 @@ public final class Deposits {
             case EXISTS, TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
                 replay(store.find(request.ledger(), request.id()).orElseThrow(() -> idTaken(request.id())), request);
             default -> throw Outcomes.failure(posted.code(), Outcomes.describe(posted.code()));
+        };
+    }
+
+    /**
+     * A deposit whose metadata names {@code commission_plan} and {@code party} pays the party's
+     * ancestors their shares from the plan's source in the deposit's own transaction (so both happen or
+     * neither does); the payee accounts are opened first when missing.
+     */
+    private List<Posting> commissions(DepositRequest request) {
+        String planId = request.metadata().values().get("commission_plan");
+        String party = request.metadata().values().get("party");
+        if (planId == null || party == null) {
+            return List.of();
+        }
+        CommissionPlan plan = commissions
+                .plan(request.ledger(), planId)
+                .orElseThrow(() -> new ApiException(
+                        422, "commission_plan_not_found", "the deposit names no commission plan '" + planId + "'"))
+                .plan();
+        if (!plan.asset().equals(request.asset())) {
+            throw new ApiException(
+                    422,
+                    "asset_mismatch",
+                    "commission plan '" + planId + "' pays " + plan.asset() + ", not " + request.asset());
+        }
+        List<String> ancestors = commissions
+                .ancestors(request.ledger(), party, plan.levelsBps().size())
+                .orElseThrow(() -> new ApiException(422, "party_not_found", "no party '" + party + "'"));
+        return switch (CommissionSplit.of(plan, ancestors, request.amount())) {
+            case CommissionSplit.Split.Payable payable -> {
+                for (Posting posting : payable.postings()) {
+                    ProviderAccounts.openCredit(ledgers, request.ledger(), posting.to(), plan.asset());
+                }
+                yield payable.postings();
+            }
+            case CommissionSplit.Split.Unpayable unpayable ->
+                throw new ApiException(
+                        422,
+                        "payee_account_invalid",
+                        "the payee account of " + unpayable.party() + " would be " + unpayable.account()
+                                + ", which is no account id");
         };
     }
 

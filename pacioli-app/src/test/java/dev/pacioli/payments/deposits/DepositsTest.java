@@ -157,6 +157,44 @@ class DepositsTest {
     }
 
     @Test
+    void aDepositNamingACommissionPlanPaysTheReferrersInItsOwnTransaction() {
+        expect(
+                admin.post(
+                        base + "/accounts",
+                        "{\"id\": \"platform:revenue\", \"asset\": \"USD\"," + " \"normal_balance\": \"debit\"}"),
+                201);
+        expect(admin.put(base + "/parties/grandma", "{\"referrer\": null}"), 201);
+        expect(admin.put(base + "/parties/mom", "{\"referrer\": \"grandma\"}"), 201);
+        expect(admin.put(base + "/parties/kid", "{\"referrer\": \"mom\"}"), 201);
+        expect(
+                admin.put(
+                        base + "/commission-plans/affiliates",
+                        "{\"asset\": \"USD\", \"levels_bps\": [1000, 500, 200],"
+                                + " \"source\": \"platform:revenue\", \"payee_account\": \"affiliates:{party}\"}"),
+                201);
+        Response deposit = admin.post(
+                base + "/deposits",
+                "{\"id\": \"dep-c\", \"account\": \"wallet\", \"amount\": 9999,"
+                        + " \"asset\": \"USD\", \"connector\": \"" + simulator
+                        + "\", \"metadata\": {\"commission_plan\":"
+                        + " \"affiliates\", \"party\": \"kid\"}}");
+        expect(deposit, 201);
+        JsonNode transaction = admin.get(base + "/transactions/deposit:dep-c").json();
+        assertThat(transaction.path("postings")).hasSize(3);
+        assertThat(balance("wallet")).isEqualTo(9999);
+        assertThat(balance("affiliates:mom")).isEqualTo(999); // floor(9999 x 1000 / 10000)
+        assertThat(balance("affiliates:grandma")).isEqualTo(499); // floor(9999 x 500 / 10000)
+        assertThat(admin.post(
+                                base + "/deposits",
+                                "{\"id\": \"dep-d\", \"account\": \"wallet\", \"amount\": 1,"
+                                        + " \"asset\": \"USD\", \"connector\": \"" + simulator + "\", \"metadata\":"
+                                        + " {\"commission_plan\": \"none\", \"party\": \"kid\"}}")
+                        .code())
+                .isEqualTo("commission_plan_not_found");
+        assertThat(admin.get(base + "/deposits/dep-d").code()).isEqualTo("deposit_not_found");
+    }
+
+    @Test
     void aSignedInstructionCreatesOnePayoutAndTheProviderMayReturnIt() {
         expect(
                 admin.post(
