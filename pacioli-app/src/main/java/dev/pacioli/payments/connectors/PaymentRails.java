@@ -17,13 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * The payment connectors as they run: each one's rail (a simulator, or the http protocol through a
  * platform connector with its breaker and the outbound policy) and its place in {@code GET
  * /v1/connectors}. Rebuilt from the rows by {@link #refresh}: at start, after each change through this
- * service, and periodically by the worker (so another instance's changes arrive within its period).
+ * service, and when a lookup finds the last refresh older than {@link #STALE_AFTER_NANOS} (so another
+ * instance's changes arrive within seconds).
  */
 public final class PaymentRails implements AutoCloseable {
     private final PaymentConnectorStore store;
     private final Connectors connectors;
     private final Reports reports;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private volatile long refreshedAtNanos;
+
+    /** How old the running rails may be before a lookup reads the connectors again. */
+    static final long STALE_AFTER_NANOS = 5_000_000_000L;
 
     private record Running(PaymentConnector connector, Rail rail) {}
 
@@ -41,6 +46,7 @@ public final class PaymentRails implements AutoCloseable {
 
     /** Brings the running rails in line with the stored connectors. */
     public synchronized void refresh() {
+        refreshedAtNanos = System.nanoTime();
         List<PaymentConnector> stored = store.all();
         Set<String> ids = new HashSet<>();
         for (PaymentConnector connector : stored) {
@@ -92,12 +98,20 @@ public final class PaymentRails implements AutoCloseable {
     }
 
     public Optional<PaymentConnector> connector(String id) {
+        fresh();
         return Optional.ofNullable(running.get(id)).map(Running::connector);
     }
 
     /** The rail of a connector money can leave through; empty for an inbound one or none. */
     public Optional<Rail> rail(String id) {
+        fresh();
         return Optional.ofNullable(running.get(id)).map(Running::rail);
+    }
+
+    private void fresh() {
+        if (System.nanoTime() - refreshedAtNanos > STALE_AFTER_NANOS) {
+            refresh();
+        }
     }
 
     /** Whether the connector's breaker lets calls through (closed or half-open). */
