@@ -228,6 +228,7 @@ public final class PaymentConnectorRoutes {
                 case SIMULATOR -> SimulatorRail.Settings.fromConfig(connector.config());
                 case HTTP -> {
                     HttpRail.Settings.fromConfig(connector.config());
+                    PaymentRails.settings(connector);
                     connectors.refuseUrl(
                             "config.base_url",
                             connector.config().get("base_url").stringValue());

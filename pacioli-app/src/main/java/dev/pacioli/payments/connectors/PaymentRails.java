@@ -6,12 +6,14 @@ import dev.pacioli.payments.rails.SimulatorRail;
 import dev.pacioli.platform.connectors.Connector;
 import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.platform.connectors.Connectors;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The payment connectors as they run: each one's rail (a simulator, or the http protocol through a
@@ -70,7 +72,7 @@ public final class PaymentRails implements AutoCloseable {
 
     private Running start(PaymentConnector connector) {
         Connector platform =
-                connectors.connector(connector.id(), connector.kind().code(), ConnectorSettings.DEFAULTS);
+                connectors.connector(connector.id(), connector.kind().code(), settings(connector));
         connectors.describe(connector.id(), out -> PaymentConnectorJson.details(out, connector));
         Rail rail = switch (connector.kind()) {
             case SIMULATOR ->
@@ -82,6 +84,35 @@ public final class PaymentRails implements AutoCloseable {
             case INBOUND -> null;
         };
         return new Running(connector, rail);
+    }
+
+    /**
+     * The platform connector's timeouts: {@code config.connect_timeout_ms} and {@code
+     * config.read_timeout_ms} when given (an adapter on a slow network), else the defaults. The read
+     * timeout bounds how long a submission may hang before its outcome is unknown.
+     */
+    static ConnectorSettings settings(PaymentConnector connector) {
+        ConnectorSettings defaults = ConnectorSettings.DEFAULTS;
+        return new ConnectorSettings(
+                millis(connector.config(), "connect_timeout_ms", defaults.connectTimeout()),
+                millis(connector.config(), "read_timeout_ms", defaults.readTimeout()),
+                defaults.retry(),
+                defaults.breaker());
+    }
+
+    /** A timeout in the config, 1 ms to {@link ConnectorSettings#TIMEOUT_MAX}; IllegalArgumentException naming it. */
+    static Duration millis(JsonNode config, String name, Duration absent) {
+        JsonNode value = config.get(name);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isIntegralNumber()
+                || value.longValue() < 1
+                || value.longValue() > ConnectorSettings.TIMEOUT_MAX.toMillis()) {
+            throw new IllegalArgumentException(
+                    "config." + name + " is a whole number of ms, 1 to " + ConnectorSettings.TIMEOUT_MAX.toMillis());
+        }
+        return Duration.ofMillis(value.longValue());
     }
 
     private static void stop(Running running) {
