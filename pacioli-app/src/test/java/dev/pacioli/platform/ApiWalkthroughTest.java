@@ -441,6 +441,7 @@ class ApiWalkthroughTest {
      * Payments: a simulator connector, a ledger's approval policy, a payout paid end to end, one
      * approved and one rejected by an approver (never its creator), one canceled. No route makes a
      * payout held or in need of review, so release and resolve are called where they must refuse.
+     * Then money in ({@link #deposits}).
      */
     private void payments() {
         String ledger = TestService.uniqueName("walk-pay");
@@ -526,6 +527,8 @@ class ApiWalkthroughTest {
                         .code())
                 .isEqualTo("invalid_state_transition");
 
+        deposits(base, ledger, connectorId);
+
         // A connector nothing goes through is deleted.
         String spare = TestService.uniqueName("walk-spare");
         admin.post(
@@ -533,6 +536,117 @@ class ApiWalkthroughTest {
                 "{\"id\": \"" + spare + "\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:spare:USD\"}}");
         assertThat(admin.delete("/v1/connectors/" + spare).status()).isEqualTo(200);
         assertThat(admin.get("/v1/connectors/" + spare).code()).isEqualTo("connector_not_found");
+    }
+
+    /** The secret of the walkthrough's inbound connectors (hmac_sha256_hex). */
+    private static final String INBOUND_SECRET = "walk-inbound-secret";
+
+    /**
+     * Money in: the simulator reports a deposit, an operator records one (and its replay) and reverses
+     * it, a provider's reference is routed to the wallet and the provider's signed webhook credits it,
+     * and a trusted upstream system's signed instruction creates a payout.
+     */
+    private void deposits(String base, String ledger, String simulator) {
+        Response simulated = admin.post(
+                "/v1/connectors/" + simulator + "/simulate/deposit",
+                "{\"ledger\": \"" + ledger + "\", \"deposit_id\": \"dep_sim\", \"account\": \"wallet\","
+                        + " \"amount\": 700, \"asset\": \"USD\"}");
+        assertThat(simulated.status()).as(simulated.toString()).isEqualTo(202);
+        assertThat(simulated.json().path("received").booleanValue()).isTrue();
+        assertThat(simulated.json().path("duplicate").booleanValue()).isFalse();
+        JsonNode fromSimulator = null;
+        for (int i = 0; i < 300; i++) {
+            Response found = admin.get(base + "/deposits/dep_sim");
+            if (found.status() == 200) {
+                fromSimulator = found.json();
+                break;
+            }
+            sleep(50);
+        }
+        assertThat(fromSimulator).as("the simulator's deposit, applied").isNotNull();
+        assertThat(fromSimulator.path("status").stringValue()).isEqualTo("succeeded");
+        assertThat(fromSimulator.path("provider_event_ids")).hasSize(1);
+
+        String wire = "{\"id\": \"dep_wire\", \"account\": \"wallet\", \"amount\": 1200, \"asset\": \"USD\","
+                + " \"connector\": \"" + simulator + "\", \"provider_reference\": \"WIRE-1\", \"metadata\":"
+                + " {\"source\": \"bank statement\"}}";
+        Response recorded = admin.post(base + "/deposits", wire);
+        assertThat(recorded.status()).as(recorded.toString()).isEqualTo(201);
+        assertThat(recorded.json().path("status").stringValue()).isEqualTo("succeeded");
+        assertThat(recorded.json().path("ledger_transactions").get(0).stringValue())
+                .isEqualTo("deposit:dep_wire");
+        Response replayed = admin.post(base + "/deposits", wire);
+        assertThat(replayed.status()).isEqualTo(200);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(admin.post(base + "/deposits", wire.replace("1200", "1201")).code())
+                .isEqualTo("deposit_exists_with_different_fields");
+        assertThat(field(
+                        admin.get(base + "/deposits?account=wallet&limit=10")
+                                .json()
+                                .path("data"),
+                        "id"))
+                .containsExactly("dep_wire", "dep_sim");
+        JsonNode reversed = admin.post(base + "/deposits/dep_wire/reverse", "{\"reason\": \"chargeback\"}")
+                .json();
+        assertThat(reversed.path("status").stringValue()).isEqualTo("reversed");
+        assertThat(reversed.path("ledger_transactions").get(1).stringValue()).isEqualTo("deposit:dep_wire:reverse");
+
+        // A provider's webhook, verified by its connector's scheme and routed by the reference it carries.
+        String bank = TestService.uniqueName("walk-bank");
+        assertThat(admin.post(
+                                "/v1/connectors",
+                                "{\"id\": \"" + bank + "\", \"kind\": \"inbound\", \"assets\": {\"USD\":"
+                                        + " \"providers:walk-bank:USD\"}, \"inbound\": {\"scheme\": \"hmac_sha256_hex\","
+                                        + " \"secret\": \"" + INBOUND_SECRET + "\", \"kind\": \"events\"}}")
+                        .status())
+                .isEqualTo(201);
+        Response routed = admin.post(
+                base + "/deposit-routes",
+                "{\"connector\": \"" + bank + "\", \"reference\": \"VA-walk\", \"account\": \"wallet\"}");
+        assertThat(routed.status()).as(routed.toString()).isEqualTo(201);
+        assertThat(routed.json().path("ledger").stringValue()).isEqualTo(ledger);
+        String event = "{\"id\": \"evt-" + bank + "\", \"type\": \"deposit.succeeded\", \"data\": {\"id\":"
+                + " \"bank-dep-1\", \"amount\": 900, \"asset\": \"USD\", \"reference\": \"VA-walk\", \"metadata\": {}}}";
+        Response received =
+                admin.as(null).send("POST", "/v1/inbound/" + bank, event, java.util.Map.of("X-Signature", sign(event)));
+        assertThat(received.status()).as(received.toString()).isEqualTo(200);
+        assertThat(received.json().path("provider_event_id").stringValue()).isEqualTo("evt-" + bank);
+        assertThat(received.json().path("duplicate").booleanValue()).isFalse();
+        java.util.List<String> connectors = java.util.List.of();
+        for (int i = 0; i < 300 && !connectors.contains(bank); i++) {
+            sleep(50);
+            connectors = field(admin.get(base + "/deposits").json().path("data"), "connector");
+        }
+        assertThat(connectors).as("the provider's deposit, applied").contains(bank);
+
+        // A signed instruction from a trusted system: a payout, created by the connector's principal.
+        String bot = TestService.uniqueName("walk-bot");
+        assertThat(admin.post(
+                                "/v1/connectors",
+                                "{\"id\": \"" + bot + "\", \"kind\": \"inbound\", \"assets\": {}, \"inbound\":"
+                                        + " {\"scheme\": \"hmac_sha256_hex\", \"secret\": \"" + INBOUND_SECRET + "\","
+                                        + " \"kind\": \"instructions\", \"default_ledger\": \"" + ledger + "\"}}")
+                        .status())
+                .isEqualTo(201);
+        String instruction = payoutBody("po_signal", simulator, 400, "");
+        Response instructed = admin.as(null)
+                .send("POST", "/v1/inbound/" + bot, instruction, java.util.Map.of("X-Signature", sign(instruction)));
+        assertThat(instructed.status()).as(instructed.toString()).isEqualTo(201);
+        assertThat(instructed.json().path("created_by").stringValue()).isEqualTo("connector:" + bot);
+        assertThat(admin.get(base + "/payouts/po_signal").json().path("source").stringValue())
+                .isEqualTo("wallet");
+    }
+
+    private static String sign(String body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    INBOUND_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of()
+                    .formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String payoutBody(String id, String connector, long amount, String more) {

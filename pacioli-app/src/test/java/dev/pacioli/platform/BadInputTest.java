@@ -109,6 +109,32 @@ class BadInputTest {
                         .status())
                 .isEqualTo(201);
         assertThat(admin.put(base + "/commission-plans/bi-plan", plan).status()).isEqualTo(201);
+        // Deposits: dep-1 recorded, a ledger transaction holding the id another deposit would take, a
+        // deposit route, and inbound connectors (events, instructions, Stripe) that verify signatures.
+        assertThat(admin.post(base + "/deposits", deposit("dep-1", "10")).status())
+                .isEqualTo(201);
+        assertThat(admin.post(base + "/transactions", transfer("deposit:dep-clash", "world", "wallet", "1"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.post(
+                                base + "/deposit-routes",
+                                "{\"connector\": \"" + CONNECTOR + "\", \"reference\": \"bad-input-ref\","
+                                        + " \"account\": \"wallet\"}")
+                        .status())
+                .isIn(201, 409);
+        for (String[] inbound : List.of(
+                new String[] {INBOUND_EVENTS, "hmac_sha256_hex", "events"},
+                new String[] {INBOUND_INSTRUCTIONS, "hmac_sha256_hex", "instructions"},
+                new String[] {INBOUND_STRIPE, "stripe", "events"})) {
+            String assets = inbound[2].equals("events") ? "{\"USD\": \"providers:bad-bank:USD\"}" : "{}";
+            assertThat(admin.post(
+                                    "/v1/connectors",
+                                    "{\"id\": \"" + inbound[0] + "\", \"kind\": \"inbound\", \"assets\": " + assets
+                                            + ", \"inbound\": {\"scheme\": \"" + inbound[1] + "\", \"secret\": \""
+                                            + INBOUND_SECRET + "\", \"kind\": \"" + inbound[2] + "\"}}")
+                            .status())
+                    .isIn(201, 409);
+        }
         return ledger;
     }
 
@@ -935,6 +961,8 @@ class BadInputTest {
                 Map.of(IdempotencyKeys.HEADER, "a b")));
         auditLogCases(cases);
         paymentCases(cases);
+        depositCases(cases);
+        inboundCases(cases);
         commissionCases(cases);
         return cases.stream();
     }
@@ -997,6 +1025,404 @@ class BadInputTest {
                 400,
                 "unknown_field",
                 "full:unknown_field"));
+    }
+
+    static String deposit(String id, String amount) {
+        return ("{\"id\": \"%s\", \"account\": \"wallet\", \"amount\": %s, \"asset\": \"USD\", \"connector\": \"%s\"}")
+                .formatted(id, amount, CONNECTOR);
+    }
+
+    /** Deposits, their reversal and deposit routes: refused, with nothing stored. */
+    private static void depositCases(List<Case> cases) {
+        String deposits = "{L}/deposits";
+        String valid = deposit("dep-new", "10");
+        cases.add(post(
+                "deposit: an empty body",
+                deposits,
+                "{}",
+                400,
+                "validation_failed",
+                "id:required",
+                "account:required",
+                "amount:required",
+                "asset:required",
+                "connector:required"));
+        cases.add(post(
+                "deposit: unknown field",
+                deposits,
+                with(valid, "\"colour\": \"red\""),
+                400,
+                "unknown_field",
+                "colour:unknown_field"));
+        cases.add(post(
+                "deposit: amount 0",
+                deposits,
+                deposit("dep-new", "0"),
+                400,
+                "invalid_amount",
+                "amount:invalid_amount"));
+        cases.add(post(
+                "deposit: a negative amount",
+                deposits,
+                deposit("dep-new", "\"-5\""),
+                400,
+                "invalid_amount",
+                "amount:invalid_amount"));
+        cases.add(post(
+                "deposit: a lowercase asset",
+                deposits,
+                valid.replace("\"USD\"", "\"usd\""),
+                400,
+                "validation_failed",
+                "asset:invalid_format"));
+        cases.add(post(
+                "deposit: an id that is no id",
+                deposits,
+                deposit("a b", "10"),
+                400,
+                "validation_failed",
+                "id:invalid_format"));
+        cases.add(post(
+                "deposit: an account that is no id",
+                deposits,
+                valid.replace("\"wallet\"", "\"a b\""),
+                400,
+                "validation_failed",
+                "account:invalid_format"));
+        cases.add(post(
+                "deposit: metadata not an object",
+                deposits,
+                with(valid, "\"metadata\": [1]"),
+                400,
+                "validation_failed",
+                "metadata:invalid_type"));
+        cases.add(post("deposit: not JSON", deposits, "{", 400, "malformed_json"));
+        cases.add(post(
+                "deposit: unknown connector",
+                deposits,
+                valid.replace(CONNECTOR, "no-such-connector"),
+                422,
+                "unknown_connector"));
+        cases.add(post(
+                "deposit: an asset the connector does not move",
+                deposits,
+                valid.replace("\"USD\"", "\"EUR\""),
+                422,
+                "asset_not_supported"));
+        cases.add(post(
+                "deposit: an account that does not exist",
+                deposits,
+                valid.replace("\"wallet\"", "\"nobody\""),
+                422,
+                "account_not_found"));
+        cases.add(post(
+                "deposit: an id taken with other fields",
+                deposits,
+                deposit("dep-1", "11"),
+                409,
+                "deposit_exists_with_different_fields"));
+        cases.add(post(
+                "deposit: its ledger transaction's id taken",
+                deposits,
+                deposit("dep-clash", "1"),
+                409,
+                "deposit_exists_with_different_fields"));
+        cases.add(post(
+                "deposit: a ledger that does not exist",
+                "/v1/ledgers/no-such-ledger-x/deposits",
+                valid,
+                404,
+                "ledger_not_found"));
+        cases.add(get(
+                "deposits: an account that is no id",
+                deposits + "?account=a%20b",
+                400,
+                "validation_failed",
+                "account:invalid_format"));
+        cases.add(get("deposits: limit 0", deposits + "?limit=0", 400, "validation_failed", "limit:out_of_range"));
+        cases.add(get("deposits: a forged cursor", deposits + "?cursor=not-a-cursor", 400, "invalid_cursor"));
+        cases.add(get(
+                "deposits: another list's cursor",
+                deposits + "?cursor=" + cursor("api-keys:key_1"),
+                400,
+                "invalid_cursor"));
+        cases.add(get(
+                "deposits: unknown query parameter",
+                deposits + "?status=succeeded",
+                400,
+                "unknown_field",
+                "status:unknown_field"));
+        cases.add(get("deposit: not there", deposits + "/dep-none", 404, "deposit_not_found"));
+        cases.add(get("deposit: an id that is no id", deposits + "/%20x", 404, "deposit_not_found"));
+        cases.add(post("deposit reverse: not there", deposits + "/dep-none/reverse", "{}", 404, "deposit_not_found"));
+        cases.add(post(
+                "deposit reverse: unknown field",
+                deposits + "/dep-1/reverse",
+                "{\"why\": \"x\"}",
+                400,
+                "unknown_field",
+                "why:unknown_field"));
+        cases.add(post("deposit reverse: an array", deposits + "/dep-1/reverse", "[]", 400, "malformed_json"));
+        cases.add(post(
+                "deposit reverse: a reason too long",
+                deposits + "/dep-1/reverse",
+                "{\"reason\": \"" + "r".repeat(1025) + "\"}",
+                400,
+                "validation_failed",
+                "reason:too_long"));
+        String routes = "{L}/deposit-routes";
+        String route =
+                "{\"connector\": \"" + CONNECTOR + "\", \"reference\": \"bad-input-ref\", \"account\": \"wallet\"}";
+        cases.add(post(
+                "deposit route: an empty body",
+                routes,
+                "{}",
+                400,
+                "validation_failed",
+                "connector:required",
+                "reference:required",
+                "account:required"));
+        cases.add(post(
+                "deposit route: an account that is no id",
+                routes,
+                route.replace("\"wallet\"", "\"a b\"").replace("bad-input-ref", "bad-input-ref-2"),
+                400,
+                "validation_failed",
+                "account:invalid_format"));
+        cases.add(post(
+                "deposit route: a reference too long",
+                routes,
+                route.replace("bad-input-ref", "r".repeat(257)),
+                400,
+                "validation_failed",
+                "reference:too_long"));
+        cases.add(post(
+                "deposit route: unknown field",
+                routes,
+                with(route, "\"ledger\": \"other\""),
+                400,
+                "unknown_field",
+                "ledger:unknown_field"));
+        cases.add(post("deposit route: a reference routed already", routes, route, 409, "deposit_route_exists"));
+
+        String simulate = "/v1/connectors/" + CONNECTOR + "/simulate/deposit";
+        cases.add(post(
+                "simulate deposit: an empty body",
+                simulate,
+                "{}",
+                400,
+                "validation_failed",
+                "ledger:required",
+                "deposit_id:required",
+                "account:required",
+                "amount:required",
+                "asset:required"));
+        String simulated = "{\"ledger\": \"x\", \"deposit_id\": \"sim-bad\", \"account\": \"wallet\", \"amount\": 5,"
+                + " \"asset\": \"USD\"}";
+        cases.add(post(
+                "simulate deposit: amount 0",
+                simulate,
+                simulated.replace("5,", "0,"),
+                400,
+                "invalid_amount",
+                "amount:invalid_amount"));
+        cases.add(post(
+                "simulate deposit: a ledger that is no id",
+                simulate,
+                simulated.replace("\"x\"", "\"a b\""),
+                400,
+                "validation_failed",
+                "ledger:invalid_format"));
+        cases.add(post(
+                "simulate deposit: unknown field",
+                simulate,
+                with(simulated, "\"metadata\": {}"),
+                400,
+                "unknown_field",
+                "metadata:unknown_field"));
+        cases.add(post(
+                "simulate deposit: a connector that is no simulator",
+                "/v1/connectors/" + INBOUND_EVENTS + "/simulate/deposit",
+                simulated,
+                404,
+                "connector_not_found"));
+        cases.add(post(
+                "simulate deposit: no such connector",
+                "/v1/connectors/bad-none/simulate/deposit",
+                simulated,
+                404,
+                "connector_not_found"));
+    }
+
+    static final String INBOUND_EVENTS = "bad-input-bank";
+    static final String INBOUND_INSTRUCTIONS = "bad-input-bot";
+    static final String INBOUND_STRIPE = "bad-input-stripe";
+    static final String INBOUND_SECRET = "bad-input-inbound-secret";
+
+    /**
+     * Inbound webhooks: a refused signature (401) stores nothing, though the event would credit the
+     * wallet; an instruction that is no payout request is a 400, and one the payout refuses its code.
+     */
+    private static void inboundCases(List<Case> cases) {
+        String events = "/v1/inbound/" + INBOUND_EVENTS;
+        String instructions = "/v1/inbound/" + INBOUND_INSTRUCTIONS;
+        // Would credit the wallet 5.00, were it verified: the snapshot would show it.
+        String event = "{\"id\": \"bad-evt-1\", \"type\": \"deposit.succeeded\", \"data\": {\"id\": \"bad-dep\","
+                + " \"amount\": 500, \"asset\": \"USD\", \"reference\": \"bad-input-ref\", \"metadata\": {}}}";
+        cases.add(inbound(
+                "inbound: a bad signature",
+                events,
+                event,
+                Map.of("X-Signature", "00".repeat(32)),
+                401,
+                "invalid_signature"));
+        cases.add(inbound("inbound: no signature", events, event, Map.of(), 401, "invalid_signature"));
+        cases.add(inbound(
+                "inbound: the signature of another body",
+                events,
+                event.replace("500", "50000"),
+                signed(event),
+                401,
+                "invalid_signature"));
+        cases.add(inbound(
+                "inbound: a signature by another secret",
+                events,
+                event,
+                Map.of("X-Signature", hex(hmac("not-the-secret", event))),
+                401,
+                "invalid_signature"));
+        long stale = java.time.Instant.now().getEpochSecond() - 3_600;
+        cases.add(inbound(
+                "inbound: a Stripe signature an hour old",
+                "/v1/inbound/" + INBOUND_STRIPE,
+                event,
+                Map.of("Stripe-Signature", "t=" + stale + ",v1=" + hex(hmac(INBOUND_SECRET, stale + "." + event))),
+                401,
+                "stale_timestamp"));
+        cases.add(inbound(
+                "inbound: no such connector",
+                "/v1/inbound/bad-none",
+                event,
+                signed(event),
+                404,
+                "connector_not_found"));
+        cases.add(inbound(
+                "inbound: a connector that takes no webhooks",
+                "/v1/inbound/" + CONNECTOR,
+                event,
+                signed(event),
+                404,
+                "connector_not_found"));
+
+        String instruction = "{\"ledger\": \"{LEDGER}\", \"id\": \"po-signal\", \"source\": \"wallet\", \"amount\": 10,"
+                + " \"asset\": \"USD\", \"connector\": \"" + CONNECTOR + "\", \"destination\": {\"type\":"
+                + " \"external_id\", \"id\": \"x\"}}";
+        cases.add(inbound(
+                "instruction: a bad signature",
+                instructions,
+                instruction,
+                Map.of("X-Signature", "00".repeat(32)),
+                401,
+                "invalid_signature"));
+        cases.add(inbound(
+                "instruction: unknown field",
+                instructions,
+                with(instruction, "\"colour\": \"red\""),
+                null,
+                400,
+                "unknown_field",
+                "colour:unknown_field"));
+        cases.add(inbound("instruction: not JSON", instructions, "{", null, 400, "malformed_json"));
+        cases.add(inbound(
+                "instruction: no ledger and no default ledger",
+                instructions,
+                instruction.replace("\"ledger\": \"{LEDGER}\", ", ""),
+                null,
+                400,
+                "validation_failed",
+                "ledger:required"));
+        cases.add(inbound(
+                "instruction: amount 0",
+                instructions,
+                instruction.replace("10,", "0,"),
+                null,
+                400,
+                "invalid_amount",
+                "amount:invalid_amount"));
+        cases.add(inbound(
+                "instruction: unknown connector",
+                instructions,
+                instruction.replace(CONNECTOR, "no-such-connector"),
+                null,
+                422,
+                "unknown_connector"));
+        cases.add(inbound(
+                "instruction: more than the source holds",
+                instructions,
+                instruction.replace("10,", "1000000,"),
+                null,
+                422,
+                "insufficient_funds"));
+        cases.add(inbound(
+                "instruction: a payout id taken with other fields",
+                instructions,
+                instruction.replace("po-signal", "po-1").replace("10,", "11,"),
+                null,
+                409,
+                "payout_exists_with_different_fields"));
+        cases.add(inbound(
+                "instruction: a ledger that does not exist",
+                instructions,
+                instruction.replace("{LEDGER}", "no-such-ledger-x"),
+                null,
+                404,
+                "ledger_not_found"));
+    }
+
+    /** A header value the test replaces with the signature of the body as sent ({@code {LEDGER}} filled in). */
+    private static final String SIGN = "{SIGN}";
+
+    /**
+     * A POST to an inbound route. The body's {@code {LEDGER}} is the table's ledger; {@code headers}
+     * null signs the body as sent with the connectors' secret.
+     */
+    private static Case inbound(
+            String name,
+            String path,
+            String body,
+            Map<String, String> headers,
+            int status,
+            String code,
+            String... errors) {
+        return new Case(
+                name,
+                "POST",
+                path,
+                "application/json",
+                () -> body,
+                status,
+                code,
+                List.of(errors),
+                false,
+                headers == null ? Map.of("X-Signature", SIGN) : headers);
+    }
+
+    private static Map<String, String> signed(String body) {
+        return Map.of("X-Signature", hex(hmac(INBOUND_SECRET, body)));
+    }
+
+    private static byte[] hmac(String secret, String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** The connector the payment rows use, its provider account opened by the payout set up with it. */
@@ -1623,8 +2049,11 @@ class BadInputTest {
             assertThat(cursor).isNotNull();
             path = path.replace("{ACCOUNTS_CURSOR}", cursor);
         }
-        String body = row.body() == null ? null : row.body().get();
+        String body = row.body() == null
+                ? null
+                : row.body().get().replace("{LEDGER}", base.substring("/v1/ledgers/".length()));
         Map<String, String> headers = new java.util.HashMap<>(row.headers());
+        headers.replaceAll((name, value) -> value.equals(SIGN) ? hex(hmac(INBOUND_SECRET, body)) : value);
         if (row.contentType() != null) {
             headers.put("Content-Type", row.contentType());
         }
@@ -1846,6 +2275,8 @@ class BadInputTest {
                 admin.get(base + "/accounts/wallet/entries?limit=1000").text(),
                 admin.get(base + "/trial-balance").text(),
                 admin.get(base + "/payouts?limit=1000").text(),
+                admin.get(base + "/deposits?limit=1000").text(),
+                admin.get(base + "/deposits/dep-1").text(),
                 admin.get(base + "/approval-policy").text(),
                 admin.get("/v1/connectors/" + CONNECTOR).text(),
                 String.valueOf(admin.get("/v1/connectors/bad-new").status()),

@@ -89,6 +89,7 @@ class RoleMatrixTest {
      * @param path the concrete path (with query) for a ledger of the fixture
      * @param body the JSON body, or null for none
      * @param firstStatus what the first allowed caller must get
+     * @param headers the headers sent with a body (a webhook's signature), besides the key
      */
     record Operation(
             String name,
@@ -98,7 +99,21 @@ class RoleMatrixTest {
             Need flagsWaivedFor,
             PathBuilder path,
             Function<Fixture, String> body,
-            int firstStatus) {
+            int firstStatus,
+            Function<String, Map<String, String>> headers) {
+        /** An operation that sends no headers of its own. */
+        Operation(
+                String name,
+                String template,
+                Need need,
+                List<String> flags,
+                Need flagsWaivedFor,
+                PathBuilder path,
+                Function<Fixture, String> body,
+                int firstStatus) {
+            this(name, template, need, flags, flagsWaivedFor, path, body, firstStatus, sent -> Map.of());
+        }
+
         /** An operation that needs no flag. */
         Operation(
                 String name,
@@ -521,6 +536,76 @@ class RoleMatrixTest {
                         (f, l) -> "/v1/ledgers/" + l + "/approval-policy",
                         null,
                         200),
+                // Deposits: operators record and reverse them, readers see them, admins route references.
+                new Operation(
+                        "create deposit",
+                        "POST /v1/ledgers/{ledger}/deposits",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/deposits",
+                        // The same deposit for every caller: the first recorded, the others replays.
+                        f -> Fixture.depositBody("matrix-deposit"),
+                        201),
+                new Operation(
+                        "list deposits",
+                        "GET /v1/ledgers/{ledger}/deposits",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/deposits?account=users:1:wallet&limit=5",
+                        null,
+                        200),
+                new Operation(
+                        "get deposit",
+                        "GET /v1/ledgers/{ledger}/deposits/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/deposits/" + f.depositId(l),
+                        null,
+                        200),
+                new Operation(
+                        "reverse deposit",
+                        "POST /v1/ledgers/{ledger}/deposits/{id}/reverse",
+                        Need.OPERATOR,
+                        // A fresh succeeded deposit for every caller.
+                        (f, l) -> "/v1/ledgers/" + l + "/deposits/" + f.newDeposit(l) + "/reverse",
+                        f -> "{\"reason\": \"matrix\"}",
+                        200),
+                new Operation(
+                        "create deposit route",
+                        "POST /v1/ledgers/{ledger}/deposit-routes",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/deposit-routes",
+                        f -> "{\"connector\": \"" + Fixture.CONNECTOR + "\", \"reference\": \""
+                                + TestService.uniqueName("matrix-ref") + "\", \"account\": \"users:1:wallet\"}",
+                        201),
+                new Operation(
+                        "simulate deposit",
+                        "POST /v1/connectors/{id}/simulate/deposit",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/connectors/" + Fixture.CONNECTOR + "/simulate/deposit",
+                        f -> "{\"ledger\": \"" + f.ledgerA + "\", \"deposit_id\": \""
+                                + TestService.uniqueName("matrix-sim") + "\", \"account\": \"users:1:wallet\","
+                                + " \"amount\": 10, \"asset\": \"USD\"}",
+                        202),
+                // Inbound webhooks: no key at all; the connector's signature is what is checked.
+                new Operation(
+                        "inbound event",
+                        "POST /v1/inbound/{connector}",
+                        Need.OPEN,
+                        List.of(),
+                        null,
+                        (f, l) -> "/v1/inbound/" + f.inboundEvents,
+                        f -> "{\"id\": \"" + TestService.uniqueName("matrix-evt")
+                                + "\", \"type\": \"matrix.ping\", \"data\": {}}",
+                        200,
+                        Fixture::signed),
+                new Operation(
+                        "inbound instruction",
+                        "POST /v1/inbound/{connector}",
+                        Need.OPEN,
+                        List.of(),
+                        null,
+                        (f, l) -> "/v1/inbound/" + f.inboundInstructions,
+                        f -> f.instructionBody(TestService.uniqueName("po-signal")),
+                        201,
+                        Fixture::signed),
                 // Payment connectors: admin.
                 new Operation(
                         "create payment connector",
@@ -661,7 +746,8 @@ class RoleMatrixTest {
         for (Caller caller : Caller.values()) {
             String path = operation.path().path(fixture, fixture.ledgerA);
             String body = operation.body() == null ? null : operation.body().apply(fixture);
-            Response response = fixture.client(caller).send(operation.method(), path, body, Map.of());
+            Response response = fixture.client(caller)
+                    .send(operation.method(), path, body, operation.headers().apply(body));
             seen.put(caller, response.status());
             String what = caller + " " + operation.method() + " " + path + " -> " + response;
             assertThat(response.status()).as(what).isLessThan(500);
@@ -701,7 +787,8 @@ class RoleMatrixTest {
                     String path = operation.path().path(fixture, fixture.ledgerA);
                     String body =
                             operation.body() == null ? null : operation.body().apply(fixture);
-                    Response response = scopedAdmin.send(operation.method(), path, body, Map.of());
+                    Response response = scopedAdmin.send(
+                            operation.method(), path, body, operation.headers().apply(body));
                     assertThat(response.status())
                             .as(operation.template() + " -> " + response)
                             .isEqualTo(403);
@@ -718,7 +805,8 @@ class RoleMatrixTest {
         operations().filter(Operation::onALedger).forEach(operation -> {
             String path = operation.path().path(fixture, fixture.ledgerB);
             String body = operation.body() == null ? null : operation.body().apply(fixture);
-            Response response = scopedAdmin.send(operation.method(), path, body, Map.of());
+            Response response = scopedAdmin.send(
+                    operation.method(), path, body, operation.headers().apply(body));
             String what = "scoped admin " + operation.method() + " " + path + " -> " + response;
             if (!operation.flags().isEmpty()) {
                 // The scoped keys have no flags: the flag gate refuses first, saying nothing of the ledger.
@@ -730,7 +818,8 @@ class RoleMatrixTest {
             assertThat(response.status()).as(what).isEqualTo(404);
             assertThat(response.code()).as(what).isEqualTo("ledger_not_found");
             if (operation.need() == Need.READER) {
-                Response read = scopedReader.send(operation.method(), path, body, Map.of());
+                Response read = scopedReader.send(
+                        operation.method(), path, body, operation.headers().apply(body));
                 assertThat(read.status())
                         .as("scoped reader " + path + " -> " + read)
                         .isEqualTo(404);
@@ -999,6 +1088,70 @@ class RoleMatrixTest {
                     + " \"providers:sim:USD\"}, \"config\": {}}";
         }
 
+        /** The secret of the fixture's inbound connectors (hmac_sha256_hex). */
+        static final String INBOUND_SECRET = "matrix-inbound-secret";
+
+        /** An events connector and an instructions connector, each verifying hmac_sha256_hex. */
+        final String inboundEvents = TestService.uniqueName("matrix-events");
+
+        final String inboundInstructions = TestService.uniqueName("matrix-bot");
+        private String depositId;
+
+        static String depositBody(String id) {
+            return "{\"id\": \"" + id + "\", \"account\": \"users:1:wallet\", \"amount\": 100, \"asset\": \"USD\","
+                    + " \"connector\": \"" + CONNECTOR + "\", \"metadata\": {\"team\": \"ops\"}}";
+        }
+
+        /** A new succeeded deposit on ledger A, made by the admin. */
+        String newDeposit(String ledger) {
+            if (!ledger.equals(ledgerA)) {
+                return "dep-elsewhere";
+            }
+            String id = TestService.uniqueName("dep");
+            expect(admin.post("/v1/ledgers/" + ledgerA + "/deposits", depositBody(id)), 201);
+            return id;
+        }
+
+        /** The deposit the read rows show. */
+        synchronized String depositId(String ledger) {
+            if (!ledger.equals(ledgerA)) {
+                return "dep-elsewhere";
+            }
+            if (depositId == null) {
+                depositId = newDeposit(ledger);
+            }
+            return depositId;
+        }
+
+        /** A signed payout instruction for ledger A, under the approval threshold. */
+        String instructionBody(String id) {
+            return """
+                    {"ledger": "%s", "id": "%s", "source": "users:3:wallet", "amount": 10, "asset": "USD",
+                     "connector": "%s", "destination": {"type": "external_id", "id": "matrix"}}""".formatted(ledgerA, id, CONNECTOR);
+        }
+
+        /** The X-Signature header of an hmac_sha256_hex connector for this body. */
+        static Map<String, String> signed(String body) {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(
+                        INBOUND_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+                return Map.of(
+                        "X-Signature",
+                        java.util.HexFormat.of()
+                                .formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static String inboundConnectorBody(String id, String kind) {
+            String assets = kind.equals("events") ? "{\"USD\": \"providers:matrix-bank:USD\"}" : "{}";
+            return "{\"id\": \"" + id + "\", \"kind\": \"inbound\", \"assets\": " + assets
+                    + ", \"inbound\": {\"scheme\":" + " \"hmac_sha256_hex\", \"secret\": \"" + INBOUND_SECRET
+                    + "\", \"kind\": \"" + kind + "\"}}";
+        }
+
         /** The simulator connector (made once per database), a funded source and the approval policy. */
         private void setUpPayments() {
             expect(admin.post("/v1/connectors", connectorBody(CONNECTOR)), 201, 409);
@@ -1013,6 +1166,8 @@ class RoleMatrixTest {
                             transfer("payments-funding", "world", "users:3:wallet", 10_000_000)),
                     201);
             expect(admin.put(base + "/approval-policy", POLICY), 200);
+            expect(admin.post("/v1/connectors", inboundConnectorBody(inboundEvents, "events")), 201);
+            expect(admin.post("/v1/connectors", inboundConnectorBody(inboundInstructions, "instructions")), 201);
         }
 
         String payoutBody(String id, long amount) {
