@@ -130,6 +130,10 @@ public final class InboundRoutes {
         long amount = body.amount("amount", true);
         String asset = body.assetCode("asset");
         reader.finish();
+        // The ledger is the body's, not the path's: the gate's scope check is made here.
+        if (call.key.ledgers() != null && !call.key.ledgers().contains(ledger)) {
+            throw ApiException.notFound("ledger_not_found", "no ledger '" + ledger + "'");
+        }
         SimulatorRail simulator = (SimulatorRail) rails.rail(connector.id()).orElseThrow();
         InboundEvent event = simulator.simulateDeposit(ledger, depositId, account, amount, asset);
         return received(event.providerEventId(), false, 202);
