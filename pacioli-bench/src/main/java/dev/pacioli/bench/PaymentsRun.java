@@ -155,12 +155,30 @@ final class PaymentsRun {
 
     // ---- Payouts -------------------------------------------------------------------------------
 
+    /** What the payout clients saw: the 201s, their latency, the other answers, the window's edges. */
+    private static final class PayoutLoad {
+        final Histogram latency = new Histogram(LATENCY_MAX_MICROS, 3);
+        final Tally rejected = new Tally();
+        final Set<String> created = ConcurrentHashMap.newKeySet();
+        final long[] edges = new long[2]; // wall-clock micros of the measured window
+    }
+
+    /** What the list of payouts showed once the tail had settled. */
+    private static final class PayoutList {
+        final Map<String, Long> byStatus = new TreeMap<>();
+        final Set<String> listed = new HashSet<>();
+        final List<String> paid = new ArrayList<>();
+        final Histogram toPaid = new Histogram(LATENCY_MAX_MICROS, 3);
+        long paidInWindow;
+        long firstCreated = Long.MAX_VALUE;
+        long lastPaid = Long.MIN_VALUE;
+        boolean settled;
+        double tailSeconds;
+    }
+
     private List<PaymentMeasurement> payouts(LoopbackHttp http, RunWindow window)
             throws IOException, InterruptedException {
-        Histogram latency = new Histogram(LATENCY_MAX_MICROS, 3);
-        Tally rejected = new Tally();
-        Set<String> created = ConcurrentHashMap.newKeySet();
-        long[] edges = new long[2]; // wall-clock micros of the measured window
+        PayoutLoad load = new PayoutLoad();
         drive(
                 PAYOUT_CLIENTS,
                 window,
@@ -173,114 +191,128 @@ final class PaymentsRun {
                 },
                 (request, response) -> {
                     if (response.status() == 201) {
-                        created.add(request.id());
+                        load.created.add(request.id());
                         return true;
                     }
-                    unexpected(rejected, response);
+                    unexpected(load.rejected, response);
                     return false;
                 },
-                latency,
-                () -> edges[0] = nowMicros(),
-                () -> edges[1] = nowMicros());
-        double seconds = (edges[1] - edges[0]) / 1e6;
+                load.latency,
+                () -> load.edges[0] = nowMicros(),
+                () -> load.edges[1] = nowMicros());
+        PayoutList list = settle(http);
+        listPayouts(http, load, list);
+        return payoutRows(http, window, load, list);
+    }
 
-        long tailStarted = System.nanoTime();
-        boolean settled = false;
-        while (System.nanoTime() - tailStarted < TAIL_MAX_NANOS) {
+    /** Waits until no payout is approved or processing any more, or {@link #TAIL_MAX_NANOS}. */
+    private PayoutList settle(LoopbackHttp http) throws IOException, InterruptedException {
+        PayoutList list = new PayoutList();
+        long started = System.nanoTime();
+        while (System.nanoTime() - started < TAIL_MAX_NANOS) {
             if (none(http, "approved") && none(http, "processing")) {
-                settled = true;
+                list.settled = true;
                 break;
             }
             Thread.sleep(100);
         }
-        double tailSeconds = (System.nanoTime() - tailStarted) / 1e9;
+        list.tailSeconds = (System.nanoTime() - started) / 1e9;
+        return list;
+    }
 
-        Map<String, Long> byStatus = new TreeMap<>();
-        Set<String> listed = new HashSet<>();
-        List<String> paid = new ArrayList<>();
-        Histogram toPaid = new Histogram(LATENCY_MAX_MICROS, 3);
-        long paidInWindow = 0;
-        long firstCreated = Long.MAX_VALUE;
-        long lastPaid = Long.MIN_VALUE;
+    private void listPayouts(LoopbackHttp http, PayoutLoad load, PayoutList list) throws IOException {
         for (JsonNode payout : list(http, base + "/payouts")) {
             String id = payout.path("id").stringValue();
             String status = payout.path("status").stringValue();
-            listed.add(id);
-            byStatus.merge(status, 1L, Long::sum);
+            list.listed.add(id);
+            list.byStatus.merge(status, 1L, Long::sum);
             long createdAt = micros(payout.path("created_at").stringValue());
-            firstCreated = Math.min(firstCreated, createdAt);
+            list.firstCreated = Math.min(list.firstCreated, createdAt);
             if (status.equals("paid")) {
                 long updatedAt = micros(payout.path("updated_at").stringValue());
-                paid.add(id);
-                lastPaid = Math.max(lastPaid, updatedAt);
-                toPaid.recordValue(Math.max(0, Math.min(updatedAt - createdAt, LATENCY_MAX_MICROS)));
-                if (updatedAt >= edges[0] && updatedAt < edges[1]) {
-                    paidInWindow++;
+                list.paid.add(id);
+                list.lastPaid = Math.max(list.lastPaid, updatedAt);
+                list.toPaid.recordValue(Math.max(0, Math.min(updatedAt - createdAt, LATENCY_MAX_MICROS)));
+                if (updatedAt >= load.edges[0] && updatedAt < load.edges[1]) {
+                    list.paidInWindow++;
                 }
             }
         }
+    }
 
-        Set<String> missing = new HashSet<>(created);
-        missing.removeAll(listed);
-        Set<String> unacknowledged = new HashSet<>(listed);
-        unacknowledged.removeAll(created);
-        String existsCheck = "ok";
-        if (!missing.isEmpty() || !unacknowledged.isEmpty()) {
-            existsCheck = String.format(
-                    Locale.ROOT,
-                    "%d payouts answered 201 are not listed (e.g. %s); %d listed were never answered 201 (e.g. %s)",
-                    missing.size(),
-                    first(missing),
-                    unacknowledged.size(),
-                    first(unacknowledged));
-        }
+    private List<PaymentMeasurement> payoutRows(LoopbackHttp http, RunWindow window, PayoutLoad load, PayoutList list)
+            throws IOException, InterruptedException {
+        String existsCheck = existsCheck(load.created, list.listed);
         String paidCheck = existsCheck;
-        if (paidCheck.equals("ok") && paid.size() != listed.size()) {
+        if (paidCheck.equals("ok") && list.paid.size() != list.listed.size()) {
             paidCheck = String.format(
                     Locale.ROOT,
                     "%d of %d payouts not paid %.0f s after the window: %s",
-                    listed.size() - paid.size(),
-                    listed.size(),
-                    tailSeconds,
-                    byStatus);
+                    list.listed.size() - list.paid.size(),
+                    list.listed.size(),
+                    list.tailSeconds,
+                    list.byStatus);
         }
-        String reserves = reserves(http, paid);
+        String reserves = reserves(http, list.paid);
         if (paidCheck.equals("ok") && !reserves.startsWith("ok")) {
             paidCheck = reserves;
         }
-
         PaymentMeasurement createdRow = new PaymentMeasurement(
                 database,
                 "payouts created (POST .../payouts → 201)",
                 PAYOUT_CLIENTS,
                 window.perSecond(),
-                created.size(),
-                latency(latency),
-                rejected.snapshot(),
+                load.created.size(),
+                latency(load.latency),
+                load.rejected.snapshot(),
                 existsCheck,
-                String.format(Locale.ROOT, "%,d answered 201, %,d listed afterwards", created.size(), listed.size()));
-        double overall = lastPaid > firstCreated ? paid.size() / ((lastPaid - firstCreated) / 1e6) : 0;
+                String.format(
+                        Locale.ROOT,
+                        "%,d answered 201, %,d listed afterwards",
+                        load.created.size(),
+                        list.listed.size()));
+        double seconds = (load.edges[1] - load.edges[0]) / 1e6;
+        double overall =
+                list.lastPaid > list.firstCreated ? list.paid.size() / ((list.lastPaid - list.firstCreated) / 1e6) : 0;
         PaymentMeasurement paidRow = new PaymentMeasurement(
                 database,
                 "payouts paid through the simulator (latency: created → paid)",
                 PAYOUT_CLIENTS,
-                seconds > 0 ? paidInWindow / seconds : 0,
-                paid.size(),
-                paid.isEmpty() ? null : latency(toPaid),
+                seconds > 0 ? list.paidInWindow / seconds : 0,
+                list.paid.size(),
+                list.paid.isEmpty() ? null : latency(list.toPaid),
                 Map.of(),
                 paidCheck,
                 String.format(
                         Locale.ROOT,
                         "%,d paid in the measured window; tail %s %.1f s after it; all %,d paid from the first"
                                 + " creation to the last payment: %,.0f/s; by status: %s; reserves: %s",
-                        paidInWindow,
-                        settled ? "settled" : "NOT settled",
-                        tailSeconds,
-                        paid.size(),
+                        list.paidInWindow,
+                        list.settled ? "settled" : "NOT settled",
+                        list.tailSeconds,
+                        list.paid.size(),
                         overall,
-                        byStatus,
+                        list.byStatus,
                         reserves));
         return List.of(createdRow, paidRow);
+    }
+
+    /** Every payout answered 201 is listed, and no other. */
+    private static String existsCheck(Set<String> created, Set<String> listed) {
+        Set<String> missing = new HashSet<>(created);
+        missing.removeAll(listed);
+        Set<String> unacknowledged = new HashSet<>(listed);
+        unacknowledged.removeAll(created);
+        if (missing.isEmpty() && unacknowledged.isEmpty()) {
+            return "ok";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%d payouts answered 201 are not listed (e.g. %s); %d listed were never answered 201 (e.g. %s)",
+                missing.size(),
+                first(missing),
+                unacknowledged.size(),
+                first(unacknowledged));
     }
 
     /** Samples paid payouts' reserves; each must become posted (a job posts it after the payment). */
@@ -375,7 +407,19 @@ final class PaymentsRun {
             throw failed.get();
         }
         double seconds = (edges[1] - edges[0]) / 1e9;
-        long expected = accepted.get() * AMOUNT;
+        return depositRows(http, window, latency, rejected, accepted.get(), balances[1] - balances[0], seconds);
+    }
+
+    private List<PaymentMeasurement> depositRows(
+            LoopbackHttp http,
+            RunWindow window,
+            Histogram latency,
+            Tally rejected,
+            long accepted,
+            long creditedInWindow,
+            double seconds)
+            throws IOException, InterruptedException {
+        long expected = accepted * AMOUNT;
         long tailStarted = System.nanoTime();
         long balance = balance(http);
         while (balance < expected && System.nanoTime() - tailStarted < TAIL_MAX_NANOS) {
@@ -384,33 +428,32 @@ final class PaymentsRun {
         }
         double tailSeconds = (System.nanoTime() - tailStarted) / 1e9;
         long listed = list(http, base + "/deposits").size();
-        String check = "ok";
-        if (listed != accepted.get() || balance != expected) {
-            check = String.format(
-                    Locale.ROOT,
-                    "%,d events accepted, %,d deposits listed, wallet balance %,d (expected %,d) %.0f s after the"
-                            + " window",
-                    accepted.get(),
-                    listed,
-                    balance,
-                    expected,
-                    tailSeconds);
-        }
+        String check = listed == accepted && balance == expected
+                ? "ok"
+                : String.format(
+                        Locale.ROOT,
+                        "%,d events accepted, %,d deposits listed, wallet balance %,d (expected %,d) %.0f s after"
+                                + " the window",
+                        accepted,
+                        listed,
+                        balance,
+                        expected,
+                        tailSeconds);
         PaymentMeasurement acceptedRow = new PaymentMeasurement(
                 database,
                 "deposit webhooks accepted (POST /v1/inbound/… → 200)",
                 DEPOSIT_CLIENTS,
                 window.perSecond(),
-                accepted.get(),
+                accepted,
                 latency(latency),
                 rejected.snapshot(),
                 check,
-                String.format(Locale.ROOT, "%,d distinct events accepted", accepted.get()));
+                String.format(Locale.ROOT, "%,d distinct events accepted", accepted));
         PaymentMeasurement recordedRow = new PaymentMeasurement(
                 database,
                 "deposits recorded by the job (wallet credited)",
                 DEPOSIT_CLIENTS,
-                seconds > 0 ? (balances[1] - balances[0]) / (double) AMOUNT / seconds : 0,
+                seconds > 0 ? creditedInWindow / (double) AMOUNT / seconds : 0,
                 listed,
                 null,
                 Map.of(),
@@ -418,7 +461,7 @@ final class PaymentsRun {
                 String.format(
                         Locale.ROOT,
                         "%,d recorded in the measured window; %,d listed; the last applied %.1f s after the window",
-                        (balances[1] - balances[0]) / AMOUNT,
+                        creditedInWindow / AMOUNT,
                         listed,
                         tailSeconds));
         return List.of(acceptedRow, recordedRow);
