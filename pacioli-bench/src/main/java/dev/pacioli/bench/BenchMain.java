@@ -22,6 +22,11 @@ public final class BenchMain {
         System.out.printf(
                 "wrote %s in %.0f s%n", options.output().toAbsolutePath(), (System.nanoTime() - started) / 1e9);
         // The service's and the pool's threads are gone; the embedded PostgreSQL was stopped with its database.
-        System.exit(results.measurements.stream().allMatch(Measurement::ok) && results.notes.isEmpty() ? 0 : 1);
+        System.exit(
+                results.measurements.stream().allMatch(Measurement::ok)
+                                && results.payments.stream().allMatch(PaymentMeasurement::ok)
+                                && results.notes.isEmpty()
+                        ? 0
+                        : 1);
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
  *
  * @param externalUrl the second PostgreSQL (a server on this machine), or null for the embedded one only
  * @param scaling user counts beyond {@code users} for the scaling rows (engine, uniform, embedded)
+ * @param transfers the ledger's runs: engine, baseline, HTTP modes, scaling ({@code --only payments}: none)
+ * @param payments the payments runs ({@link PaymentsRun}) on each database
  */
 record BenchOptions(
         boolean quick,
@@ -22,6 +24,8 @@ record BenchOptions(
         List<Workload> workloads,
         List<Integer> scaling,
         boolean http,
+        boolean transfers,
+        boolean payments,
         boolean jmh,
         Path output,
         String command) {
@@ -35,6 +39,8 @@ record BenchOptions(
         Double warmup = null;
         Double measure = null;
         boolean http = true;
+        boolean transfers = true;
+        boolean payments = true;
         boolean jmh = true;
         List<Integer> scaling = null;
         Path output = Path.of("BENCHMARKS.md");
@@ -55,6 +61,15 @@ record BenchOptions(
                 case "--seconds" -> measure = Double.parseDouble(args[++i]);
                 case "--no-http" -> http = false;
                 case "--no-jmh" -> jmh = false;
+                case "--no-payments" -> payments = false;
+                case "--only" -> {
+                    String only = args[++i];
+                    if (!only.equals("payments")) {
+                        throw new IllegalArgumentException("--only takes payments\n" + usage());
+                    }
+                    transfers = false;
+                    jmh = false;
+                }
                 case "--scaling" -> scaling = parseInts(args[++i]);
                 case "--output" -> output = Path.of(args[++i]);
                 case "--workloads" -> workloads = parseWorkloads(args[++i]);
@@ -72,6 +87,8 @@ record BenchOptions(
                 workloads,
                 scales,
                 http,
+                transfers,
+                payments,
                 jmh,
                 output,
                 "./pacioli-bench/run" + (args.length == 0 ? "" : " " + String.join(" ", args)));
@@ -100,6 +117,6 @@ record BenchOptions(
                 usage: ./pacioli-bench/run [--quick] [--data-dir DIR] [--external-url URL | --no-external]
                                            [--warmup S] [--seconds S] [--scaling 100000,1000000]
                                            [--workloads uniform,hot-source,...] [--no-http] [--no-jmh]
-                                           [--output BENCHMARKS.md]""";
+                                           [--no-payments | --only payments] [--output BENCHMARKS.md]""";
     }
 }

@@ -41,10 +41,27 @@ final class LoopbackHttp implements AutoCloseable {
     }
 
     Response post(String path, byte[] body) throws IOException {
+        return send("POST", path, body, null);
+    }
+
+    /** A POST with one more header line ({@code "Name: value"}), e.g. a webhook's signature. */
+    Response post(String path, byte[] body, String header) throws IOException {
+        return send("POST", path, body, header);
+    }
+
+    Response get(String path) throws IOException {
+        return send("GET", path, new byte[0], null);
+    }
+
+    Response send(String method, String path, byte[] body, String header) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream(body.length + 256);
-        request.writeBytes(("POST " + path).getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes((method + " " + path).getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(headerPrefix);
-        request.writeBytes((body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes((body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (header != null) {
+            request.writeBytes((header + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(body);
         request.writeTo(out);
         out.flush();

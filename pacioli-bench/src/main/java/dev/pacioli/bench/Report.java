@@ -50,14 +50,43 @@ final class Report {
                 m.writer() == null ? "" : "\n   writer: " + m.writer());
     }
 
+    static String line(PaymentMeasurement m) {
+        return String.format(
+                Locale.ROOT,
+                "payments %-8s %-62s %3d clients %10.1f/s counted %d check %s rejected %s%s%n   %s",
+                m.database(),
+                m.what(),
+                m.clients(),
+                m.perSecond(),
+                m.counted(),
+                m.check(),
+                m.rejected(),
+                m.latency() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                " p50 %.1f ms p99 %.1f ms p99.9 %.1f ms",
+                                m.latency().p50Millis(),
+                                m.latency().p99Millis(),
+                                m.latency().p999Millis()),
+                m.detail());
+    }
+
     void write() throws IOException {
         header();
-        engineTable();
-        httpTable();
-        writerTable();
-        scalingTable();
+        if (options.transfers()) {
+            engineTable();
+            httpTable();
+        }
+        paymentsTable();
+        if (options.transfers()) {
+            writerTable();
+            scalingTable();
+        }
         jmhTable();
-        new Targets(results, options.users()).write(out);
+        if (options.transfers()) {
+            new Targets(results, options.users()).write(out);
+        }
         notes();
         if (Files.exists(FINDINGS)) {
             out.append('\n').append(Files.readString(FINDINGS));
@@ -178,6 +207,57 @@ final class Report {
         out.append('\n');
     }
 
+    private void paymentsTable() {
+        if (!options.payments()) {
+            return;
+        }
+        out.append("## Payments on loopback (the real service in process)\n\n");
+        out.append("Command: `")
+                .append(options.command())
+                .append("`. Everything goes through the HTTP API: a fresh ledger, a `simulator` connector"
+                        + " (`config: {}`, no approval policy) and an `inbound` connector (`hmac_sha256_hex`). ")
+                .append(String.format(
+                        Locale.ROOT,
+                        "Payouts: %d clients, each with its own funded wallet, POST `/v1/ledgers/{ledger}/payouts`"
+                                + " (amount %d, no fee) one at a time; counted: the 201s in the measured window."
+                                + " The worker pays them through the simulator meanwhile; after the window the tail is"
+                                + " waited for and every payout listed: the paid rate counts the payouts whose"
+                                + " `updated_at` (the move to `paid`) falls in the measured window, and the latency"
+                                + " below it is `updated_at - created_at`. Deposits: %d clients POST signed"
+                                + " `deposit.succeeded` events (one event, one deposit of %d) to `/v1/inbound/{connector}`;"
+                                + " counted: the 200s that were not duplicates. A job applies them; the recorded rate"
+                                + " is the credited wallet's balance growth over the measured window. Checks (a failing"
+                                + " one reports 0/s): every payout answered 201 is listed and no other, every payout"
+                                + " ends `paid`, up to %d paid payouts (spread over all) have their reserve"
+                                + " `payout:{id}:reserve` posted, the ledger's `POST .../verify` is ok, and deposits"
+                                + " listed = events accepted = balance / amount.\n\n",
+                        PaymentsRun.PAYOUT_CLIENTS,
+                        PaymentsRun.AMOUNT,
+                        PaymentsRun.DEPOSIT_CLIENTS,
+                        PaymentsRun.AMOUNT,
+                        PaymentsRun.RESERVE_SAMPLE));
+        out.append("| database | measured | clients | per second | counted (whole run) | p50 ms | p99 ms | p99.9 ms"
+                + " | checks | details |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        for (PaymentMeasurement m : results.payments) {
+            Measurement.Latency l = m.latency();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %s | %,d | %s | %s | %s | %s | %s |\n",
+                    m.database(),
+                    m.what(),
+                    m.clients(),
+                    String.format(Locale.ROOT, "%,.0f", m.countedPerSecond()),
+                    m.counted(),
+                    l == null ? "—" : String.format(Locale.ROOT, "%.1f", l.p50Millis()),
+                    l == null ? "—" : String.format(Locale.ROOT, "%.1f", l.p99Millis()),
+                    l == null ? "—" : String.format(Locale.ROOT, "%.1f", l.p999Millis()),
+                    m.ok() ? "ok" : "FAILED: " + m.check().replace("|", "\\|"),
+                    m.detail().replace("|", "\\|")));
+        }
+        out.append('\n');
+    }
+
     private void writerTable() {
         out.append("## Where the writer's time went (the engine's observer port and the store's commit steps)\n\n");
         out.append("Engine mode: per batch. HTTP modes: the store's commits per second and their size, and its"
@@ -237,7 +317,8 @@ final class Report {
 
     private void notes() {
         boolean anyRejected =
-                results.measurements.stream().anyMatch(m -> !m.rejected().isEmpty());
+                results.measurements.stream().anyMatch(m -> !m.rejected().isEmpty())
+                        || results.payments.stream().anyMatch(m -> !m.rejected().isEmpty());
         if (results.notes.isEmpty() && !anyRejected) {
             return;
         }
@@ -254,6 +335,17 @@ final class Report {
                         .append(' ')
                         .append(m.workload().label)
                         .append(": answers other than a commit: ")
+                        .append(m.rejected())
+                        .append('\n');
+            }
+        }
+        for (PaymentMeasurement m : results.payments) {
+            if (!m.rejected().isEmpty()) {
+                out.append("- payments ")
+                        .append(m.database())
+                        .append(", ")
+                        .append(m.what())
+                        .append(": other answers: ")
                         .append(m.rejected())
                         .append('\n');
             }

@@ -9,6 +9,7 @@ import java.util.Map;
 final class Results {
     final List<Measurement> measurements = new ArrayList<>();
     final List<JmhRun.Row> jmh = new ArrayList<>();
+    final List<PaymentMeasurement> payments = new ArrayList<>();
     /** Per database: version, fsync, synchronous_commit, full_page_writes. */
     final Map<String, Map<String, String>> servers = new LinkedHashMap<>();
 
@@ -21,6 +22,13 @@ final class Results {
     synchronized void add(Measurement measurement) {
         measurements.add(measurement);
         System.out.println(Report.line(measurement));
+    }
+
+    synchronized void addPayments(List<PaymentMeasurement> rows) {
+        for (PaymentMeasurement row : rows) {
+            payments.add(row);
+            System.out.println(Report.line(row));
+        }
     }
 
     Measurement find(String system, String mode, String database, Workload workload, int accounts) {

@@ -36,13 +36,23 @@ final class RunWindow {
 
     /** Blocks the calling thread for the whole run; generators watch {@link #stopped()}. */
     void run() throws InterruptedException {
+        run(() -> {}, () -> {});
+    }
+
+    /**
+     * As {@link #run()}, calling {@code atStart} just as the measured window opens and {@code atEnd}
+     * just as it closes (before the generators are told to stop): for what else a run samples there.
+     */
+    void run(Runnable onStart, Runnable onEnd) throws InterruptedException {
         Thread.sleep(warmupMillis);
+        onStart.run();
         long started = System.nanoTime();
         atStart = acknowledged.get();
         measuring = true;
         Thread.sleep(measureMillis);
         measuring = false;
         atEnd = acknowledged.get();
+        onEnd.run();
         measuredNanos = System.nanoTime() - started;
         stopped = true;
     }

@@ -101,6 +101,20 @@ final class Runs {
                 .withDisk(-1, -1, stats.commitDuty((System.nanoTime() - started) / 1e9));
     }
 
+    /**
+     * Payments on loopback ({@link PaymentsRun}): one ledger and two connectors made through the API of
+     * the real service, payouts for {@code payouts}, then signed deposit webhooks for {@code deposits}.
+     */
+    java.util.List<PaymentMeasurement> payments(RunWindow payouts, RunWindow deposits) throws Exception {
+        int run = RUNS.incrementAndGet();
+        String name = "bench-payments-" + run;
+        HttpServer.Settings http = new HttpServer.Settings("127.0.0.1", 0, 0, 0, false);
+        Service.Options options = new Service.Options(dataDirectory, ADMIN_SECRET, http, EngineConfig.DEFAULTS);
+        try (Service service = Service.start(target.database, options)) {
+            return new PaymentsRun(target.name, service.port(), ADMIN_SECRET, name, run).run(payouts, deposits);
+        }
+    }
+
     private Measurement pacioliMeasurement(
             String mode,
             Workload workload,

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The whole benchmark: on each database, the engine and the baseline on every workload, the HTTP
- * modes, then (embedded only) the scaling rows; finally JMH of the execute step. A run that throws is
+ * modes, the payments on loopback, then (embedded only) the scaling rows; finally JMH of the execute step. A run that throws is
  * written down and the suite goes on.
  */
 final class Suite {
@@ -44,19 +44,28 @@ final class Suite {
                             "full_page_writes", target.show("show full_page_writes")));
             Runs runs = new Runs(target, options.dataDirectory());
             int users = options.users();
-            for (Workload workload : options.workloads()) {
+            for (Workload workload : options.transfers() ? options.workloads() : List.<Workload>of()) {
                 attempt(name + " engine " + workload.label, () -> runs.engine(workload, users, window()));
                 attempt(
                         name + " baseline " + workload.label,
                         () -> runs.baseline(workload, users, window(), BaselineRun.WORKERS));
             }
-            if (options.http()) {
+            if (options.transfers() && options.http()) {
                 for (Workload workload : HTTP_WORKLOADS) {
                     attempt(name + " http-batch " + workload.label, () -> runs.http(workload, users, window(), true));
                     attempt(name + " http-single " + workload.label, () -> runs.http(workload, users, window(), false));
                 }
             }
-            if (url == null) {
+            if (options.payments()) {
+                try {
+                    results.addPayments(runs.payments(window(), window()));
+                } catch (Exception e) {
+                    results.notes.add(name + " payments failed: " + e);
+                    System.out.println("!! " + name + " payments failed: " + e);
+                    e.printStackTrace(System.out);
+                }
+            }
+            if (options.transfers() && url == null) {
                 for (int scale : options.scaling()) {
                     attempt(name + " engine uniform " + scale, () -> runs.engine(Workload.UNIFORM, scale, window()));
                 }

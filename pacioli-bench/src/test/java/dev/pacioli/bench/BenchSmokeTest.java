@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.postgres.TestDatabases;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,28 @@ class BenchSmokeTest {
         Measurement single = runs.http(Workload.FEE_SPLIT, USERS, new RunWindow(0.2, 1), false);
         assertCorrect(single);
         assertThat(single.latency().requests()).isPositive();
+    }
+
+    @Test
+    void payments() throws Exception {
+        List<PaymentMeasurement> rows = runs.payments(new RunWindow(0.2, 1), new RunWindow(0.2, 1));
+        assertThat(rows)
+                .extracting(PaymentMeasurement::what)
+                .containsExactly(
+                        "payouts created (POST .../payouts → 201)",
+                        "payouts paid through the simulator (latency: created → paid)",
+                        "deposit webhooks accepted (POST /v1/inbound/… → 200)",
+                        "deposits recorded by the job (wallet credited)");
+        for (PaymentMeasurement row : rows) {
+            assertThat(row.check()).as(Report.line(row)).isEqualTo("ok");
+            assertThat(row.counted()).as(Report.line(row)).isPositive();
+            assertThat(row.rejected()).as(Report.line(row)).isEmpty();
+        }
+        // Every payout paid, every accepted event a deposit: what was created is what was counted at the end.
+        assertThat(rows.get(1).counted()).isEqualTo(rows.get(0).counted());
+        assertThat(rows.get(3).counted()).isEqualTo(rows.get(2).counted());
+        assertThat(rows.get(0).latency().requests()).isPositive();
+        assertThat(rows.get(1).detail()).contains("reserves: ok");
     }
 
     private static void assertCorrect(Measurement measurement) {
