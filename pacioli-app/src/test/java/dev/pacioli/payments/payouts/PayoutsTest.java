@@ -179,6 +179,81 @@ class PayoutsTest {
         assertThat(create("po-once", 301, "stuck", admin).code()).isEqualTo("payout_exists_with_different_fields");
     }
 
+    @Test
+    void fiftyConcurrentApprovalsByTwoPrincipalsRecordExactlyTwo() throws Exception {
+        expect(
+                admin.put(
+                        base + "/approval-policy",
+                        "{\"rules\": [{\"asset\": \"USD\", \"min_amount\": 0," + " \"approvals\": 3}]}"),
+                200);
+        String hash = create("po-race", 100, "succeed", key("racer", "writer", "[]"))
+                .json()
+                .path("payload_hash")
+                .stringValue();
+        HttpTester alice = key("alice-r", "reader", "[\"approver\"]");
+        HttpTester bob = key("bob-r", "reader", "[\"approver\"]");
+        List<Future<Response>> answers = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 50; i++) {
+                HttpTester approver = i % 2 == 0 ? alice : bob;
+                answers.add(threads.submit(() -> approve(approver, "po-race", hash, Map.of())));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Response> answer : answers) {
+            statuses.add(answer.get().status());
+        }
+        assertThat(statuses).filteredOn(status -> status == 200).hasSize(2);
+        assertThat(statuses).filteredOn(status -> status == 409).hasSize(48);
+        JsonNode payout = admin.get(base + "/payouts/po-race").json();
+        assertThat(payout.path("approvals").findValuesAsString("principal"))
+                .containsExactlyInAnyOrder("alice-r", "bob-r");
+        assertThat(payout.path("status").stringValue()).isEqualTo("requires_approval");
+    }
+
+    @Test
+    void anOpenBreakerSendsNothingAndTheRoutingTakesTheNextHealthyConnector() throws Exception {
+        String primary = connector + "-down";
+        int closedPort = dev.pacioli.platform.ChildServe.freePort();
+        expect(
+                admin.post(
+                        "/v1/connectors",
+                        "{\"id\": \"" + primary + "\", \"kind\": \"http\", \"assets\":"
+                                + " {\"USD\": \"providers:sim:USD\"}, \"config\": {\"base_url\": \"http://127.0.0.1:"
+                                + closedPort
+                                + "\"}, \"priority\": 1}"),
+                201);
+        expect(
+                admin.put(
+                        base + "/approval-policy",
+                        "{\"rules\": [], \"routing\": {\"USD\": [\"" + primary + "\", \"" + connector + "\"]}}"),
+                200);
+        expect(createVia("po-first", primary), 201);
+        await(
+                "the primary's breaker opens",
+                () -> "open"
+                        .equals(admin.get("/v1/connectors/" + primary)
+                                .json()
+                                .path("state")
+                                .stringValue()));
+        expect(createVia("po-routed", primary), 201);
+        await("the next payout is paid through the healthy connector", () -> "paid".equals(status("po-routed")));
+        JsonNode routed = admin.get(base + "/payouts/po-routed").json();
+        assertThat(routed.path("connector").stringValue()).isEqualTo(primary);
+        assertThat(routed.path("submitted_via").stringValue()).isEqualTo(connector);
+        assertThat(admin.get(base + "/payouts/po-routed/history").text()).contains("routed_to");
+        assertThat(status("po-first")).isEqualTo("processing"); // its fate is the primary's: asked again later
+    }
+
+    private Response createVia(String id, String via) {
+        return admin.post(
+                base + "/payouts",
+                "{\"id\": \"" + id + "\", \"source\": \"wallet\", \"amount\": 100,"
+                        + " \"asset\": \"USD\", \"connector\": \"" + via
+                        + "\", \"destination\": {\"type\": \"external_id\","
+                        + " \"id\": \"x\"}}");
+    }
+
     // ---- Helpers --------------------------------------------------------------------------------
 
     private Response create(String id, long amount, String simulate, HttpTester as) {
