@@ -1,6 +1,5 @@
 package dev.pacioli.payments.connectors;
 
-import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
@@ -15,6 +14,16 @@ import dev.pacioli.ledger.http.Outcomes;
  * is used as it is; the ledger judges its asset and side when the transaction is submitted.
  */
 public final class ProviderAccounts {
+    /**
+     * Accounts known opened, per service's ledgers and ledger: an account is never deleted, so once
+     * opened it need not be asked for again (each ask is a round trip through the ledger's writer).
+     * Bounded: forgotten whole when full, which only costs asking again.
+     */
+    private static final java.util.Map<LedgerPort, java.util.Set<String>> OPENED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static final int REMEMBERED_MAX = 100_000;
+
     private ProviderAccounts() {}
 
     public static void open(LedgerPort ledgers, String ledger, String account, String asset) {
@@ -31,12 +40,21 @@ public final class ProviderAccounts {
     }
 
     private static void open(LedgerPort ledgers, String ledger, AccountSpec spec) {
-        AccountResult opened = ledgers.openAccount(ledger, spec).join();
-        ResultCode code = opened.code();
+        java.util.Set<String> opened =
+                OPENED.computeIfAbsent(ledgers, port -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        String known = ledger + "\u0000" + spec.id();
+        if (opened.contains(known)) {
+            return;
+        }
+        ResultCode code = ledgers.openAccount(ledger, spec).join().code();
         if (code != ResultCode.CREATED
                 && code != ResultCode.EXISTS
                 && code != ResultCode.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS) {
             throw Outcomes.failure(code, "the account " + spec.id() + ": " + Outcomes.describe(code));
         }
+        if (opened.size() >= REMEMBERED_MAX) {
+            opened.clear();
+        }
+        opened.add(known);
     }
 }

@@ -122,10 +122,11 @@ public final class PayoutStore {
                 }
             }
             history(connection, created, "transition", null, status, createdBy, null);
-            ServiceEvents.append(connection, "payout.created", created.ledger(), PayoutJson.bytes(created));
             if (status == PayoutStatus.APPROVED) {
                 jobs.enqueue(connection, EXECUTE_JOB, jobKey(created.ledger(), created.id()));
             }
+            // Last: the service stream's head stays locked from here to the commit.
+            ServiceEvents.append(connection, "payout.created", created.ledger(), PayoutJson.bytes(created));
         };
     }
 
@@ -283,6 +284,7 @@ public final class PayoutStore {
             }
             Payout after = move(connection, current, to, change, principal, audit == null ? null : audit.reason());
             audit(connection, audit, current, after);
+            told(connection, after);
             return new Outcome.Moved(after);
         });
     }
@@ -354,10 +356,14 @@ public final class PayoutStore {
             }
             Payout approved = withApprovals(current, approvals(connection, ledger, id));
             history(connection, approved, "note", null, null, principal, PayoutJson.detail(Map.of("approved", true)));
-            if (approved.approvals().size() >= approved.approvalsRequired()) {
+            boolean enough = approved.approvals().size() >= approved.approvalsRequired();
+            if (enough) {
                 approved = move(connection, approved, PayoutStatus.APPROVED, Change.NONE, principal, null);
             }
             audit(connection, new Audit(actor, AuditAction.PAYOUT_APPROVED, null), current, approved);
+            if (enough) {
+                told(connection, approved);
+            }
             return new ApprovalOutcome.Approved(approved);
         });
     }
@@ -371,6 +377,15 @@ public final class PayoutStore {
             }
             return null;
         });
+    }
+
+    /**
+     * The event of a payout's new state. Written last in its transaction: the service stream's head
+     * (and the audit log's, before it) stays locked from the append to the commit, and every other
+     * change of every capability waits for it meanwhile.
+     */
+    private static void told(Connection connection, Payout after) throws SQLException {
+        ServiceEvents.append(connection, "payout." + after.status().code(), after.ledger(), PayoutJson.bytes(after));
     }
 
     private Payout move(
@@ -393,7 +408,6 @@ public final class PayoutStore {
         }
         Payout after = select(connection, current.ledger(), current.id(), false);
         history(connection, after, "transition", current.status(), to, principal, detail);
-        ServiceEvents.append(connection, "payout." + to.code(), after.ledger(), PayoutJson.bytes(after));
         String key = jobKey(after.ledger(), after.id());
         if (to == PayoutStatus.APPROVED) {
             jobs.requeue(connection, EXECUTE_JOB, key);
