@@ -10,6 +10,7 @@ import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.http.Engines;
 import dev.pacioli.ledger.http.Outcomes;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.postgres.Catalog;
@@ -18,9 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A plan applied to an amount: one ledger transaction, made through the {@link LedgerPort}, that pays
@@ -41,11 +39,6 @@ import java.util.concurrent.TimeoutException;
  * same accounts.
  */
 final class CommissionPayments {
-    /**
-     * How long a request waits for a ledger's writer, as the ledger's own routes do: the writer always
-     * answers, and this bounds the wait when the database hangs (the outcome is then unknown).
-     */
-    static final long ANSWER_MILLIS_MAX = 60_000;
 
     static final String PLAN_KEY = "commission_plan";
     static final String PARTY_KEY = "party";
@@ -138,7 +131,7 @@ final class CommissionPayments {
 
     /** Submits; opens the payee accounts once, on {@code account_not_found}, unless the source is missing. */
     private TransactionResult submit(String ledger, long ledgerId, CommissionPlan plan, TransactionSpec spec) {
-        TransactionResult result = await(port.submit(ledger, spec));
+        TransactionResult result = Engines.await(port.submit(ledger, spec));
         if (result.code() != ResultCode.ACCOUNT_NOT_FOUND
                 || reads.account(ledgerId, plan.source()).isEmpty()) {
             return result;
@@ -150,7 +143,7 @@ final class CommissionPayments {
             opened.add(port.openAccount(ledger, payee));
         }
         for (CompletableFuture<AccountResult> answer : opened) {
-            ResultCode code = await(answer).code();
+            ResultCode code = Engines.await(answer).code();
             // An account made otherwise (other bounds, metadata) is still the payee's; the ledger judges
             // its asset and side when the transaction is submitted.
             if (code != ResultCode.CREATED
@@ -159,26 +152,6 @@ final class CommissionPayments {
                 throw Outcomes.failure(code, Outcomes.describe(code));
             }
         }
-        return await(port.submit(ledger, spec));
-    }
-
-    /**
-     * Waits for the ledger on the request's virtual thread, which parks without holding a carrier. The
-     * same bound as the ledger's own routes ({@code Engines}, which this capability does not reach).
-     */
-    static <T> T await(CompletableFuture<T> answer) {
-        try {
-            return answer.get(ANSWER_MILLIS_MAX, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new ApiException(
-                    503,
-                    "storage_unavailable",
-                    "the ledger did not answer in time; retry with the same id to learn whether it happened");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "not_ready", "the service is shutting down");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the ledger's writer failed a request", e.getCause());
-        }
+        return Engines.await(port.submit(ledger, spec));
     }
 }

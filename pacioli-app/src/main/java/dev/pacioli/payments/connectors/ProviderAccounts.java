@@ -5,6 +5,7 @@ import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.http.Engines;
 import dev.pacioli.ledger.http.Outcomes;
 
 /**
@@ -46,7 +47,7 @@ public final class ProviderAccounts {
         if (opened.contains(known)) {
             return;
         }
-        ResultCode code = ledgers.openAccount(ledger, spec).join().code();
+        ResultCode code = Engines.await(ledgers.openAccount(ledger, spec)).code();
         if (code != ResultCode.CREATED
                 && code != ResultCode.EXISTS
                 && code != ResultCode.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS) {

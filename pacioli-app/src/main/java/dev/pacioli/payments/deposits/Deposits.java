@@ -5,6 +5,7 @@ import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.http.Engines;
 import dev.pacioli.ledger.http.Outcomes;
 import dev.pacioli.payments.commissions.CommissionPlan;
 import dev.pacioli.payments.commissions.CommissionSplit;
@@ -60,8 +61,7 @@ public final class Deposits {
         postings.addAll(commissions(request));
         TransactionSpec spec = new TransactionSpec(
                 Deposit.transactionId(request.id()), postings, false, null, Metadata.of("deposit", request.id()), null);
-        TransactionResult posted =
-                ledgers.submit(request.ledger(), spec, store.creation(request)).join();
+        TransactionResult posted = Engines.await(ledgers.submit(request.ledger(), spec, store.creation(request)));
         return switch (posted.code()) {
             case CREATED -> new Recorded(201, found(request.ledger(), request.id()));
             case EXISTS, TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
@@ -138,16 +138,15 @@ public final class Deposits {
         if (!deposit.status().equals("succeeded")) {
             throw new ApiException(409, "invalid_state_transition", "deposit " + id + " is " + deposit.status());
         }
-        TransactionResult reversed = ledgers.reverse(
-                        ledger,
-                        new LedgerPort.Reversal(
-                                Deposit.transactionId(id),
-                                Deposit.reversalId(id),
-                                Metadata.of("deposit", id, "step", "reverse"),
-                                reason,
-                                true,
-                                store.reversal(ledger, id)))
-                .join();
+        TransactionResult reversed = Engines.await(ledgers.reverse(
+                ledger,
+                new LedgerPort.Reversal(
+                        Deposit.transactionId(id),
+                        Deposit.reversalId(id),
+                        Metadata.of("deposit", id, "step", "reverse"),
+                        reason,
+                        true,
+                        store.reversal(ledger, id))));
         if (!reversed.code().succeeded()) {
             throw Outcomes.failure(reversed.code(), Outcomes.describe(reversed.code()));
         }

@@ -6,6 +6,7 @@ import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.http.Engines;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.payouts.Payout;
 import dev.pacioli.payments.payouts.PayoutStore;
@@ -47,15 +48,13 @@ public final class ReserveJobs {
 
     private JobOutcome postReserve(Claim job) {
         Payout payout = payout(job);
-        TransactionResult posted =
-                ledgers.post(payout.ledger(), payout.reserveId(), null).join();
+        TransactionResult posted = Engines.await(ledgers.post(payout.ledger(), payout.reserveId(), null));
         return outcome(posted, Set.of(ResultCode.OK, ResultCode.PENDING_ALREADY_POSTED), "post " + payout.reserveId());
     }
 
     private JobOutcome voidReserve(Claim job) {
         Payout payout = payout(job);
-        TransactionResult voided =
-                ledgers.voidPending(payout.ledger(), payout.reserveId()).join();
+        TransactionResult voided = Engines.await(ledgers.voidPending(payout.ledger(), payout.reserveId()));
         return outcome(voided, Set.of(ResultCode.OK, ResultCode.PENDING_ALREADY_VOIDED), "void " + payout.reserveId());
     }
 
@@ -65,8 +64,7 @@ public final class ReserveJobs {
      */
     private JobOutcome postReturn(Claim job) {
         Payout payout = payout(job);
-        TransactionResult posted =
-                ledgers.post(payout.ledger(), payout.reserveId(), null).join();
+        TransactionResult posted = Engines.await(ledgers.post(payout.ledger(), payout.reserveId(), null));
         if (!Set.of(ResultCode.OK, ResultCode.PENDING_ALREADY_POSTED).contains(posted.code())) {
             return JobOutcome.failed("post " + payout.reserveId() + " before its return: "
                     + posted.code().code());
@@ -85,7 +83,7 @@ public final class ReserveJobs {
                 null,
                 Metadata.of("payout", payout.id(), "step", "return"),
                 null);
-        TransactionResult returned = ledgers.submit(payout.ledger(), back).join();
+        TransactionResult returned = Engines.await(ledgers.submit(payout.ledger(), back));
         return outcome(returned, Set.of(ResultCode.CREATED, ResultCode.EXISTS), "post " + payout.returnId());
     }
 

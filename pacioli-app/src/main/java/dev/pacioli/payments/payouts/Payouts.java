@@ -5,6 +5,7 @@ import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
+import dev.pacioli.ledger.http.Engines;
 import dev.pacioli.ledger.http.Outcomes;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
@@ -85,11 +86,10 @@ public final class Payouts {
         int approvals = policy.approvalsFor(request.asset(), request.amount());
         PayoutStatus status = approvals > 0 ? PayoutStatus.REQUIRES_APPROVAL : PayoutStatus.APPROVED;
         Long window = approvals > 0 ? policy.approvalWindowSeconds() : null;
-        TransactionResult reserve = ledgers.submit(
-                        request.ledger(),
-                        reserve(request, providerAccount),
-                        store.creation(request, principal, status, approvals, window))
-                .join();
+        TransactionResult reserve = Engines.await(ledgers.submit(
+                request.ledger(),
+                reserve(request, providerAccount),
+                store.creation(request, principal, status, approvals, window)));
         return switch (reserve.code()) {
             case CREATED -> {
                 jobs.wake();
