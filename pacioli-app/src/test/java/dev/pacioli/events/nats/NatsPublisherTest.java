@@ -114,6 +114,12 @@ class NatsPublisherTest {
                 connection.commit();
             }
         }
+        String ledgerObject = unique() + ".objects";
+        try (Connection connection = db.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            ServiceEvents.append(connection, "test.of_ledger", ledgerObject, "{}".getBytes(StandardCharsets.UTF_8));
+            connection.commit();
+        }
         long head = service.head();
         NatsPublisher publisher = NatsPublisher.start(db, nats.options());
         try {
@@ -123,16 +129,28 @@ class NatsPublisherTest {
         }
         assertThat(new NatsCursors(db.dataSource()).find(ServiceEvents.STREAM, nats.stream))
                 .isEqualTo(head);
-        List<Message> messages = nats.consume(nats.prefix + "._service.>", head);
+        // Events of no ledger go under _service; those of a ledger's objects (payouts, say) under the
+        // ledger's own subjects, so a consumer of one ledger sees all of it.
         List<Event> events = service.after(0, (int) head);
-        assertThat(messages).hasSize((int) head);
+        List<Event> ofNoLedger =
+                events.stream().filter(event -> event.ledger() == null).toList();
+        List<Message> messages = nats.consume(nats.prefix + "._service.>", ofNoLedger.size());
+        assertThat(messages).hasSize(ofNoLedger.size());
         for (int i = 0; i < messages.size(); i++) {
-            Event event = events.get(i);
-            assertThat(messages.get(i).getHeaders().getFirst("Nats-Msg-Id")).isEqualTo("evt__service_" + (i + 1));
+            Event event = ofNoLedger.get(i);
+            assertThat(messages.get(i).getHeaders().getFirst("Nats-Msg-Id")).isEqualTo(event.id());
             assertThat(messages.get(i).getSubject()).isEqualTo(nats.prefix + "._service." + event.type());
             assertThat(new String(messages.get(i).getData(), StandardCharsets.UTF_8))
                     .isEqualTo(new String(event.json(), StandardCharsets.UTF_8));
         }
+        Event ofLedger = events.stream()
+                .filter(event -> ledgerObject.equals(event.ledger()))
+                .findFirst()
+                .orElseThrow();
+        List<Message> underLedger = nats.consume(
+                nats.prefix + "." + dev.pacioli.events.nats.NatsSubjects.ledgerToken(ledgerObject) + ".test.of_ledger",
+                1);
+        assertThat(underLedger.getFirst().getHeaders().getFirst("Nats-Msg-Id")).isEqualTo(ofLedger.id());
     }
 
     @Test

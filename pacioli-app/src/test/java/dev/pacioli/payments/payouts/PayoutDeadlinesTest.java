@@ -130,10 +130,17 @@ class PayoutDeadlinesTest {
                                 .json()
                                 .path("status")
                                 .stringValue()));
-        JsonNode alerts = admin.get("/v1/alerts?category=payout.needs_review&status=open")
-                .json()
-                .path("data");
-        assertThat(alerts.findValuesAsString("object")).anyMatch(object -> object.endsWith("/po-stuck"));
+        // The alert is raised right after the move commits.
+        Await.until(
+                "the payout's critical alert",
+                Duration.ofSeconds(20),
+                () -> admin
+                        .get("/v1/alerts?category=payout.needs_review&status=open")
+                        .json()
+                        .path("data")
+                        .findValuesAsString("object")
+                        .stream()
+                        .anyMatch(object -> object.endsWith("/po-stuck")));
         assertThat(admin.as(null).get("/metrics").text()).contains("pacioli_payouts_stuck{state=\"processing\"}");
 
         Response resolved = admin.post(
