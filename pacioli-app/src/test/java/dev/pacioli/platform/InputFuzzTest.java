@@ -76,7 +76,8 @@ class InputFuzzTest {
 
     InputFuzzTest(TestService.Running service) {
         this.admin = service.admin();
-        this.targets = TARGETS.computeIfAbsent(service.name(), name -> FuzzTargets.setUp(service.admin()));
+        this.targets =
+                TARGETS.computeIfAbsent(service.name(), name -> FuzzTargets.setUp(service.admin(), service.database()));
     }
 
     /** One fuzzed request: what it changed, how to build it, and what its answer must be. */
@@ -118,7 +119,7 @@ class InputFuzzTest {
         try {
             for (Target target : targets.all()) {
                 Request request = build(target, null, null, null);
-                Response response = admin.send(target.method(), request.path(), request.body(), Map.of());
+                Response response = send(target, request);
                 assertThat(response.status())
                         .as(target + " as given: " + response)
                         .isBetween(200, 299);
@@ -334,7 +335,7 @@ class InputFuzzTest {
         newEvents();
         Response response;
         try {
-            response = admin.send(probe.target().method(), request.path(), request.body(), Map.of());
+            response = send(probe.target(), request);
         } catch (AssertionError | IllegalStateException e) {
             fail(probe, "answer against openapi.yaml: " + e.getMessage());
             return true;
@@ -356,6 +357,16 @@ class InputFuzzTest {
             fail(probe, e.getMessage() + "\n    answer: " + response);
         }
         return response.status() >= 400;
+    }
+
+    /** Sends the request with the target's key (the admin's unless it names one) and headers. */
+    private Response send(Target target, Request request) {
+        HttpTester client = target.key() == null ? admin : admin.as(target.key());
+        return client.send(
+                target.method(),
+                request.path(),
+                request.body(),
+                target.headers().apply(request.body()));
     }
 
     private void checkAnswer(Probe probe, Request request, Response response) {
