@@ -30,6 +30,12 @@ import tools.jackson.databind.JsonNode;
  * and wait; no other ledger's events reach it). Ids that a request would use up (a transaction to
  * create, a pending to post, an account to close, a key to revoke, a webhook to delete) come fresh
  * from a supplier for every request.
+ *
+ * <p>Payments have a ledger of their own (so the fuzz ledger sees none of their workers' events), with
+ * a policy that makes every payout wait for one approval: a simulator connector, an instructions
+ * connector whose requests are signed for the body as sent, and an approver's key. A payout to approve,
+ * reject, cancel, release or resolve is a fresh one in the state it needs (held and needs_review set in
+ * the database); connectors changed or deleted are fresh ones no payout uses.
  */
 final class FuzzTargets {
     /** Ids of the valid writers' transactions start with this; the fuzz's own never do. */
@@ -303,7 +309,13 @@ final class FuzzTargets {
                                 "POST " + deposits + "/{id}/reverse",
                                 Map.of("ledger", () -> payLedger, "id", this::deposit),
                                 () -> "{\"reason\": \"r\"}",
-                                deposit)
+                                // The reason is the reversal transaction's description.
+                                (admin, answer) -> read(
+                                        admin,
+                                        payBase + "/transactions/"
+                                                + answer.path("ledger_transactions")
+                                                        .path(1)
+                                                        .stringValue()))
                         .covering("ledger"),
                 new Target(
                                 "POST /v1/ledgers/{ledger}/deposit-routes",

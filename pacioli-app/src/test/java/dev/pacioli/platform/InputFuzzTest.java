@@ -49,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Meanwhile {@link ValidWriters} post transfers and batches to the same ledger: every one must
  * succeed, and the ledger must verify at the end, so no valid request ever fails because of an invalid
- * one that shared its commit. About 1,500 probes per database.
+ * one that shared its commit. About 3,000 probes per database.
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.platform.TestService#all")
