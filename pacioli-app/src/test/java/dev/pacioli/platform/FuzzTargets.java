@@ -2,10 +2,21 @@ package dev.pacioli.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.postgres.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,6 +30,12 @@ import tools.jackson.databind.JsonNode;
  * and wait; no other ledger's events reach it). Ids that a request would use up (a transaction to
  * create, a pending to post, an account to close, a key to revoke, a webhook to delete) come fresh
  * from a supplier for every request.
+ *
+ * <p>Payments have a ledger of their own (so the fuzz ledger sees none of their workers' events), with
+ * a policy that makes every payout wait for one approval: a simulator connector, an instructions
+ * connector whose requests are signed for the body as sent, and an approver's key. A payout to approve,
+ * reject, cancel, release or resolve is a fresh one in the state it needs (held and needs_review set in
+ * the database); connectors changed or deleted are fresh ones no payout uses.
  */
 final class FuzzTargets {
     /** Ids of the valid writers' transactions start with this; the fuzz's own never do. */
@@ -33,9 +50,39 @@ final class FuzzTargets {
      * @param pathValues a valid value for each path parameter of the template
      * @param body a valid JSON body, or null for an operation without one
      * @param readBack the stored resource an accepted request wrote, read back (null: it stores no text)
+     * @param key the API key secret to send the request with (null: the admin's)
+     * @param headers the headers of a request, from the body as finally sent (null body for none)
+     * @param covered inputs another target already fuzzes through the same code, left out here to keep
+     *     the probes within their limit: path and query parameter names, body places as {@code
+     *     destination.type}
      */
     record Target(
-            String operation, Map<String, Supplier<String>> pathValues, Supplier<String> body, ReadBack readBack) {
+            String operation,
+            Map<String, Supplier<String>> pathValues,
+            Supplier<String> body,
+            ReadBack readBack,
+            String key,
+            Function<String, Map<String, String>> headers,
+            Set<String> covered) {
+        Target(String operation, Map<String, Supplier<String>> pathValues, Supplier<String> body, ReadBack readBack) {
+            this(operation, pathValues, body, readBack, null, sent -> Map.of(), Set.of());
+        }
+
+        /** This request sent with another key. */
+        Target as(String secret) {
+            return new Target(operation, pathValues, body, readBack, secret, headers, covered);
+        }
+
+        /** This request with headers computed from the body as sent (a signature of it). */
+        Target with(Function<String, Map<String, String>> computed) {
+            return new Target(operation, pathValues, body, readBack, key, computed, covered);
+        }
+
+        /** This request without probes of these inputs, which another target fuzzes through the same code. */
+        Target covering(String... inputs) {
+            return new Target(operation, pathValues, body, readBack, key, headers, Set.of(inputs));
+        }
+
         String method() {
             return operation.substring(0, operation.indexOf(' '));
         }
@@ -71,8 +118,8 @@ final class FuzzTargets {
         this.deliveryId = firstDelivery(admin, hookId);
     }
 
-    /** Creates the resources the table refers to. */
-    static FuzzTargets setUp(HttpTester admin) {
+    /** Creates the resources the table refers to; the database puts payouts in states no route makes. */
+    static FuzzTargets setUp(HttpTester admin, Database database) {
         String ledger = TestService.uniqueName("fuzz");
         String base = admin.openLedgerWithWorldAndWallet(ledger);
         created(admin.post(base + "/transactions", transfer("seed", 1_000)));
@@ -82,7 +129,9 @@ final class FuzzTargets {
                 .path("id")
                 .stringValue();
         created(admin.post(hookBase + "/transactions", transfer("delivered", 1)));
-        return new FuzzTargets(admin, ledger, hookLedger, hookId);
+        FuzzTargets targets = new FuzzTargets(admin, ledger, hookLedger, hookId);
+        targets.database = database;
+        return targets;
     }
 
     /** Every target: one per operation that takes input. */
@@ -96,7 +145,189 @@ final class FuzzTargets {
         all.add(new Target("POST /v1/audit-log/verify", Map.of(), () -> "{}", null));
         all.addAll(alerts());
         all.addAll(commissions());
+        all.addAll(paymentConnectors());
+        all.addAll(payouts());
+        all.addAll(deposits());
         return all;
+    }
+
+    // ---- Payments: on a ledger of their own, so the fuzz ledger sees none of their workers' events ----
+
+    /** Payouts of 1000 USD and more wait for one approval, so no worker takes the fuzz's payouts. */
+    private static final String POLICY = "{\"rules\": [{\"asset\": \"USD\", \"min_amount\": 1000, \"approvals\": 1}]}";
+
+    private static final String INBOUND_SECRET = "fuzz-inbound-secret";
+
+    private Database database;
+    private String payLedger;
+    private String payBase;
+    /** The simulator connector payouts and deposits go through; never deleted. */
+    private String simulator;
+    /** An inbound connector of payout instructions, verifying hmac_sha256_hex. */
+    private String instructions;
+    /** A reader key with the approver flag, of a principal other than the admin's. */
+    private String approver;
+
+    private String payoutId;
+    private String payloadHash;
+    private String depositId;
+
+    /**
+     * The payments ledger (funded {@code wallet}, the approval policy), the simulator and instructions
+     * connectors, the approver's key, and one payout and one deposit to read.
+     */
+    private synchronized void setUpPayments() {
+        if (payLedger != null) {
+            return;
+        }
+        payLedger = TestService.uniqueName("fuzz-pay");
+        payBase = admin.openLedgerWithWorldAndWallet(payLedger);
+        created(admin.post(payBase + "/transactions", transfer("funding", 1_000_000_000L)));
+        assertThat(admin.put(payBase + "/approval-policy", POLICY).status()).isEqualTo(200);
+        simulator = fresh();
+        created(admin.post("/v1/connectors", connectorBody(simulator)));
+        instructions = fresh();
+        created(admin.post(
+                "/v1/connectors",
+                "{\"id\": \"" + instructions + "\", \"kind\": \"inbound\", \"assets\": {}, \"inbound\":"
+                        + " {\"scheme\": \"hmac_sha256_hex\", \"secret\": \"" + INBOUND_SECRET
+                        + "\", \"kind\": \"instructions\", \"default_ledger\": \"" + payLedger + "\"}}"));
+        approver = created(admin.post(
+                        "/v1/api-keys",
+                        "{\"name\": \"fuzz approver\", \"role\": \"reader\", \"principal\":"
+                                + " \"fuzz-approver@example.com\", \"flags\": [\"approver\"]}"))
+                .path("secret")
+                .stringValue();
+        String id = fresh();
+        payloadHash = created(admin.post(payBase + "/payouts", payoutBody(id)))
+                .path("payload_hash")
+                .stringValue();
+        payoutId = id;
+        depositId = deposit();
+    }
+
+    /** Creating, changing and deleting payment connectors, simulated deposits and signed instructions. */
+    private List<Target> paymentConnectors() {
+        setUpPayments();
+        ReadBack connector = (admin, answer) ->
+                read(admin, "/v1/connectors/" + answer.path("id").stringValue());
+        return List.of(
+                new Target("POST /v1/connectors", Map.of(), () -> connectorBody(fresh()), connector),
+                new Target(
+                        "PATCH /v1/connectors/{id}",
+                        Map.of("id", this::connector),
+                        () -> "{\"config\": {}, \"priority\": 50}",
+                        connector),
+                new Target("DELETE /v1/connectors/{id}", Map.of("id", this::connector), null, null),
+                new Target(
+                                "POST /v1/connectors/{id}/simulate/deposit",
+                                Map.of("id", () -> simulator),
+                                () -> "{\"ledger\": \"" + payLedger + "\", \"deposit_id\": \"" + fresh()
+                                        + "\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\"}",
+                                null)
+                        .covering("account", "asset"),
+                new Target(
+                                "POST /v1/inbound/{connector}",
+                                Map.of("connector", () -> instructions),
+                                () -> "{\"id\": \"" + fresh()
+                                        + "\", \"source\": \"wallet\", \"amount\": 5000, \"asset\": \"USD\","
+                                        + " \"connector\": \"" + simulator
+                                        + "\", \"destination\": {\"type\": \"external_id\", \"id\": \"fz\"}}",
+                                this::payoutRead)
+                        .with(FuzzTargets::signed)
+                        // The instruction's payout fields are read as POST payouts reads them.
+                        .covering("source", "asset", "connector", "destination.type", "destination.id"));
+    }
+
+    /** Payouts and the approval policy; each change works on a fresh payout in the state it needs. */
+    private List<Target> payouts() {
+        setUpPayments();
+        String payouts = "/v1/ledgers/{ledger}/payouts";
+        Map<String, Supplier<String>> inLedger = Map.of("ledger", () -> payLedger);
+        Map<String, Supplier<String>> one = Map.of("ledger", () -> payLedger, "id", () -> payoutId);
+        Map<String, Supplier<String>> waiting = Map.of("ledger", () -> payLedger, "id", this::payout);
+        String reason = "{\"reason\": \"r\"}";
+        ReadBack history = (admin, answer) ->
+                read(admin, payBase + "/payouts/" + answer.path("id").stringValue() + "/history");
+        return List.of(
+                new Target("POST " + payouts, inLedger, () -> payoutBody(fresh()), this::payoutRead),
+                // Its source and connector are checked as the deposits list checks its account.
+                new Target("GET " + payouts, inLedger, null, null).covering("limit", "cursor", "source", "connector"),
+                new Target("GET " + payouts + "/{id}", one, null, null).covering("ledger"),
+                new Target("GET " + payouts + "/{id}/history", one, null, null).covering("ledger"),
+                new Target(
+                                "POST " + payouts + "/{id}/approve",
+                                waiting,
+                                () -> "{\"payload_hash\": \"" + payloadHash + "\"}",
+                                null)
+                        .as(approver)
+                        .covering("ledger"),
+                new Target("POST " + payouts + "/{id}/reject", waiting, () -> reason, this::payoutRead)
+                        .as(approver)
+                        .covering("ledger"),
+                new Target("POST " + payouts + "/{id}/cancel", waiting, () -> reason, this::payoutRead)
+                        .covering("ledger", "id"),
+                new Target(
+                                "POST " + payouts + "/{id}/release",
+                                Map.of("ledger", () -> payLedger, "id", () -> payoutIn("held")),
+                                () -> reason,
+                                history)
+                        .covering("ledger", "id"),
+                new Target(
+                                "POST " + payouts + "/{id}/resolve",
+                                Map.of("ledger", () -> payLedger, "id", () -> payoutIn("needs_review")),
+                                () -> "{\"outcome\": \"failed\", \"reason\": \"r\"}",
+                                this::payoutRead)
+                        .covering("ledger", "id"),
+                // The policy put is the hook ledger's: the payments ledger's must stay as it is.
+                new Target(
+                                "PUT /v1/ledgers/{ledger}/approval-policy",
+                                Map.of("ledger", () -> hookLedger),
+                                () -> POLICY,
+                                (admin, answer) -> read(admin, "/v1/ledgers/" + hookLedger + "/approval-policy"))
+                        .covering("ledger"),
+                new Target("GET /v1/ledgers/{ledger}/approval-policy", inLedger, null, null));
+    }
+
+    /** Deposits recorded, listed, shown and reversed, and deposit routes. */
+    private List<Target> deposits() {
+        setUpPayments();
+        String deposits = "/v1/ledgers/{ledger}/deposits";
+        Map<String, Supplier<String>> inLedger = Map.of("ledger", () -> payLedger);
+        ReadBack deposit = (admin, answer) ->
+                read(admin, payBase + "/deposits/" + answer.path("id").stringValue());
+        return List.of(
+                new Target("POST " + deposits, inLedger, () -> depositBody(fresh()), deposit).covering("asset"),
+                new Target("GET " + deposits, inLedger, null, null).covering("limit", "cursor"),
+                new Target(
+                                "GET " + deposits + "/{id}",
+                                Map.of("ledger", () -> payLedger, "id", () -> depositId),
+                                null,
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "POST " + deposits + "/{id}/reverse",
+                                Map.of("ledger", () -> payLedger, "id", this::deposit),
+                                () -> "{\"reason\": \"r\"}",
+                                // The reason is the reversal transaction's description.
+                                (admin, answer) -> read(
+                                        admin,
+                                        payBase + "/transactions/"
+                                                + answer.path("ledger_transactions")
+                                                        .path(1)
+                                                        .stringValue()))
+                        .covering("ledger"),
+                new Target(
+                                "POST /v1/ledgers/{ledger}/deposit-routes",
+                                inLedger,
+                                () -> "{\"connector\": \"" + simulator + "\", \"reference\": \"" + fresh()
+                                        + "\", \"account\": \"wallet\"}",
+                                null)
+                        .covering("ledger"));
+    }
+
+    private JsonNode payoutRead(HttpTester admin, JsonNode answer) {
+        return read(admin, payBase + "/payouts/" + answer.path("id").stringValue());
     }
 
     private boolean commissionsMade;
@@ -330,6 +561,77 @@ final class FuzzTargets {
         String id = fresh();
         created(admin.post(base + "/transactions", transfer(id, 5)));
         return id;
+    }
+
+    /** A new simulator connector, to be changed or deleted; no payout ever goes through it. */
+    private String connector() {
+        String id = fresh();
+        created(admin.post("/v1/connectors", connectorBody(id)));
+        return id;
+    }
+
+    private static String connectorBody(String id) {
+        return "{\"id\": \"" + id + "\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:fz:USD\"},"
+                + " \"config\": {}}";
+    }
+
+    /** A payout of the payments ledger: waiting for one approval, so no worker takes it. */
+    private String payoutBody(String id) {
+        return "{\"id\": \"" + id + "\", \"source\": \"wallet\", \"amount\": 5000, \"asset\": \"USD\","
+                + " \"connector\": \"" + simulator + "\", \"destination\": {\"type\": \"external_id\", \"id\":"
+                + " \"fz\"}}";
+    }
+
+    /** A new payout waiting for its approval, created by the admin's principal. */
+    private String payout() {
+        String id = fresh();
+        created(admin.post(payBase + "/payouts", payoutBody(id)));
+        return id;
+    }
+
+    /**
+     * A new payout put in {@code status} in the database, from requires_approval (so no worker touches
+     * it): no route makes a payout held or in need of review on demand.
+     */
+    private String payoutIn(String status) {
+        String id = payout();
+        boolean held = status.equals("held");
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement update = connection.prepareStatement("update payouts set status = ?,"
+                        + " hold_reason = ?, held_from = ? where ledger = ? and id = ?")) {
+            update.setString(1, status);
+            update.setString(2, held ? "dry_mode" : null);
+            update.setString(3, held ? "requires_approval" : null);
+            update.setString(4, payLedger);
+            update.setString(5, id);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+
+    private String depositBody(String id) {
+        return "{\"id\": \"" + id + "\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\","
+                + " \"connector\": \"" + simulator + "\"}";
+    }
+
+    /** A new succeeded deposit into the payments ledger's wallet, to be reversed. */
+    private String deposit() {
+        String id = fresh();
+        created(admin.post(payBase + "/deposits", depositBody(id)));
+        return id;
+    }
+
+    /** The X-Signature header of the instructions connector (hmac_sha256_hex) for this body. */
+    private static Map<String, String> signed(String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(INBOUND_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Map.of("X-Signature", HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String transfer(String id, long amount) {

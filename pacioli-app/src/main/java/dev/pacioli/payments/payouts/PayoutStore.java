@@ -282,7 +282,11 @@ public final class PayoutStore {
             if (refusal != null) {
                 return new Outcome.Refused(current, refusal);
             }
-            Payout after = move(connection, current, to, change, principal, audit == null ? null : audit.reason());
+            // History details are JSON values: a person's reason is one as {"reason": ...}.
+            String detail = audit == null || audit.reason() == null
+                    ? null
+                    : PayoutJson.detail(Map.of("reason", audit.reason()));
+            Payout after = move(connection, current, to, change, principal, detail);
             audit(connection, audit, current, after);
             told(connection, after);
             return new Outcome.Moved(after);
