@@ -218,6 +218,8 @@ class AlertBadInputTest {
                 "\n",
                 admin.get("/v1/alerts/channels?limit=1000").text(),
                 admin.get("/v1/alerts/routes").text(),
-                admin.get("/v1/alerts?limit=1000").text());
+                // The test alerts these rows could change; not the alerts other parts raise meanwhile
+                // (an open breaker's re-raise moves its count and last_seen_at on its own schedule).
+                admin.get("/v1/alerts?category=test&limit=1000").text());
     }
 }
