@@ -220,14 +220,20 @@ class WebhookOutboundTest {
             }
         });
         assertThat(events).hasSize(4);
+        // The receiver answers before each delivery's outcome commits: wait for the recorded outcomes too.
         await(
-                "every event delivered and the breaker closed",
+                "every event delivered, recorded, and the breaker closed",
                 () -> receiver.acknowledged("/dead").equals(events)
                         && admin.get(connectorPath)
                                 .json()
                                 .path("state")
                                 .stringValue()
-                                .equals("closed"));
+                                .equals("closed")
+                        && admin.get("/v1/webhooks/" + id + "/deliveries?status=succeeded")
+                                        .json()
+                                        .path("data")
+                                        .size()
+                                == 4);
         assertThat(receiver.matching(request -> !request.verified())).isEmpty();
         JsonNode deliveries =
                 admin.get("/v1/webhooks/" + id + "/deliveries").json().path("data");
