@@ -57,13 +57,7 @@ final class Suite {
                 }
             }
             if (options.payments()) {
-                try {
-                    results.addPayments(runs.payments(window(), window()));
-                } catch (Exception e) {
-                    results.notes.add(name + " payments failed: " + e);
-                    System.out.println("!! " + name + " payments failed: " + e);
-                    e.printStackTrace(System.out);
-                }
+                attempt(name + " payments", () -> results.addPayments(runs.payments(window(), window())));
             }
             if (options.transfers() && url == null) {
                 for (int scale : options.scaling()) {
@@ -85,8 +79,17 @@ final class Suite {
     }
 
     private void attempt(String what, Attempt attempt) {
+        attempt(what, () -> results.add(attempt.run()));
+    }
+
+    /** A run whose results it records itself; a failure is noted and printed, and the suite goes on. */
+    interface Work {
+        void run() throws Exception;
+    }
+
+    private void attempt(String what, Work work) {
         try {
-            results.add(attempt.run());
+            work.run();
         } catch (Exception e) {
             results.notes.add(what + " failed: " + e);
             System.out.println("!! " + what + " failed: " + e);
