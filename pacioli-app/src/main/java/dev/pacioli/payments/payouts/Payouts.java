@@ -183,6 +183,7 @@ public final class Payouts {
                 store.transition(ledger, id, to, guard, change, audit.actor().principal(), audit);
         return switch (outcome) {
             case PayoutStore.Outcome.Moved moved -> {
+                metrics.status(moved.payout().connector(), to);
                 if (to == PayoutStatus.APPROVED) {
                     jobs.wake();
                 }

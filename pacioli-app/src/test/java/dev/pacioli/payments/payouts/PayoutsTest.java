@@ -152,6 +152,8 @@ class PayoutsTest {
         Response canceled = maker.post(base + "/payouts/po-cancel/cancel", "{\"reason\": \"typo\"}");
         assertThat(canceled.json().path("status").stringValue()).isEqualTo("canceled");
         await("the reserve is voided", () -> balance("wallet", "available") == 100_000);
+        assertThat(admin.as(null).get("/metrics").text())
+                .contains("pacioli_payouts_total{connector=\"" + connector + "\",status=\"canceled\"}");
         Response late = approve(
                 key("late", "reader", "[\"approver\"]"),
                 "po-cancel",
