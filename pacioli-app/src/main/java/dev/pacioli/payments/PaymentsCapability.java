@@ -1,5 +1,6 @@
 package dev.pacioli.payments;
 
+import dev.pacioli.controls.Controls;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.commissions.CommissionStore;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
@@ -49,7 +50,8 @@ public final class PaymentsCapability implements Capability {
             Connectors connectors,
             Alerts alerts,
             MeterRegistry registry,
-            PaymentSettings settings) {
+            PaymentSettings settings,
+            Controls controls) {
         PayoutMetrics metrics = new PayoutMetrics(registry);
         PayoutStore payouts = new PayoutStore(dataSource, jobs);
         PolicyStore policies = new PolicyStore(dataSource);
@@ -61,11 +63,11 @@ public final class PaymentsCapability implements Capability {
                 connectorStore,
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
-        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics);
+        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics, controls);
         Deposits deposits = new Deposits(new DepositStore(dataSource), rails, ledgers, new CommissionStore(dataSource));
         inbound.set(new InboundRoutes(rails, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
-        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings).type());
+        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings, controls.gate()).type());
         new ReserveJobs(payouts, ledgers, rails).types().forEach(jobs::register);
         jobs.register(new InboundProcessor(dataSource, inboundEvents, payouts, deposits, rails, alerts).type());
         new PayoutDeadlines(dataSource, payouts, alerts, settings, registry).start(jobs);
