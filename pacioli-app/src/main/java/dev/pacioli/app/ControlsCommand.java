@@ -15,14 +15,14 @@ import java.util.Locale;
  * unreachable. A change waits, as the API's does, until no submission of a running instance is between
  * its check and its send, and is audited as {@code cli:<user>}.
  */
-final class ControlsCommand {
+public final class ControlsCommand {
     static final String USAGE =
             "controls show | stop --scope payouts|all --reason TEXT | lift --reason TEXT | mode live|dry --reason TEXT";
 
     private ControlsCommand() {}
 
     /** Runs the command on the store; answers the exit code. */
-    static int run(ControlsStore store, List<String> args, PrintStream out) {
+    public static int run(ControlsStore store, List<String> args, PrintStream out) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException("controls takes: " + USAGE);
         }

@@ -310,20 +310,7 @@ public final class Service implements AutoCloseable {
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
             return new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, server);
         } catch (RuntimeException e) {
-            alerts.stopWatching();
-            if (controls != null) {
-                controls.close();
-            }
-            if (nats != null) {
-                nats.close();
-            }
-            jobs.close();
-            if (webhooks != null) {
-                webhooks.close();
-            }
-            connectors.close();
-            ledgers.close();
-            alerts.close();
+            new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null).close();
             throw e;
         }
     }
@@ -456,21 +443,28 @@ public final class Service implements AutoCloseable {
 
     /**
      * Graceful shutdown: drain HTTP, stop the webhook dispatcher (attempts in flight may finish), then
-     * commit every queue. Whoever opened the database closes it.
+     * commit every queue. Whoever opened the database closes it. Also what a failed start runs, on
+     * whatever it had started (the parts not yet made are null).
      */
     @Override
     public void close() {
         LOG.info("shutting down: draining requests, then committing every ledger's queue");
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         // The checks stop before what they watch, so a writer closed on purpose is not an alert.
         alerts.stopWatching();
         if (nats != null) {
             nats.close();
         }
         jobs.close();
-        webhooks.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         connectors.close();
-        controls.close();
+        if (controls != null) {
+            controls.close();
+        }
         ledgers.close();
         alerts.close();
         LOG.info("stopped");

@@ -31,7 +31,8 @@ final class ControlsRoutes {
                 Route.get("/v1/controls", Role.READER, call -> show(controls.state())),
                 Route.put("/v1/controls/mode", Role.OPERATOR, this::mode),
                 Route.post("/v1/controls/emergency-stop", Role.OPERATOR, this::engage),
-                Route.delete("/v1/controls/emergency-stop", Role.ADMIN, this::lift));
+                Route.delete("/v1/controls/emergency-stop", Role.ADMIN, this::lift)
+                        .withBodyBytesMax(Route.BODY_BYTES_MAX));
     }
 
     private Reply mode(Call call) {
