@@ -1,9 +1,9 @@
 -- Controls (docs/controls.md): the platform's execution mode and its emergency stop, one row.
 --
 -- A fresh installation is dry: nothing leaves the platform until an operator goes live, an audited
--- act. The row is also the submission gate: a worker holds it FOR SHARE from its check until its
--- submission has been sent, and every change of it is an UPDATE that waits for those holders, so a
--- change is in force on every instance when it commits.
+-- act. The table is also the submission gate: a worker holds it in SHARE mode from its check until
+-- its submission has been sent, and every change of it is an UPDATE, whose ROW EXCLUSIVE lock waits
+-- for those holders, so a change is in force on every instance when it commits.
 create table controls_state (
     id                  smallint primary key check (id = 1),
     mode                text not null check (mode in ('live', 'dry')),

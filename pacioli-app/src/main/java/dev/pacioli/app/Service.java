@@ -356,7 +356,7 @@ public final class Service implements AutoCloseable {
                 connectors,
                 jobs,
                 serviceEventTypes));
-        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
+        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics, controls.watch()).routes());
         routes.addAll(new ConnectorRoutes(connectors).routes());
         routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));

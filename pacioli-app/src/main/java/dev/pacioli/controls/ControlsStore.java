@@ -22,9 +22,10 @@ import javax.sql.DataSource;
 /**
  * The one row of controls ({@code controls_state}): the configured mode and the emergency stop. Every
  * change is an UPDATE of that row with its audit record and its event in the same transaction. The
- * UPDATE waits for every submission holding the row {@code FOR SHARE} ({@link SubmissionGate}), so
- * when a change commits, no worker on any instance is between its check and its send: the change is in
- * force everywhere before the caller is answered. The command line uses this class on the database
+ * UPDATE's table lock (ROW EXCLUSIVE) waits for every submission holding the table in SHARE mode
+ * ({@link SubmissionGate}), and submissions that come after it queue behind it, so when a change
+ * commits, no worker on any instance is between its check and its send: the change is in force
+ * everywhere before the caller is answered. The command line uses this class on the database
  * directly, so a stop works with the HTTP service down.
  */
 public final class ControlsStore {
@@ -39,15 +40,14 @@ public final class ControlsStore {
 
     public ControlsState read() {
         try (Connection connection = dataSource.getConnection()) {
-            return read(connection, false);
+            return read(connection);
         } catch (SQLException e) {
             throw new StoreException("could not read the controls", e);
         }
     }
 
-    /** The row; {@code share} locks it until the caller's transaction ends (the submission gate). */
-    static ControlsState read(Connection connection, boolean share) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(share ? SELECT + " for share" : SELECT);
+    static ControlsState read(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT);
                 ResultSet row = select.executeQuery()) {
             if (!row.next()) {
                 throw new SQLException("the controls row is missing (migration V23)");
@@ -121,13 +121,13 @@ public final class ControlsStore {
 
     private Changed change(String failure, Actor actor, String reason, AuditAction action, Update update) {
         return Transactions.run(dataSource, failure, connection -> {
-            ControlsState before = read(connection, false);
+            ControlsState before = read(connection);
             String sql = update.sql(before);
             if (sql == null) {
                 return new Changed(before, false);
             }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                // Waits for every submission between its check and its send (they hold the row FOR SHARE).
+                // Waits for every submission between its check and its send (they hold the table in SHARE mode).
                 int index = 1;
                 if (action == AuditAction.CONTROLS_EMERGENCY_STOP_ENGAGED) {
                     statement.setString(index++, reason);
@@ -137,7 +137,7 @@ public final class ControlsStore {
                 }
                 statement.executeUpdate();
             }
-            ControlsState after = read(connection, false);
+            ControlsState after = read(connection);
             AuditLog.append(
                     connection,
                     actor,

@@ -119,7 +119,7 @@ public final class ModeWatch implements AutoCloseable {
 
     private boolean readOnce() {
         try (Connection connection = dataSource.getConnection()) {
-            ControlsState state = ControlsStore.read(connection, false);
+            ControlsState state = ControlsStore.read(connection);
             synchronized (this) {
                 last = state;
                 lastHealthyNanos = nanos.getAsLong();

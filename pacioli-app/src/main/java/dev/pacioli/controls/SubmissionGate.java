@@ -8,11 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every submission to a connector (and every signature) passes first. {@link #enter} reads the
- * controls row fresh and holds it {@code FOR SHARE} until the pass is closed, which the caller does
- * after its send has been made: a change of the mode or the stop is an UPDATE of that row, which waits
- * for every open pass, so once a change has committed (and its caller been answered) no worker on any
- * instance starts a send on the state before it.
+ * What every submission to a connector (and every signature) passes first. {@link #enter} takes the
+ * controls table in SHARE mode, reads the row, and keeps the lock until the pass is closed, which the
+ * caller does after its send has been made. A change of the mode or the stop is an UPDATE, whose ROW
+ * EXCLUSIVE lock waits for every open pass; so once a change has committed (and its caller been
+ * answered) no worker on any instance starts a send on the state before it.
+ *
+ * <p>A table lock, not a row lock ({@code FOR SHARE}): PostgreSQL lets a new row share-locker join the
+ * ones holding the row even while an UPDATE waits, so workers passing all the time would starve a
+ * change forever; its table locks queue a new SHARE request behind a waiting ROW EXCLUSIVE one.
  *
  * <p>A pass is allowed only when the stored mode is live, no emergency stop is in force, and the
  * effective mode ({@link ModeWatch}) is live. When the row cannot be read, the pass is refused: fail
@@ -57,7 +61,10 @@ public final class SubmissionGate {
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
-            ControlsState state = ControlsStore.read(connection, true);
+            try (java.sql.Statement lock = connection.createStatement()) {
+                lock.execute("lock table controls_state in share mode");
+            }
+            ControlsState state = ControlsStore.read(connection);
             Refusal refusal = state.stop() != null
                     ? Refusal.EMERGENCY_STOP
                     : state.mode() == Mode.DRY

@@ -274,6 +274,13 @@ final class FuzzTargets {
                                 history)
                         .covering("ledger", "id"),
                 new Target(
+                                "POST " + payouts + "/release",
+                                Map.of("ledger", () -> payLedger),
+                                () -> "{\"hold_reason\": \"dry_mode\", \"ids\": [\"" + payoutIn("held")
+                                        + "\"], \"reason\": \"r\"}",
+                                null)
+                        .covering("ledger"),
+                new Target(
                                 "POST " + payouts + "/{id}/resolve",
                                 Map.of("ledger", () -> payLedger, "id", () -> payoutIn("needs_review")),
                                 () -> "{\"outcome\": \"failed\", \"reason\": \"r\"}",

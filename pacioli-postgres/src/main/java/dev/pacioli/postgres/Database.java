@@ -79,11 +79,15 @@ public final class Database implements AutoCloseable {
      * service's JDBC URL to the one these connections use (a test may put a proxy in between).
      */
     public HikariDataSource companion(String name, int poolSize, java.util.function.UnaryOperator<String> jdbcUrl) {
+        // Not copyStateTo: that shares the driver's properties object, and these timeouts are ours alone.
         HikariConfig config = new HikariConfig();
-        dataSource.copyStateTo(config);
         config.setJdbcUrl(jdbcUrl.apply(dataSource.getJdbcUrl()));
+        config.setUsername(dataSource.getUsername());
+        config.setPassword(dataSource.getPassword());
+        config.setSchema(dataSource.getSchema());
+        dataSource.getDataSourceProperties().forEach((key, value) -> config.addDataSourceProperty((String) key, value));
         config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(1);
+        config.setMinimumIdle(Math.min(4, poolSize));
         config.setConnectionTimeout(1_000);
         config.setValidationTimeout(500);
         config.setInitializationFailTimeout(-1);
