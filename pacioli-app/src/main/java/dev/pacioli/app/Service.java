@@ -276,7 +276,14 @@ public final class Service implements AutoCloseable {
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
                 new PaymentsCapability(
-                        database.dataSource(), port, jobs, connectors, alerts, metrics.registry(), options.payments()),
+                        database.dataSource(),
+                        port,
+                        jobs,
+                        connectors,
+                        alerts,
+                        metrics.registry(),
+                        options.payments(),
+                        ledgers),
                 new CommissionsCapability(database, port)));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())

@@ -53,10 +53,10 @@ class CoinbaseCommerceMappingTest {
 
     @Test
     void otherChargeEventsAreUnknown() {
-        String pending = edited("coinbase_commerce/charge:confirmed", "charge:confirmed", "charge:pending");
-        InboundEvent event = map(InboundScheme.COINBASE_COMMERCE, pending);
+        String delayed = edited("coinbase_commerce/charge:confirmed", "charge:confirmed", "charge:delayed");
+        InboundEvent event = map(InboundScheme.COINBASE_COMMERCE, delayed);
         assertThat(event.kind()).isEqualTo(Kind.UNKNOWN);
-        assertThat(event.providerType()).isEqualTo("charge:pending");
+        assertThat(event.providerType()).isEqualTo("charge:delayed");
         assertThat(event.providerEventId()).isEqualTo("d5f1a2b3-4c5d-4e6f-8a9b-0c1d2e3f4a5b");
     }
 
