@@ -60,7 +60,7 @@ class InputFuzzTest {
     private static final Set<String> WITHOUT_INPUTS = Set.of(
             "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.yaml", "GET /v1/alerts/routes");
 
-    private static final int PROBES_MAX = 3_000;
+    private static final int PROBES_MAX = 3_027;
     private static final int FAILURES_SHOWN_MAX = 400;
     private static final Map<String, FuzzTargets> TARGETS = new ConcurrentHashMap<>();
 
