@@ -69,4 +69,15 @@ class CoinbaseCommerceMappingTest {
         assertThat(event.providerEventId()).isEqualTo("e1");
         assertThat(event.providerReference()).isEqualTo("c1");
     }
+
+    @Test
+    void chargePendingIsThePendingDepositOfTheSameCharge() {
+        InboundEvent pending = map(InboundScheme.COINBASE_COMMERCE, sample("coinbase_commerce/charge:pending"));
+        InboundEvent confirmed = map(InboundScheme.COINBASE_COMMERCE, sample("coinbase_commerce/charge:confirmed"));
+        assertThat(pending.kind()).isEqualTo(Kind.DEPOSIT_PENDING);
+        assertThat(pending.providerEventId()).isEqualTo("a8c3e1f0-5b2d-4c7e-9f1a-3d5e7f9b1c2d");
+        assertThat(pending.providerReference()).isEqualTo(confirmed.providerReference());
+        assertThat(pending.amount()).isEqualTo(confirmed.amount());
+        assertThat(pending.metadata()).isEqualTo(confirmed.metadata());
+    }
 }
