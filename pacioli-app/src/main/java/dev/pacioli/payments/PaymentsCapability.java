@@ -1,5 +1,7 @@
 package dev.pacioli.payments;
 
+import dev.pacioli.controls.Controls;
+import dev.pacioli.controls.ControlsState;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.commissions.CommissionStore;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
@@ -52,6 +54,7 @@ public final class PaymentsCapability implements Capability {
             Alerts alerts,
             MeterRegistry registry,
             PaymentSettings settings,
+            Controls controls,
             LedgerDirectory ledgerDirectory) {
         PayoutMetrics metrics = new PayoutMetrics(registry);
         PayoutStore payouts = new PayoutStore(dataSource, jobs);
@@ -64,12 +67,17 @@ public final class PaymentsCapability implements Capability {
                 connectorStore,
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
-        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics);
+        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics, controls);
         Deposits deposits = new Deposits(
-                new DepositStore(dataSource, jobs), rails, ledgers, new CommissionStore(dataSource), registry);
+                new DepositStore(dataSource, jobs),
+                rails,
+                ledgers,
+                new CommissionStore(dataSource),
+                registry,
+                () -> controls.watch().stop() == ControlsState.Scope.ALL);
         inbound.set(new InboundRoutes(rails, ledgerDirectory, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
-        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings).type());
+        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings, controls.gate()).type());
         new ReserveJobs(payouts, ledgers, rails).types().forEach(jobs::register);
         jobs.register(new InboundProcessor(dataSource, inboundEvents, payouts, deposits, rails, alerts).type());
         jobs.register(deposits.postJob());

@@ -1872,6 +1872,47 @@ class BadInputTest {
         cases.add(post("payout release: not held", payouts + "/po-1/release", "{}", 409, "invalid_state_transition"));
         cases.add(post("payout release: not there", payouts + "/po-none/release", "{}", 404, "payout_not_found"));
         cases.add(post(
+                "payouts release: a bad hold reason, no ids",
+                payouts + "/release",
+                "{\"hold_reason\": \"whim\", \"ids\": []}",
+                400,
+                "validation_failed",
+                "hold_reason:invalid_value",
+                "ids:out_of_range"));
+        cases.add(post(
+                "payouts release: an id that is not a string",
+                payouts + "/release",
+                "{\"hold_reason\": \"dry_mode\", \"ids\": [5]}",
+                400,
+                "validation_failed",
+                "ids[0]:invalid_value"));
+        cases.add(put(
+                "controls mode: unknown, no reason",
+                "/v1/controls/mode",
+                "{\"mode\": \"paused\"}",
+                400,
+                "validation_failed",
+                "mode:invalid_value",
+                "reason:required"));
+        cases.add(post(
+                "emergency stop: a bad scope, no reason",
+                "/v1/controls/emergency-stop",
+                "{\"scope\": \"everything\"}",
+                400,
+                "validation_failed",
+                "scope:invalid_value",
+                "reason:required"));
+        cases.add(new Case(
+                "emergency stop lift: no reason",
+                "DELETE",
+                "/v1/controls/emergency-stop",
+                "application/json",
+                () -> "{}",
+                400,
+                "validation_failed",
+                List.of("reason:required"),
+                false));
+        cases.add(post(
                 "payout resolve: a bad outcome and no reason",
                 payouts + "/po-1/resolve",
                 "{\"outcome\": \"maybe\"}",

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A deposit's life (payments.md, Deposits): reported {@code pending}, {@code succeeded} or {@code
@@ -49,24 +50,33 @@ import java.util.Optional;
 public final class Deposits {
     private static final Duration JOB_LEASE = Duration.ofSeconds(30);
     private static final int JOB_ATTEMPTS_MAX = 50;
+    private static final String EMERGENCY_STOP = "emergency_stop";
 
     private final DepositStore store;
     private final PaymentRails rails;
     private final LedgerPort ledgers;
     private final CommissionStore commissions;
     private final MeterRegistry registry;
+    private final BooleanSupplier moneyStopped;
 
+    /**
+     * @param moneyStopped whether an emergency stop holds every movement of money: an operator's deposit
+     *     is then refused before anything is decided (the ledger port would refuse its posting anyway),
+     *     and a provider's succeeded is decided and posted by its job once the stop is lifted
+     */
     public Deposits(
             DepositStore store,
             PaymentRails rails,
             LedgerPort ledgers,
             CommissionStore commissions,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            BooleanSupplier moneyStopped) {
         this.store = store;
         this.rails = rails;
         this.ledgers = ledgers;
         this.commissions = commissions;
         this.registry = registry;
+        this.moneyStopped = moneyStopped;
     }
 
     public DepositStore store() {
@@ -118,6 +128,13 @@ public final class Deposits {
         if (to == DepositStatus.REVERSED) {
             throw new IllegalArgumentException("a reversal is asked for with reverse()");
         }
+        if (to == DepositStatus.SUCCEEDED && source == Source.CLIENT && moneyStopped.getAsBoolean()) {
+            throw new ApiException(
+                    423,
+                    EMERGENCY_STOP,
+                    "an emergency stop of scope all is in force: no money moves until an admin lifts it;"
+                            + " see GET /v1/controls");
+        }
         if (to != DepositStatus.FAILED
                 && store.findAny(request.ledger(), request.id()).isEmpty()) {
             tryOnTheLedger(request);
@@ -157,7 +174,17 @@ public final class Deposits {
         }
         Deposit deposit = outcome.deposit();
         Deposit now = store.findAny(deposit.ledger(), deposit.id()).orElseThrow();
-        return new Outcome(outcome.kind(), now.posting() ? post(now) : now);
+        if (!now.posting()) {
+            return new Outcome(outcome.kind(), now);
+        }
+        try {
+            return new Outcome(outcome.kind(), post(now));
+        } catch (ApiException e) {
+            if (source == Source.SYSTEM && e.status == 423) {
+                return new Outcome(outcome.kind(), now); // decided: its job posts it once the stop is lifted
+            }
+            throw e;
+        }
     }
 
     // ---- Decisions in a caller's transaction: the seam for controls -------------------------------------

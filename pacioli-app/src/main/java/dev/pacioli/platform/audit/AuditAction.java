@@ -27,7 +27,10 @@ public enum AuditAction {
     PAYOUT_REJECTED("payout.rejected"),
     PAYOUT_CANCELED("payout.canceled"),
     PAYOUT_RELEASED("payout.released"),
-    PAYOUT_RESOLVED("payout.resolved");
+    PAYOUT_RESOLVED("payout.resolved"),
+    CONTROLS_MODE_CHANGED("controls.mode_changed"),
+    CONTROLS_EMERGENCY_STOP_ENGAGED("controls.emergency_stop_engaged"),
+    CONTROLS_EMERGENCY_STOP_LIFTED("controls.emergency_stop_lifted");
 
     private final String code;
 

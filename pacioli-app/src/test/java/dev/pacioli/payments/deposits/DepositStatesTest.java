@@ -212,7 +212,12 @@ class DepositStatesTest {
                 .orElseThrow();
         DataSource dataSource = service.database().dataSource();
         Deposits seam = new Deposits(
-                new DepositStore(dataSource, service.service().jobs()), null, null, null, new SimpleMeterRegistry());
+                new DepositStore(dataSource, service.service().jobs()),
+                null,
+                null,
+                null,
+                new SimpleMeterRegistry(),
+                () -> false);
         try (var connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             Deposits.Outcome moved = seam.succeedPending(
