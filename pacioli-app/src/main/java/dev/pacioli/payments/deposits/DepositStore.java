@@ -40,6 +40,9 @@ public final class DepositStore {
     /** The job that posts a deposit whose success is decided: {@code {ledger}/{id}}. */
     public static final String POST_JOB = "deposit.post";
 
+    /** How long the job that posts a decided deposit waits for its caller to post it first. */
+    static final Duration POST_BACKUP_DELAY = Duration.ofSeconds(10);
+
     private static final String COLUMNS = "ledger, id, account, amount, asset, connector, status, posting,"
             + " provider_reference, provider_event_ids, metadata, created_at, updated_at, sequence";
     private static final int SEQUENCE_COLUMN = 14;
@@ -125,9 +128,6 @@ public final class DepositStore {
         }
         return Optional.of(created);
     }
-
-    /** How long the job that posts a decided deposit waits for its caller to post it first. */
-    static final Duration POST_BACKUP_DELAY = Duration.ofSeconds(10);
 
     /** Records a provider event that told of the deposit (once). */
     void heardFrom(Connection connection, Deposit deposit, String providerEventId) throws SQLException {

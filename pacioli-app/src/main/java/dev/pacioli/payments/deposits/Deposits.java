@@ -51,6 +51,8 @@ public final class Deposits {
     private static final Duration JOB_LEASE = Duration.ofSeconds(30);
     private static final int JOB_ATTEMPTS_MAX = 50;
     private static final String EMERGENCY_STOP = "emergency_stop";
+    /** How often a posting held by an emergency stop looks again. */
+    private static final Duration STOPPED_RETRY = Duration.ofSeconds(30);
 
     private final DepositStore store;
     private final PaymentRails rails;
@@ -355,6 +357,10 @@ public final class Deposits {
             post(deposit.get());
             return JobOutcome.succeeded();
         } catch (ApiException e) {
+            if (e.status == 423) {
+                // An emergency stop: not an attempt that failed; the posting waits for the stop to lift.
+                return new JobOutcome.Deferred(STOPPED_RETRY, connection -> true);
+            }
             return JobOutcome.failed(
                     "post " + Deposit.transactionId(deposit.get().id()) + ": " + e.code + ": " + e.getMessage());
         }

@@ -33,10 +33,11 @@ import javax.sql.DataSource;
 
 /**
  * Applies a stored inbound event, as a durable job ({@value InboundEventStore#JOB}): a payout's paid,
- * failed or returned; a deposit's pending, succeeded or failed. An event that refers to no payout we have, or a deposit that routes
- * nowhere, is kept with the outcome {@code unmatched}, an alert and an {@code inbound.unmatched} event:
- * never dropped and never guessed. Effects are idempotent (payouts and deposits move by their state
- * tables, deposits are keyed by their id), so a repeat after a crash changes nothing.
+ * failed or returned; a deposit's pending, succeeded or failed. An event that refers to no payout we
+ * have, or a deposit that routes nowhere, is kept with the outcome {@code unmatched}, an alert and an
+ * {@code inbound.unmatched} event: never dropped and never guessed. Effects are idempotent (payouts and
+ * deposits move by their state tables, deposits are keyed by their id), so a repeat after a crash
+ * changes nothing.
  */
 public final class InboundProcessor {
     private static final String PRINCIPAL_PREFIX = "connector:";

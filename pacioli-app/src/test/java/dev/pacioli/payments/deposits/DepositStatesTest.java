@@ -193,6 +193,33 @@ class DepositStatesTest {
         assertThat(admin.get(base + "/deposits?status=held").status()).isEqualTo(400);
     }
 
+    /** An emergency stop refuses an operator's deposit before anything is decided; a pending report goes on. */
+    @Test
+    void anEmergencyStopRefusesAnOperatorsDepositAndStoresNothing() {
+        String connector = connector(ProviderSchemes.HTTP_RAIL);
+        expect(admin.post("/v1/controls/emergency-stop", "{\"scope\": \"all\", \"reason\": \"drill\"}"), 200);
+        try {
+            Response refused = admin.post(
+                    base + "/deposits",
+                    "{\"id\": \"dep-stopped\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\","
+                            + " \"connector\": \"" + connector + "\"}");
+            expect(refused, 423);
+            assertThat(refused.code()).isEqualTo("emergency_stop");
+            assertThat(admin.get(base + "/deposits/dep-stopped").status()).isEqualTo(404);
+            deliver(ProviderSchemes.HTTP_RAIL, connector, "stopped-" + ledger, "pending");
+            awaitOnly("pending");
+        } finally {
+            expect(
+                    admin.send(
+                            "DELETE",
+                            "/v1/controls/emergency-stop",
+                            "{\"reason\": \"drill over\"}",
+                            java.util.Map.of()),
+                    200);
+        }
+        assertThat(balance("wallet")).isZero();
+    }
+
     /** The seam for controls: a pending deposit decided inside another capability's transaction. */
     @Test
     void aPendingDepositIsDecidedInsideACallersTransaction() throws Exception {
