@@ -343,7 +343,8 @@ public final class Service implements AutoCloseable {
                         alerts,
                         metrics.registry(),
                         options.payments(),
-                        controls),
+                        controls,
+                        ledgers),
                 new CommissionsCapability(database, port)));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())

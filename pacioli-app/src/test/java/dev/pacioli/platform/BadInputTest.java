@@ -1147,11 +1147,17 @@ class BadInputTest {
                 400,
                 "invalid_cursor"));
         cases.add(get(
+                "deposits: unknown status",
+                deposits + "?status=held",
+                400,
+                "validation_failed",
+                "status:invalid_value"));
+        cases.add(get(
                 "deposits: unknown query parameter",
-                deposits + "?status=succeeded",
+                deposits + "?connector=x",
                 400,
                 "unknown_field",
-                "status:unknown_field"));
+                "connector:unknown_field"));
         cases.add(get("deposit: not there", deposits + "/dep-none", 404, "deposit_not_found"));
         cases.add(get("deposit: an id that is no id", deposits + "/%20x", 404, "deposit_not_found"));
         cases.add(post("deposit reverse: not there", deposits + "/dep-none/reverse", "{}", 404, "deposit_not_found"));
@@ -1233,6 +1239,21 @@ class BadInputTest {
                 400,
                 "validation_failed",
                 "ledger:invalid_format"));
+        cases.add(post(
+                "simulate deposit: a status a deposit is not reported in",
+                simulate,
+                with(simulated, "\"status\": \"reversed\""),
+                400,
+                "validation_failed",
+                "status:invalid_value"));
+        cases.add(post(
+                "simulate deposit: a status that is no string",
+                simulate,
+                with(simulated, "\"status\": 1"),
+                400,
+                "validation_failed",
+                "status:invalid_type"));
+        cases.add(post("simulate deposit: a ledger that does not exist", simulate, simulated, 404, "ledger_not_found"));
         cases.add(post(
                 "simulate deposit: unknown field",
                 simulate,

@@ -223,7 +223,8 @@ final class FuzzTargets {
                                 "POST /v1/connectors/{id}/simulate/deposit",
                                 Map.of("id", () -> simulator),
                                 () -> "{\"ledger\": \"" + payLedger + "\", \"deposit_id\": \"" + fresh()
-                                        + "\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\"}",
+                                        + "\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\","
+                                        + " \"status\": \"pending\"}",
                                 null)
                         .covering("account", "asset"),
                 new Target(
