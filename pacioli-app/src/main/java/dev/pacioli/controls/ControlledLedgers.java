@@ -35,12 +35,17 @@ public final class ControlledLedgers implements LedgerPort {
 
     private void guard() {
         if (watch.stop() == Scope.ALL) {
-            throw new ApiException(
-                    423,
-                    EMERGENCY_STOP,
-                    "an emergency stop of scope all is in force: no money moves until an admin lifts it;"
-                            + " see GET /v1/controls");
+            throw refusal();
         }
+    }
+
+    /** What a money-moving request meets under an emergency stop of scope all: 423 {@code emergency_stop}. */
+    public static ApiException refusal() {
+        return new ApiException(
+                423,
+                EMERGENCY_STOP,
+                "an emergency stop of scope all is in force: no money moves until an admin lifts it;"
+                        + " see GET /v1/controls");
     }
 
     @Override

@@ -73,7 +73,7 @@ class InputFuzzTest {
     private static final Set<String> NOT_FUZZED_ON_A_SHARED_SERVICE =
             Set.of("PUT /v1/controls/mode", "POST /v1/controls/emergency-stop", "DELETE /v1/controls/emergency-stop");
 
-    private static final int PROBES_MAX = 3_027;
+    private static final int PROBES_MAX = 3_084;
     private static final int FAILURES_SHOWN_MAX = 400;
     private static final Map<String, FuzzTargets> TARGETS = new ConcurrentHashMap<>();
 

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.deposits;
 
+import dev.pacioli.controls.ControlledLedgers;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
@@ -50,7 +51,6 @@ import java.util.function.BooleanSupplier;
 public final class Deposits {
     private static final Duration JOB_LEASE = Duration.ofSeconds(30);
     private static final int JOB_ATTEMPTS_MAX = 50;
-    private static final String EMERGENCY_STOP = "emergency_stop";
     /** How often a posting held by an emergency stop looks again. */
     private static final Duration STOPPED_RETRY = Duration.ofSeconds(30);
 
@@ -131,11 +131,7 @@ public final class Deposits {
             throw new IllegalArgumentException("a reversal is asked for with reverse()");
         }
         if (to == DepositStatus.SUCCEEDED && source == Source.CLIENT && moneyStopped.getAsBoolean()) {
-            throw new ApiException(
-                    423,
-                    EMERGENCY_STOP,
-                    "an emergency stop of scope all is in force: no money moves until an admin lifts it;"
-                            + " see GET /v1/controls");
+            throw ControlledLedgers.refusal();
         }
         if (to != DepositStatus.FAILED
                 && store.findAny(request.ledger(), request.id()).isEmpty()) {
