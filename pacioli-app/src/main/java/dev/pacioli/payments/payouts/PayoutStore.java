@@ -290,24 +290,41 @@ public final class PayoutStore {
      */
     public Outcome transition(
             String ledger, String id, PayoutStatus to, Guard guard, Change change, String principal, Audit audit) {
-        return Transactions.run(dataSource, "could not change payout " + id, connection -> {
-            Payout current = select(connection, ledger, id, true);
-            if (current == null) {
-                return new Outcome.Missing();
-            }
-            String refusal = current.status().canMoveTo(to) ? guard.refusal(current) : INVALID_STATE_TRANSITION;
-            if (refusal != null) {
-                return new Outcome.Refused(current, refusal);
-            }
-            // History details are JSON values: a person's reason is one as {"reason": ...}.
-            String detail = audit == null || audit.reason() == null
-                    ? null
-                    : PayoutJson.detail(Map.of("reason", audit.reason()));
-            Payout after = move(connection, current, to, change, principal, detail);
-            audit(connection, audit, current, after);
-            told(connection, after);
-            return new Outcome.Moved(after);
-        });
+        return Transactions.run(
+                dataSource,
+                "could not change payout " + id,
+                connection -> transition(connection, ledger, id, to, guard, change, principal, audit));
+    }
+
+    /**
+     * As {@link #transition(String, String, PayoutStatus, Guard, Change, String, Audit)}, in the
+     * caller's open transaction (a screening decision's).
+     */
+    public Outcome transition(
+            Connection connection,
+            String ledger,
+            String id,
+            PayoutStatus to,
+            Guard guard,
+            Change change,
+            String principal,
+            Audit audit)
+            throws SQLException {
+        Payout current = select(connection, ledger, id, true);
+        if (current == null) {
+            return new Outcome.Missing();
+        }
+        String refusal = current.status().canMoveTo(to) ? guard.refusal(current) : INVALID_STATE_TRANSITION;
+        if (refusal != null) {
+            return new Outcome.Refused(current, refusal);
+        }
+        // History details are JSON values: a person's reason is one as {"reason": ...}.
+        String detail =
+                audit == null || audit.reason() == null ? null : PayoutJson.detail(Map.of("reason", audit.reason()));
+        Payout after = move(connection, current, to, change, principal, detail);
+        audit(connection, audit, current, after);
+        told(connection, after);
+        return new Outcome.Moved(after);
     }
 
     private static void audit(Connection connection, Audit audit, Payout before, Payout after) throws SQLException {
