@@ -2,6 +2,7 @@ package dev.pacioli.app;
 
 import dev.pacioli.access.AccessCapability;
 import dev.pacioli.access.ApiKeys;
+import dev.pacioli.controls.limits.LimitsCapability;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
@@ -269,12 +270,14 @@ public final class Service implements AutoCloseable {
             Options options,
             Jobs jobs) {
         // Every write of money goes through this port; a capability gets it, never a writer.
-        LedgerPort port = new LocalLedgers(ledgers, database.reads());
+        LocalLedgers local = new LocalLedgers(ledgers, database.reads());
+        LedgerPort port = local;
         List<Capability> capabilities = new ArrayList<>(List.of(
                 new AlertsCapability(alerts),
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
+                new LimitsCapability(local, database.catalog()),
                 new PaymentsCapability(
                         database.dataSource(), port, jobs, connectors, alerts, metrics.registry(), options.payments()),
                 new CommissionsCapability(database, port)));

@@ -179,7 +179,8 @@ class TidyTest {
                 "dev.pacioli.ledger.http", List.of("dev.pacioli.platform"),
                 "dev.pacioli.access", List.of("dev.pacioli.platform"),
                 "dev.pacioli.events", List.of("dev.pacioli.platform", "dev.pacioli.ledger.http"),
-                "dev.pacioli.controls", List.of("dev.pacioli.platform", "dev.pacioli.ledger.http", "dev.pacioli.events"),
+                "dev.pacioli.controls",
+                        List.of("dev.pacioli.platform", "dev.pacioli.ledger.http", "dev.pacioli.events"),
                 // events: the inbound webhooks verify Standard Webhooks signatures with its WebhookVerifier.
                 "dev.pacioli.payments",
                         List.of(

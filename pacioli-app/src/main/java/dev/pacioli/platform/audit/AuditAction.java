@@ -27,7 +27,10 @@ public enum AuditAction {
     PAYOUT_REJECTED("payout.rejected"),
     PAYOUT_CANCELED("payout.canceled"),
     PAYOUT_RELEASED("payout.released"),
-    PAYOUT_RESOLVED("payout.resolved");
+    PAYOUT_RESOLVED("payout.resolved"),
+    LIMIT_CREATED("limit.created"),
+    LIMIT_REPLACED("limit.replaced"),
+    LIMIT_DELETED("limit.deleted");
 
     private final String code;
 
