@@ -34,6 +34,7 @@ final class OpenApiFragments {
             "alerts",
             "payments",
             "commissions",
+            "limits",
             "app");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
