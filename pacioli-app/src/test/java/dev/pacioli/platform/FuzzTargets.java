@@ -145,6 +145,7 @@ final class FuzzTargets {
         all.add(new Target("POST /v1/audit-log/verify", Map.of(), () -> "{}", null));
         all.addAll(alerts());
         all.addAll(commissions());
+        all.addAll(limits());
         all.addAll(paymentConnectors());
         all.addAll(payouts());
         all.addAll(deposits());
@@ -372,6 +373,43 @@ final class FuzzTargets {
                         (admin, answer) -> read(
                                 admin,
                                 base + "/transactions/" + answer.path("id").stringValue())));
+    }
+
+    private boolean limitMade;
+
+    /**
+     * Limits, over one made once; those put have fresh ids, and each delete a limit of its own. They
+     * cover accounts no valid writer posts to, so they never refuse one.
+     */
+    private synchronized List<Target> limits() {
+        String limit = "{\"accounts\": \"fz:*:limited\", \"asset\": \"USD\", \"direction\": \"debit\","
+                + " \"max_amount_per_transaction\": 5}";
+        if (!limitMade) {
+            created(admin.put(base + "/limits/fz-limit", limit));
+            limitMade = true;
+        }
+        String one = "/v1/ledgers/{ledger}/limits/{id}";
+        Map<String, Supplier<String>> fzLimit = Map.of("ledger", () -> ledger, "id", () -> "fz-limit");
+        Supplier<String> doomed = () -> {
+            String id = fresh();
+            created(admin.put(base + "/limits/" + id, limit));
+            return id;
+        };
+        return List.of(
+                new Target(
+                                "PUT " + one,
+                                Map.of("ledger", () -> ledger, "id", FuzzTargets::fresh),
+                                () -> limit,
+                                (admin, answer) -> read(
+                                        admin,
+                                        base + "/limits/" + answer.path("id").stringValue()))
+                        .covering("ledger"),
+                new Target("GET " + one, fzLimit, null, null).covering("ledger"),
+                new Target("DELETE " + one, Map.of("ledger", () -> ledger, "id", doomed), null, null)
+                        .covering("ledger"),
+                new Target("GET /v1/ledgers/{ledger}/limits", Map.of("ledger", () -> ledger), null, null)
+                        .covering("ledger", "limit", "cursor"),
+                new Target("GET " + one + "/usage", fzLimit, null, null).covering("ledger"));
     }
 
     private String alertChannel;
