@@ -2366,7 +2366,7 @@ class BadInputTest {
         cases.add(put(
                 "limit: an unknown field",
                 limit,
-                "{" + fields + ", \"max_amount\": 5}",
+                "{" + fields + ", \"max_amount_per_transaction\": 5, \"max_amount\": 5}",
                 400,
                 "unknown_field",
                 "max_amount:unknown_field"));

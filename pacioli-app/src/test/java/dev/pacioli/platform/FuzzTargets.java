@@ -63,24 +63,30 @@ final class FuzzTargets {
             ReadBack readBack,
             String key,
             Function<String, Map<String, String>> headers,
-            Set<String> covered) {
+            Set<String> covered,
+            String query) {
         Target(String operation, Map<String, Supplier<String>> pathValues, Supplier<String> body, ReadBack readBack) {
-            this(operation, pathValues, body, readBack, null, sent -> Map.of(), Set.of());
+            this(operation, pathValues, body, readBack, null, sent -> Map.of(), Set.of(), null);
+        }
+
+        /** This request with a query a valid one needs ({@code name=value}); a probe of that name replaces it. */
+        Target withQuery(String required) {
+            return new Target(operation, pathValues, body, readBack, key, headers, covered, required);
         }
 
         /** This request sent with another key. */
         Target as(String secret) {
-            return new Target(operation, pathValues, body, readBack, secret, headers, covered);
+            return new Target(operation, pathValues, body, readBack, secret, headers, covered, query);
         }
 
         /** This request with headers computed from the body as sent (a signature of it). */
         Target with(Function<String, Map<String, String>> computed) {
-            return new Target(operation, pathValues, body, readBack, key, computed, covered);
+            return new Target(operation, pathValues, body, readBack, key, computed, covered, query);
         }
 
         /** This request without probes of these inputs, which another target fuzzes through the same code. */
         Target covering(String... inputs) {
-            return new Target(operation, pathValues, body, readBack, key, headers, Set.of(inputs));
+            return new Target(operation, pathValues, body, readBack, key, headers, Set.of(inputs), query);
         }
 
         String method() {
@@ -385,6 +391,7 @@ final class FuzzTargets {
         String limit = "{\"accounts\": \"fz:*:limited\", \"asset\": \"USD\", \"direction\": \"debit\","
                 + " \"max_amount_per_transaction\": 5}";
         if (!limitMade) {
+            created(admin.post(base + "/accounts", "{\"id\": \"fz:1:limited\", \"asset\": \"USD\"}"));
             created(admin.put(base + "/limits/fz-limit", limit));
             limitMade = true;
         }
@@ -409,7 +416,9 @@ final class FuzzTargets {
                         .covering("ledger"),
                 new Target("GET /v1/ledgers/{ledger}/limits", Map.of("ledger", () -> ledger), null, null)
                         .covering("ledger", "limit", "cursor"),
-                new Target("GET " + one + "/usage", fzLimit, null, null).covering("ledger"));
+                new Target("GET " + one + "/usage", fzLimit, null, null)
+                        .covering("ledger")
+                        .withQuery("account=fz:1:limited"));
     }
 
     private String alertChannel;

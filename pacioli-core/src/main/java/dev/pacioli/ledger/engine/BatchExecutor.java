@@ -251,9 +251,7 @@ final class BatchExecutor {
                     net.credits[i],
                     timestamp);
         }
-        if (!memory.limits.isEmpty()) {
-            memory.limits.record(net, timestamp);
-        }
+        memory.limits.record(net, timestamp);
         JournalColumns journal = buffers.journal;
         JournalCodec.transactionCreated(journal, sequence, timestamp, spec, reverses, expiresAt);
         advance(sequence, timestamp);
@@ -448,9 +446,7 @@ final class BatchExecutor {
                     post ? net.postedCredits[i] : net.credits[i],
                     timestamp);
         }
-        if (!memory.limits.isEmpty()) {
-            memory.limits.settle(transaction.committedAtMicros(), net);
-        }
+        memory.limits.settle(transaction.committedAtMicros(), net);
         if (type == RecordType.TRANSACTION_POSTED) {
             JournalCodec.transactionPosted(buffers.journal, sequence, timestamp, transaction.id(), postedAmounts);
         } else {

@@ -217,6 +217,9 @@ final class LimitBook {
 
     /** Counts a transaction just created, whose net effect {@link #check} passed at {@code at}. */
     void record(NetEffect net, long at) {
+        if (isEmpty()) {
+            return;
+        }
         for (int i = 0; i < net.count; i++) {
             AccountLimits account = lookup(net.accounts[i]);
             for (int side = 0; account != null && side < 2; side++) {
@@ -235,6 +238,9 @@ final class LimitBook {
      * side now counts what was posted (the net effect's posted columns), and nothing when that is 0.
      */
     void settle(long createdAt, NetEffect net) {
+        if (isEmpty()) {
+            return;
+        }
         for (int i = 0; i < net.count; i++) {
             AccountLimits account = lookup(net.accounts[i]);
             for (int side = 0; account != null && side < 2; side++) {
