@@ -64,7 +64,7 @@ final class Runs {
     Measurement engine(Workload workload, int users, RunWindow window, int limits) throws InterruptedException {
         AccountIds accounts = accounts(users);
         String mode = limits == 0 ? "engine" : "engine+" + limits + "limits";
-        String name = runName(mode, workload, users);
+        String name = runName(mode.replace('+', '.'), workload, users);
         PacioliLedger.LedgerEngineHolder holder = new PacioliLedger.LedgerEngineHolder();
         PacioliLedger ledger;
         try {

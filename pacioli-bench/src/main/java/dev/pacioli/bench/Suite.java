@@ -26,7 +26,7 @@ final class Suite {
             runOn("external", options.externalUrl());
         }
         if (options.jmh()) {
-            results.jmh.addAll(JmhRun.run(options.quick()));
+            results.jmh.addAll(JmhRun.run(options.quick(), options.limits()));
         }
         results.loadAfter = Machine.loadAverage();
         return results;
