@@ -38,7 +38,9 @@ final class DemoPayments {
     void run() {
         String simulator = "demo-sim-" + suffix;
         String bank = "demo-bank-" + suffix;
+        String modeBefore = demo.call("GET", "/v1/controls", null).path("mode").stringValue();
         try {
+            goLive(modeBefore);
             connectors(simulator, bank);
             depositByWebhook(bank);
             payoutWithTwoApprovers(simulator);
@@ -48,7 +50,23 @@ final class DemoPayments {
             demo.step("The run's connectors are removed: nothing is in flight through them any more");
             demo.call("DELETE", "/v1/connectors/" + simulator, null);
             demo.call("DELETE", "/v1/connectors/" + bank, null);
+            if ("dry".equals(modeBefore)) {
+                demo.step("The platform goes back to dry, as the demo found it");
+                demo.call(
+                        "PUT",
+                        "/v1/controls/mode",
+                        "{\"mode\": \"dry\", \"reason\": \"the demo puts the mode back as it found it\"}");
+            }
         }
+    }
+
+    /** A fresh installation is dry: nothing leaves it until an operator goes live, an audited act. */
+    private void goLive(String modeBefore) {
+        if (!"dry".equals(modeBefore)) {
+            return;
+        }
+        demo.step("The platform is dry (a fresh installation is): payouts would be held. An operator goes live");
+        demo.call("PUT", "/v1/controls/mode", "{\"mode\": \"live\", \"reason\": \"the demo sends its payouts\"}");
     }
 
     private void connectors(String simulator, String bank) {

@@ -35,6 +35,10 @@ public final class Main {
                                              create an API key: role reader, writer, operator or admin;
                                              principal (who holds it) defaults to the name (cli);
                                              flags approver, compliance
+              controls show|stop|lift|mode   the execution mode and the emergency stop, on the database
+                                             directly (works with the HTTP service down):
+                                             stop --scope payouts|all --reason R, lift --reason R,
+                                             mode live|dry --reason R
               help                           this text
 
             By default Pacioli runs its own PostgreSQL with its data under ./data (--data-dir or
@@ -75,6 +79,7 @@ public final class Main {
                 case "verify" -> verify(settings, rest, out);
                 case "migrate" -> migrate(settings, rest, out);
                 case "keys" -> keys(settings, rest, out);
+                case "controls" -> controls(settings, rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -124,7 +129,8 @@ public final class Main {
                 options.connectors(),
                 options.jobs(),
                 options.alerts(),
-                options.payments());
+                options.payments(),
+                options.controls());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */
@@ -215,6 +221,13 @@ public final class Main {
                         info.getInstalledOn() == null ? "" : info.getInstalledOn());
             }
             return 0;
+        }
+    }
+
+    private static int controls(Settings settings, List<String> rest, PrintStream out) {
+        try (Database database = settings.openDatabase(true)) {
+            return ControlsCommand.run(
+                    new dev.pacioli.controls.ControlsStore(database.dataSource()), rest.subList(1, rest.size()), out);
         }
     }
 

@@ -2,6 +2,10 @@ package dev.pacioli.app;
 
 import dev.pacioli.access.AccessCapability;
 import dev.pacioli.access.ApiKeys;
+import dev.pacioli.controls.ControlSettings;
+import dev.pacioli.controls.ControlledLedgers;
+import dev.pacioli.controls.Controls;
+import dev.pacioli.controls.ControlsCapability;
 import dev.pacioli.controls.limits.LimitsCapability;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
@@ -86,6 +90,7 @@ public final class Service implements AutoCloseable {
      * @param jobs the job runner's settings
      * @param alerts re-notify, retries and timeouts of alert deliveries
      * @param payments the payout worker's timings and deadlines
+     * @param controls how the execution mode and the emergency stop are read
      */
     public record Options(
             Path dataDirectory,
@@ -97,8 +102,9 @@ public final class Service implements AutoCloseable {
             ConnectorOptions connectors,
             JobSettings jobs,
             AlertSettings alerts,
-            PaymentSettings payments) {
-        /** With the production settings of payments. */
+            PaymentSettings payments,
+            ControlSettings controls) {
+        /** With the production settings of payments and controls. */
         public Options(
                 Path dataDirectory,
                 String adminKey,
@@ -119,7 +125,8 @@ public final class Service implements AutoCloseable {
                     connectors,
                     jobs,
                     alerts,
-                    PaymentSettings.DEFAULTS);
+                    PaymentSettings.DEFAULTS,
+                    ControlSettings.DEFAULTS);
         }
 
         /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
@@ -148,22 +155,68 @@ public final class Service implements AutoCloseable {
         }
 
         public Options withConnectors(ConnectorOptions settings) {
-            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts, payments);
+            return new Options(
+                    dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts, payments, controls);
         }
 
         public Options withJobs(JobSettings settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, settings, alerts, payments);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    settings,
+                    alerts,
+                    payments,
+                    controls);
         }
 
         public Options withAlerts(AlertSettings settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, settings, payments);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    settings,
+                    payments,
+                    controls);
         }
 
         public Options withPayments(PaymentSettings settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, alerts, settings);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    settings,
+                    controls);
+        }
+
+        public Options withControls(ControlSettings settings) {
+            return new Options(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    payments,
+                    settings);
         }
     }
 
@@ -174,6 +227,7 @@ public final class Service implements AutoCloseable {
     private final WebhookDispatcher webhooks;
     private final NatsPublisher nats;
     private final Connectors connectors;
+    private final Controls controls;
     private final HttpServer server;
 
     private Service(
@@ -184,8 +238,10 @@ public final class Service implements AutoCloseable {
             WebhookDispatcher webhooks,
             NatsPublisher nats,
             Connectors connectors,
+            Controls controls,
             HttpServer server) {
         this.database = database;
+        this.controls = controls;
         this.ledgers = ledgers;
         this.jobs = jobs;
         this.alerts = alerts;
@@ -206,6 +262,7 @@ public final class Service implements AutoCloseable {
         Jobs jobs = new Jobs(database.dataSource(), options.jobs(), metrics);
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
+        Controls controls = null;
         // Alerts start before the ledgers and stop after them, so every other part can raise while it
         // runs; their deliveries are jobs, sent once the runner starts.
         AlertService alerts = AlertService.start(
@@ -215,6 +272,7 @@ public final class Service implements AutoCloseable {
             MigrationAudit.record(database.dataSource());
             installAdminKey(database, options);
             ledgers.startAll();
+            controls = Controls.start(database, options.controls(), metrics.registry(), alerts);
             alerts.watch(new WriterAlerts(ledgers, alerts));
             alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
             alerts.watch(new ConnectorAlerts(connectors, alerts));
@@ -235,26 +293,25 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, connectors, alerts, options, jobs))
+                            routes(
+                                    database,
+                                    ledgers,
+                                    metrics,
+                                    authenticator,
+                                    connectors,
+                                    alerts,
+                                    options,
+                                    jobs,
+                                    controls))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, server);
+            return new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, server);
         } catch (RuntimeException e) {
-            alerts.stopWatching();
-            if (nats != null) {
-                nats.close();
-            }
-            jobs.close();
-            if (webhooks != null) {
-                webhooks.close();
-            }
-            connectors.close();
-            ledgers.close();
-            alerts.close();
+            new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null).close();
             throw e;
         }
     }
@@ -268,18 +325,29 @@ public final class Service implements AutoCloseable {
             Connectors connectors,
             AlertService alerts,
             Options options,
-            Jobs jobs) {
-        // Every write of money goes through this port; a capability gets it, never a writer.
+            Jobs jobs,
+            Controls controls) {
+        // Every write of money goes through this port, behind the emergency stop; a capability gets it,
+        // never a writer.
         LocalLedgers local = new LocalLedgers(ledgers, database.reads());
-        LedgerPort port = local;
+        LedgerPort port = new ControlledLedgers(local, controls.watch());
         List<Capability> capabilities = new ArrayList<>(List.of(
                 new AlertsCapability(alerts),
+                new ControlsCapability(controls),
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
                 new LimitsCapability(local, database.catalog()),
                 new PaymentsCapability(
-                        database.dataSource(), port, jobs, connectors, alerts, metrics.registry(), options.payments()),
+                        database.dataSource(),
+                        port,
+                        jobs,
+                        connectors,
+                        alerts,
+                        metrics.registry(),
+                        options.payments(),
+                        controls,
+                        ledgers),
                 new CommissionsCapability(database, port)));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
@@ -292,7 +360,7 @@ public final class Service implements AutoCloseable {
                 connectors,
                 jobs,
                 serviceEventTypes));
-        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics).routes());
+        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics, controls.watch()).routes());
         routes.addAll(new ConnectorRoutes(connectors).routes());
         routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
@@ -379,20 +447,28 @@ public final class Service implements AutoCloseable {
 
     /**
      * Graceful shutdown: drain HTTP, stop the webhook dispatcher (attempts in flight may finish), then
-     * commit every queue. Whoever opened the database closes it.
+     * commit every queue. Whoever opened the database closes it. Also what a failed start runs, on
+     * whatever it had started (the parts not yet made are null).
      */
     @Override
     public void close() {
         LOG.info("shutting down: draining requests, then committing every ledger's queue");
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         // The checks stop before what they watch, so a writer closed on purpose is not an alert.
         alerts.stopWatching();
         if (nats != null) {
             nats.close();
         }
         jobs.close();
-        webhooks.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         connectors.close();
+        if (controls != null) {
+            controls.close();
+        }
         ledgers.close();
         alerts.close();
         LOG.info("stopped");

@@ -1,5 +1,7 @@
 package dev.pacioli.app;
 
+import dev.pacioli.controls.ControlsState;
+import dev.pacioli.controls.ModeWatch;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.Reply;
@@ -29,8 +31,10 @@ final class ServiceRoutes {
     private final Ledgers ledgers;
     private final ServiceMetrics metrics;
     private final byte[] openApi;
+    private final ModeWatch controls;
 
-    ServiceRoutes(Database database, Ledgers ledgers, ServiceMetrics metrics) {
+    ServiceRoutes(Database database, Ledgers ledgers, ServiceMetrics metrics, ModeWatch controls) {
+        this.controls = controls;
         this.database = database;
         this.ledgers = ledgers;
         this.metrics = metrics;
@@ -67,8 +71,19 @@ final class ServiceRoutes {
         String database = databaseReachable() ? "ok" : "unreachable";
         String writers = ledgers.allWritersRunning() ? "ok" : "stopped";
         boolean ready = database.equals("ok") && writers.equals("ok");
+        ControlsState.Scope stop = controls.stop();
         return health(
-                ready ? 200 : 503, ready ? "ready" : "unavailable", Map.of("database", database, "writers", writers));
+                ready ? 200 : 503,
+                ready ? "ready" : "unavailable",
+                Map.of(
+                        "database",
+                        database,
+                        "writers",
+                        writers,
+                        "execution_mode",
+                        controls.current().mode().code(),
+                        "emergency_stop",
+                        stop == null ? "none" : stop.code()));
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.pacioli.payments;
 
+import dev.pacioli.controls.Controls;
+import dev.pacioli.controls.ControlsState;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.commissions.CommissionStore;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
 import dev.pacioli.payments.connectors.PaymentConnectorStore;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.deposits.DepositRoutes;
+import dev.pacioli.payments.deposits.DepositStatus;
 import dev.pacioli.payments.deposits.DepositStore;
 import dev.pacioli.payments.deposits.Deposits;
 import dev.pacioli.payments.execution.PaymentSettings;
@@ -23,6 +26,7 @@ import dev.pacioli.payments.payouts.PayoutStore;
 import dev.pacioli.payments.payouts.Payouts;
 import dev.pacioli.payments.payouts.PolicyStore;
 import dev.pacioli.platform.Capability;
+import dev.pacioli.platform.LedgerDirectory;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.connectors.Connectors;
@@ -49,7 +53,9 @@ public final class PaymentsCapability implements Capability {
             Connectors connectors,
             Alerts alerts,
             MeterRegistry registry,
-            PaymentSettings settings) {
+            PaymentSettings settings,
+            Controls controls,
+            LedgerDirectory ledgerDirectory) {
         PayoutMetrics metrics = new PayoutMetrics(registry);
         PayoutStore payouts = new PayoutStore(dataSource, jobs);
         PolicyStore policies = new PolicyStore(dataSource);
@@ -61,13 +67,20 @@ public final class PaymentsCapability implements Capability {
                 connectorStore,
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
-        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics);
-        Deposits deposits = new Deposits(new DepositStore(dataSource), rails, ledgers, new CommissionStore(dataSource));
-        inbound.set(new InboundRoutes(rails, inboundEvents, payoutService, registry, jobs::wake));
+        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics, controls);
+        Deposits deposits = new Deposits(
+                new DepositStore(dataSource, jobs),
+                rails,
+                ledgers,
+                new CommissionStore(dataSource),
+                registry,
+                () -> controls.watch().stop() == ControlsState.Scope.ALL);
+        inbound.set(new InboundRoutes(rails, ledgerDirectory, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
-        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings).type());
+        jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings, controls.gate()).type());
         new ReserveJobs(payouts, ledgers, rails).types().forEach(jobs::register);
         jobs.register(new InboundProcessor(dataSource, inboundEvents, payouts, deposits, rails, alerts).type());
+        jobs.register(deposits.postJob());
         new PayoutDeadlines(dataSource, payouts, alerts, settings, registry).start(jobs);
         routes.addAll(new PaymentConnectorRoutes(connectorStore, rails, connectors).routes());
         routes.addAll(new PayoutRoutes(payoutService).routes());
@@ -86,14 +99,15 @@ public final class PaymentsCapability implements Capability {
     }
 
     /**
-     * {@code payout.created} and {@code payout.<state>} for every state, {@code deposit.succeeded} and
-     * {@code deposit.reversed}, {@code inbound.unmatched}.
+     * {@code payout.created} and {@code payout.<state>} for every state, {@code deposit.<state>} for
+     * every state, {@code inbound.unmatched}.
      */
     @Override
     public List<String> serviceEventTypes() {
         List<String> types = new ArrayList<>(List.of("payout.created"));
         Arrays.stream(PayoutStatus.values()).forEach(status -> types.add("payout." + status.code()));
-        types.addAll(List.of("deposit.succeeded", "deposit.reversed", "inbound.unmatched"));
+        Arrays.stream(DepositStatus.values()).forEach(status -> types.add("deposit." + status.code()));
+        types.add("inbound.unmatched");
         return types;
     }
 }

@@ -31,6 +31,7 @@ class ApiWalkthroughTest {
             "audit",
             "jobs",
             "alerts",
+            "controls",
             "payments",
             "commissions",
             "limits",
@@ -390,6 +391,7 @@ class ApiWalkthroughTest {
 
         alerts();
         payments();
+        controls();
         commissions(base);
         limits(base);
 
@@ -399,6 +401,47 @@ class ApiWalkthroughTest {
                     .as("operations of %s.yaml this walkthrough did not call", fragment)
                     .containsAll(OpenApiFragments.operations(fragment));
         }
+    }
+
+    /**
+     * Controls: read them, set the mode (live, as the service already is), engage a stop that holds a
+     * new payout, lift it, and release what it held. Brief: the other tests of this JVM share the
+     * service.
+     */
+    private void controls() {
+        String ledger = TestService.uniqueName("walk-ctl");
+        String base = admin.openLedgerWithWorldAndWallet(ledger);
+        assertThat(transfer(base, "funding", "world", "wallet", 10_000).status())
+                .isEqualTo(201);
+        String connectorId = TestService.uniqueName("walk-ctl-sim");
+        assertThat(admin.post(
+                                "/v1/connectors",
+                                "{\"id\": \"" + connectorId + "\", \"kind\": \"simulator\", \"assets\": {\"USD\":"
+                                        + " \"providers:walk:USD\"}, \"config\": {}}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.get("/v1/controls").json().path("effective_mode").stringValue())
+                .isEqualTo("live");
+        assertThat(admin.put("/v1/controls/mode", "{\"mode\": \"live\", \"reason\": \"walkthrough\"}")
+                        .status())
+                .isEqualTo(200);
+        JsonNode stopped = admin.post(
+                        "/v1/controls/emergency-stop", "{\"scope\": \"payouts\", \"reason\": \"walkthrough\"}")
+                .json();
+        assertThat(stopped.path("emergency_stop").path("scope").stringValue()).isEqualTo("payouts");
+        JsonNode held = admin.post(base + "/payouts", payoutBody("po_stopped", connectorId, 100, ""))
+                .json();
+        assertThat(held.path("hold_reason").stringValue()).isEqualTo("emergency_stop");
+        JsonNode lifted = admin.send(
+                        "DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"walkthrough\"}", java.util.Map.of())
+                .json();
+        assertThat(lifted.path("emergency_stop").isNull()).isTrue();
+        JsonNode released = admin.post(
+                        base + "/payouts/release", "{\"hold_reason\": \"emergency_stop\", \"ids\": [\"po_stopped\"]}")
+                .json();
+        assertThat(released.path("released").get(0).path("status").stringValue())
+                .isEqualTo("approved");
+        assertThat(released.path("refused")).isEmpty();
     }
 
     /** Alerts: a log channel, a route to it, a test alert delivered through it, acknowledged. */

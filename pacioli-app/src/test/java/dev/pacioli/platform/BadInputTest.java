@@ -1149,11 +1149,17 @@ class BadInputTest {
                 400,
                 "invalid_cursor"));
         cases.add(get(
+                "deposits: unknown status",
+                deposits + "?status=held",
+                400,
+                "validation_failed",
+                "status:invalid_value"));
+        cases.add(get(
                 "deposits: unknown query parameter",
-                deposits + "?status=succeeded",
+                deposits + "?connector=x",
                 400,
                 "unknown_field",
-                "status:unknown_field"));
+                "connector:unknown_field"));
         cases.add(get("deposit: not there", deposits + "/dep-none", 404, "deposit_not_found"));
         cases.add(get("deposit: an id that is no id", deposits + "/%20x", 404, "deposit_not_found"));
         cases.add(post("deposit reverse: not there", deposits + "/dep-none/reverse", "{}", 404, "deposit_not_found"));
@@ -1235,6 +1241,21 @@ class BadInputTest {
                 400,
                 "validation_failed",
                 "ledger:invalid_format"));
+        cases.add(post(
+                "simulate deposit: a status a deposit is not reported in",
+                simulate,
+                with(simulated, "\"status\": \"reversed\""),
+                400,
+                "validation_failed",
+                "status:invalid_value"));
+        cases.add(post(
+                "simulate deposit: a status that is no string",
+                simulate,
+                with(simulated, "\"status\": 1"),
+                400,
+                "validation_failed",
+                "status:invalid_type"));
+        cases.add(post("simulate deposit: a ledger that does not exist", simulate, simulated, 404, "ledger_not_found"));
         cases.add(post(
                 "simulate deposit: unknown field",
                 simulate,
@@ -1852,6 +1873,47 @@ class BadInputTest {
         cases.add(post("payout cancel: not there", payouts + "/po-none/cancel", "{}", 404, "payout_not_found"));
         cases.add(post("payout release: not held", payouts + "/po-1/release", "{}", 409, "invalid_state_transition"));
         cases.add(post("payout release: not there", payouts + "/po-none/release", "{}", 404, "payout_not_found"));
+        cases.add(post(
+                "payouts release: a bad hold reason, no ids",
+                payouts + "/release",
+                "{\"hold_reason\": \"whim\", \"ids\": []}",
+                400,
+                "validation_failed",
+                "hold_reason:invalid_value",
+                "ids:out_of_range"));
+        cases.add(post(
+                "payouts release: an id that is not a string",
+                payouts + "/release",
+                "{\"hold_reason\": \"dry_mode\", \"ids\": [5]}",
+                400,
+                "validation_failed",
+                "ids[0]:invalid_value"));
+        cases.add(put(
+                "controls mode: unknown, no reason",
+                "/v1/controls/mode",
+                "{\"mode\": \"paused\"}",
+                400,
+                "validation_failed",
+                "mode:invalid_value",
+                "reason:required"));
+        cases.add(post(
+                "emergency stop: a bad scope, no reason",
+                "/v1/controls/emergency-stop",
+                "{\"scope\": \"everything\"}",
+                400,
+                "validation_failed",
+                "scope:invalid_value",
+                "reason:required"));
+        cases.add(new Case(
+                "emergency stop lift: no reason",
+                "DELETE",
+                "/v1/controls/emergency-stop",
+                "application/json",
+                () -> "{}",
+                400,
+                "validation_failed",
+                List.of("reason:required"),
+                false));
         cases.add(post(
                 "payout resolve: a bad outcome and no reason",
                 payouts + "/po-1/resolve",

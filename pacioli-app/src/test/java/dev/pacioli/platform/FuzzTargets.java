@@ -230,7 +230,8 @@ final class FuzzTargets {
                                 "POST /v1/connectors/{id}/simulate/deposit",
                                 Map.of("id", () -> simulator),
                                 () -> "{\"ledger\": \"" + payLedger + "\", \"deposit_id\": \"" + fresh()
-                                        + "\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\"}",
+                                        + "\", \"account\": \"wallet\", \"amount\": 100, \"asset\": \"USD\","
+                                        + " \"status\": \"pending\"}",
                                 null)
                         .covering("account", "asset"),
                 new Target(
@@ -280,6 +281,13 @@ final class FuzzTargets {
                                 () -> reason,
                                 history)
                         .covering("ledger", "id"),
+                new Target(
+                                "POST " + payouts + "/release",
+                                Map.of("ledger", () -> payLedger),
+                                () -> "{\"hold_reason\": \"dry_mode\", \"ids\": [\"" + payoutIn("held")
+                                        + "\"], \"reason\": \"r\"}",
+                                null)
+                        .covering("ledger"),
                 new Target(
                                 "POST " + payouts + "/{id}/resolve",
                                 Map.of("ledger", () -> payLedger, "id", () -> payoutIn("needs_review")),

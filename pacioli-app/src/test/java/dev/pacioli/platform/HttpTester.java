@@ -90,6 +90,17 @@ public final class HttpTester {
     }
 
     /**
+     * Takes the platform live (a fresh installation is dry, controls.md), as an operator would; fails
+     * unless it answered 200.
+     */
+    public void goLive() {
+        Response live = put("/v1/controls/mode", "{\"mode\": \"live\", \"reason\": \"this test sends its payouts\"}");
+        if (live.status() != 200) {
+            throw new AssertionError("could not go live: " + live.status() + " " + live.text());
+        }
+    }
+
+    /**
      * Creates asset USD (if needed), the ledger, and two accounts: {@code world} (debit-normal,
      * unbounded, where money comes from) and {@code wallet} (credit-normal, never below zero). Asserts
      * each step succeeded and answers the ledger's path, {@code /v1/ledgers/<ledger>}.

@@ -32,6 +32,7 @@ final class OpenApiFragments {
             "audit",
             "jobs",
             "alerts",
+            "controls",
             "payments",
             "commissions",
             "limits",

@@ -551,6 +551,38 @@ class RoleMatrixTest {
                         f -> "{}",
                         200),
                 new Operation(
+                        "release payouts",
+                        "POST /v1/ledgers/{ledger}/payouts/release",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/payouts/release",
+                        f -> "{\"hold_reason\": \"dry_mode\", \"ids\": [\"po-matrix-none\"]}",
+                        200),
+                // Controls: anyone reads them, operators set the mode and engage the stop, admins lift
+                // it. The mode stays live and the stop is lifted right after it is engaged, since the
+                // other tests of this JVM share the service.
+                new Operation("get controls", "GET /v1/controls", Need.READER, (f, l) -> "/v1/controls", null, 200),
+                new Operation(
+                        "set mode",
+                        "PUT /v1/controls/mode",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/controls/mode",
+                        f -> "{\"mode\": \"live\", \"reason\": \"matrix\"}",
+                        200),
+                new Operation(
+                        "engage emergency stop",
+                        "POST /v1/controls/emergency-stop",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/controls/emergency-stop",
+                        f -> "{\"scope\": \"payouts\", \"reason\": \"matrix\"}",
+                        200),
+                new Operation(
+                        "lift emergency stop",
+                        "DELETE /v1/controls/emergency-stop",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/controls/emergency-stop",
+                        f -> "{\"reason\": \"matrix\"}",
+                        200),
+                new Operation(
                         "resolve payout",
                         "POST /v1/ledgers/{ledger}/payouts/{id}/resolve",
                         Need.OPERATOR,

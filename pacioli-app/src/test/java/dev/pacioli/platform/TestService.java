@@ -45,14 +45,32 @@ public final class TestService {
         return all;
     }
 
+    /**
+     * The service, gone live: tests of what payouts do when sent need the platform to send, while a
+     * fresh installation starts dry (controls.md). The controls' own tests start theirs as installed.
+     */
     public static Running start(String name, Database database, long rateLimitPerSecond, long rateLimitBurst) {
-        Service service = Service.start(
-                database,
-                new Service.Options(
-                        Path.of("target", "test-data"),
-                        ADMIN_KEY,
-                        new HttpServer.Settings("127.0.0.1", 0, rateLimitPerSecond, rateLimitBurst, false),
-                        EngineConfig.DEFAULTS));
+        Running running = startAsInstalled(name, database, options(rateLimitPerSecond, rateLimitBurst));
+        try {
+            running.admin().goLive();
+        } catch (AssertionError e) {
+            running.service().close();
+            throw e;
+        }
+        return running;
+    }
+
+    public static Service.Options options(long rateLimitPerSecond, long rateLimitBurst) {
+        return new Service.Options(
+                Path.of("target", "test-data"),
+                ADMIN_KEY,
+                new HttpServer.Settings("127.0.0.1", 0, rateLimitPerSecond, rateLimitBurst, false),
+                EngineConfig.DEFAULTS);
+    }
+
+    /** The service with its controls as they are stored (dry on a fresh database). */
+    public static Running startAsInstalled(String name, Database database, Service.Options options) {
+        Service service = Service.start(database, options);
         URI base = URI.create("http://127.0.0.1:" + service.port());
         return new Running(name, service, database, new HttpTester(base, ADMIN_KEY));
     }

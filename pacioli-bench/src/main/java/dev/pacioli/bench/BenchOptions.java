@@ -66,13 +66,7 @@ record BenchOptions(
                 case "--no-http" -> http = false;
                 case "--no-jmh" -> jmh = false;
                 case "--no-payments" -> payments = false;
-                case "--limits" -> {
-                    limits = Integer.parseInt(args[++i]);
-                    if (limits < 0 || limits > Runs.LIMITS.size()) {
-                        throw new IllegalArgumentException(
-                                "--limits takes 0 to " + Runs.LIMITS.size() + "\n" + usage());
-                    }
-                }
+                case "--limits" -> limits = limitsCount(args[++i]);
                 case "--only" -> {
                     String only = args[++i];
                     if (!only.equals("payments")) {
@@ -104,6 +98,14 @@ record BenchOptions(
                 limits,
                 output,
                 "./pacioli-bench/run" + (args.length == 0 ? "" : " " + String.join(" ", args)));
+    }
+
+    private static int limitsCount(String count) {
+        int limits = Integer.parseInt(count);
+        if (limits < 0 || limits > Runs.LIMITS.size()) {
+            throw new IllegalArgumentException("--limits takes 0 to " + Runs.LIMITS.size() + "\n" + usage());
+        }
+        return limits;
     }
 
     private static List<Workload> parseWorkloads(String list) {

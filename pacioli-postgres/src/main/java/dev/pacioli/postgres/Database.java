@@ -72,6 +72,31 @@ public final class Database implements AutoCloseable {
         return new Database(new HikariDataSource(config), null, schema);
     }
 
+    /**
+     * A small pool of its own on the same database and schema, for a part that must not wait behind the
+     * service's pool nor starve it (the controls hold one connection per submission in flight). Its
+     * connections give up quickly: within a second to connect, two to read. {@code jdbcUrl} maps the
+     * service's JDBC URL to the one these connections use (a test may put a proxy in between).
+     */
+    public HikariDataSource companion(String name, int poolSize, java.util.function.UnaryOperator<String> jdbcUrl) {
+        // Not copyStateTo: that shares the driver's properties object, and these timeouts are ours alone.
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl.apply(dataSource.getJdbcUrl()));
+        config.setUsername(dataSource.getUsername());
+        config.setPassword(dataSource.getPassword());
+        config.setSchema(dataSource.getSchema());
+        dataSource.getDataSourceProperties().forEach((key, value) -> config.addDataSourceProperty((String) key, value));
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(4, poolSize));
+        config.setConnectionTimeout(1_000);
+        config.setValidationTimeout(500);
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("socketTimeout", "2");
+        config.addDataSourceProperty("connectTimeout", "1");
+        config.setPoolName("pacioli-" + name);
+        return new HikariDataSource(config);
+    }
+
     private static HikariDataSource pool(DatabaseUrl url, String schema, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());

@@ -4,12 +4,13 @@ import dev.pacioli.ledger.Metadata;
 import java.util.List;
 
 /**
- * Money in (payments.md, Deposits): a posted ledger transaction {@code deposit:{id}} from the
- * connector's provider account to the account it credits.
+ * Money in (payments.md, Deposits): once succeeded, a posted ledger transaction {@code deposit:{id}}
+ * from the connector's provider account to the account it credits.
  *
- * @param status {@code succeeded} or {@code reversed} ({@code pending} and {@code failed} are for
- *     providers that report a deposit before it settles)
- * @param providerEventIds the verified provider events that told of it
+ * @param status see {@link DepositStatus}
+ * @param posting {@code succeeded} is decided and {@code deposit:{id}} is being posted: the status
+ *     stays {@code pending} until the ledger's writer commits it, and nothing else may change it
+ * @param providerEventIds the verified provider events that told of it, in the order they were applied
  */
 public record Deposit(
         String ledger,
@@ -18,7 +19,8 @@ public record Deposit(
         long amount,
         String asset,
         String connector,
-        String status,
+        DepositStatus status,
+        boolean posting,
         String providerReference,
         List<String> providerEventIds,
         Metadata metadata,
@@ -36,7 +38,12 @@ public record Deposit(
         return "deposit:" + id + ":reverse";
     }
 
+    /** The ledger transactions it made: none while pending or when it failed. */
     public List<String> ledgerTransactions() {
-        return status.equals("reversed") ? List.of(transactionId(id), reversalId(id)) : List.of(transactionId(id));
+        return switch (status) {
+            case PENDING, FAILED -> List.of();
+            case SUCCEEDED -> List.of(transactionId(id));
+            case REVERSED -> List.of(transactionId(id), reversalId(id));
+        };
     }
 }

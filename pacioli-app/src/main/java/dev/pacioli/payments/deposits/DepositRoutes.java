@@ -15,9 +15,9 @@ import dev.pacioli.platform.Route;
 import java.util.List;
 
 /**
- * Deposits over HTTP: an operator's record of money that arrived another way, the list and one
- * deposit, a reversal (operator), and the deposit routes that say which account a provider's reference
- * credits (admin).
+ * Deposits over HTTP: an operator's record of money that arrived another way (succeeded at once), the
+ * list (by account and status) and one deposit, a reversal (operator), and the deposit routes that say
+ * which account a provider's reference credits (admin).
  */
 public final class DepositRoutes {
     private static final String BASE = "/v1/ledgers/{ledger}/deposits";
@@ -32,7 +32,7 @@ public final class DepositRoutes {
     public List<Route> routes() {
         return List.of(
                 Route.post(BASE, Role.OPERATOR, this::create),
-                Route.list(BASE, Role.READER, false, this::list, "account"),
+                Route.list(BASE, Role.READER, false, this::list, "account", "status"),
                 Route.get(BASE + "/{id}", Role.READER, this::show),
                 Route.post(BASE + "/{id}/reverse", Role.OPERATOR, this::reverse),
                 Route.post("/v1/ledgers/{ledger}/deposit-routes", Role.ADMIN, this::route));
@@ -57,15 +57,29 @@ public final class DepositRoutes {
         String reference = body.string("provider_reference", false, 256);
         Metadata metadata = body.metadata("metadata");
         reader.finish();
-        Deposits.Recorded recorded = deposits.record(new DepositRequest(
-                call.path("ledger"), id, account, amount, asset, connector, reference, null, metadata));
-        if (recorded.status() == 200) {
-            try (JsonOutput out = new JsonOutput()) {
-                DepositStore.write(out, recorded.deposit());
-                return Reply.replayed(out);
+        Deposits.Outcome outcome = deposits.report(
+                new DepositRequest(
+                        call.path("ledger"), id, account, amount, asset, connector, reference, null, metadata),
+                DepositStatus.SUCCEEDED,
+                call.principal(),
+                null,
+                Deposits.Source.CLIENT);
+        return switch (outcome.kind()) {
+            case CREATED -> one(201, outcome.deposit());
+            // A deposit a provider reported pending, which the operator says arrived.
+            case MOVED -> one(200, outcome.deposit());
+            case UNCHANGED -> {
+                try (JsonOutput out = new JsonOutput()) {
+                    DepositStore.write(out, outcome.deposit());
+                    yield Reply.replayed(out);
+                }
             }
-        }
-        return one(201, recorded.deposit());
+            case REFUSED ->
+                throw new ApiException(
+                        409,
+                        "invalid_state_transition",
+                        "deposit " + id + " is " + outcome.deposit().status().code() + "; it cannot succeed");
+        };
     }
 
     private Reply list(Call call) {
@@ -73,11 +87,18 @@ public final class DepositRoutes {
         if (account != null && !Limits.isIdentifier(account)) {
             throw ApiException.invalid(List.of(new FieldError("account", FieldError.INVALID_FORMAT, "must be an id")));
         }
+        String statusCode = call.query("status");
+        DepositStatus status =
+                statusCode == null ? null : DepositStatus.byCode().get(statusCode);
+        if (statusCode != null && status == null) {
+            throw ApiException.invalid(List.of(new FieldError("status", FieldError.INVALID_VALUE, "no such status")));
+        }
         return Lists.reply(
                 deposits.store()
                         .list(
                                 call.path("ledger"),
                                 account,
+                                status,
                                 Cursor.sequence(call.query("cursor"), CURSOR_KIND),
                                 call.limit()),
                 (out, listed) -> DepositStore.write(out, listed.deposit()),
@@ -95,7 +116,7 @@ public final class DepositRoutes {
             reason = call.body(reader, "reason").string("reason", false, Limits.DESCRIPTION_LENGTH_MAX);
             reader.finish();
         }
-        return one(200, deposits.reverse(call.path("ledger"), call.path("id"), reason));
+        return one(200, deposits.reverse(call.path("ledger"), call.path("id"), call.principal(), reason));
     }
 
     private Reply route(Call call) {

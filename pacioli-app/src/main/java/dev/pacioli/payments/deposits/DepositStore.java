@@ -5,14 +5,17 @@ import dev.pacioli.ledger.Metadata;
 import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.ServiceEvents;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.PostgresLedgerStore.CommitRows;
 import dev.pacioli.postgres.Timestamps;
+import dev.pacioli.postgres.Transactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,53 +24,184 @@ import javax.sql.DataSource;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * The statements of deposits and deposit routes. A deposit's row is committed by the ledger's writer
- * with its transaction ({@link #creation}), and its reversal's change with the reversal ({@link
- * #reversal}): a deposit is succeeded exactly when {@code deposit:{id}} is posted, reversed exactly
- * when {@code deposit:{id}:reverse} is.
+ * The statements of deposits, their history and deposit routes. Every change of a deposit's state is
+ * made on its locked row, in a transaction that also writes its history entry and its event ({@code
+ * deposit.<state>}, last: the service stream's head stays locked from there to the commit). The one
+ * change that moves money is split: the decision ({@link #decideSucceeded}, which marks the row {@code
+ * posting} and enqueues {@value #POST_JOB}) and the posting, committed by the ledger's writer with
+ * {@code deposit:{id}} ({@link #settlement}). So a deposit is succeeded exactly when {@code
+ * deposit:{id}} is posted, reversed exactly when {@code deposit:{id}:reverse} is, and no transaction
+ * ever holds a deposit's row while it waits for the writer.
+ *
+ * <p>Rows made {@code visible = false} (a deposit created and succeeded at once, while its posting is
+ * in flight) are not read by {@link #find} or {@link #list}: such a deposit is seen once it succeeded.
  */
 public final class DepositStore {
-    private static final String COLUMNS = "ledger, id, account, amount, asset, connector, status, provider_reference,"
-            + " provider_event_ids, metadata, created_at, updated_at, sequence";
+    /** The job that posts a deposit whose success is decided: {@code {ledger}/{id}}. */
+    public static final String POST_JOB = "deposit.post";
+
+    /** How long the job that posts a decided deposit waits for its caller to post it first. */
+    static final Duration POST_BACKUP_DELAY = Duration.ofSeconds(10);
+
+    private static final String COLUMNS = "ledger, id, account, amount, asset, connector, status, posting,"
+            + " provider_reference, provider_event_ids, metadata, created_at, updated_at, sequence";
+    private static final int SEQUENCE_COLUMN = 14;
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final DataSource dataSource;
+    private final Jobs jobs;
 
-    public DepositStore(DataSource dataSource) {
+    public DepositStore(DataSource dataSource, Jobs jobs) {
         this.dataSource = dataSource;
+        this.jobs = jobs;
     }
 
     /** A deposit with its place in the list's order. */
     public record Listed(long sequence, Deposit deposit) {}
 
-    /** The rows of a new deposit, for the ledger's writer to commit with {@code deposit:{id}}. */
-    public CommitRows creation(DepositRequest request) {
+    /** Who changed a deposit and why; the history's entry. */
+    public record Change(String actor, String reason, String providerEventId) {}
+
+    /** The job key of a deposit: {@code {ledger}/{id}} (no id holds a {@code /}). */
+    static String jobKey(String ledger, String id) {
+        return ledger + "/" + id;
+    }
+
+    <T> T inTransaction(String what, Transactions.Work<T> work) {
+        return Transactions.run(dataSource, "could not " + what, work);
+    }
+
+    // ---- Changes, on a caller's transaction -------------------------------------------------------------
+
+    /** The deposit locked for a change; null when there is none (visible or not). */
+    Deposit lock(Connection connection, String ledger, String id) throws SQLException {
+        return select(connection, ledger, id, " for update");
+    }
+
+    /**
+     * Inserts a new deposit in {@code status} ({@code pending} or {@code failed}, with its event), or
+     * pending and already {@code posting} ({@code succeeded} decided, not visible until it is); empty
+     * when the id is taken (maybe by a concurrent insert, which the caller then locks).
+     */
+    Optional<Deposit> open(Connection connection, DepositRequest request, DepositStatus to, Change change)
+            throws SQLException {
+        boolean succeeding = to == DepositStatus.SUCCEEDED;
+        DepositStatus status = succeeding ? DepositStatus.PENDING : to;
+        Deposit created;
+        try (PreparedStatement insert = connection.prepareStatement("insert into deposits (ledger, id, account,"
+                + " amount, asset, connector, status, posting, visible, provider_reference, provider_event_ids,"
+                + " metadata) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning "
+                + COLUMNS)) {
+            insert.setString(1, request.ledger());
+            insert.setString(2, request.id());
+            insert.setString(3, request.account());
+            insert.setLong(4, request.amount());
+            insert.setString(5, request.asset());
+            insert.setString(6, request.connector());
+            insert.setString(7, status.code());
+            insert.setBoolean(8, succeeding);
+            insert.setBoolean(9, !succeeding);
+            insert.setString(10, request.providerReference());
+            insert.setArray(
+                    11,
+                    connection.createArrayOf(
+                            "text",
+                            change.providerEventId() == null
+                                    ? new Object[0]
+                                    : new Object[] {change.providerEventId()}));
+            insert.setString(
+                    12,
+                    RequestReader.MAPPER.writeValueAsString(request.metadata().values()));
+            try (ResultSet row = insert.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                created = deposit(row);
+            }
+        }
+        record(connection, created, null, to, change, succeeding ? Deposit.transactionId(created.id()) : null);
+        if (succeeding) {
+            // The caller posts it at once; the job is there for a crash before it could.
+            jobs.enqueue(connection, POST_JOB, List.of(jobKey(created.ledger(), created.id())), POST_BACKUP_DELAY);
+        } else {
+            told(connection, created);
+        }
+        return Optional.of(created);
+    }
+
+    /** Records a provider event that told of the deposit (once). */
+    void heardFrom(Connection connection, Deposit deposit, String providerEventId) throws SQLException {
+        if (providerEventId == null || deposit.providerEventIds().contains(providerEventId)) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("update deposits set provider_event_ids ="
+                + " array_append(provider_event_ids, ?), updated_at = now() where ledger = ? and id = ?")) {
+            update.setString(1, providerEventId);
+            update.setString(2, deposit.ledger());
+            update.setString(3, deposit.id());
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Decides that a pending deposit succeeded: marks it {@code posting} and enqueues {@value
+     * #POST_JOB}, which posts it after {@code delay} unless the caller has by then.
+     */
+    void decideSucceeded(Connection connection, Deposit current, Change change, Duration delay) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("update deposits set posting = true,"
+                + " updated_at = now() where ledger = ? and id = ? and status = 'pending'")) {
+            update.setString(1, current.ledger());
+            update.setString(2, current.id());
+            if (update.executeUpdate() != 1) {
+                throw new IllegalStateException("deposit " + current.id() + " is not pending: it cannot succeed");
+            }
+        }
+        record(
+                connection,
+                current,
+                current.status(),
+                DepositStatus.SUCCEEDED,
+                change,
+                Deposit.transactionId(current.id()));
+        jobs.enqueue(connection, POST_JOB, List.of(jobKey(current.ledger(), current.id())), delay);
+    }
+
+    /** Moves a pending deposit to failed, with its history entry and its event. */
+    Deposit fail(Connection connection, Deposit current, Change change) throws SQLException {
+        Deposit failed;
+        try (PreparedStatement update = connection.prepareStatement("update deposits set status = 'failed',"
+                + " visible = true, updated_at = now() where ledger = ? and id = ? and status = 'pending'"
+                + " and not posting returning " + COLUMNS)) {
+            update.setString(1, current.ledger());
+            update.setString(2, current.id());
+            try (ResultSet row = update.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalStateException("deposit " + current.id() + " is not pending: it cannot fail");
+                }
+                failed = deposit(row);
+            }
+        }
+        record(connection, failed, current.status(), DepositStatus.FAILED, change, null);
+        told(connection, failed);
+        return failed;
+    }
+
+    // ---- Changes the ledger's writer commits ------------------------------------------------------------
+
+    /**
+     * The move of a decided deposit to succeeded, for the ledger's writer to commit with {@code
+     * deposit:{id}}. Nothing but this clears {@code posting}, so the row it finds is always the decided one.
+     */
+    public CommitRows settlement(String ledger, String id) {
         return connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("insert into deposits (ledger, id, account,"
-                    + " amount, asset, connector, status, provider_reference, provider_event_ids, metadata)"
-                    + " values (?, ?, ?, ?, ?, ?, 'succeeded', ?, ?, ?) on conflict do nothing returning " + COLUMNS)) {
-                insert.setString(1, request.ledger());
-                insert.setString(2, request.id());
-                insert.setString(3, request.account());
-                insert.setLong(4, request.amount());
-                insert.setString(5, request.asset());
-                insert.setString(6, request.connector());
-                insert.setString(7, request.providerReference());
-                insert.setArray(
-                        8,
-                        connection.createArrayOf(
-                                "text",
-                                request.providerEventId() == null
-                                        ? new Object[0]
-                                        : new Object[] {request.providerEventId()}));
-                insert.setString(
-                        9,
-                        RequestReader.MAPPER.writeValueAsString(
-                                request.metadata().values()));
-                try (ResultSet row = insert.executeQuery()) {
+            try (PreparedStatement update = connection.prepareStatement("update deposits set status = 'succeeded',"
+                    + " posting = false, visible = true, updated_at = now() where ledger = ? and id = ?"
+                    + " and status = 'pending' and posting returning " + COLUMNS)) {
+                update.setString(1, ledger);
+                update.setString(2, id);
+                try (ResultSet row = update.executeQuery()) {
                     if (row.next()) {
-                        Deposit created = deposit(row);
-                        ServiceEvents.append(connection, "deposit.succeeded", created.ledger(), json(created));
+                        told(connection, deposit(row));
                     }
                 }
             }
@@ -75,7 +209,7 @@ public final class DepositStore {
     }
 
     /** The change of a deposit to reversed, for the ledger's writer to commit with its reversal. */
-    public CommitRows reversal(String ledger, String id) {
+    public CommitRows reversal(String ledger, String id, Change change) {
         return connection -> {
             try (PreparedStatement update = connection.prepareStatement("update deposits set status = 'reversed',"
                     + " updated_at = now() where ledger = ? and id = ? and status = 'succeeded' returning "
@@ -85,50 +219,143 @@ public final class DepositStore {
                 try (ResultSet row = update.executeQuery()) {
                     if (row.next()) {
                         Deposit reversed = deposit(row);
-                        ServiceEvents.append(connection, "deposit.reversed", ledger, json(reversed));
+                        record(
+                                connection,
+                                reversed,
+                                DepositStatus.SUCCEEDED,
+                                DepositStatus.REVERSED,
+                                change,
+                                Deposit.reversalId(id));
+                        told(connection, reversed);
                     }
                 }
             }
         };
     }
 
-    public Optional<Deposit> find(String ledger, String id) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "select " + COLUMNS + " from deposits where ledger = ? and id = ?")) {
-            select.setString(1, ledger);
-            select.setString(2, id);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(deposit(row)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read deposit " + id, e);
+    /** The event of a deposit's new state. Written last in its transaction (see the class's comment). */
+    private static void told(Connection connection, Deposit deposit) throws SQLException {
+        ServiceEvents.append(connection, "deposit." + deposit.status().code(), deposit.ledger(), json(deposit));
+    }
+
+    private static void record(
+            Connection connection,
+            Deposit deposit,
+            DepositStatus from,
+            DepositStatus to,
+            Change change,
+            String transactionId)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("insert into deposit_history (ledger,"
+                + " deposit_id, from_status, to_status, actor, reason, transaction_id) values (?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, deposit.ledger());
+            insert.setString(2, deposit.id());
+            insert.setString(3, from == null ? null : from.code());
+            insert.setString(4, to.code());
+            insert.setString(5, change.actor());
+            insert.setString(6, change.reason());
+            insert.setString(7, transactionId);
+            insert.executeUpdate();
         }
     }
 
-    /** A ledger's deposits, newest first, before {@code beforeSequence} when given, of one account when given. */
-    public Page<Listed> list(String ledger, String account, Long beforeSequence, int limit) {
+    // ---- Reads --------------------------------------------------------------------------------------
+
+    /** A visible deposit. */
+    public Optional<Deposit> find(String ledger, String id) {
+        return read(
+                "read deposit " + id,
+                connection -> Optional.ofNullable(select(connection, ledger, id, " and visible")));
+    }
+
+    /** A deposit, visible or not: to decide what to do with it. */
+    Optional<Deposit> findAny(String ledger, String id) {
+        return read("read deposit " + id, connection -> Optional.ofNullable(select(connection, ledger, id, "")));
+    }
+
+    /**
+     * A ledger's visible deposits, newest first, before {@code beforeSequence} when given, of one
+     * account and in one status when given.
+     */
+    public Page<Listed> list(String ledger, String account, DepositStatus status, Long beforeSequence, int limit) {
         Page.checkLimit(limit);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("select " + COLUMNS + " from deposits"
-                        + " where ledger = ? and sequence < ? and (?::text is null or account = ?)"
-                        + " order by sequence desc limit ?")) {
-            select.setString(1, ledger);
-            select.setLong(2, beforeSequence == null ? Long.MAX_VALUE : beforeSequence);
-            select.setString(3, account);
-            select.setString(4, account);
-            select.setInt(5, limit + 1);
-            List<Listed> rows = new ArrayList<>();
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    rows.add(new Listed(row.getLong(13), deposit(row)));
+        String statusCode = status == null ? null : status.code();
+        return read("list deposits", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select " + COLUMNS + " from deposits"
+                    + " where ledger = ? and sequence < ? and visible and (?::text is null or account = ?)"
+                    + " and (?::text is null or status = ?) order by sequence desc limit ?")) {
+                select.setString(1, ledger);
+                select.setLong(2, beforeSequence == null ? Long.MAX_VALUE : beforeSequence);
+                select.setString(3, account);
+                select.setString(4, account);
+                select.setString(5, statusCode);
+                select.setString(6, statusCode);
+                select.setInt(7, limit + 1);
+                List<Listed> rows = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        rows.add(new Listed(row.getLong(SEQUENCE_COLUMN), deposit(row)));
+                    }
                 }
+                return Page.of(rows, limit);
             }
-            return Page.of(rows, limit);
+        });
+    }
+
+    /** One entry of a deposit's history. */
+    public record HistoryEntry(
+            long atMicros, DepositStatus from, DepositStatus to, String actor, String reason, String transactionId) {}
+
+    /** A deposit's history, oldest first. */
+    public List<HistoryEntry> history(String ledger, String id) {
+        return read("read the history of deposit " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select at, from_status, to_status, actor,"
+                    + " reason, transaction_id from deposit_history where ledger = ? and deposit_id = ?"
+                    + " order by sequence limit 1000")) {
+                select.setString(1, ledger);
+                select.setString(2, id);
+                List<HistoryEntry> entries = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        String from = row.getString(2);
+                        entries.add(new HistoryEntry(
+                                Timestamps.micros(row, 1),
+                                from == null ? null : DepositStatus.of(from),
+                                DepositStatus.of(row.getString(3)),
+                                row.getString(4),
+                                row.getString(5),
+                                row.getString(6)));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    private interface Read<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T read(String what, Read<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
         } catch (SQLException e) {
-            throw new StoreException("could not list deposits", e);
+            throw new StoreException("could not " + what, e);
         }
     }
+
+    private static Deposit select(Connection connection, String ledger, String id, String suffix) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select " + COLUMNS + " from deposits where ledger = ? and id = ?" + suffix)) {
+            select.setString(1, ledger);
+            select.setString(2, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? deposit(row) : null;
+            }
+        }
+    }
+
+    // ---- Deposit routes -----------------------------------------------------------------------------
 
     /** A deposit route: a provider's reference (an address, a virtual account) → a ledger's account. */
     public record Route(String connector, String reference, String ledger, String account) {}
@@ -164,6 +391,8 @@ public final class DepositStore {
         }
     }
 
+    // ---- Rows and JSON ------------------------------------------------------------------------------
+
     static byte[] json(Deposit deposit) {
         try (JsonOutput out = new JsonOutput()) {
             write(out, deposit);
@@ -179,7 +408,7 @@ public final class DepositStore {
         out.number("amount", deposit.amount());
         out.string("asset", deposit.asset());
         out.string("connector", deposit.connector());
-        out.string("status", deposit.status());
+        out.string("status", deposit.status().code());
         out.string("provider_reference", deposit.providerReference());
         out.json.writeName("provider_event_ids");
         out.json.writeStartArray();
@@ -196,7 +425,7 @@ public final class DepositStore {
     }
 
     private static Deposit deposit(ResultSet row) throws SQLException {
-        Array events = row.getArray(9);
+        Array events = row.getArray(10);
         return new Deposit(
                 row.getString(1),
                 row.getString(2),
@@ -204,11 +433,12 @@ public final class DepositStore {
                 row.getLong(4),
                 row.getString(5),
                 row.getString(6),
-                row.getString(7),
-                row.getString(8),
+                DepositStatus.of(row.getString(7)),
+                row.getBoolean(8),
+                row.getString(9),
                 List.of((String[]) events.getArray()),
-                Metadata.of(RequestReader.MAPPER.readValue(row.getString(10), STRING_MAP)),
-                Timestamps.micros(row, 11),
-                Timestamps.micros(row, 12));
+                Metadata.of(RequestReader.MAPPER.readValue(row.getString(11), STRING_MAP)),
+                Timestamps.micros(row, 12),
+                Timestamps.micros(row, 13));
     }
 }

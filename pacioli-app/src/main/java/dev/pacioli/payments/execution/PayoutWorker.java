@@ -1,5 +1,6 @@
 package dev.pacioli.payments.execution;
 
+import dev.pacioli.controls.SubmissionGate;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.payouts.ApprovalPolicy;
@@ -49,13 +50,16 @@ public final class PayoutWorker {
     private final PaymentRails rails;
     private final PayoutMetrics metrics;
     private final PaymentSettings settings;
+    private final SubmissionGate gate;
 
     public PayoutWorker(
             PayoutStore store,
             PolicyStore policies,
             PaymentRails rails,
             PayoutMetrics metrics,
-            PaymentSettings settings) {
+            PaymentSettings settings,
+            SubmissionGate gate) {
+        this.gate = gate;
         this.store = store;
         this.policies = policies;
         this.rails = rails;
@@ -97,21 +101,48 @@ public final class PayoutWorker {
         if (via == null) {
             return waitFor(settings.breakerWait()); // every connector it may use is failing: it waits, approved
         }
-        PayoutStore.Outcome moved = store.transition(
+        try (SubmissionGate.Pass pass = gate.enter()) {
+            if (!pass.allowed()) {
+                return hold(payout, pass.refusal());
+            }
+            PayoutStore.Outcome moved = store.transition(
+                    payout.ledger(),
+                    payout.id(),
+                    PayoutStatus.PROCESSING,
+                    PayoutStore.Guard.NONE,
+                    new PayoutStore.Change(null, null, null, null, via, true),
+                    PRINCIPAL,
+                    null);
+            if (!(moved instanceof PayoutStore.Outcome.Moved processing)) {
+                return JobOutcome.succeeded(); // canceled or held meanwhile
+            }
+            if (!via.equals(payout.connector())) {
+                store.note(payout.ledger(), payout.id(), "note", PRINCIPAL, detail("routed_to", via));
+            }
+            return submit(processing.payout());
+        }
+    }
+
+    /**
+     * Dry mode or an emergency stop holds the payout for an operator to release; controls that cannot be
+     * read hold nothing (that is no one's decision): it waits, approved, and goes once they can be read.
+     */
+    private JobOutcome hold(Payout payout, SubmissionGate.Refusal refusal) {
+        if (refusal == SubmissionGate.Refusal.UNREADABLE) {
+            return waitFor(settings.poll());
+        }
+        PayoutStore.Outcome held = store.transition(
                 payout.ledger(),
                 payout.id(),
-                PayoutStatus.PROCESSING,
+                PayoutStatus.HELD,
                 PayoutStore.Guard.NONE,
-                new PayoutStore.Change(null, null, null, null, via, true),
+                new PayoutStore.Change(refusal.holdReason(), PayoutStatus.APPROVED, null, null, null, false),
                 PRINCIPAL,
                 null);
-        if (!(moved instanceof PayoutStore.Outcome.Moved processing)) {
-            return JobOutcome.succeeded(); // canceled or held meanwhile
+        if (held instanceof PayoutStore.Outcome.Moved) {
+            metrics.status(payout.connector(), PayoutStatus.HELD);
         }
-        if (!via.equals(payout.connector())) {
-            store.note(payout.ledger(), payout.id(), "note", PRINCIPAL, detail("routed_to", via));
-        }
-        return submit(processing.payout());
+        return JobOutcome.succeeded(); // a release requeues it
     }
 
     /** The connector to send through now: the payout's when healthy, else the next healthy one routed. */
@@ -186,7 +217,10 @@ public final class PayoutWorker {
                     PRINCIPAL,
                     known.map(PayoutWorker::answer).orElse(detail("status", "unknown to the provider")));
             if (known.isEmpty()) {
-                return submit(payout); // never received: the same transfer, once more
+                try (SubmissionGate.Pass pass = gate.enter()) {
+                    // Never received: the same transfer, once more, when the controls let anything out.
+                    return pass.allowed() ? submit(payout) : waitFor(settings.poll());
+                }
             }
             return settle(payout, known.get());
         } catch (RailException e) {

@@ -7,7 +7,9 @@ import tools.jackson.databind.JsonNode;
  * Circle {@code transfers} notifications: {@code {"notificationType": "transfers", "transfer": {…}}}
  * (Circle's v2 envelope, which adds {@code notificationId} and puts the object under {@code
  * notification}, is read the same). A transfer's {@code status} is {@code pending}, {@code complete} or
- * {@code failed}; only the last two have an effect.
+ * {@code failed}; a payout's {@code pending} has no effect (the payout is processing already), a
+ * deposit's makes it pending. The transfer's {@code id} is the provider reference in each status, so a
+ * deposit's pending and final notifications are one deposit.
  *
  * <p>Direction: a transfer whose {@code source.type} is {@code blockchain} came in, so it is a deposit
  * (its {@code destination} address, else wallet id, is the routing reference); any other is a payout
@@ -53,6 +55,8 @@ final class CircleEvents {
             draft.failureReason = EventFields.reason(transfer, "errorCode");
         }
         return switch (status == null ? "" : status) {
+            case "pending" ->
+                incoming ? draft.asIf(id != null && draft.amount != null, Kind.DEPOSIT_PENDING) : draft.unknown();
             case "complete" ->
                 incoming
                         ? draft.asIf(id != null && draft.amount != null, Kind.DEPOSIT_SUCCEEDED)

@@ -8,6 +8,8 @@ import tools.jackson.databind.JsonNode;
  * The event id is {@code event.id} (the outer {@code id} counts deliveries, not events).
  *
  * <ul>
+ *   <li>{@code charge:pending}: the payment is seen on chain, not yet confirmed: a pending deposit of
+ *       the same amount as {@code charge:confirmed} would make.
  *   <li>{@code charge:confirmed}: a deposit of the charge's {@code pricing.settlement} (what the
  *       merchant receives, when Commerce settles in USDC), else {@code pricing.local} (the price the
  *       charge was made for), a decimal in major units.
@@ -15,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  *       status and context ({@code EXPIRED}, {@code UNRESOLVED (UNDERPAID)}).
  * </ul>
  *
- * The charge's {@code id} (else its {@code code}) is the provider reference; its {@code metadata}
+ * The charge's {@code id} (else its {@code code}) is the provider reference, the same in each event of
+ * one charge, so the pending and the final event are one deposit; its {@code metadata}
  * (set when the charge was created) says where the deposit goes ({@code pacioli_ledger}, {@code
  * pacioli_account}).
  */
@@ -40,6 +43,8 @@ final class CoinbaseCommerceEvents {
         draft.amount =
                 EventFields.decimal(settlement != null ? settlement : EventFields.object(charge, "pricing", "local"));
         return switch (draft.providerType) {
+            case "charge:pending" ->
+                draft.asIf(draft.providerReference != null && draft.amount != null, Kind.DEPOSIT_PENDING);
             case "charge:confirmed" ->
                 draft.asIf(draft.providerReference != null && draft.amount != null, Kind.DEPOSIT_SUCCEEDED);
             case "charge:failed" -> {

@@ -42,6 +42,7 @@ public record InboundEvent(
         PAYOUT_PAID,
         PAYOUT_FAILED,
         PAYOUT_RETURNED,
+        DEPOSIT_PENDING,
         DEPOSIT_SUCCEEDED,
         DEPOSIT_FAILED,
         UNKNOWN

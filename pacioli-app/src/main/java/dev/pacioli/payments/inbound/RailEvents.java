@@ -12,8 +12,10 @@ import tools.jackson.databind.JsonNode;
  *       transfer {@code {"id": "{ledger}.{payout id}", "status", "provider_reference",
  *       "failure_reason"}}; a {@code status}, when given, must agree with the type ({@code paid},
  *       {@code failed}, {@code returned}) or the event has no effect, since it contradicts itself.
- *   <li>{@code deposit.succeeded}: {@code data} is {@code {"id", "amount" (minor units, integer),
- *       "asset", "reference", "metadata"}}.
+ *   <li>{@code deposit.pending}, {@code deposit.succeeded}, {@code deposit.failed}: {@code data} is
+ *       {@code {"id", "amount" (minor units, integer), "asset", "reference", "metadata"}}, plus {@code
+ *       "failure_reason"} for a failure; {@code id} is the provider's id of the deposit, the same in each
+ *       of its events.
  * </ul>
  */
 final class RailEvents {
@@ -32,7 +34,12 @@ final class RailEvents {
             case "transfer.paid" -> transfer(data, draft, "paid", Kind.PAYOUT_PAID);
             case "transfer.failed" -> transfer(data, draft, "failed", Kind.PAYOUT_FAILED);
             case "transfer.returned" -> transfer(data, draft, "returned", Kind.PAYOUT_RETURNED);
-            case "deposit.succeeded" -> deposit(data, draft);
+            case "deposit.pending" -> deposit(data, draft, Kind.DEPOSIT_PENDING);
+            case "deposit.succeeded" -> deposit(data, draft, Kind.DEPOSIT_SUCCEEDED);
+            case "deposit.failed" -> {
+                draft.failureReason = EventFields.reason(data, "failure_reason");
+                yield deposit(data, draft, Kind.DEPOSIT_FAILED);
+            }
             default -> draft.unknown();
         };
     }
@@ -46,11 +53,11 @@ final class RailEvents {
         return draft.asIf(draft.transferId != null && agrees, kind);
     }
 
-    private static InboundEvent deposit(JsonNode deposit, EventDraft draft) {
+    private static InboundEvent deposit(JsonNode deposit, EventDraft draft, Kind kind) {
         draft.providerReference = EventFields.text(deposit, "id");
         draft.amount = EventFields.minorUnits(deposit.get("amount"), EventFields.text(deposit, "asset"));
         draft.routingReference = EventFields.text(deposit, "reference");
         draft.metadata = EventFields.metadata(deposit.get("metadata"));
-        return draft.asIf(draft.providerReference != null && draft.amount != null, Kind.DEPOSIT_SUCCEEDED);
+        return draft.asIf(draft.providerReference != null && draft.amount != null, kind);
     }
 }

@@ -13,7 +13,13 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code payment_intent.succeeded}: a deposit of {@code amount_received} (else {@code amount}),
  *       in minor units as Stripe writes every amount, of {@code currency} (lower case, as Stripe
  *       writes it); the customer id is the routing reference a deposit route may match.
+ *   <li>{@code payment_intent.processing} (a bank debit, say, that takes days): the same deposit,
+ *       pending ({@code amount_received} is 0 until it succeeds, so {@code amount}).
+ *   <li>{@code payment_intent.payment_failed}: the deposit failed; the reason is {@code
+ *       last_payment_error}'s {@code code: message}.
  * </ul>
+ *
+ * The payment intent's id is the provider reference in each of its events, so they are one deposit.
  */
 final class StripeEvents {
     private StripeEvents() {}
@@ -34,27 +40,36 @@ final class StripeEvents {
         return switch (draft.providerType) {
             case "payout.paid" -> draft.asIf(draft.providerReference != null, Kind.PAYOUT_PAID);
             case "payout.failed" -> {
-                draft.failureReason = failure(object);
+                draft.failureReason = failure(object, "failure_code", "failure_message");
                 yield draft.asIf(draft.providerReference != null, Kind.PAYOUT_FAILED);
             }
-            case "payment_intent.succeeded" -> deposit(object, draft);
+            case "payment_intent.processing" -> deposit(object, draft, Kind.DEPOSIT_PENDING);
+            case "payment_intent.succeeded" -> deposit(object, draft, Kind.DEPOSIT_SUCCEEDED);
+            case "payment_intent.payment_failed" -> {
+                JsonNode error = EventFields.object(object, "last_payment_error");
+                draft.failureReason = error == null ? null : failure(error, "code", "message");
+                yield deposit(object, draft, Kind.DEPOSIT_FAILED);
+            }
             default -> draft.unknown();
         };
     }
 
-    private static InboundEvent deposit(JsonNode intent, EventDraft draft) {
+    private static InboundEvent deposit(JsonNode intent, EventDraft draft, Kind kind) {
         String currency = EventFields.text(intent, "currency");
         draft.amount = EventFields.minorUnits(intent.get("amount_received"), currency);
         if (draft.amount == null) {
             draft.amount = EventFields.minorUnits(intent.get("amount"), currency);
         }
         draft.routingReference = EventFields.text(intent, "customer");
-        return draft.asIf(draft.providerReference != null && draft.amount != null, Kind.DEPOSIT_SUCCEEDED);
+        // A failure needs only the intent: it fails the pending deposit the intent made.
+        return draft.asIf(
+                draft.providerReference != null && (draft.amount != null || kind == Kind.DEPOSIT_FAILED), kind);
     }
 
-    private static String failure(JsonNode payout) {
-        String code = EventFields.text(payout, "failure_code");
-        String message = EventFields.reason(payout, "failure_message");
+    /** {@code code: message}, or whichever there is (the code alone when both are too long). */
+    private static String failure(JsonNode object, String codeField, String messageField) {
+        String code = EventFields.text(object, codeField);
+        String message = EventFields.reason(object, messageField);
         if (code == null || message == null) {
             return code == null ? message : code;
         }

@@ -5,6 +5,7 @@ import dev.pacioli.ledger.Metadata;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.deposits.DepositRequest;
+import dev.pacioli.payments.deposits.DepositStatus;
 import dev.pacioli.payments.deposits.DepositStore;
 import dev.pacioli.payments.deposits.Deposits;
 import dev.pacioli.payments.inbound.InboundEvent;
@@ -32,10 +33,11 @@ import javax.sql.DataSource;
 
 /**
  * Applies a stored inbound event, as a durable job ({@value InboundEventStore#JOB}): a payout's paid,
- * failed or returned; a deposit. An event that refers to no payout we have, or a deposit that routes
- * nowhere, is kept with the outcome {@code unmatched}, an alert and an {@code inbound.unmatched} event:
- * never dropped and never guessed. Effects are idempotent (payout transitions by the state table,
- * deposits by their id), so a repeat after a crash changes nothing.
+ * failed or returned; a deposit's pending, succeeded or failed. An event that refers to no payout we
+ * have, or a deposit that routes nowhere, is kept with the outcome {@code unmatched}, an alert and an
+ * {@code inbound.unmatched} event: never dropped and never guessed. Effects are idempotent (payouts and
+ * deposits move by their state tables, deposits are keyed by their id), so a repeat after a crash
+ * changes nothing.
  */
 public final class InboundProcessor {
     private static final String PRINCIPAL_PREFIX = "connector:";
@@ -90,8 +92,10 @@ public final class InboundProcessor {
             case PAYOUT_PAID -> payout(connector, event, PayoutStatus.PAID);
             case PAYOUT_FAILED -> payout(connector, event, PayoutStatus.FAILED);
             case PAYOUT_RETURNED -> payout(connector, event, PayoutStatus.RETURNED);
-            case DEPOSIT_SUCCEEDED -> deposit(connector, event);
-            case DEPOSIT_FAILED, UNKNOWN -> "unknown";
+            case DEPOSIT_PENDING -> deposit(connector, event, DepositStatus.PENDING);
+            case DEPOSIT_SUCCEEDED -> deposit(connector, event, DepositStatus.SUCCEEDED);
+            case DEPOSIT_FAILED -> deposit(connector, event, DepositStatus.FAILED);
+            case UNKNOWN -> "unknown";
         };
     }
 
@@ -146,7 +150,12 @@ public final class InboundProcessor {
                 .orElse(null);
     }
 
-    private String deposit(String connector, InboundEvent event) {
+    /**
+     * A deposit's news: pending, succeeded or failed. Routed and checked as far as the event allows,
+     * whatever it says, so a pending deposit that would not post is unmatched at once, not later; a
+     * failure that says too little to create a deposit still fails the one its pending event made.
+     */
+    private String deposit(String connector, InboundEvent event, DepositStatus to) {
         String ledger = ledgerOf(connector, event);
         String account = event.metadata().get("pacioli_account");
         if (account == null && event.routingReference() != null) {
@@ -156,30 +165,38 @@ public final class InboundProcessor {
                 account = route.get().account();
             }
         }
-        if (ledger == null || account == null || event.amount() == null) {
-            return unmatched(
-                    connector,
-                    event,
-                    ledger,
-                    "no ledger and account to credit (no pacioli_ledger and"
-                            + " pacioli_account in its metadata, no deposit route for its reference)");
-        }
-        String asset = event.amount().currency() == null
-                ? null
-                : event.amount().currency().toUpperCase(Locale.ROOT);
-        Optional<Integer> scale = asset == null ? Optional.empty() : events.scale(asset);
-        OptionalLong amount = scale.map(s -> event.amount().atScale(s)).orElse(OptionalLong.empty());
-        if (amount.isEmpty()) {
-            return unmatched(
-                    connector,
-                    event,
-                    ledger,
-                    "its amount " + event.amount().value() + " "
-                            + event.amount().currency() + " is not an exact positive amount of a known asset");
-        }
-        String id = depositId(event);
+        String id = depositId(connector, event);
+        String principal = PRINCIPAL_PREFIX + connector;
         try {
-            deposits.record(new DepositRequest(
+            if (ledger == null || account == null || event.amount() == null) {
+                if (to == DepositStatus.FAILED && ledger != null) {
+                    Optional<Deposits.Outcome> failed = deposits.reportFailed(
+                            ledger, id, principal, event.failureReason(), event.providerEventId());
+                    if (failed.isPresent()) {
+                        return outcome(failed.get());
+                    }
+                }
+                return unmatched(
+                        connector,
+                        event,
+                        ledger,
+                        "no ledger and account to credit (no pacioli_ledger and"
+                                + " pacioli_account in its metadata, no deposit route for its reference)");
+            }
+            String asset = event.amount().currency() == null
+                    ? null
+                    : event.amount().currency().toUpperCase(Locale.ROOT);
+            Optional<Integer> scale = asset == null ? Optional.empty() : events.scale(asset);
+            OptionalLong amount = scale.map(s -> event.amount().atScale(s)).orElse(OptionalLong.empty());
+            if (amount.isEmpty()) {
+                return unmatched(
+                        connector,
+                        event,
+                        ledger,
+                        "its amount " + event.amount().value() + " "
+                                + event.amount().currency() + " is not an exact positive amount of a known asset");
+            }
+            DepositRequest request = new DepositRequest(
                     ledger,
                     id,
                     account,
@@ -188,21 +205,33 @@ public final class InboundProcessor {
                     connector,
                     event.providerReference(),
                     event.providerEventId(),
-                    Metadata.of(event.metadata())));
-            return "applied";
+                    Metadata.of(event.metadata()));
+            return outcome(deposits.report(request, to, principal, event.failureReason(), Deposits.Source.SYSTEM));
         } catch (ApiException e) {
             return unmatched(connector, event, ledger, "the deposit was refused: " + e.code + ": " + e.getMessage());
         }
     }
 
-    /** The deposit's id: the one its metadata names, else one derived from the provider's reference. */
-    private static String depositId(InboundEvent event) {
+    private static String outcome(Deposits.Outcome outcome) {
+        return switch (outcome.kind()) {
+            case CREATED, MOVED -> "applied";
+            case UNCHANGED, REFUSED -> "unchanged";
+        };
+    }
+
+    /**
+     * The deposit's id: the one its metadata names, else one derived from the connector and the
+     * provider's reference (the charge, transfer or payment intent, the same in each event of one
+     * deposit, so its pending and final events find one deposit; the connector, so two providers' equal
+     * references are two deposits).
+     */
+    static String depositId(String connector, InboundEvent event) {
         String named = event.metadata().get("pacioli_deposit");
         if (named != null && Limits.isIdentifier(named) && named.length() <= PayoutRequest.ID_LENGTH_MAX) {
             return named;
         }
         String reference = event.providerReference() != null ? event.providerReference() : event.providerEventId();
-        return "dep_" + PayoutRequest.sha256(reference).substring(0, 32);
+        return "dep_" + PayoutRequest.sha256(connector + "/" + reference).substring(0, 32);
     }
 
     private String unmatched(String connector, InboundEvent event, String ledger, String why) {

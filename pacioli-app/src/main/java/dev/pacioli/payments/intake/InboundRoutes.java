@@ -18,6 +18,7 @@ import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
 import dev.pacioli.platform.JsonOutput;
+import dev.pacioli.platform.LedgerDirectory;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
@@ -25,6 +26,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Inbound provider webhooks (payments.md): {@code POST /v1/inbound/{connector}}, no API key. The
@@ -35,15 +37,28 @@ import java.util.List;
  * a provider's webhook would be.
  */
 public final class InboundRoutes {
+    /** What {@code simulate/deposit}'s {@code status} may say, and the event the simulator reports for it. */
+    private static final Map<String, InboundEvent.Kind> SIMULATED_STATUSES = Map.of(
+            "pending", InboundEvent.Kind.DEPOSIT_PENDING,
+            "succeeded", InboundEvent.Kind.DEPOSIT_SUCCEEDED,
+            "failed", InboundEvent.Kind.DEPOSIT_FAILED);
+
     private final PaymentRails rails;
+    private final LedgerDirectory ledgerDirectory;
     private final InboundEventStore events;
     private final Payouts payouts;
     private final MeterRegistry registry;
     private final Runnable wake;
 
     public InboundRoutes(
-            PaymentRails rails, InboundEventStore events, Payouts payouts, MeterRegistry registry, Runnable wake) {
+            PaymentRails rails,
+            LedgerDirectory ledgerDirectory,
+            InboundEventStore events,
+            Payouts payouts,
+            MeterRegistry registry,
+            Runnable wake) {
         this.rails = rails;
+        this.ledgerDirectory = ledgerDirectory;
         this.events = events;
         this.payouts = payouts;
         this.registry = registry;
@@ -123,19 +138,20 @@ public final class InboundRoutes {
                 .filter(found -> found.kind() == PaymentConnector.Kind.SIMULATOR)
                 .orElseThrow(() -> ApiException.notFound("connector_not_found", "no simulator connector '" + id + "'"));
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "ledger", "deposit_id", "account", "amount", "asset");
+        RequestReader.Fields body = call.body(reader, "ledger", "deposit_id", "account", "amount", "asset", "status");
         String ledger = body.identifier("ledger", true);
         String depositId = body.identifier("deposit_id", true);
         String account = body.identifier("account", true);
         long amount = body.amount("amount", true);
         String asset = body.assetCode("asset");
+        InboundEvent.Kind kind = body.choice("status", SIMULATED_STATUSES, InboundEvent.Kind.DEPOSIT_SUCCEEDED);
         reader.finish();
-        // The ledger is the body's, not the path's: the gate's scope check is made here.
-        if (call.key.ledgers() != null && !call.key.ledgers().contains(ledger)) {
+        // The ledger is the body's, not the path's: the gate's checks are made here, one answer for both.
+        if ((call.key.ledgers() != null && !call.key.ledgers().contains(ledger)) || !ledgerDirectory.exists(ledger)) {
             throw ApiException.notFound("ledger_not_found", "no ledger '" + ledger + "'");
         }
         SimulatorRail simulator = (SimulatorRail) rails.rail(connector.id()).orElseThrow();
-        InboundEvent event = simulator.simulateDeposit(ledger, depositId, account, amount, asset);
+        InboundEvent event = simulator.simulateDeposit(ledger, depositId, account, amount, asset, kind);
         return received(event.providerEventId(), false, 202);
     }
 

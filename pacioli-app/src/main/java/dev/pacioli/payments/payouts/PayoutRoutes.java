@@ -26,6 +26,7 @@ public final class PayoutRoutes {
     private static final String BASE = "/v1/ledgers/{ledger}/payouts";
     private static final String CURSOR_KIND = "payouts";
     private static final int REASON_LENGTH_MAX = 1_024;
+    private static final int RELEASE_IDS_MAX = 1_000;
 
     private final Payouts payouts;
 
@@ -43,6 +44,7 @@ public final class PayoutRoutes {
                 Route.post(BASE + "/{id}/reject", Role.READER, this::reject).requiring(Flag.APPROVER),
                 Route.post(BASE + "/{id}/cancel", Role.WRITER, this::cancel),
                 Route.post(BASE + "/{id}/release", Role.OPERATOR, this::release),
+                Route.post(BASE + "/release", Role.OPERATOR, this::releaseMany),
                 Route.post(BASE + "/{id}/resolve", Role.OPERATOR, this::resolve),
                 Route.put("/v1/ledgers/{ledger}/approval-policy", Role.ADMIN, this::putPolicy),
                 Route.get("/v1/ledgers/{ledger}/approval-policy", Role.READER, this::policy));
@@ -167,25 +169,70 @@ public final class PayoutRoutes {
 
     private Reply release(Call call) {
         String reason = reason(call, false);
-        Payout held = found(call);
-        if (held.status() != PayoutStatus.HELD) {
-            throw new ApiException(
-                    409,
-                    PayoutStore.INVALID_STATE_TRANSITION,
-                    "payout " + held.id() + " is " + held.status().code() + ", not held");
-        }
-        boolean compliance = call.key.hasFlag(Flag.COMPLIANCE);
         return one(
                 200,
-                payouts.change(
-                        held.ledger(),
-                        held.id(),
-                        held.heldFrom(),
-                        current -> current.status() != PayoutStatus.HELD
-                                ? PayoutStore.INVALID_STATE_TRANSITION
-                                : "screening".equals(current.holdReason()) && !compliance ? "needs_compliance" : null,
-                        PayoutStore.Change.NONE,
+                payouts.release(
+                        call.path("ledger"),
+                        call.path("id"),
+                        null,
+                        call.key.hasFlag(Flag.COMPLIANCE),
                         new PayoutStore.Audit(Actor.of(call), AuditAction.PAYOUT_RELEASED, reason)));
+    }
+
+    /**
+     * Releases many payouts held for one reason (after going live, or lifting a stop): each is released
+     * or refused on its own, and the answer says which.
+     */
+    private Reply releaseMany(Call call) {
+        RequestReader reader = new RequestReader();
+        RequestReader.Fields body = call.body(reader, "hold_reason", "ids", "reason");
+        String holdReason = body.choice(
+                "hold_reason",
+                Map.of(
+                        "dry_mode", "dry_mode",
+                        "emergency_stop", "emergency_stop",
+                        "reconciliation", "reconciliation",
+                        "screening", "screening"),
+                null);
+        List<String> ids = new java.util.ArrayList<>();
+        List<tools.jackson.databind.JsonNode> items = body.array("ids", true, 1, RELEASE_IDS_MAX);
+        for (int i = 0; i < items.size(); i++) {
+            if (!items.get(i).isString() || items.get(i).stringValue().length() > PayoutRequest.ID_LENGTH_MAX) {
+                reader.add("ids[" + i + "]", FieldError.INVALID_VALUE, "must be a payout id (a string)");
+            } else {
+                ids.add(items.get(i).stringValue());
+            }
+        }
+        String reason = body.string("reason", false, REASON_LENGTH_MAX);
+        reader.finish();
+        PayoutStore.Audit audit = new PayoutStore.Audit(Actor.of(call), AuditAction.PAYOUT_RELEASED, reason);
+        boolean compliance = call.key.hasFlag(Flag.COMPLIANCE);
+        try (JsonOutput out = new JsonOutput()) {
+            out.json.writeStartObject();
+            out.json.writeName("released");
+            out.json.writeStartArray();
+            List<Map<String, String>> refused = new java.util.ArrayList<>();
+            for (String id : new java.util.LinkedHashSet<>(ids)) {
+                try {
+                    PayoutJson.write(out, payouts.release(call.path("ledger"), id, holdReason, compliance, audit));
+                } catch (ApiException e) {
+                    refused.add(Map.of("id", id, "code", e.code, "detail", e.getMessage()));
+                }
+            }
+            out.json.writeEndArray();
+            out.json.writeName("refused");
+            out.json.writeStartArray();
+            for (Map<String, String> one : refused) {
+                out.json.writeStartObject();
+                out.string("id", one.get("id"));
+                out.string("code", one.get("code"));
+                out.string("detail", one.get("detail"));
+                out.json.writeEndObject();
+            }
+            out.json.writeEndArray();
+            out.json.writeEndObject();
+            return Reply.json(200, out);
+        }
     }
 
     private Reply resolve(Call call) {

@@ -80,19 +80,31 @@ public final class PayoutStore {
     // ---- Creation -----------------------------------------------------------------------------------
 
     /**
+     * A payout held from its creation: why, the state a release returns it to, and rows of the control
+     * that held it to commit with it (a screening case), or null.
+     */
+    public record Hold(String reason, PayoutStatus from, CommitRows alongside) {}
+
+    /**
      * The rows of a new payout, for the ledger's writer to commit with its reserve: the payout, its
      * first history entry, its {@code payout.created} event and, when it is approved, its execution job.
+     * With a {@code hold} (null for none) it is created held instead, with the hold's own rows.
      */
     public CommitRows creation(
-            PayoutRequest request, String createdBy, PayoutStatus status, int approvalsRequired, Long windowSeconds) {
+            PayoutRequest request,
+            String createdBy,
+            PayoutStatus status,
+            int approvalsRequired,
+            Long windowSeconds,
+            Hold hold) {
         return connection -> {
             Payout created;
             try (PreparedStatement insert = connection.prepareStatement("insert into payouts (ledger, id, source,"
                     + " amount, asset, connector, destination, fee_amount, fee_account, status, approvals_required,"
-                    + " approval_expires_at, payload_hash, request_hash, created_by, metadata, description)"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " approval_expires_at, payload_hash, request_hash, created_by, metadata, description,"
+                    + " hold_reason, held_from) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                     + " case when ?::bigint is null then null else now() + make_interval(secs => ?::bigint) end,"
-                    + " ?, ?, ?, ?, ?) on conflict do nothing returning " + COLUMNS)) {
+                    + " ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning " + COLUMNS)) {
                 insert.setString(1, request.ledger());
                 insert.setString(2, request.id());
                 insert.setString(3, request.source());
@@ -102,7 +114,7 @@ public final class PayoutStore {
                 insert.setString(7, request.destinationJson());
                 setNullableLong(insert, 8, request.feeAmount());
                 insert.setString(9, request.feeAccount());
-                insert.setString(10, status.code());
+                insert.setString(10, hold == null ? status.code() : PayoutStatus.HELD.code());
                 insert.setInt(11, approvalsRequired);
                 setNullableLong(insert, 12, windowSeconds);
                 setNullableLong(insert, 13, windowSeconds);
@@ -114,6 +126,8 @@ public final class PayoutStore {
                         RequestReader.MAPPER.writeValueAsString(
                                 request.metadata().values()));
                 insert.setString(18, request.description());
+                insert.setString(19, hold == null ? null : hold.reason());
+                insert.setString(20, hold == null ? null : hold.from().code());
                 try (ResultSet row = insert.executeQuery()) {
                     if (!row.next()) {
                         return; // cannot happen: the row is only ever made with its reserve, which is new
@@ -121,8 +135,11 @@ public final class PayoutStore {
                     created = payout(row, List.of());
                 }
             }
-            history(connection, created, "transition", null, status, createdBy, null);
-            if (status == PayoutStatus.APPROVED) {
+            history(connection, created, "transition", null, created.status(), createdBy, null);
+            if (hold != null && hold.alongside() != null) {
+                hold.alongside().write(connection);
+            }
+            if (created.status() == PayoutStatus.APPROVED) {
                 jobs.enqueue(connection, EXECUTE_JOB, jobKey(created.ledger(), created.id()));
             }
             // Last: the service stream's head stays locked from here to the commit.

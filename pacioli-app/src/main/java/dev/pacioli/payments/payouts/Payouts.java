@@ -1,5 +1,7 @@
 package dev.pacioli.payments.payouts;
 
+import dev.pacioli.controls.Controls;
+import dev.pacioli.controls.SubmissionGate;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
@@ -28,6 +30,7 @@ public final class Payouts {
     private final LedgerPort ledgers;
     private final Jobs jobs;
     private final PayoutMetrics metrics;
+    private final Controls controls;
 
     public Payouts(
             PayoutStore store,
@@ -35,7 +38,9 @@ public final class Payouts {
             PaymentRails rails,
             LedgerPort ledgers,
             Jobs jobs,
-            PayoutMetrics metrics) {
+            PayoutMetrics metrics,
+            Controls controls) {
+        this.controls = controls;
         this.store = store;
         this.policies = policies;
         this.rails = rails;
@@ -86,15 +91,21 @@ public final class Payouts {
         int approvals = policy.approvalsFor(request.asset(), request.amount());
         PayoutStatus status = approvals > 0 ? PayoutStatus.REQUIRES_APPROVAL : PayoutStatus.APPROVED;
         Long window = approvals > 0 ? policy.approvalWindowSeconds() : null;
+        // Under an emergency stop a new payout is accepted and reserved, but held (one needing approvals
+        // waits for them first; the worker holds it when it would be sent).
+        PayoutStore.Hold hold = status == PayoutStatus.APPROVED && controls.holdsNewPayouts()
+                ? new PayoutStore.Hold(SubmissionGate.Refusal.EMERGENCY_STOP.holdReason(), PayoutStatus.APPROVED, null)
+                : null;
         TransactionResult reserve = Engines.await(ledgers.submit(
                 request.ledger(),
                 reserve(request, providerAccount),
-                store.creation(request, principal, status, approvals, window)));
+                store.creation(request, principal, status, approvals, window, hold)));
         return switch (reserve.code()) {
             case CREATED -> {
                 jobs.wake();
-                metrics.created(connector.id(), status);
-                yield new Created(201, found(request.ledger(), request.id()));
+                Payout created = found(request.ledger(), request.id());
+                metrics.created(connector.id(), created.status());
+                yield new Created(201, created);
             }
             case EXISTS, TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
                 replay(store.find(request.ledger(), request.id()).orElseThrow(() -> idTaken(request)), request);
@@ -171,6 +182,28 @@ public final class Payouts {
         };
     }
 
+    /**
+     * Releases a held payout to the state it was held from. {@code holdReason}, when not null, must be
+     * its hold's; a screening hold needs the compliance flag.
+     */
+    public Payout release(String ledger, String id, String holdReason, boolean compliance, PayoutStore.Audit audit) {
+        Payout held = found(ledger, id);
+        if (held.status() != PayoutStatus.HELD) {
+            throw refusal(held, PayoutStore.INVALID_STATE_TRANSITION, held.status());
+        }
+        return change(
+                ledger,
+                id,
+                held.heldFrom(),
+                current -> current.status() != PayoutStatus.HELD
+                        ? PayoutStore.INVALID_STATE_TRANSITION
+                        : holdReason != null && !holdReason.equals(current.holdReason())
+                                ? "hold_reason_mismatch"
+                                : "screening".equals(current.holdReason()) && !compliance ? "needs_compliance" : null,
+                PayoutStore.Change.NONE,
+                audit);
+    }
+
     /** A change the API asks for: moved, or refused with why (the state table, or the guard's code). */
     public Payout change(
             String ledger,
@@ -209,6 +242,8 @@ public final class Payouts {
                 new ApiException(409, code, "payload_hash is not the payout's: approve exactly what you reviewed");
             case "not_creator" ->
                 new ApiException(403, "forbidden", "only an operator or the payout's creator may cancel it");
+            case "hold_reason_mismatch" ->
+                new ApiException(409, code, "payout " + payout.id() + " is held for " + payout.holdReason());
             case "needs_compliance" ->
                 new ApiException(403, "forbidden", "a screening hold is released by a key with the compliance flag");
             default -> new ApiException(409, code, "payout " + payout.id() + " cannot change now");

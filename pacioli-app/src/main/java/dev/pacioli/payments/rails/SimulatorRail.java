@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Like a real provider it is idempotent by transfer id: submitting an id it already holds answers
  * that transfer's current state and creates nothing. Its events (a return, a deposit) carry provider
  * event ids derived from the object ({@code transfer.returned:<transfer id>}, {@code
- * deposit.succeeded:<ledger>.<deposit id>}), so a report made twice is the same event twice, which the
+ * deposit.<status>:<ledger>.<deposit id>}), so a report made twice is the same event twice, which the
  * inbound store deduplicates, exactly as with a provider's webhook resent.
  *
  * <p>State is in memory only. A restart forgets every transfer: the worker's status query for a
@@ -224,15 +224,23 @@ public final class SimulatorRail implements Rail, AutoCloseable {
         return Optional.ofNullable(transfers.get(transferId)).map(Held::result);
     }
 
+    /** A succeeded deposit: {@link #simulateDeposit(String, String, String, long, String, InboundEvent.Kind)}. */
+    public InboundEvent simulateDeposit(String ledger, String depositId, String account, long amount, String asset) {
+        return simulateDeposit(ledger, depositId, account, amount, asset, InboundEvent.Kind.DEPOSIT_SUCCEEDED);
+    }
+
     /**
-     * Reports an incoming deposit exactly as a provider's {@code deposit.succeeded} webhook would: a
-     * {@code DEPOSIT_SUCCEEDED} event whose metadata names {@code pacioli_ledger}, {@code
-     * pacioli_account} and {@code pacioli_deposit}. Reported on the caller's thread, so the caller (the
-     * simulate route) answers after the deposit is handled; the same deposit twice is the same event id.
+     * Reports an incoming deposit exactly as a provider's {@code deposit.pending}, {@code
+     * deposit.succeeded} or {@code deposit.failed} webhook would: an event of that kind whose metadata
+     * names {@code pacioli_ledger}, {@code pacioli_account} and {@code pacioli_deposit}, and whose
+     * provider reference is the same for each news of one deposit. The same news of the same deposit
+     * twice is the same event id ({@code deposit.<status>:<ledger>.<deposit id>}).
      *
+     * @param kind {@code DEPOSIT_PENDING}, {@code DEPOSIT_SUCCEEDED} or {@code DEPOSIT_FAILED}
      * @return the event reported
      */
-    public InboundEvent simulateDeposit(String ledger, String depositId, String account, long amount, String asset) {
+    public InboundEvent simulateDeposit(
+            String ledger, String depositId, String account, long amount, String asset, InboundEvent.Kind kind) {
         require(Limits.isIdentifier(ledger), "ledger", ledger);
         require(Limits.isIdentifier(depositId), "deposit_id", depositId);
         require(Limits.isIdentifier(account), "account", account);
@@ -240,16 +248,23 @@ public final class SimulatorRail implements Rail, AutoCloseable {
         if (amount <= 0) {
             throw new IllegalArgumentException("amount must be positive: " + amount);
         }
+        String type = switch (kind) {
+            case DEPOSIT_PENDING -> "deposit.pending";
+            case DEPOSIT_SUCCEEDED -> "deposit.succeeded";
+            case DEPOSIT_FAILED -> "deposit.failed";
+            default ->
+                throw new IllegalArgumentException("a simulated deposit is pending, succeeded or failed: " + kind);
+        };
         String id = ledger + "." + depositId;
         InboundEvent event = new InboundEvent(
-                "deposit.succeeded:" + id,
-                "deposit.succeeded",
-                InboundEvent.Kind.DEPOSIT_SUCCEEDED,
+                type + ":" + id,
+                type,
+                kind,
                 null,
                 null,
                 new InboundEvent.Amount(Long.toString(amount), true, asset),
                 "sim_dep_" + id,
-                null,
+                kind == InboundEvent.Kind.DEPOSIT_FAILED ? "simulated failure (status failed)" : null,
                 Map.of("pacioli_ledger", ledger, "pacioli_account", account, "pacioli_deposit", depositId),
                 null);
         events.report(event);

@@ -65,6 +65,7 @@ class PayoutCrashTest {
             started.add(child);
             ChildServe.awaitReady(child, port, log);
             HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
+            admin.goLive();
             admin.openLedgerWithWorldAndWallet(ledger);
             assertThat(admin.post(
                                     base + "/transactions",

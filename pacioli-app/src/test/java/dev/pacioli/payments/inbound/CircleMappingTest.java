@@ -98,4 +98,15 @@ class CircleMappingTest {
         assertThat(event.providerType()).isEqualTo("payments");
         assertThat(event.providerEventId()).startsWith("sha256:");
     }
+
+    @Test
+    void aPendingTransferFromAChainIsThePendingDepositOfTheSameTransfer() {
+        InboundEvent pending = map(InboundScheme.CIRCLE, sample("circle/transfers.incoming.pending"));
+        InboundEvent complete = map(InboundScheme.CIRCLE, sample("circle/transfers.incoming"));
+        assertThat(pending.kind()).isEqualTo(Kind.DEPOSIT_PENDING);
+        assertThat(pending.providerEventId()).isEqualTo("7e1d3c2b-5a4f-4b6e-8c9d-0a1b2c3d4e5f:pending");
+        assertThat(pending.providerReference()).isEqualTo(complete.providerReference());
+        assertThat(pending.amount()).isEqualTo(complete.amount());
+        assertThat(pending.routingReference()).isEqualTo(complete.routingReference());
+    }
 }

@@ -53,10 +53,10 @@ class CoinbaseCommerceMappingTest {
 
     @Test
     void otherChargeEventsAreUnknown() {
-        String pending = edited("coinbase_commerce/charge:confirmed", "charge:confirmed", "charge:pending");
-        InboundEvent event = map(InboundScheme.COINBASE_COMMERCE, pending);
+        String delayed = edited("coinbase_commerce/charge:confirmed", "charge:confirmed", "charge:delayed");
+        InboundEvent event = map(InboundScheme.COINBASE_COMMERCE, delayed);
         assertThat(event.kind()).isEqualTo(Kind.UNKNOWN);
-        assertThat(event.providerType()).isEqualTo("charge:pending");
+        assertThat(event.providerType()).isEqualTo("charge:delayed");
         assertThat(event.providerEventId()).isEqualTo("d5f1a2b3-4c5d-4e6f-8a9b-0c1d2e3f4a5b");
     }
 
@@ -68,5 +68,16 @@ class CoinbaseCommerceMappingTest {
         assertThat(event.kind()).isEqualTo(Kind.UNKNOWN);
         assertThat(event.providerEventId()).isEqualTo("e1");
         assertThat(event.providerReference()).isEqualTo("c1");
+    }
+
+    @Test
+    void chargePendingIsThePendingDepositOfTheSameCharge() {
+        InboundEvent pending = map(InboundScheme.COINBASE_COMMERCE, sample("coinbase_commerce/charge:pending"));
+        InboundEvent confirmed = map(InboundScheme.COINBASE_COMMERCE, sample("coinbase_commerce/charge:confirmed"));
+        assertThat(pending.kind()).isEqualTo(Kind.DEPOSIT_PENDING);
+        assertThat(pending.providerEventId()).isEqualTo("a8c3e1f0-5b2d-4c7e-9f1a-3d5e7f9b1c2d");
+        assertThat(pending.providerReference()).isEqualTo(confirmed.providerReference());
+        assertThat(pending.amount()).isEqualTo(confirmed.amount());
+        assertThat(pending.metadata()).isEqualTo(confirmed.metadata());
     }
 }

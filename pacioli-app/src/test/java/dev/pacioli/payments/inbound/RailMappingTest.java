@@ -132,4 +132,17 @@ class RailMappingTest {
         assertThat(event.providerEventId()).isEqualTo(MESSAGE_ID);
         assertThat(event.transferId()).isEqualTo("main.po_1002");
     }
+
+    @Test
+    void depositPendingAndFailedAreTheDepositOfTheSameId() {
+        InboundEvent pending = overStandardWebhooks("http/deposit.pending");
+        assertThat(pending.kind()).isEqualTo(Kind.DEPOSIT_PENDING);
+        assertThat(pending.providerReference()).isEqualTo("dep-77102");
+        assertThat(pending.amount()).isEqualTo(new Amount("150000", true, "USD"));
+        assertThat(pending.routingReference()).isEqualTo("VA-000123");
+        InboundEvent failed = overStandardWebhooks("http/deposit.failed");
+        assertThat(failed.kind()).isEqualTo(Kind.DEPOSIT_FAILED);
+        assertThat(failed.providerReference()).isEqualTo("dep-77103");
+        assertThat(failed.failureReason()).isEqualTo("R01 insufficient funds");
+    }
 }

@@ -85,4 +85,27 @@ class StripeMappingTest {
         String body = edited("stripe/payout.paid", "\"id\": \"po_1QkP2aLkdIwHu7ixR0dBq6vT\",", "");
         assertThat(map(InboundScheme.STRIPE, body).kind()).isEqualTo(Kind.UNKNOWN);
     }
+
+    @Test
+    void paymentIntentProcessingIsThePendingDepositOfTheSameIntent() {
+        InboundEvent pending = map(InboundScheme.STRIPE, sample("stripe/payment_intent.processing"));
+        InboundEvent succeeded = map(InboundScheme.STRIPE, sample("stripe/payment_intent.succeeded"));
+        assertThat(pending.kind()).isEqualTo(Kind.DEPOSIT_PENDING);
+        assertThat(pending.providerEventId()).isEqualTo("evt_3QkS4dLkdIwHu7ix1T9bQe2r");
+        assertThat(pending.amount())
+                .as("amount_received is 0 until it succeeds")
+                .isEqualTo(succeeded.amount());
+        assertThat(pending.providerReference()).isEqualTo(succeeded.providerReference());
+        assertThat(pending.metadata()).isEqualTo(succeeded.metadata());
+    }
+
+    @Test
+    void paymentIntentPaymentFailedIsTheDepositFailedWithStripesReason() {
+        InboundEvent failed = map(InboundScheme.STRIPE, sample("stripe/payment_intent.payment_failed"));
+        assertThat(failed.kind()).isEqualTo(Kind.DEPOSIT_FAILED);
+        assertThat(failed.providerReference()).isEqualTo("pi_3QkQ0xLkdIwHu7ix1Jb0cT2u");
+        assertThat(failed.failureReason())
+                .isEqualTo("payment_method_provider_decline: The bank returned the debit: insufficient funds.");
+        assertThat(failed.amount()).isEqualTo(new Amount("5000", true, "usd"));
+    }
 }

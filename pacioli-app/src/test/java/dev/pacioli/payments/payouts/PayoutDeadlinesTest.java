@@ -79,6 +79,7 @@ class PayoutDeadlinesTest {
                                 EngineConfig.DEFAULTS)
                         .withPayments(FAST));
         admin = new HttpTester(URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
+        admin.goLive();
         base = admin.openLedgerWithWorldAndWallet(TestService.uniqueName("late"));
         expect(
                 admin.post(

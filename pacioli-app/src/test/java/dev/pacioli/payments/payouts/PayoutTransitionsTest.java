@@ -127,7 +127,7 @@ class PayoutTransitionsTest {
                 null);
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            store.creation(request, "tester", PayoutStatus.REQUIRES_APPROVAL, 1, 3600L)
+            store.creation(request, "tester", PayoutStatus.REQUIRES_APPROVAL, 1, 3600L, null)
                     .write(connection);
             try (PreparedStatement update = connection.prepareStatement("update payouts set status = ?,"
                     + " hold_reason = ?, held_from = ? where ledger = 'walk' and id = ?")) {
