@@ -1,7 +1,5 @@
 package dev.pacioli.ledger.engine;
 
-import java.util.Arrays;
-
 /**
  * One account's movements on one side (debits or credits) within the longest window of the limits
  * that count them: a ring of (commit time, amount) in commit order, one element per transaction, kept
@@ -84,10 +82,5 @@ final class UsageWindow {
         }
         times = newTimes;
         amounts = newAmounts;
-    }
-
-    @Override
-    public String toString() {
-        return "UsageWindow[" + head + ".." + tail + " of " + Arrays.toString(times) + "]";
     }
 }
