@@ -6,6 +6,7 @@ import dev.pacioli.controls.ControlSettings;
 import dev.pacioli.controls.ControlledLedgers;
 import dev.pacioli.controls.Controls;
 import dev.pacioli.controls.ControlsCapability;
+import dev.pacioli.controls.limits.LimitsCapability;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
@@ -328,13 +329,15 @@ public final class Service implements AutoCloseable {
             Controls controls) {
         // Every write of money goes through this port, behind the emergency stop; a capability gets it,
         // never a writer.
-        LedgerPort port = new ControlledLedgers(new LocalLedgers(ledgers, database.reads()), controls.watch());
+        LocalLedgers local = new LocalLedgers(ledgers, database.reads());
+        LedgerPort port = new ControlledLedgers(local, controls.watch());
         List<Capability> capabilities = new ArrayList<>(List.of(
                 new AlertsCapability(alerts),
                 new ControlsCapability(controls),
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
+                new LimitsCapability(local, database.catalog()),
                 new PaymentsCapability(
                         database.dataSource(),
                         port,

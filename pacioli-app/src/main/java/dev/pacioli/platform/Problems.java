@@ -22,6 +22,13 @@ public final class Problems {
             if (requestId != null) {
                 out.string("request_id", requestId);
             }
+            for (var member : e.members.entrySet()) {
+                if (member.getValue() instanceof Long number) {
+                    out.number(member.getKey(), number.longValue());
+                } else {
+                    out.string(member.getKey(), RequestReader.printable((String) member.getValue()));
+                }
+            }
             if (!e.errors.isEmpty()) {
                 out.json.writeName("errors");
                 out.json.writeStartArray();

@@ -34,6 +34,7 @@ class ApiWalkthroughTest {
             "controls",
             "payments",
             "commissions",
+            "limits",
             "app");
 
     private final TestService.Running service;
@@ -392,6 +393,7 @@ class ApiWalkthroughTest {
         payments();
         controls();
         commissions(base);
+        limits(base);
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {
@@ -739,6 +741,42 @@ class ApiWalkthroughTest {
                         .path("balance")
                         .longValue())
                 .isEqualTo(199);
+    }
+
+    /** Limits: a daily limit on user wallets, a payment it refuses, its usage, replaced, listed, deleted. */
+    private void limits(String base) {
+        assertThat(openAccount(base, "users:77:wallet", "credit", "0").status()).isEqualTo(201);
+        assertThat(transfer(base, "limit-fund", "world", "users:77:wallet", 5_000)
+                        .status())
+                .isEqualTo(201);
+        String daily = """
+                {"accounts": "users:*:wallet", "asset": "USD", "direction": "debit",
+                 "max_amount_per_transaction": 1000, "window_seconds": 86400,
+                 "max_amount_per_window": 1500, "max_count_per_window": 20}""";
+        Response created = admin.put(base + "/limits/daily", daily);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(admin.put(base + "/limits/daily", daily).header("Idempotent-Replayed"))
+                .isEqualTo("true");
+        assertThat(admin.get(base + "/limits/daily").json()).isEqualTo(created.json());
+        assertThat(transfer(base, "limit-1", "users:77:wallet", "world", 900).status())
+                .isEqualTo(201);
+        Response refused = transfer(base, "limit-2", "users:77:wallet", "world", 700);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.code()).isEqualTo("limit_exceeded");
+        assertThat(refused.json().path("limit_id").stringValue()).isEqualTo("daily");
+        assertThat(refused.json().path("remaining").longValue()).isEqualTo(600);
+        JsonNode usage =
+                admin.get(base + "/limits/daily/usage?account=users:77:wallet").json();
+        assertThat(usage.path("used_amount").longValue()).isEqualTo(900);
+        assertThat(usage.path("remaining_count").longValue()).isEqualTo(19);
+        Response replaced = admin.put(base + "/limits/daily", daily.replace("1500", "2000"));
+        assertThat(replaced.status()).isEqualTo(200);
+        assertThat(replaced.json().path("version").longValue()).isEqualTo(2);
+        assertThat(transfer(base, "limit-2", "users:77:wallet", "world", 700).status())
+                .isEqualTo(201);
+        assertThat(field(admin.get(base + "/limits").json().path("data"), "id")).contains("daily");
+        assertThat(admin.delete(base + "/limits/daily").status()).isEqualTo(200);
+        assertThat(admin.get(base + "/limits/daily").code()).isEqualTo("limit_not_found");
     }
 
     private static void sleep(long millis) {

@@ -109,6 +109,7 @@ class BadInputTest {
                         .status())
                 .isEqualTo(201);
         assertThat(admin.put(base + "/commission-plans/bi-plan", plan).status()).isEqualTo(201);
+        assertThat(admin.put(base + "/limits/bi-limit", LIMIT).status()).isEqualTo(201);
         // Deposits: dep-1 recorded, a ledger transaction holding the id another deposit would take, a
         // deposit route, and inbound connectors (events, instructions, Stripe) that verify signatures.
         assertThat(admin.post(base + "/deposits", deposit("dep-1", "10")).status())
@@ -964,6 +965,7 @@ class BadInputTest {
         depositCases(cases);
         inboundCases(cases);
         commissionCases(cases);
+        limitCases(cases);
         return cases.stream();
     }
 
@@ -2346,7 +2348,137 @@ class BadInputTest {
                 admin.get(base + "/parties/bi-member").text(),
                 admin.get(base + "/commission-plans/bi-plan").text(),
                 "bad-party " + admin.get(base + "/parties/bad-party").status(),
-                "bad-plan " + admin.get(base + "/commission-plans/bad-plan").status());
+                "bad-plan " + admin.get(base + "/commission-plans/bad-plan").status(),
+                admin.get(base + "/limits").text(),
+                "bad-limit " + admin.get(base + "/limits/bad-limit").status());
+    }
+
+    /** A limit on the wallet that no valid row of this table comes near. */
+    private static final String LIMIT =
+            "{\"accounts\": \"wallet\", \"asset\": \"USD\", \"direction\": \"debit\", \"max_amount_per_transaction\": 1000000}";
+
+    /** Limits: every bad field a 400, a missing asset 422, what is not there 404; nothing is stored. */
+    private static void limitCases(List<Case> cases) {
+        String limit = "{L}/limits/bad-limit";
+        String fields = "\"accounts\": \"users:*:wallet\", \"asset\": \"USD\", \"direction\": \"debit\"";
+        cases.add(put(
+                "limit: an empty body",
+                limit,
+                "{}",
+                400,
+                "validation_failed",
+                "accounts:required",
+                "asset:required",
+                "direction:required",
+                "max_amount_per_transaction:required",
+                "max_amount_per_window:required",
+                "max_count_per_window:required"));
+        cases.add(put(
+                "limit: a * inside a segment",
+                limit,
+                "{\"accounts\": \"users:4*:wallet\", \"asset\": \"USD\", \"direction\": \"debit\","
+                        + " \"max_amount_per_transaction\": 5}",
+                400,
+                "validation_failed",
+                "accounts:invalid_format"));
+        cases.add(put(
+                "limit: a direction that is neither",
+                limit,
+                "{\"accounts\": \"wallet\", \"asset\": \"USD\", \"direction\": \"up\", \"max_amount_per_transaction\": 5}",
+                400,
+                "validation_failed",
+                "direction:invalid_value"));
+        cases.add(put(
+                "limit: a zero amount",
+                limit,
+                "{" + fields + ", \"max_amount_per_transaction\": 0}",
+                400,
+                "invalid_amount",
+                "max_amount_per_transaction:invalid_amount"));
+        for (String window : List.of("0", "2678401", "1.5")) {
+            cases.add(put(
+                    "limit: window_seconds " + window,
+                    limit,
+                    "{" + fields + ", \"window_seconds\": " + window + ", \"max_count_per_window\": 3}",
+                    400,
+                    "validation_failed",
+                    window.equals("1.5") ? "window_seconds:invalid_type" : "window_seconds:out_of_range"));
+        }
+        cases.add(put(
+                "limit: a window's bound without window_seconds",
+                limit,
+                "{" + fields + ", \"max_amount_per_window\": 500}",
+                400,
+                "validation_failed",
+                "window_seconds:required"));
+        cases.add(put(
+                "limit: window_seconds without a window's bound",
+                limit,
+                "{" + fields + ", \"max_amount_per_transaction\": 5, \"window_seconds\": 60}",
+                400,
+                "validation_failed",
+                "window_seconds:invalid_value"));
+        cases.add(put(
+                "limit: a count as a string",
+                limit,
+                "{" + fields + ", \"window_seconds\": 60, \"max_count_per_window\": \"3\"}",
+                400,
+                "validation_failed",
+                "max_count_per_window:invalid_type"));
+        cases.add(put(
+                "limit: an unknown field",
+                limit,
+                "{" + fields + ", \"max_amount_per_transaction\": 5, \"max_amount\": 5}",
+                400,
+                "unknown_field",
+                "max_amount:unknown_field"));
+        cases.add(put(
+                "limit: an id that is no id",
+                "{L}/limits/-x",
+                "{" + fields + ", \"max_amount_per_transaction\": 5}",
+                400,
+                "validation_failed",
+                "id:invalid_format"));
+        cases.add(put(
+                "limit: an asset that does not exist",
+                limit,
+                "{\"accounts\": \"wallet\", \"asset\": \"NOPE\", \"direction\": \"debit\", \"max_amount_per_transaction\": 5}",
+                422,
+                "asset_not_found"));
+        cases.add(get("limit: one that does not exist", "{L}/limits/nothing", 404, "limit_not_found"));
+        cases.add(new Case(
+                "limit: delete one that does not exist",
+                "DELETE",
+                "{L}/limits/nothing",
+                null,
+                null,
+                404,
+                "limit_not_found",
+                List.of(),
+                false));
+        cases.add(get(
+                "limit usage: no account", "{L}/limits/bi-limit/usage", 400, "validation_failed", "account:required"));
+        cases.add(get(
+                "limit usage: an account that is no id",
+                "{L}/limits/bi-limit/usage?account=-x",
+                400,
+                "validation_failed",
+                "account:invalid_format"));
+        cases.add(get(
+                "limit usage: an account that does not exist",
+                "{L}/limits/bi-limit/usage?account=nobody",
+                404,
+                "account_not_found"));
+        cases.add(get(
+                "limit usage: an account the limit does not cover",
+                "{L}/limits/bi-limit/usage?account=world",
+                422,
+                "limit_not_applicable"));
+        cases.add(get(
+                "limit usage: a limit that does not exist",
+                "{L}/limits/nothing/usage?account=wallet",
+                404,
+                "limit_not_found"));
     }
 
     // ---- Building rows and bodies ----------------------------------------------------------------

@@ -63,24 +63,30 @@ final class FuzzTargets {
             ReadBack readBack,
             String key,
             Function<String, Map<String, String>> headers,
-            Set<String> covered) {
+            Set<String> covered,
+            String query) {
         Target(String operation, Map<String, Supplier<String>> pathValues, Supplier<String> body, ReadBack readBack) {
-            this(operation, pathValues, body, readBack, null, sent -> Map.of(), Set.of());
+            this(operation, pathValues, body, readBack, null, sent -> Map.of(), Set.of(), null);
+        }
+
+        /** This request with a query a valid one needs ({@code name=value}); a probe of that name replaces it. */
+        Target withQuery(String required) {
+            return new Target(operation, pathValues, body, readBack, key, headers, covered, required);
         }
 
         /** This request sent with another key. */
         Target as(String secret) {
-            return new Target(operation, pathValues, body, readBack, secret, headers, covered);
+            return new Target(operation, pathValues, body, readBack, secret, headers, covered, query);
         }
 
         /** This request with headers computed from the body as sent (a signature of it). */
         Target with(Function<String, Map<String, String>> computed) {
-            return new Target(operation, pathValues, body, readBack, key, computed, covered);
+            return new Target(operation, pathValues, body, readBack, key, computed, covered, query);
         }
 
         /** This request without probes of these inputs, which another target fuzzes through the same code. */
         Target covering(String... inputs) {
-            return new Target(operation, pathValues, body, readBack, key, headers, Set.of(inputs));
+            return new Target(operation, pathValues, body, readBack, key, headers, Set.of(inputs), query);
         }
 
         String method() {
@@ -145,6 +151,7 @@ final class FuzzTargets {
         all.add(new Target("POST /v1/audit-log/verify", Map.of(), () -> "{}", null));
         all.addAll(alerts());
         all.addAll(commissions());
+        all.addAll(limits());
         all.addAll(paymentConnectors());
         all.addAll(payouts());
         all.addAll(deposits());
@@ -380,6 +387,46 @@ final class FuzzTargets {
                         (admin, answer) -> read(
                                 admin,
                                 base + "/transactions/" + answer.path("id").stringValue())));
+    }
+
+    private boolean limitMade;
+
+    /**
+     * Limits, over one made once; those put have fresh ids, and each delete a limit of its own. They
+     * cover accounts no valid writer posts to, so they never refuse one.
+     */
+    private synchronized List<Target> limits() {
+        String limit = "{\"accounts\": \"fz:*:limited\", \"asset\": \"USD\", \"direction\": \"debit\","
+                + " \"max_amount_per_transaction\": 5}";
+        if (!limitMade) {
+            created(admin.post(base + "/accounts", "{\"id\": \"fz:1:limited\", \"asset\": \"USD\"}"));
+            created(admin.put(base + "/limits/fz-limit", limit));
+            limitMade = true;
+        }
+        String one = "/v1/ledgers/{ledger}/limits/{id}";
+        Map<String, Supplier<String>> fzLimit = Map.of("ledger", () -> ledger, "id", () -> "fz-limit");
+        Supplier<String> doomed = () -> {
+            String id = fresh();
+            created(admin.put(base + "/limits/" + id, limit));
+            return id;
+        };
+        return List.of(
+                new Target(
+                                "PUT " + one,
+                                Map.of("ledger", () -> ledger, "id", FuzzTargets::fresh),
+                                () -> limit,
+                                (admin, answer) -> read(
+                                        admin,
+                                        base + "/limits/" + answer.path("id").stringValue()))
+                        .covering("ledger"),
+                new Target("GET " + one, fzLimit, null, null).covering("ledger"),
+                new Target("DELETE " + one, Map.of("ledger", () -> ledger, "id", doomed), null, null)
+                        .covering("ledger"),
+                new Target("GET /v1/ledgers/{ledger}/limits", Map.of("ledger", () -> ledger), null, null)
+                        .covering("ledger", "limit", "cursor"),
+                new Target("GET " + one + "/usage", fzLimit, null, null)
+                        .covering("ledger")
+                        .withQuery("account=fz:1:limited"));
     }
 
     private String alertChannel;

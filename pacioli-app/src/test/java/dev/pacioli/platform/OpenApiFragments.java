@@ -35,6 +35,7 @@ final class OpenApiFragments {
             "controls",
             "payments",
             "commissions",
+            "limits",
             "app");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");

@@ -312,6 +312,42 @@ class RoleMatrixTest {
                         (f, l) -> "/v1/ledgers/" + l + "/commission-plans/matrix-plan/apply",
                         f -> "{\"id\": \"matrix-commission\", \"party\": \"matrix-member\", \"amount\": 1000}",
                         201),
+                // Limits: admins define them, readers see them and their usage.
+                new Operation(
+                        "put limit",
+                        "PUT /v1/ledgers/{ledger}/limits/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/limits/matrix-limit-2",
+                        f -> Fixture.LIMIT,
+                        201),
+                new Operation(
+                        "get limit",
+                        "GET /v1/ledgers/{ledger}/limits/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/limits/matrix-limit",
+                        null,
+                        200),
+                new Operation(
+                        "list limits",
+                        "GET /v1/ledgers/{ledger}/limits",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/limits",
+                        null,
+                        200),
+                new Operation(
+                        "limit usage",
+                        "GET /v1/ledgers/{ledger}/limits/{id}/usage",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/limits/matrix-limit/usage?account=users:1:wallet",
+                        null,
+                        200),
+                new Operation(
+                        "delete limit",
+                        "DELETE /v1/ledgers/{ledger}/limits/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/limits/matrix-limit-gone",
+                        null,
+                        200),
                 // Operations on what exists: operator.
                 new Operation(
                         "post pending",
@@ -999,6 +1035,9 @@ class RoleMatrixTest {
         /** Pays a party's referrer a tenth, from {@code world}. */
         static final String COMMISSION_PLAN = "{\"asset\": \"USD\", \"levels_bps\": [1000], \"source\": \"world\","
                 + " \"payee_account\": \"affiliates:{party}\"}";
+        /** A limit no transfer of the matrix comes near. */
+        static final String LIMIT = "{\"accounts\": \"users:*:wallet\", \"asset\": \"USD\", \"direction\": \"debit\","
+                + " \"max_amount_per_transaction\": 1000000}";
 
         final String ledgerA = TestService.uniqueName("roles-a");
         final String ledgerB = TestService.uniqueName("roles-b");
@@ -1312,6 +1351,8 @@ class RoleMatrixTest {
             expect(admin.put(base + "/parties/matrix-root", "{}"), 201);
             expect(admin.put(base + "/parties/matrix-member", "{\"referrer\": \"matrix-root\"}"), 201);
             expect(admin.put(base + "/commission-plans/matrix-plan", COMMISSION_PLAN), 201);
+            expect(admin.put(base + "/limits/matrix-limit", LIMIT), 201);
+            expect(admin.put(base + "/limits/matrix-limit-gone", LIMIT), 201);
             for (String hold : List.of("hold-1", "hold-2")) {
                 expect(admin.post(base + "/transactions", """
                                 {"id": "%s", "postings": [{"from": "users:1:wallet", "to": "world", "amount": 100,

@@ -13,6 +13,8 @@ import java.util.List;
  * @param scaling user counts beyond {@code users} for the scaling rows (engine, uniform, embedded)
  * @param transfers the ledger's runs: engine, baseline, HTTP modes, scaling ({@code --only payments}: none)
  * @param payments the payments runs ({@link PaymentsRun}) on each database
+ * @param limits with 1 to 3, each engine run is made again with that many limits covering every user
+ *     account ({@link Runs#LIMITS}), to measure what enforcing them costs; 0 for none
  */
 record BenchOptions(
         boolean quick,
@@ -27,6 +29,7 @@ record BenchOptions(
         boolean transfers,
         boolean payments,
         boolean jmh,
+        int limits,
         Path output,
         String command) {
     static final String EXTERNAL_DEFAULT = "postgres://postgres@127.0.0.1:5432/test";
@@ -42,6 +45,7 @@ record BenchOptions(
         boolean transfers = true;
         boolean payments = true;
         boolean jmh = true;
+        int limits = 0;
         List<Integer> scaling = null;
         Path output = Path.of("BENCHMARKS.md");
         List<Workload> workloads = Arrays.asList(Workload.values());
@@ -62,6 +66,7 @@ record BenchOptions(
                 case "--no-http" -> http = false;
                 case "--no-jmh" -> jmh = false;
                 case "--no-payments" -> payments = false;
+                case "--limits" -> limits = limitsCount(args[++i]);
                 case "--only" -> {
                     String only = args[++i];
                     if (!only.equals("payments")) {
@@ -90,8 +95,17 @@ record BenchOptions(
                 transfers,
                 payments,
                 jmh,
+                limits,
                 output,
                 "./pacioli-bench/run" + (args.length == 0 ? "" : " " + String.join(" ", args)));
+    }
+
+    private static int limitsCount(String count) {
+        int limits = Integer.parseInt(count);
+        if (limits < 0 || limits > Runs.LIMITS.size()) {
+            throw new IllegalArgumentException("--limits takes 0 to " + Runs.LIMITS.size() + "\n" + usage());
+        }
+        return limits;
     }
 
     private static List<Workload> parseWorkloads(String list) {
@@ -117,6 +131,7 @@ record BenchOptions(
                 usage: ./pacioli-bench/run [--quick] [--data-dir DIR] [--external-url URL | --no-external]
                                            [--warmup S] [--seconds S] [--scaling 100000,1000000]
                                            [--workloads uniform,hot-source,...] [--no-http] [--no-jmh]
-                                           [--no-payments | --only payments] [--output BENCHMARKS.md]""";
+                                           [--no-payments | --only payments] [--limits 3]
+                                           [--output BENCHMARKS.md]""";
     }
 }

@@ -1,6 +1,7 @@
 package dev.pacioli.bench;
 
 import dev.pacioli.ledger.AccountSpec;
+import dev.pacioli.ledger.LimitSpec;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Posting;
@@ -21,6 +22,14 @@ public final class BenchmarkInputs {
      * which already depends on this one.
      */
     static final String EXECUTE_BENCHMARK = "dev.pacioli.ledger.engine.ExecuteBenchmark";
+
+    /** The execute step with limits in force ({@code --limits}); its rows are labelled with them. */
+    static final String EXECUTE_UNDER_LIMITS_BENCHMARK = "dev.pacioli.ledger.engine.ExecuteUnderLimitsBenchmark";
+
+    /** The limits {@code --limits} puts on every user account, {@link Runs#LIMITS}. */
+    public static List<LimitSpec> limits(int count) {
+        return Runs.LIMITS.subList(0, count);
+    }
 
     private BenchmarkInputs() {}
 

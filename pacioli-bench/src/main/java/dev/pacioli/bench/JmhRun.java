@@ -18,11 +18,16 @@ final class JmhRun {
 
     private JmhRun() {}
 
-    static List<Row> run(boolean quick) throws RunnerException {
+    /** With {@code limits} above 0, the execute step under that many limits per account too. */
+    static List<Row> run(boolean quick, int limits) throws RunnerException {
         int iterations = quick ? 2 : 5;
-        Options options = new OptionsBuilder()
-                .include(BenchmarkInputs.EXECUTE_BENCHMARK)
-                .forks(1)
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.include(BenchmarkInputs.EXECUTE_BENCHMARK + "\\.");
+        if (limits > 0) {
+            // At the benchmark's own 3 limits per account: JMH refuses a parameter some benchmarks lack.
+            builder.include(BenchmarkInputs.EXECUTE_UNDER_LIMITS_BENCHMARK + "\\.");
+        }
+        Options options = builder.forks(1)
                 .warmupIterations(quick ? 2 : 4)
                 .warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(iterations)
@@ -40,6 +45,9 @@ final class JmhRun {
         List<Row> rows = new ArrayList<>();
         for (RunResult result : results) {
             String workload = result.getParams().getParam("workload");
+            if (result.getParams().getBenchmark().startsWith(BenchmarkInputs.EXECUTE_UNDER_LIMITS_BENCHMARK)) {
+                workload += " + " + result.getParams().getParam("limits") + " limits";
+            }
             double batchesPerSecond = result.getPrimaryResult().getScore();
             Result<?> allocated = result.getSecondaryResults().get("gc.alloc.rate.norm");
             double bytes = allocated == null ? -1 : allocated.getScore() / BenchmarkInputs.EXECUTE_TRANSFERS;

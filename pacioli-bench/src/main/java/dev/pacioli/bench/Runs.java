@@ -1,10 +1,14 @@
 package dev.pacioli.bench;
 
 import dev.pacioli.app.Service;
+import dev.pacioli.ledger.LimitDirection;
+import dev.pacioli.ledger.LimitSpec;
+import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.platform.HttpServer;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,9 +46,25 @@ final class Runs {
         return "bench-" + mode + "-" + workload.label + "-" + users + "-" + RUNS.incrementAndGet();
     }
 
+    /**
+     * The limits {@code --limits} puts on every user account (ids {@code u:<i>}): per transaction and a
+     * rolling amount on their debits, a rolling count on their credits, all far above what a run moves,
+     * so they cost their checks and never refuse.
+     */
+    static final List<LimitSpec> LIMITS = List.of(
+            new LimitSpec("per-transfer", "u:*", AccountIds.ASSET, LimitDirection.DEBIT, 1L << 60, null, null, null),
+            new LimitSpec("hourly-out", "u:*", AccountIds.ASSET, LimitDirection.DEBIT, null, 3_600L, 1L << 60, null),
+            new LimitSpec("daily-in", "u:*", AccountIds.ASSET, LimitDirection.CREDIT, null, 86_400L, null, 1L << 60));
+
     Measurement engine(Workload workload, int users, RunWindow window) throws InterruptedException {
+        return engine(workload, users, window, 0);
+    }
+
+    /** Mode 1, with the first {@code limits} of {@link #LIMITS} in force (mode {@code engine+3limits}). */
+    Measurement engine(Workload workload, int users, RunWindow window, int limits) throws InterruptedException {
         AccountIds accounts = accounts(users);
-        String name = runName("engine", workload, users);
+        String mode = limits == 0 ? "engine" : "engine+" + limits + "limits";
+        String name = runName(mode.replace('+', '.'), workload, users);
         PacioliLedger.LedgerEngineHolder holder = new PacioliLedger.LedgerEngineHolder();
         PacioliLedger ledger;
         try {
@@ -54,6 +74,13 @@ final class Runs {
                 holder.engine.close();
             }
             throw e;
+        }
+        for (LimitSpec limit : LIMITS.subList(0, limits)) {
+            ResultCode put = holder.engine.putLimit(limit, null).join().code();
+            if (put != ResultCode.CREATED) {
+                holder.engine.close();
+                throw new IllegalStateException("limit " + limit.id() + " answered " + put);
+            }
         }
         DiskUsage.Snapshot before = DiskUsage.snapshot(target.database.dataSource(), DiskUsage.PACIOLI_TABLES);
         BatchStats stats = new BatchStats(target.database.store());
@@ -66,7 +93,7 @@ final class Runs {
             holder.engine.close();
         }
         DiskUsage.Snapshot after = DiskUsage.snapshot(target.database.dataSource(), DiskUsage.PACIOLI_TABLES);
-        return pacioliMeasurement("engine", workload, users, window, ledger, rejected, null)
+        return pacioliMeasurement(mode, workload, users, window, ledger, rejected, null)
                 .withDisk(
                         perTransfer(after.tableBytes() - before.tableBytes(), window),
                         perTransfer(after.walBytes() - before.walBytes(), window),

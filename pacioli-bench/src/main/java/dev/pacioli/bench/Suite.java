@@ -26,7 +26,7 @@ final class Suite {
             runOn("external", options.externalUrl());
         }
         if (options.jmh()) {
-            results.jmh.addAll(JmhRun.run(options.quick()));
+            results.jmh.addAll(JmhRun.run(options.quick(), options.limits()));
         }
         results.loadAfter = Machine.loadAverage();
         return results;
@@ -46,6 +46,11 @@ final class Suite {
             int users = options.users();
             for (Workload workload : options.transfers() ? options.workloads() : List.<Workload>of()) {
                 attempt(name + " engine " + workload.label, () -> runs.engine(workload, users, window()));
+                if (options.limits() > 0) {
+                    attempt(
+                            name + " engine+limits " + workload.label,
+                            () -> runs.engine(workload, users, window(), options.limits()));
+                }
                 attempt(
                         name + " baseline " + workload.label,
                         () -> runs.baseline(workload, users, window(), BaselineRun.WORKERS));

@@ -2,6 +2,7 @@ package dev.pacioli.ledger;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The engine's port to durable storage. Every method is one round trip, except that a commit may be
@@ -26,6 +27,22 @@ public interface LedgerStore {
 
     /** Every pending transaction that has a timeout, with its deadline. */
     List<PendingDeadline> loadPendingDeadlines(long ledgerId);
+
+    /** Every version of every limit of the ledger, in the order they were made (by head, id, version). */
+    List<Limit> loadLimitHistory(long ledgerId);
+
+    /**
+     * Hands {@code each} the transactions created after {@code sinceMicros}, as they stand now, in
+     * sequence order: what the limits' rolling windows count.
+     */
+    void loadTransactionsSince(long ledgerId, long sinceMicros, Consumer<Transaction> each);
+
+    /**
+     * Stores a new version of a limit with {@code attachment} (when not null) in one database
+     * transaction, fenced on the ledger's head being {@link Limit#afterSequence()}: the writer calls it
+     * with no batch in flight, and a head elsewhere means memory is stale (throws {@link StoreException}).
+     */
+    void commitLimitChange(long ledgerId, Limit version, CommitAttachment attachment);
 
     /**
      * Commits the batch atomically, or throws {@link StoreException}. When it throws, the batch may or

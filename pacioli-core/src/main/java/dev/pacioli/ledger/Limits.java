@@ -29,6 +29,19 @@ public final class Limits {
 
     public static final int DESCRIPTION_LENGTH_MAX = 1_024;
 
+    /**
+     * Limits in force in one ledger. Every posting is checked against the limits matching its accounts,
+     * and a new account is matched against all of them once, so they are few by design.
+     */
+    public static final int LIMITS_PER_LEDGER_MAX = 1_000;
+
+    /**
+     * A limit's longest rolling window: 31 days, for daily, weekly and monthly limits. The writer keeps
+     * every matching account's movements of the longest window in force in memory, and reads them back
+     * from storage at start and at every change of limits.
+     */
+    public static final long LIMIT_WINDOW_SECONDS_MAX = 31L * 24 * 3600;
+
     /** A pending transaction may wait at most this long (about 10 years) before it expires. */
     public static final long PENDING_TIMEOUT_SECONDS_MAX = 10L * 366 * 24 * 3600;
 

@@ -4,8 +4,9 @@ package dev.pacioli.ledger;
  * Every outcome the engine answers with. Business outcomes are values, never exceptions.
  *
  * <p>The failures a new transaction can meet are checked in declaration order, from
- * {@link #TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS} to {@link #BALANCE_OVERFLOW}: when two apply, the
- * earlier one is answered. That order is the precedence API.md promises.
+ * {@link #TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS} to {@link #LIMIT_EXCEEDED}: when two apply, the
+ * earlier one is answered. That order is the precedence API.md promises; a limit comes last, so any
+ * other refusal wins over it.
  */
 public enum ResultCode {
     /** A new account or transaction was committed. */
@@ -26,6 +27,8 @@ public enum ResultCode {
     INSUFFICIENT_FUNDS,
     EXCEEDS_MAX_BALANCE,
     BALANCE_OVERFLOW,
+    /** A limit in force would be broken; the result carries which ({@link LimitBreach}). */
+    LIMIT_EXCEEDED,
     /** Atomic batch: this item was valid, but another item of the batch failed. */
     LINKED_TRANSACTION_FAILED,
 
@@ -43,6 +46,13 @@ public enum ResultCode {
     TRANSACTION_ALREADY_REVERSED,
 
     ACCOUNT_NOT_EMPTY,
+
+    /** No limit with this id is in force. */
+    LIMIT_NOT_FOUND,
+    /** The limit's accounts or asset do not cover the account asked about. */
+    LIMIT_NOT_APPLICABLE,
+    /** A new limit beyond {@link Limits#LIMITS_PER_LEDGER_MAX}. */
+    TOO_MANY_LIMITS,
 
     /** The service has no ledger by that name (asked through {@link LedgerPort}). */
     LEDGER_NOT_FOUND,

@@ -28,12 +28,15 @@ class PersistedCodesTest {
         stored.put(EntryKind.POST, 2);
         stored.put(EntryKind.VOID, 3);
         stored.put(EntryKind.EXPIRE, 4);
+        stored.put(LimitDirection.DEBIT, 0);
+        stored.put(LimitDirection.CREDIT, 1);
         stored.forEach(
                 (value, code) -> assertThat(codeOf(value)).as(value.toString()).isEqualTo(code));
         stored.forEach((value, code) ->
                 assertThat(decode(value.getDeclaringClass(), code)).isSameAs(value));
-        for (Class<?> type :
-                new Class<?>[] {NormalBalance.class, AccountStatus.class, TransactionStatus.class, EntryKind.class}) {
+        for (Class<?> type : new Class<?>[] {
+            NormalBalance.class, AccountStatus.class, TransactionStatus.class, EntryKind.class, LimitDirection.class
+        }) {
             assertThat(type.getEnumConstants())
                     .as("every constant of %s has its stored code written here", type)
                     .allMatch(stored::containsKey);
@@ -52,6 +55,7 @@ class PersistedCodesTest {
             case AccountStatus v -> v.code;
             case TransactionStatus v -> v.code;
             case EntryKind v -> v.code;
+            case LimitDirection v -> v.code();
             default -> throw new IllegalArgumentException(value.toString());
         };
     }
@@ -63,6 +67,8 @@ class PersistedCodesTest {
             return AccountStatus.ofCode(code);
         } else if (type == TransactionStatus.class) {
             return TransactionStatus.ofCode(code);
+        } else if (type == LimitDirection.class) {
+            return LimitDirection.ofCode(code);
         }
         return EntryKind.ofCode(code);
     }

@@ -10,6 +10,7 @@ import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.JournalColumns;
 import dev.pacioli.ledger.LedgerHead;
 import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.Limit;
 import dev.pacioli.ledger.PendingDeadline;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.Transaction;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 
@@ -201,6 +203,49 @@ public final class PostgresLedgerStore implements LedgerStore {
             return deadlines;
         } catch (SQLException e) {
             throw new StoreException("could not load pending deadlines", e);
+        }
+    }
+
+    @Override
+    public List<Limit> loadLimitHistory(long ledgerId) {
+        try (Connection connection = dataSource.getConnection()) {
+            return LimitRows.history(connection, ledgerId);
+        } catch (SQLException e) {
+            throw new StoreException("could not load the limits", e);
+        }
+    }
+
+    @Override
+    public void loadTransactionsSince(long ledgerId, long sinceMicros, Consumer<Transaction> each) {
+        try (Connection connection = dataSource.getConnection()) {
+            LimitRows.transactionsSince(connection, ledgerId, sinceMicros, each);
+        } catch (SQLException e) {
+            throw new StoreException("could not load the transactions of the limits' windows", e);
+        }
+    }
+
+    /** The version and its attachment in one transaction, fenced on the head (see {@link LimitRows#insert}). */
+    @Override
+    public void commitLimitChange(long ledgerId, Limit version, CommitAttachment attachment) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!LimitRows.insert(connection, ledgerId, version)) {
+                    throw new SQLException("the ledger's head is not at " + version.afterSequence());
+                }
+                if (attachment != null) {
+                    if (!(attachment instanceof CommitRows rows)) {
+                        throw new IllegalArgumentException("PostgreSQL cannot write a " + attachment.getClass());
+                    }
+                    rows.write(connection);
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not store version " + version.version() + " of limit " + version.id(), e);
         }
     }
 

@@ -5,18 +5,25 @@ import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.LedgerHead;
 import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.ledger.LedgerVerifier;
+import dev.pacioli.ledger.Limit;
+import dev.pacioli.ledger.LimitVerifier;
 import dev.pacioli.ledger.RecordType;
 import dev.pacioli.ledger.VerifyReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import javax.sql.DataSource;
 
 /**
  * Feeds {@link LedgerVerifier} from PostgreSQL: the head, the journal, the entries and the accounts,
+ * and then {@link LimitVerifier} the journal again with the limits' history,
  * all read in one repeatable-read transaction so they describe one instant even while the writer
  * commits. Rows stream through cursors; nothing is loaded whole.
  */
@@ -47,22 +54,46 @@ public final class Verification {
                     statement.setLong(1, ledger.id());
                     statement.setFetchSize(FETCH_SIZE);
                 }
+                VerifyReport report;
                 try (ResultSet journalRows = journal.executeQuery();
                         ResultSet entryRows = entries.executeQuery();
                         ResultSet accountRows = accounts.executeQuery()) {
-                    return LedgerVerifier.verify(
+                    report = LedgerVerifier.verify(
                             ledger.name(),
                             storedHead,
                             rows(journalRows, Verification::journalRecord),
                             rows(entryRows, Rows::entry),
                             rows(accountRows, Rows::account));
                 }
+                return withLimits(report, connection, journal, ledger.id());
             } finally {
                 connection.rollback();
             }
         } catch (SQLException e) {
             throw new StoreException("could not verify ledger '" + ledger.name() + "'", e);
         }
+    }
+
+    /**
+     * The limits' check ({@link LimitVerifier}), a second pass over the journal in the same snapshot;
+     * skipped (and not counted) for a ledger that never had a limit.
+     */
+    private static VerifyReport withLimits(
+            VerifyReport report, Connection connection, PreparedStatement journal, long ledgerId) throws SQLException {
+        List<Limit> history = LimitRows.history(connection, ledgerId);
+        if (history.isEmpty()) {
+            return report;
+        }
+        LimitVerifier.Result limits;
+        try (ResultSet journalRows = journal.executeQuery()) {
+            limits = LimitVerifier.verify(history, rows(journalRows, Verification::journalRecord));
+        }
+        Map<String, Long> checked = new LinkedHashMap<>(report.checked());
+        checked.put("limit_versions", (long) history.size());
+        checked.put("transactions_under_limits", limits.transactionsChecked());
+        List<String> failures = new ArrayList<>(report.failures());
+        failures.addAll(limits.failures());
+        return new VerifyReport(report.ok() && limits.failures().isEmpty(), Map.copyOf(checked), List.copyOf(failures));
     }
 
     private static LedgerHead readHead(PreparedStatement statement, long ledgerId) throws SQLException {

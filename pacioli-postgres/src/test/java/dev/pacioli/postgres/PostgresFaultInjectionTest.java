@@ -71,6 +71,23 @@ class PostgresFaultInjectionTest {
         }
 
         @Override
+        public List<dev.pacioli.ledger.Limit> loadLimitHistory(long ledgerId) {
+            return real.loadLimitHistory(ledgerId);
+        }
+
+        @Override
+        public void loadTransactionsSince(
+                long ledgerId, long sinceMicros, java.util.function.Consumer<Transaction> each) {
+            real.loadTransactionsSince(ledgerId, sinceMicros, each);
+        }
+
+        @Override
+        public void commitLimitChange(
+                long ledgerId, dev.pacioli.ledger.Limit version, dev.pacioli.ledger.CommitAttachment attachment) {
+            real.commitLimitChange(ledgerId, version, attachment);
+        }
+
+        @Override
         public List<Account> loadAccounts(long ledgerId, Collection<String> ids) {
             return real.loadAccounts(ledgerId, ids);
         }

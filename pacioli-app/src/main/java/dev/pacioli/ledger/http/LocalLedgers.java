@@ -5,7 +5,12 @@ import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BalancesAsOf;
 import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.Entry;
+import dev.pacioli.ledger.LedgerLimits;
 import dev.pacioli.ledger.LedgerPort;
+import dev.pacioli.ledger.Limit;
+import dev.pacioli.ledger.LimitResult;
+import dev.pacioli.ledger.LimitSpec;
+import dev.pacioli.ledger.LimitUsageResult;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
@@ -20,9 +25,10 @@ import java.util.function.Function;
 /**
  * The ledger port on this service's own writers and its database: what the ledger's routes and every
  * capability move money through. A write goes to the named ledger's single writer; a read goes to the
- * database, where the writer's commits are.
+ * database, where the writer's commits are. The limits' port too: their changes and usage go to the
+ * writer, their definitions are read from what the writer last committed.
  */
-public final class LocalLedgers implements LedgerPort {
+public final class LocalLedgers implements LedgerPort, LedgerLimits {
     private final Ledgers ledgers;
     private final LedgerReads reads;
 
@@ -103,6 +109,39 @@ public final class LocalLedgers implements LedgerPort {
         return ledgerId(ledger)
                 .map(id -> reads.entries(id, accountId, beforeSequence, limit).items())
                 .orElse(List.of());
+    }
+
+    @Override
+    public CompletableFuture<LimitResult> putLimit(String ledger, LimitSpec spec, ChangeRows rows) {
+        return write(ledger, engine -> engine.putLimit(spec, rows), new LimitResult(ResultCode.LEDGER_NOT_FOUND, null));
+    }
+
+    @Override
+    public CompletableFuture<LimitResult> deleteLimit(String ledger, String limitId, ChangeRows rows) {
+        return write(
+                ledger,
+                engine -> engine.deleteLimit(limitId, rows),
+                new LimitResult(ResultCode.LEDGER_NOT_FOUND, null));
+    }
+
+    @Override
+    public Optional<Limit> limit(String ledger, String limitId) {
+        return limits(ledger).stream()
+                .filter(limit -> limit.id().equals(limitId))
+                .findFirst();
+    }
+
+    @Override
+    public List<Limit> limits(String ledger) {
+        return ledgers.find(ledger).map(running -> running.engine().limits()).orElse(List.of());
+    }
+
+    @Override
+    public CompletableFuture<LimitUsageResult> usage(String ledger, String limitId, String accountId) {
+        return write(
+                ledger,
+                engine -> engine.limitUsage(limitId, accountId),
+                new LimitUsageResult(ResultCode.LEDGER_NOT_FOUND, null));
     }
 
     private <T> CompletableFuture<T> write(

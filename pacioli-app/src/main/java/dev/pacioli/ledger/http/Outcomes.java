@@ -1,6 +1,9 @@
 package dev.pacioli.ledger.http;
 
+import dev.pacioli.ledger.LimitBreach;
+import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.ResultCode;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.platform.ApiException;
 import java.util.List;
 
@@ -24,18 +27,21 @@ public final class Outcomes {
                     INSUFFICIENT_FUNDS,
                     EXCEEDS_MAX_BALANCE,
                     BALANCE_OVERFLOW,
+                    LIMIT_EXCEEDED,
+                    LIMIT_NOT_APPLICABLE,
                     LINKED_TRANSACTION_FAILED,
                     POST_AMOUNT_EXCEEDS_PENDING,
                     PARTIAL_POST_REQUIRES_SINGLE_POSTING,
                     STORAGE_REJECTED -> 422;
-            case TRANSACTION_NOT_FOUND, LEDGER_NOT_FOUND -> 404;
+            case TRANSACTION_NOT_FOUND, LEDGER_NOT_FOUND, LIMIT_NOT_FOUND -> 404;
             case TRANSACTION_NOT_PENDING,
                     PENDING_ALREADY_POSTED,
                     PENDING_ALREADY_VOIDED,
                     PENDING_EXPIRED,
                     TRANSACTION_NOT_POSTED,
                     TRANSACTION_ALREADY_REVERSED,
-                    ACCOUNT_NOT_EMPTY -> 409;
+                    ACCOUNT_NOT_EMPTY,
+                    TOO_MANY_LIMITS -> 409;
             case OVERLOADED, STORAGE_UNAVAILABLE, WRITER_STOPPED -> 503;
         };
     }
@@ -44,6 +50,18 @@ public final class Outcomes {
     public static ApiException failure(ResultCode code, String detail) {
         long retryAfter = code == ResultCode.OVERLOADED ? OVERLOADED_RETRY_SECONDS : 0;
         return new ApiException(status(code), code.code(), detail, List.of(), retryAfter);
+    }
+
+    /** The problem for a failed transaction: for {@code limit_exceeded}, with the limit and what remains. */
+    public static ApiException failure(TransactionResult result) {
+        ApiException problem = failure(result.code(), describe(result.code()));
+        LimitBreach breach = result.breach();
+        if (breach != null) {
+            problem = problem.with("limit_id", breach.limitId())
+                    .with("account", breach.accountId())
+                    .with("remaining", breach.remaining());
+        }
+        return problem;
     }
 
     public static String describe(ResultCode code) {
@@ -55,6 +73,10 @@ public final class Outcomes {
             case INSUFFICIENT_FUNDS -> "an account's available balance would fall below its min_balance";
             case EXCEEDS_MAX_BALANCE -> "an account's balance would rise above its max_balance";
             case BALANCE_OVERFLOW -> "a balance would overflow 64 bits";
+            case LIMIT_EXCEEDED -> "a limit in force would be broken; see limit_id and remaining";
+            case LIMIT_NOT_FOUND -> "no limit with this id";
+            case LIMIT_NOT_APPLICABLE -> "the limit's accounts or asset do not cover this account";
+            case TOO_MANY_LIMITS -> "the ledger has " + Limits.LIMITS_PER_LEDGER_MAX + " limits, the most it takes";
             case LINKED_TRANSACTION_FAILED -> "another transaction of the atomic batch failed";
             case TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
                 "a transaction with this id exists with other fields; ids are idempotency keys";

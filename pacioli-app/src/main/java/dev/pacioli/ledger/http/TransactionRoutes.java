@@ -128,6 +128,11 @@ public final class TransactionRoutes {
         } else {
             out.string("status", "failed");
             out.string("code", code.code());
+            if (result.breach() != null) {
+                out.string("limit_id", result.breach().limitId());
+                out.string("account", result.breach().accountId());
+                out.number("remaining", result.breach().remaining());
+            }
         }
         out.json.writeEndObject();
     }
@@ -263,7 +268,7 @@ public final class TransactionRoutes {
     private static Reply reply(TransactionResult result, boolean dryRun) {
         ResultCode code = result.code();
         if (!code.succeeded()) {
-            throw Outcomes.failure(code, Outcomes.describe(code));
+            throw Outcomes.failure(result);
         }
         try (JsonOutput out = new JsonOutput()) {
             Wire.transaction(out, result.transaction(), dryRun && code == ResultCode.CREATED);

@@ -88,7 +88,7 @@ final class CommissionPayments {
             // Taken meanwhile, by this request under referrals that changed, or by another.
             case TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
                 replay(reads.transaction(ledgerId, request.id()).orElseThrow(), request);
-            default -> throw Outcomes.failure(result.code(), Outcomes.describe(result.code()));
+            default -> throw Outcomes.failure(result);
         };
     }
 

@@ -109,7 +109,7 @@ public final class Payouts {
             }
             case EXISTS, TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS ->
                 replay(store.find(request.ledger(), request.id()).orElseThrow(() -> idTaken(request)), request);
-            default -> throw Outcomes.failure(reserve.code(), Outcomes.describe(reserve.code()));
+            default -> throw Outcomes.failure(reserve);
         };
     }
 

@@ -30,7 +30,10 @@ public enum AuditAction {
     PAYOUT_RESOLVED("payout.resolved"),
     CONTROLS_MODE_CHANGED("controls.mode_changed"),
     CONTROLS_EMERGENCY_STOP_ENGAGED("controls.emergency_stop_engaged"),
-    CONTROLS_EMERGENCY_STOP_LIFTED("controls.emergency_stop_lifted");
+    CONTROLS_EMERGENCY_STOP_LIFTED("controls.emergency_stop_lifted"),
+    LIMIT_CREATED("limit.created"),
+    LIMIT_REPLACED("limit.replaced"),
+    LIMIT_DELETED("limit.deleted");
 
     private final String code;
 

@@ -47,7 +47,9 @@ public class ExecuteBenchmark {
     @Param({"uniform", "hot-source", "fee-split"})
     public String workload;
 
-    private LedgerMemory memory;
+    /** Package-private for {@link ExecuteUnderLimitsBenchmark}, which puts limits in it. */
+    LedgerMemory memory;
+
     private BatchExecutor executor;
     private List<List<TransactionSpec>> requests;
     private List<Command> commands;

@@ -25,6 +25,10 @@ final class AccountState {
     long touchStamp;
     /** While that batch runs, the account's place among the accounts it changed. */
     int touchIndex;
+    /** The limits covering it, as {@link LimitBook} found them in generation {@link #limitsGeneration}. */
+    AccountLimits limits;
+
+    long limitsGeneration;
 
     AccountState(AccountSpec spec, long createdAtMicros) {
         this.spec = spec;

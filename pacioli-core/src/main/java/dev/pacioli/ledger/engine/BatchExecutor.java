@@ -109,6 +109,7 @@ final class BatchExecutor {
         batchStamp++;
         this.nowMicros = nowMicros;
         attachments = List.of();
+        memory.limits.sweep(memory.timestampMicros + 1);
     }
 
     void execute(Command command) {
@@ -119,6 +120,7 @@ final class BatchExecutor {
             case Command.Resolve resolve ->
                 resolve.result = resolve(resolve.transactionId, resolve.post, resolve.amount);
             case Command.Reverse reverse -> reverse.result = reverse(reverse);
+            case Command.LimitCommand limit -> throw new Assert.InvariantViolation("a limit command in a batch");
         }
     }
 
@@ -184,7 +186,7 @@ final class BatchExecutor {
         boolean anyFailed = false;
         for (TransactionSpec spec : command.specs) {
             ResultCode code = createTransaction(spec, null, false);
-            command.results.add(code, lastTransaction);
+            command.results.add(code, lastTransaction, memory.limits.breachOf(code));
             anyFailed |= !code.succeeded();
         }
         if (command.atomic && anyFailed) {
@@ -249,6 +251,7 @@ final class BatchExecutor {
                     net.credits[i],
                     timestamp);
         }
+        memory.limits.record(net, timestamp);
         JournalColumns journal = buffers.journal;
         JournalCodec.transactionCreated(journal, sequence, timestamp, spec, reverses, expiresAt);
         advance(sequence, timestamp);
@@ -336,7 +339,8 @@ final class BatchExecutor {
         if ((flags & Bounds.OVERFLOW) != 0) {
             return ResultCode.BALANCE_OVERFLOW;
         }
-        return null;
+        // Limits last: any other refusal wins. The would-be commit time is where their windows end.
+        return memory.limits.isEmpty() ? null : memory.limits.check(net, nextTimestamp());
     }
 
     // ---- pending transactions
@@ -442,6 +446,7 @@ final class BatchExecutor {
                     post ? net.postedCredits[i] : net.credits[i],
                     timestamp);
         }
+        memory.limits.settle(transaction.committedAtMicros(), net);
         if (type == RecordType.TRANSACTION_POSTED) {
             JournalCodec.transactionPosted(buffers.journal, sequence, timestamp, transaction.id(), postedAmounts);
         } else {
@@ -494,8 +499,8 @@ final class BatchExecutor {
         }
         TransactionSpec spec =
                 new TransactionSpec(command.reversalId, flipped, false, null, command.metadata, command.description);
-        TransactionResult created =
-                new TransactionResult(createTransaction(spec, original.id(), command.force), lastTransaction);
+        ResultCode code = createTransaction(spec, original.id(), command.force);
+        TransactionResult created = new TransactionResult(code, lastTransaction, memory.limits.breachOf(code));
         if (created.code() != ResultCode.CREATED) {
             return created;
         }
@@ -605,7 +610,13 @@ final class BatchExecutor {
     }
 
     record Mark(
-            int undoSize, int journalSize, int entriesSize, int touchedCount, long sequence, long timestampMicros) {}
+            int undoSize,
+            int journalSize,
+            int entriesSize,
+            int touchedCount,
+            long sequence,
+            long timestampMicros,
+            int limitsMark) {}
 
     Mark mark() {
         return new Mark(
@@ -614,7 +625,8 @@ final class BatchExecutor {
                 buffers.entries.size(),
                 touchedCount,
                 memory.sequence,
-                memory.timestampMicros);
+                memory.timestampMicros,
+                memory.limits.mark());
     }
 
     /** Puts memory back as it was at the mark. */
@@ -639,6 +651,7 @@ final class BatchExecutor {
             }
         }
         undo.truncate(mark.undoSize());
+        memory.limits.rollback(mark.limitsMark());
         buffers.journal.truncate(mark.journalSize());
         untouchFrom(mark.touchedCount());
         buffers.entries.truncate(mark.entriesSize(), mark.touchedCount());
@@ -758,6 +771,7 @@ final class BatchExecutor {
             buffers = null;
         }
         undo.truncate(0);
+        memory.limits.forgetUndo();
         transactions.clear();
     }
 }

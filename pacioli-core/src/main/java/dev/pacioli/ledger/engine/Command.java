@@ -3,6 +3,10 @@ package dev.pacioli.ledger.engine;
 import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.CommitAttachment;
+import dev.pacioli.ledger.LedgerLimits;
+import dev.pacioli.ledger.LimitResult;
+import dev.pacioli.ledger.LimitSpec;
+import dev.pacioli.ledger.LimitUsageResult;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
@@ -35,6 +39,7 @@ sealed interface Command {
                         + create.specs.stream().map(TransactionSpec::id).toList();
             case Resolve resolve -> (resolve.post ? "post " : "void ") + resolve.transactionId;
             case Reverse reverse -> "reverse " + reverse.originalId + " by " + reverse.reversalId;
+            case LimitCommand limit -> limit.kind.name().toLowerCase(java.util.Locale.ROOT) + " limit " + limit.limitId;
         };
     }
 
@@ -227,6 +232,52 @@ sealed interface Command {
 
         public void complete() {
             future.complete(result);
+        }
+    }
+
+    /**
+     * A change of a limit, or a question about its usage. The writer runs it in a batch of its own with
+     * no commit in flight ({@link LimitCommands}), so it is ordered with the transactions around it.
+     */
+    final class LimitCommand implements Command {
+        enum Kind {
+            PUT,
+            DELETE,
+            USAGE
+        }
+
+        final Kind kind;
+        final String limitId;
+        /** PUT: the new definition; null otherwise. */
+        final LimitSpec spec;
+        /** USAGE: the account asked about; null otherwise. */
+        final String accountId;
+        /** PUT and DELETE: what to commit with the change; may be null. */
+        final LedgerLimits.ChangeRows rows;
+
+        final CompletableFuture<LimitResult> changed = new CompletableFuture<>();
+        final CompletableFuture<LimitUsageResult> usage = new CompletableFuture<>();
+
+        LimitCommand(Kind kind, String limitId, LimitSpec spec, String accountId, LedgerLimits.ChangeRows rows) {
+            this.kind = kind;
+            this.limitId = limitId;
+            this.spec = spec;
+            this.accountId = accountId;
+            this.rows = rows;
+        }
+
+        public int operations() {
+            return 1;
+        }
+
+        public void fail(ResultCode code) {
+            changed.complete(new LimitResult(code, null));
+            usage.complete(new LimitUsageResult(code, null));
+        }
+
+        /** Answered by {@link LimitCommands} as it runs; never through a batch's commit. */
+        public void complete() {
+            throw new IllegalStateException("a limit command is answered as it runs");
         }
     }
 }

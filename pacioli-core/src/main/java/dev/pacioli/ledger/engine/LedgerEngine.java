@@ -6,7 +6,12 @@ import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
 import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.LedgerHead;
+import dev.pacioli.ledger.LedgerLimits;
 import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.Limit;
+import dev.pacioli.ledger.LimitResult;
+import dev.pacioli.ledger.LimitSpec;
+import dev.pacioli.ledger.LimitUsageResult;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.PendingDeadline;
@@ -280,6 +285,24 @@ public final class LedgerEngine implements AutoCloseable {
         return submit(new Command.Reverse(originalId, reversalId, metadata, description, force, attachment)).future;
     }
 
+    /** Creates or replaces a limit, ordered with the transactions around it; see {@link LimitCommands}. */
+    public CompletableFuture<LimitResult> putLimit(LimitSpec spec, LedgerLimits.ChangeRows rows) {
+        return submit(new Command.LimitCommand(Command.LimitCommand.Kind.PUT, spec.id(), spec, null, rows)).changed;
+    }
+
+    public CompletableFuture<LimitResult> deleteLimit(String limitId, LedgerLimits.ChangeRows rows) {
+        return submit(new Command.LimitCommand(Command.LimitCommand.Kind.DELETE, limitId, null, null, rows)).changed;
+    }
+
+    public CompletableFuture<LimitUsageResult> limitUsage(String limitId, String accountId) {
+        return submit(new Command.LimitCommand(Command.LimitCommand.Kind.USAGE, limitId, null, accountId, null)).usage;
+    }
+
+    /** The limits in force, by id, as last committed (read from any thread, without the writer). */
+    public List<Limit> limits() {
+        return memory.limits.published();
+    }
+
     private <C extends Command> C submit(C command) {
         submitting.incrementAndGet();
         try {
@@ -323,6 +346,7 @@ public final class LedgerEngine implements AutoCloseable {
         LedgerHead head = store.loadHead(memory.ledgerId, memory.ledgerName);
         memory.reset(head);
         memory.deadlines.addAll(store.loadPendingDeadlines(memory.ledgerId));
+        LimitCommands.load(memory, store);
         uncommitted.clear();
         committedSequence.set(head.sequence());
     }
@@ -369,8 +393,11 @@ public final class LedgerEngine implements AutoCloseable {
         batch.add(first);
         int operations = first.operations();
         Command next;
+        // A limit command runs alone (LimitCommands), so the batch ends before or right after one.
         while (operations < config.batchOperationsMax()
+                && !(first instanceof Command.LimitCommand)
                 && (next = queue.peek()) != null
+                && !(next instanceof Command.LimitCommand)
                 && operations + next.operations() <= config.batchOperationsMax()) {
             batch.add(queue.poll());
             operations += next.operations();
@@ -382,6 +409,10 @@ public final class LedgerEngine implements AutoCloseable {
         if (bug != null) {
             throw new IllegalStateException("a commit failed unexpectedly", bug);
         }
+        Command.LimitCommand limit = batch.size() == 1 && batch.getFirst() instanceof Command.LimitCommand l ? l : null;
+        if (limit != null) {
+            awaitInFlight(0); // nothing in flight: memory is what storage holds
+        }
         if (commitFailed) {
             awaitInFlight(0);
             commitFailed = false;
@@ -391,6 +422,10 @@ public final class LedgerEngine implements AutoCloseable {
             return;
         }
         settleRejected();
+        if (limit != null) {
+            reloadNeeded = !LimitCommands.run(limit, memory, store, clock);
+            return;
+        }
         long now = clock.nowMicros();
         for (PendingDeadline deadline : memory.deadlines) {
             if (deadline.expiresAtMicros() > now || due.size() == config.expiriesPerBatchMax()) {
@@ -700,6 +735,7 @@ public final class LedgerEngine implements AutoCloseable {
                     transactionIds.add(reverse.originalId);
                     transactionIds.add(reverse.reversalId);
                 }
+                case Command.LimitCommand limit -> {}
             }
         }
         // Transactions of batches still committing are not in storage yet, or not as they now stand.

@@ -32,6 +32,9 @@ final class LedgerMemory {
 
     final Set<String> assets = new HashSet<>();
 
+    /** The limits in force and their usage; rebuilt from storage with the rest of memory. */
+    final LimitBook limits = new LimitBook();
+
     final TreeSet<PendingDeadline> deadlines = new TreeSet<>(
             Comparator.comparingLong(PendingDeadline::expiresAtMicros).thenComparing(PendingDeadline::transactionId));
 

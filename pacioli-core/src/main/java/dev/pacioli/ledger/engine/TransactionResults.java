@@ -1,5 +1,6 @@
 package dev.pacioli.ledger.engine;
 
+import dev.pacioli.ledger.LimitBreach;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionResult;
@@ -19,6 +20,9 @@ final class TransactionResults extends AbstractList<TransactionResult> implement
     private final byte[] codes;
 
     private final Transaction[] transactions;
+    /** The limit each refused transaction would have broken; made only when the array is first needed. */
+    private LimitBreach[] breaches;
+
     private int size;
 
     TransactionResults(int capacity) {
@@ -28,14 +32,26 @@ final class TransactionResults extends AbstractList<TransactionResult> implement
 
     /** Appends the next transaction's answer; {@code transaction} is null when there is none to show. */
     void add(ResultCode code, Transaction transaction) {
+        add(code, transaction, null);
+    }
+
+    /** As {@link #add(ResultCode, Transaction)}, with the limit a refusal would have broken, or null. */
+    void add(ResultCode code, Transaction transaction, LimitBreach breach) {
         codes[size] = (byte) code.ordinal();
         transactions[size] = transaction;
+        if (breach != null || breaches != null) {
+            if (breaches == null) {
+                breaches = new LimitBreach[codes.length];
+            }
+            breaches[size] = breach;
+        }
         size++;
     }
 
     /** Forgets every answer: the request is executed again (its first batch was refused by the store). */
     void reset() {
         java.util.Arrays.fill(transactions, 0, size, null);
+        breaches = null;
         size = 0;
     }
 
@@ -44,6 +60,9 @@ final class TransactionResults extends AbstractList<TransactionResult> implement
         Objects.checkIndex(index, size);
         codes[index] = (byte) code.ordinal();
         transactions[index] = transaction;
+        if (breaches != null) {
+            breaches[index] = null;
+        }
     }
 
     ResultCode code(int index) {
@@ -54,7 +73,8 @@ final class TransactionResults extends AbstractList<TransactionResult> implement
     @Override
     public TransactionResult get(int index) {
         Objects.checkIndex(index, size);
-        return new TransactionResult(CODES[codes[index]], transactions[index]);
+        return new TransactionResult(
+                CODES[codes[index]], transactions[index], breaches == null ? null : breaches[index]);
     }
 
     @Override

@@ -31,7 +31,12 @@ class RandomizedWorkloadTest {
             ResultCode.STORAGE_UNAVAILABLE,
             ResultCode.STORAGE_REJECTED,
             ResultCode.WRITER_STOPPED,
-            ResultCode.LEDGER_NOT_FOUND));
+            ResultCode.LEDGER_NOT_FOUND,
+            // Limits have a workload and a reference model of their own: LimitsRandomizedTest.
+            ResultCode.LIMIT_EXCEEDED,
+            ResultCode.LIMIT_NOT_FOUND,
+            ResultCode.LIMIT_NOT_APPLICABLE,
+            ResultCode.TOO_MANY_LIMITS));
 
     static List<Long> seeds() {
         return RandomWorkload.seeds(0x5EED_0001L, 0x5EED_0002L, 0x5EED_0003L, 0x5EED_0004L, 0x5EED_0005L);

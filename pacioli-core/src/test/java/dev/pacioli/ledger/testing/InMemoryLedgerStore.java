@@ -2,11 +2,13 @@ package dev.pacioli.ledger.testing;
 
 import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.Entry;
 import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.JournalRecord;
 import dev.pacioli.ledger.LedgerHead;
 import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.Limit;
 import dev.pacioli.ledger.PendingDeadline;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionStatus;
@@ -64,6 +66,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
         final Map<String, Transaction> transactions = new LinkedHashMap<>();
         final List<JournalRecord> journal = new ArrayList<>();
         final List<Entry> entries = new ArrayList<>();
+        final List<Limit> limitHistory = new ArrayList<>();
         Lock lock;
 
         LedgerData(String name) {
@@ -247,6 +250,50 @@ public final class InMemoryLedgerStore implements LedgerStore {
             }
         }
         return deadlines;
+    }
+
+    @Override
+    public synchronized List<Limit> loadLimitHistory(long ledgerId) {
+        checkLoad();
+        return List.copyOf(ledger(ledgerId).limitHistory);
+    }
+
+    @Override
+    public synchronized void loadTransactionsSince(long ledgerId, long sinceMicros, Consumer<Transaction> each) {
+        checkLoad();
+        ledger(ledgerId).transactions.values().stream()
+                .filter(transaction -> transaction.committedAtMicros() > sinceMicros)
+                .sorted(java.util.Comparator.comparingLong(Transaction::sequence))
+                .forEach(each);
+    }
+
+    /** Stores the version, fenced on the head; attachments are not this store's to write. */
+    @Override
+    public synchronized void commitLimitChange(long ledgerId, Limit version, CommitAttachment attachment) {
+        CommitFault fault = nextCommitFault;
+        nextCommitFault = null;
+        if (fault == CommitFault.FAIL_BEFORE_APPLY) {
+            throw new StoreException("injected: limit change failed before applying", null);
+        }
+        LedgerData ledger = ledger(ledgerId);
+        if (ledger.head.sequence() != version.afterSequence()) {
+            throw new StoreException("fenced: stored head is " + ledger.head.sequence(), null);
+        }
+        long last = ledger.limitHistory.stream()
+                .filter(stored -> stored.id().equals(version.id()))
+                .mapToLong(Limit::version)
+                .max()
+                .orElse(0);
+        refuseIf(version.version() != last + 1, "limit version " + version.version() + " is not " + (last + 1));
+        ledger.limitHistory.add(version);
+        if (fault == CommitFault.FAIL_AFTER_APPLY) {
+            throw new StoreException("injected: limit change applied, reply lost", null);
+        }
+    }
+
+    /** Every version of the ledger's limits, as {@code verify} reads them. */
+    public synchronized List<Limit> limitHistory(long ledgerId) {
+        return List.copyOf(ledger(ledgerId).limitHistory);
     }
 
     @Override
