@@ -2,6 +2,9 @@ package dev.pacioli.app;
 
 import dev.pacioli.access.AccessCapability;
 import dev.pacioli.access.ApiKeys;
+import dev.pacioli.controls.screening.Screening;
+import dev.pacioli.controls.screening.ScreeningCapability;
+import dev.pacioli.controls.screening.ScreeningSettings;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
@@ -85,6 +88,7 @@ public final class Service implements AutoCloseable {
      * @param jobs the job runner's settings
      * @param alerts re-notify, retries and timeouts of alert deliveries
      * @param payments the payout worker's timings and deadlines
+     * @param screening the screening threshold and how fresh other instances' lists are
      */
     public record Options(
             Path dataDirectory,
@@ -96,8 +100,9 @@ public final class Service implements AutoCloseable {
             ConnectorOptions connectors,
             JobSettings jobs,
             AlertSettings alerts,
-            PaymentSettings payments) {
-        /** With the production settings of payments. */
+            PaymentSettings payments,
+            ScreeningSettings screening) {
+        /** With the production settings of payments and screening. */
         public Options(
                 Path dataDirectory,
                 String adminKey,
@@ -118,7 +123,8 @@ public final class Service implements AutoCloseable {
                     connectors,
                     jobs,
                     alerts,
-                    PaymentSettings.DEFAULTS);
+                    PaymentSettings.DEFAULTS,
+                    ScreeningSettings.DEFAULTS);
         }
 
         /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
@@ -147,22 +153,68 @@ public final class Service implements AutoCloseable {
         }
 
         public Options withConnectors(ConnectorOptions settings) {
-            return new Options(dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts, payments);
+            return new Options(
+                    dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts, payments, screening);
         }
 
         public Options withJobs(JobSettings settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, settings, alerts, payments);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    settings,
+                    alerts,
+                    payments,
+                    screening);
         }
 
         public Options withAlerts(AlertSettings settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, settings, payments);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    settings,
+                    payments,
+                    screening);
         }
 
         public Options withPayments(PaymentSettings settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, connectors, jobs, alerts, settings);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    settings,
+                    screening);
+        }
+
+        public Options withScreening(ScreeningSettings settings) {
+            return new Options(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    payments,
+                    settings);
         }
     }
 
@@ -174,6 +226,7 @@ public final class Service implements AutoCloseable {
     private final NatsPublisher nats;
     private final Connectors connectors;
     private final HttpServer server;
+    private final Screening screening;
 
     private Service(
             Database database,
@@ -183,7 +236,8 @@ public final class Service implements AutoCloseable {
             WebhookDispatcher webhooks,
             NatsPublisher nats,
             Connectors connectors,
-            HttpServer server) {
+            HttpServer server,
+            Screening screening) {
         this.database = database;
         this.ledgers = ledgers;
         this.jobs = jobs;
@@ -192,6 +246,7 @@ public final class Service implements AutoCloseable {
         this.nats = nats;
         this.connectors = connectors;
         this.server = server;
+        this.screening = screening;
     }
 
     /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
@@ -225,6 +280,8 @@ public final class Service implements AutoCloseable {
                 NatsMetrics.watch(metrics, nats);
             }
             Authenticator authenticator = new Authenticator(new ApiKeys(database.dataSource()));
+            ScreeningCapability screening =
+                    new ScreeningCapability(database.dataSource(), options.screening(), metrics.registry());
             HttpServer server = new HttpServer(
                             options.http(),
                             authenticator,
@@ -234,14 +291,24 @@ public final class Service implements AutoCloseable {
                                     database.dataSource(),
                                     IdempotencyKeys.LEASE_MILLIS,
                                     IdempotencyKeys.RETENTION_MILLIS)),
-                            routes(database, ledgers, metrics, authenticator, connectors, alerts, options, jobs))
+                            routes(
+                                    database,
+                                    ledgers,
+                                    metrics,
+                                    authenticator,
+                                    connectors,
+                                    alerts,
+                                    options,
+                                    jobs,
+                                    screening))
                     .start();
             LOG.atInfo()
                     .addKeyValue("port", server.port())
                     .addKeyValue("database", database.describe())
                     .addKeyValue("ledgers", ledgers.all().size())
                     .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, server);
+            return new Service(
+                    database, ledgers, jobs, alerts, webhooks, nats, connectors, server, screening.screening());
         } catch (RuntimeException e) {
             alerts.stopWatching();
             if (nats != null) {
@@ -267,7 +334,8 @@ public final class Service implements AutoCloseable {
             Connectors connectors,
             AlertService alerts,
             Options options,
-            Jobs jobs) {
+            Jobs jobs,
+            ScreeningCapability screening) {
         // Every write of money goes through this port; a capability gets it, never a writer.
         LedgerPort port = new LocalLedgers(ledgers, database.reads());
         List<Capability> capabilities = new ArrayList<>(List.of(
@@ -275,6 +343,7 @@ public final class Service implements AutoCloseable {
                 new LedgerCapability(database, ledgers, port, ledgers.metrics(), alerts),
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
+                screening,
                 new PaymentsCapability(
                         database.dataSource(), port, jobs, connectors, alerts, metrics.registry(), options.payments()),
                 new CommissionsCapability(database, port)));
@@ -307,6 +376,11 @@ public final class Service implements AutoCloseable {
     /** The jobs service every capability's background work runs on. */
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** Screening, the hook capabilities hold objects through: for tools and tests that register a handler. */
+    public Screening screening() {
+        return screening;
     }
 
     /** The service's alerts, for tools and tests that raise or resolve as a source would. */

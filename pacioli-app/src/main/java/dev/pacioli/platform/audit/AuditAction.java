@@ -27,7 +27,9 @@ public enum AuditAction {
     PAYOUT_REJECTED("payout.rejected"),
     PAYOUT_CANCELED("payout.canceled"),
     PAYOUT_RELEASED("payout.released"),
-    PAYOUT_RESOLVED("payout.resolved");
+    PAYOUT_RESOLVED("payout.resolved"),
+    SCREENING_LIST_LOADED("screening_list.loaded"),
+    SCREENING_CASE_DECIDED("screening_case.decided");
 
     private final String code;
 

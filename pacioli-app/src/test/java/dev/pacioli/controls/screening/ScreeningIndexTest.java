@@ -44,8 +44,8 @@ class ScreeningIndexTest {
                     .isEqualTo(scanned);
             hits += indexed.isEmpty() ? 0 : 1;
             double best = entries.stream()
-                    .mapToDouble(entry -> NameScore.names(
-                            NameNormalizer.tokens(query), NameNormalizer.tokens(entry.name())))
+                    .mapToDouble(
+                            entry -> NameScore.names(NameNormalizer.tokens(query), NameNormalizer.tokens(entry.name())))
                     .max()
                     .orElse(0);
             nearMisses += best >= threshold - 0.05 && best < threshold ? 1 : 0;
