@@ -179,9 +179,15 @@ class TidyTest {
                 "dev.pacioli.ledger.http", List.of("dev.pacioli.platform"),
                 "dev.pacioli.access", List.of("dev.pacioli.platform"),
                 "dev.pacioli.events", List.of("dev.pacioli.platform", "dev.pacioli.ledger.http"),
+                "dev.pacioli.controls",
+                        List.of("dev.pacioli.platform", "dev.pacioli.ledger.http", "dev.pacioli.events"),
                 // events: the inbound webhooks verify Standard Webhooks signatures with its WebhookVerifier.
                 "dev.pacioli.payments",
-                        List.of("dev.pacioli.platform", "dev.pacioli.ledger.http", "dev.pacioli.events")));
+                        List.of(
+                                "dev.pacioli.controls",
+                                "dev.pacioli.platform",
+                                "dev.pacioli.ledger.http",
+                                "dev.pacioli.events")));
         List<String> found = new ArrayList<>();
         for (Source source : SOURCES) {
             String capability = capabilityOf(source.packageName());
@@ -254,6 +260,7 @@ class TidyTest {
             "dev.pacioli.ledger.http",
             "dev.pacioli.access",
             "dev.pacioli.events",
+            "dev.pacioli.controls",
             "dev.pacioli.payments",
             "dev.pacioli.app");
 

@@ -32,6 +32,7 @@ final class OpenApiFragments {
             "audit",
             "jobs",
             "alerts",
+            "screening",
             "payments",
             "commissions",
             "app");
