@@ -137,15 +137,16 @@ public final class OfacCsv {
                 rows.add(new Row(line, values));
             }
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new Malformed(lineOf(e), "is not CSV: " + e.getMessage());
+            String problem = String.valueOf((e.getCause() == null ? e : e.getCause()).getMessage());
+            throw new Malformed(lineOf(problem), "is not CSV: " + problem);
         } catch (IOException e) {
             throw new UncheckedIOException("reading a string cannot fail", e);
         }
         return rows;
     }
 
-    private static long lineOf(RuntimeException e) {
-        Matcher line = Pattern.compile("line (\\d+)").matcher(String.valueOf(e.getMessage()));
+    private static long lineOf(String problem) {
+        Matcher line = Pattern.compile("line:? (\\d+)").matcher(problem);
         return line.find() ? Long.parseLong(line.group(1)) : 0;
     }
 
