@@ -302,11 +302,7 @@ public final class Service implements AutoCloseable {
                                     jobs,
                                     screening))
                     .start();
-            LOG.atInfo()
-                    .addKeyValue("port", server.port())
-                    .addKeyValue("database", database.describe())
-                    .addKeyValue("ledgers", ledgers.all().size())
-                    .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
+            logListening(database, ledgers, options, server);
             return new Service(
                     database, ledgers, jobs, alerts, webhooks, nats, connectors, server, screening.screening());
         } catch (RuntimeException e) {
@@ -323,6 +319,14 @@ public final class Service implements AutoCloseable {
             alerts.close();
             throw e;
         }
+    }
+
+    private static void logListening(Database database, Ledgers ledgers, Options options, HttpServer server) {
+        LOG.atInfo()
+                .addKeyValue("port", server.port())
+                .addKeyValue("database", database.describe())
+                .addKeyValue("ledgers", ledgers.all().size())
+                .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
     }
 
     /** Every route of the API: the service's own, then each capability's, in their declared order. */

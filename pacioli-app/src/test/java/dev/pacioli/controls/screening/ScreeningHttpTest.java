@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -268,6 +267,6 @@ class ScreeningHttpTest {
     }
 
     private Response csv(String path, String body) {
-        return admin.raw("PUT", path, body.getBytes(StandardCharsets.UTF_8), "text/csv", Map.of());
+        return admin.send("PUT", path, body, Map.of("Content-Type", "text/csv"));
     }
 }
