@@ -65,6 +65,21 @@ public final class ScreeningIndex {
     private final Map<String, int[]> byAddress = new HashMap<>();
     private final int tokenLengthMax;
 
+    /** Per token: its characters as a bit set ({@link CharacterSketch}); per name: its token ids. */
+    private long[] tokenSketch;
+
+    private int[] tokenExcess;
+    private final List<int[]> nameTokenIds;
+
+    /** Tokens screened before and the list tokens similar to them: names repeat their given names. */
+    private final java.util.concurrent.ConcurrentHashMap<Similar, int[]> similar =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Similar(String token, double threshold) {}
+
+    /** Screened tokens whose similar tokens are kept. */
+    private static final int SIMILAR_CACHED_MAX = 100_000;
+
     private static final int TOKEN_IDS_MAX = 1 << 24;
 
     public ScreeningIndex(String list, long version, List<ScreeningEntry> entries, Set<String> blockedCountries) {
@@ -80,6 +95,7 @@ public final class ScreeningIndex {
         nameIsAlias = new boolean[names];
         nameText = new String[names];
         nameTokens = new ArrayList<>(names);
+        nameTokenIds = new ArrayList<>(names);
         List<List<Integer>> namesOfToken = new ArrayList<>();
         int name = 0;
         for (int e = 0; e < this.entries.size(); e++) {
@@ -100,6 +116,12 @@ public final class ScreeningIndex {
                     .toArray();
         }
         tokenLengthMax = tokens.stream().mapToInt(String::length).max().orElse(0);
+        tokenSketch = new long[tokens.size()];
+        tokenExcess = new int[tokens.size()];
+        for (int t = 0; t < tokens.size(); t++) {
+            tokenSketch[t] = CharacterSketch.bits(tokens.get(t));
+            tokenExcess[t] = CharacterSketch.excess(tokens.get(t));
+        }
         buildElements();
     }
 
@@ -109,6 +131,8 @@ public final class ScreeningIndex {
         nameText[name] = text;
         List<String> normalised = NameNormalizer.tokens(text);
         nameTokens.add(normalised);
+        int[] ids = new int[normalised.size()];
+        int k = 0;
         for (String token : normalised) {
             Integer id = tokenIds.get(token);
             if (id == null) {
@@ -119,7 +143,9 @@ public final class ScreeningIndex {
                 namesOfToken.add(new ArrayList<>(2));
             }
             namesOfToken.get(id).add(name);
+            ids[k++] = id;
         }
+        nameTokenIds.add(ids);
         return name + 1;
     }
 
@@ -200,7 +226,9 @@ public final class ScreeningIndex {
         List<Hit> hits = new ArrayList<>();
         if (subject.name() != null) {
             List<String> query = NameNormalizer.tokens(subject.name());
-            hits.addAll(nameHits(query, candidates(query, threshold), threshold));
+            BitSet candidates = candidates(query, threshold);
+            dropBelow(query, candidates, threshold);
+            hits.addAll(nameHits(query, candidates, threshold));
         }
         otherHits(subject, hits);
         return sorted(hits);
@@ -277,8 +305,63 @@ public final class ScreeningIndex {
         return names;
     }
 
-    /** Ids of the list's tokens that may score at least the threshold against {@code q}. */
+    /**
+     * Drops the candidates that cannot score the threshold: {@link CharacterSketch#bound} gives each
+     * token pair a similarity it cannot exceed, and a name pair's score is at most its tokens' best
+     * bounds weighted by their lengths (each aligned pair's {@code (|a| + |b|)·similarity} is at most
+     * {@code |a|·best(a) + |b|·best(b)}), so a name whose bound is under the threshold cannot hit.
+     */
+    private void dropBelow(List<String> query, BitSet candidates, double threshold) {
+        int n = query.size();
+        long[] sketch = new long[n];
+        int[] excess = new int[n];
+        int queryLength = 0;
+        for (int i = 0; i < n; i++) {
+            sketch[i] = CharacterSketch.bits(query.get(i));
+            excess[i] = CharacterSketch.excess(query.get(i));
+            queryLength += query.get(i).length();
+        }
+        double[] bestOfQuery = new double[n];
+        for (int name = candidates.nextSetBit(0); name >= 0; name = candidates.nextSetBit(name + 1)) {
+            java.util.Arrays.fill(bestOfQuery, 0);
+            double bound = 0;
+            int nameLength = 0;
+            for (int t : nameTokenIds.get(name)) {
+                String token = tokens.get(t);
+                nameLength += token.length();
+                double best = 0;
+                for (int i = 0; i < n; i++) {
+                    double pair = CharacterSketch.bound(
+                            query.get(i), sketch[i], excess[i], token, tokenSketch[t], tokenExcess[t]);
+                    best = Math.max(best, pair);
+                    bestOfQuery[i] = Math.max(bestOfQuery[i], pair);
+                }
+                bound += token.length() * best;
+            }
+            for (int i = 0; i < n; i++) {
+                bound += query.get(i).length() * bestOfQuery[i];
+            }
+            if (bound < (threshold - 1e-9) * (queryLength + nameLength)) {
+                candidates.clear(name);
+            }
+        }
+    }
+
+    /** Ids of the list's tokens that score at least the threshold against {@code q}. */
     private int[] similarTokens(String q, double threshold) {
+        Similar key = new Similar(q, threshold);
+        int[] known = similar.get(key);
+        if (known != null) {
+            return known;
+        }
+        int[] found = findSimilarTokens(q, threshold);
+        if (similar.size() < SIMILAR_CACHED_MAX) {
+            similar.put(key, found);
+        }
+        return found;
+    }
+
+    private int[] findSimilarTokens(String q, double threshold) {
         BitSet found = new BitSet(tokens.size());
         Integer exact = tokenIds.get(q);
         if (exact != null) {
@@ -288,7 +371,22 @@ public final class ScreeningIndex {
             initialMatches(q, found);
         }
         prefixCandidates(q, threshold, found);
+        // The characters the two must share (the class comment), checked on sketches before Jaro-Winkler.
+        double matches = 3 * jaroMin(threshold) - 1 - 1e-9;
+        long bits = CharacterSketch.bits(q);
+        int excess = CharacterSketch.excess(q);
         return found.stream()
+                .filter(t -> (exact != null && t == exact)
+                        || NameScore.isInitialOf(q, tokens.get(t))
+                        || NameScore.isInitialOf(tokens.get(t), q)
+                        || CharacterSketch.mayShare(
+                                matches,
+                                q.length(),
+                                bits,
+                                excess,
+                                tokens.get(t).length(),
+                                tokenSketch[t],
+                                tokenExcess[t]))
                 .filter(t -> NameScore.tokens(q, tokens.get(t)) >= threshold)
                 .toArray();
     }
@@ -308,8 +406,7 @@ public final class ScreeningIndex {
 
     /** Every list token sharing an element with {@code q} inside both prefixes (see the class comment). */
     private void prefixCandidates(String q, double threshold, BitSet found) {
-        double jaroMin = threshold >= 0.7 ? Math.max(0.7, (threshold - 0.4) / 0.6) : threshold;
-        double c = 3 * jaroMin - 1 - 1e-9;
+        double c = 3 * jaroMin(threshold) - 1 - 1e-9;
         int[] sorted = sortedByRank(elements(q));
         int x = q.length();
         for (int y = 1; y <= tokenLengthMax; y++) {
@@ -326,6 +423,11 @@ public final class ScreeningIndex {
                 }
             }
         }
+    }
+
+    /** The least Jaro similarity at which commons-text's Jaro-Winkler can reach the threshold. */
+    static double jaroMin(double threshold) {
+        return threshold >= 0.7 ? Math.max(0.7, (threshold - 0.4) / 0.6) : threshold;
     }
 
     /** Marks the tokens of length {@code y} whose element sits before {@code prefix} in their order. */
