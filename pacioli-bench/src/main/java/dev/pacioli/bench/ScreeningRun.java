@@ -26,7 +26,8 @@ import java.util.stream.IntStream;
  * most surnames are rare: 70% individuals (given name, sometimes a second, a surname), 30% companies
  * (one or two words, a common company word, a legal form), a third of entries with an alias. Of the
  * screened names, 10% are list names changed by a typo, a dropped word, an initial or another order;
- * the rest are names from the same given names and other surnames, as a payee list would hold.
+ * the rest are payees: people with the list's given names (so common ones are as common) and surnames
+ * of their own, and companies with the list's company words and legal forms and names of their own.
  *
  * <pre>java -cp pacioli-bench/target/pacioli-bench.jar dev.pacioli.bench.ScreeningRun [ENTRIES] [NAMES]</pre>
  */
@@ -49,6 +50,12 @@ public final class ScreeningRun {
     private final String[] givenNames = words(2_000);
     private final String[] surnames = words(80_000);
     private final String[] companyWords = words(40_000);
+    /** Payees' surnames: from syllables of their own, as most payees share nothing with a sanctions list. */
+    private static final String[] PAYEE_SYLLABLES = {
+        "sm", "ith", "jon", "es", "wil", "liams", "brow", "n", "gar", "cia", "mil", "ler", "dav", "is", "rod", "ri",
+        "guez", "mar", "tin", "ez", "her", "nan", "dez", "lop", "wil", "son", "and", "er", "son", "tho", "mas"
+    };
+
     private final double[] givenWeights = zipf(givenNames.length);
     private final double[] companyWeights = zipf(companyWords.length);
 
@@ -160,7 +167,7 @@ public final class ScreeningRun {
         for (int i = 0; i < count; i++) {
             String name = i % 10 == 0
                     ? changed(entries.get(random.nextInt(entries.size())).name())
-                    : random.nextInt(5) == 0 ? company() : given() + " " + word(random.nextInt(1 << 20));
+                    : random.nextInt(5) == 0 ? payeeCompany() : given() + " " + payeeSurname();
             subjects.add(new Subject(name, "FR", null));
         }
         return subjects;
@@ -177,6 +184,20 @@ public final class ScreeningRun {
         String words = companyWords[pick(companyWeights)]
                 + (random.nextBoolean() ? " " + companyWords[pick(companyWeights)] : "");
         return words + " " + COMPANY[random.nextInt(COMPANY.length)] + " " + LEGAL[random.nextInt(LEGAL.length)];
+    }
+
+    private String payeeSurname() {
+        StringBuilder word = new StringBuilder();
+        int count = 2 + random.nextInt(2);
+        for (int i = 0; i < count; i++) {
+            word.append(PAYEE_SYLLABLES[random.nextInt(PAYEE_SYLLABLES.length)]);
+        }
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+    }
+
+    private String payeeCompany() {
+        return payeeSurname() + " " + COMPANY[random.nextInt(COMPANY.length)] + " "
+                + LEGAL[random.nextInt(LEGAL.length)];
     }
 
     private String given() {
