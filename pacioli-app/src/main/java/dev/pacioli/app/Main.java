@@ -99,20 +99,21 @@ public final class Main {
 
     static Service.Options options(Settings settings, int port) {
         return new Service.Options(
-                settings.dataDirectory(),
-                settings.adminKey(),
-                new HttpServer.Settings(
-                        settings.host(),
-                        port,
-                        settings.rateLimitPerSecond(),
-                        settings.rateLimitBurst(),
-                        settings.accessLog()),
-                settings.engine(),
-                settings.webhooks(),
-                settings.nats(),
-                settings.connectors(),
-                settings.jobs(),
-                AlertSettings.DEFAULTS);
+                        settings.dataDirectory(),
+                        settings.adminKey(),
+                        new HttpServer.Settings(
+                                settings.host(),
+                                port,
+                                settings.rateLimitPerSecond(),
+                                settings.rateLimitBurst(),
+                                settings.accessLog()),
+                        settings.engine(),
+                        settings.webhooks(),
+                        settings.nats(),
+                        settings.connectors(),
+                        settings.jobs(),
+                        AlertSettings.DEFAULTS)
+                .withScreening(settings.screening());
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -130,7 +131,8 @@ public final class Main {
                 options.jobs(),
                 options.alerts(),
                 options.payments(),
-                options.controls());
+                options.controls(),
+                options.screening());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

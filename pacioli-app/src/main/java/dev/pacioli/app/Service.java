@@ -7,6 +7,9 @@ import dev.pacioli.controls.ControlledLedgers;
 import dev.pacioli.controls.Controls;
 import dev.pacioli.controls.ControlsCapability;
 import dev.pacioli.controls.limits.LimitsCapability;
+import dev.pacioli.controls.screening.Screening;
+import dev.pacioli.controls.screening.ScreeningCapability;
+import dev.pacioli.controls.screening.ScreeningSettings;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
@@ -91,6 +94,7 @@ public final class Service implements AutoCloseable {
      * @param alerts re-notify, retries and timeouts of alert deliveries
      * @param payments the payout worker's timings and deadlines
      * @param controls how the execution mode and the emergency stop are read
+     * @param screening the screening threshold and how fresh other instances' lists are
      */
     public record Options(
             Path dataDirectory,
@@ -103,8 +107,9 @@ public final class Service implements AutoCloseable {
             JobSettings jobs,
             AlertSettings alerts,
             PaymentSettings payments,
-            ControlSettings controls) {
-        /** With the production settings of payments and controls. */
+            ControlSettings controls,
+            ScreeningSettings screening) {
+        /** With the production settings of payments, controls and screening. */
         public Options(
                 Path dataDirectory,
                 String adminKey,
@@ -126,7 +131,8 @@ public final class Service implements AutoCloseable {
                     jobs,
                     alerts,
                     PaymentSettings.DEFAULTS,
-                    ControlSettings.DEFAULTS);
+                    ControlSettings.DEFAULTS,
+                    ScreeningSettings.DEFAULTS);
         }
 
         /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
@@ -156,7 +162,18 @@ public final class Service implements AutoCloseable {
 
         public Options withConnectors(ConnectorOptions settings) {
             return new Options(
-                    dataDirectory, adminKey, http, engine, webhooks, nats, settings, jobs, alerts, payments, controls);
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    settings,
+                    jobs,
+                    alerts,
+                    payments,
+                    controls,
+                    screening);
         }
 
         public Options withJobs(JobSettings settings) {
@@ -171,7 +188,8 @@ public final class Service implements AutoCloseable {
                     settings,
                     alerts,
                     payments,
-                    controls);
+                    controls,
+                    screening);
         }
 
         public Options withAlerts(AlertSettings settings) {
@@ -186,7 +204,8 @@ public final class Service implements AutoCloseable {
                     jobs,
                     settings,
                     payments,
-                    controls);
+                    controls,
+                    screening);
         }
 
         public Options withPayments(PaymentSettings settings) {
@@ -201,7 +220,8 @@ public final class Service implements AutoCloseable {
                     jobs,
                     alerts,
                     settings,
-                    controls);
+                    controls,
+                    screening);
         }
 
         public Options withControls(ControlSettings settings) {
@@ -216,6 +236,23 @@ public final class Service implements AutoCloseable {
                     jobs,
                     alerts,
                     payments,
+                    settings,
+                    screening);
+        }
+
+        public Options withScreening(ScreeningSettings settings) {
+            return new Options(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    payments,
+                    controls,
                     settings);
         }
     }
@@ -229,6 +266,7 @@ public final class Service implements AutoCloseable {
     private final Connectors connectors;
     private final Controls controls;
     private final HttpServer server;
+    private final Screening screening;
 
     private Service(
             Database database,
@@ -239,7 +277,8 @@ public final class Service implements AutoCloseable {
             NatsPublisher nats,
             Connectors connectors,
             Controls controls,
-            HttpServer server) {
+            HttpServer server,
+            Screening screening) {
         this.database = database;
         this.controls = controls;
         this.ledgers = ledgers;
@@ -249,6 +288,7 @@ public final class Service implements AutoCloseable {
         this.nats = nats;
         this.connectors = connectors;
         this.server = server;
+        this.screening = screening;
     }
 
     /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
@@ -284,6 +324,8 @@ public final class Service implements AutoCloseable {
                 NatsMetrics.watch(metrics, nats);
             }
             Authenticator authenticator = new Authenticator(new ApiKeys(database.dataSource()));
+            ScreeningCapability screening =
+                    new ScreeningCapability(database.dataSource(), options.screening(), metrics.registry());
             HttpServer server = new HttpServer(
                             options.http(),
                             authenticator,
@@ -302,18 +344,33 @@ public final class Service implements AutoCloseable {
                                     alerts,
                                     options,
                                     jobs,
-                                    controls))
+                                    controls,
+                                    screening))
                     .start();
-            LOG.atInfo()
-                    .addKeyValue("port", server.port())
-                    .addKeyValue("database", database.describe())
-                    .addKeyValue("ledgers", ledgers.all().size())
-                    .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
-            return new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, server);
+            logListening(database, ledgers, options, server);
+            return new Service(
+                    database,
+                    ledgers,
+                    jobs,
+                    alerts,
+                    webhooks,
+                    nats,
+                    connectors,
+                    controls,
+                    server,
+                    screening.screening());
         } catch (RuntimeException e) {
-            new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null).close();
+            new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null, null).close();
             throw e;
         }
+    }
+
+    private static void logListening(Database database, Ledgers ledgers, Options options, HttpServer server) {
+        LOG.atInfo()
+                .addKeyValue("port", server.port())
+                .addKeyValue("database", database.describe())
+                .addKeyValue("ledgers", ledgers.all().size())
+                .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
     }
 
     /** Every route of the API: the service's own, then each capability's, in their declared order. */
@@ -326,7 +383,8 @@ public final class Service implements AutoCloseable {
             AlertService alerts,
             Options options,
             Jobs jobs,
-            Controls controls) {
+            Controls controls,
+            ScreeningCapability screening) {
         // Every write of money goes through this port, behind the emergency stop; a capability gets it,
         // never a writer.
         LocalLedgers local = new LocalLedgers(ledgers, database.reads());
@@ -338,6 +396,7 @@ public final class Service implements AutoCloseable {
                 new AccessCapability(database, authenticator),
                 new AuditCapability(database.dataSource()),
                 new LimitsCapability(local, database.catalog()),
+                screening,
                 new PaymentsCapability(
                         database.dataSource(),
                         port,
@@ -378,6 +437,11 @@ public final class Service implements AutoCloseable {
     /** The jobs service every capability's background work runs on. */
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** Screening, the hook capabilities hold objects through: for tools and tests that register a handler. */
+    public Screening screening() {
+        return screening;
     }
 
     /** The service's alerts, for tools and tests that raise or resolve as a source would. */

@@ -1,5 +1,6 @@
 package dev.pacioli.app;
 
+import dev.pacioli.controls.screening.ScreeningSettings;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param connectors the outbound allow-list ({@code PACIOLI_OUTBOUND_ALLOW}) and the connectors'
  *     default breaker ({@code PACIOLI_CONNECTOR_FAILURES}, {@code _OPEN_WAIT}, {@code _SUCCESSES})
  * @param jobs the job runner's settings ({@code PACIOLI_JOBS_POLL}, {@code PACIOLI_JOBS_RETENTION})
+ * @param screening the name score that is a hit ({@code PACIOLI_SCREENING_THRESHOLD}, 0.92)
  */
 record Settings(
         Path dataDirectory,
@@ -44,6 +46,7 @@ record Settings(
         NatsOptions nats,
         ConnectorOptions connectors,
         JobSettings jobs,
+        ScreeningSettings screening,
         List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
@@ -131,6 +134,7 @@ record Settings(
                     nats(),
                     connectors(),
                     jobs(),
+                    screening(),
                     List.copyOf(rest));
         }
 
@@ -234,6 +238,20 @@ record Settings(
                         duration("PACIOLI_JOBS_RETENTION", JobSettings.DEFAULTS.retention()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("job settings: " + e.getMessage());
+            }
+        }
+
+        /** {@code PACIOLI_SCREENING_THRESHOLD}: a decimal from 0.5 to 1 (0.92). */
+        private ScreeningSettings screening() {
+            String text = values.get("PACIOLI_SCREENING_THRESHOLD");
+            if (text == null || text.isBlank()) {
+                return ScreeningSettings.DEFAULTS;
+            }
+            try {
+                return new ScreeningSettings(Double.parseDouble(text.trim()), ScreeningSettings.DEFAULTS.refresh());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("PACIOLI_SCREENING_THRESHOLD must be a decimal from "
+                        + ScreeningSettings.THRESHOLD_MIN + " to 1, such as 0.92; got '" + text + "'");
             }
         }
 

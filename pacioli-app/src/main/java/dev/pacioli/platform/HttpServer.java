@@ -372,8 +372,18 @@ public final class HttpServer implements AutoCloseable {
     private static byte[] body(Route route, Context context) {
         String contentType = context.contentType();
         long length = context.req().getContentLengthLong();
-        if (contentType != null && length != 0 && !isJson(contentType)) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
+        if (contentType != null
+                && length != 0
+                && !isJson(contentType)
+                && !route.bodyTypes().contains(mediaType(contentType))) {
+            throw new ApiException(
+                    415,
+                    "unsupported_media_type",
+                    "send the body as application/json"
+                            + route.bodyTypes().stream()
+                                    .sorted()
+                                    .map(type -> " or " + type)
+                                    .collect(java.util.stream.Collectors.joining()));
         }
         try (InputStream in = context.req().getInputStream()) {
             byte[] body = length > route.bodyBytesMax() ? new byte[0] : in.readNBytes((int) route.bodyBytesMax() + 1);
@@ -389,8 +399,13 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /** The media type of a {@code Content-Type} header, without parameters, lower case. */
+    public static String mediaType(String contentType) {
+        return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    }
+
     private static boolean isJson(String contentType) {
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String type = mediaType(contentType);
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param flagsWaivedFor a role whose keys need no flags here (the audit log: admin, or the compliance
  *     flag), or null: the flags bind every role
  * @param metadataFilters whether {@code metadata.<key>=<value>} query parameters are allowed
+ * @param bodyTypes media types the route reads besides JSON ({@code text/csv}), lower case; the gate
+ *     answers 415 for any other
  */
 public record Route(
         HandlerType method,
@@ -32,7 +34,8 @@ public record Route(
         Set<String> query,
         boolean metadataFilters,
         long bodyBytesMax,
-        Action action) {
+        Action action,
+        Set<String> bodyTypes) {
     public Route {
         flags = ApiKey.flagSet(flags);
         Assert.that(role != null || flags.isEmpty(), "%s %s needs no key, so it cannot need a flag", method, path);
@@ -56,7 +59,7 @@ public record Route(
     }
 
     public static Route get(String path, Role role, Action action, String... query) {
-        return new Route(HandlerType.GET, path, role, Set.of(), null, Set.of(query), false, 0, action);
+        return new Route(HandlerType.GET, path, role, Set.of(), null, Set.of(query), false, 0, action, Set.of());
     }
 
     /** A list: {@code limit} and {@code cursor} plus the route's own filters. */
@@ -64,34 +67,39 @@ public record Route(
         Set<String> query = new HashSet<>(Set.of(filters));
         query.add("limit");
         query.add("cursor");
-        return new Route(HandlerType.GET, path, role, Set.of(), null, Set.copyOf(query), metadataFilters, 0, action);
+        return new Route(
+                HandlerType.GET, path, role, Set.of(), null, Set.copyOf(query), metadataFilters, 0, action, Set.of());
     }
 
     public static Route post(String path, Role role, Action action, String... query) {
-        return new Route(HandlerType.POST, path, role, Set.of(), null, Set.of(query), false, BODY_BYTES_MAX, action);
+        return new Route(
+                HandlerType.POST, path, role, Set.of(), null, Set.of(query), false, BODY_BYTES_MAX, action, Set.of());
     }
 
     public static Route put(String path, Role role, Action action) {
-        return new Route(HandlerType.PUT, path, role, Set.of(), null, Set.of(), false, BODY_BYTES_MAX, action);
+        return new Route(
+                HandlerType.PUT, path, role, Set.of(), null, Set.of(), false, BODY_BYTES_MAX, action, Set.of());
     }
 
     public static Route patch(String path, Role role, Action action) {
-        return new Route(HandlerType.PATCH, path, role, Set.of(), null, Set.of(), false, BODY_BYTES_MAX, action);
+        return new Route(
+                HandlerType.PATCH, path, role, Set.of(), null, Set.of(), false, BODY_BYTES_MAX, action, Set.of());
     }
 
     public static Route delete(String path, Role role, Action action) {
-        return new Route(HandlerType.DELETE, path, role, Set.of(), null, Set.of(), false, 0, action);
+        return new Route(HandlerType.DELETE, path, role, Set.of(), null, Set.of(), false, 0, action, Set.of());
     }
 
     public Route withBodyBytesMax(long bytes) {
-        return new Route(method, path, role, flags, flagsWaivedFor, query, metadataFilters, bytes, action);
+        return new Route(method, path, role, flags, flagsWaivedFor, query, metadataFilters, bytes, action, bodyTypes);
     }
 
     /** The route needing these flags too, on top of its role: {@code Route.post(...).requiring(Flag.APPROVER)}. */
     public Route requiring(Flag... needed) {
         Set<Flag> all = new HashSet<>(flags);
         all.addAll(List.of(needed));
-        return new Route(method, path, role, all, flagsWaivedFor, query, metadataFilters, bodyBytesMax, action);
+        return new Route(
+                method, path, role, all, flagsWaivedFor, query, metadataFilters, bodyBytesMax, action, bodyTypes);
     }
 
     /**
@@ -100,7 +108,26 @@ public record Route(
      * compliance flag". The role still binds: a flag never stands in for it.
      */
     public Route waivingFlagsFor(Role waived) {
-        return new Route(method, path, role, flags, waived, query, metadataFilters, bodyBytesMax, action);
+        return new Route(method, path, role, flags, waived, query, metadataFilters, bodyBytesMax, action, bodyTypes);
+    }
+
+    /** The route reading bodies of these media types too ({@code text/csv}), besides JSON. */
+    public Route accepting(String... mediaTypes) {
+        Set<String> types = new HashSet<>(bodyTypes);
+        for (String type : mediaTypes) {
+            types.add(type.toLowerCase(java.util.Locale.ROOT));
+        }
+        return new Route(
+                method,
+                path,
+                role,
+                flags,
+                flagsWaivedFor,
+                query,
+                metadataFilters,
+                bodyBytesMax,
+                action,
+                Set.copyOf(types));
     }
 
     /**

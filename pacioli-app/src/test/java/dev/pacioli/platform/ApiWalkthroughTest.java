@@ -32,6 +32,7 @@ class ApiWalkthroughTest {
             "jobs",
             "alerts",
             "controls",
+            "screening",
             "payments",
             "commissions",
             "limits",
@@ -390,6 +391,7 @@ class ApiWalkthroughTest {
         assertThat(metrics).contains("pacioli_http_requests_seconds_count");
 
         alerts();
+        screening();
         payments();
         controls();
         commissions(base);
@@ -708,6 +710,58 @@ class ApiWalkthroughTest {
                 {"id": "%s", "source": "wallet", "amount": %d, "asset": "USD", "connector": "%s",
                  "destination": {"type": "wallet_address", "address": "0xabc", "name": "Jane Roe"},
                  "metadata": {"order": "W-9"}%s}""".formatted(id, amount, connector, more);
+    }
+
+    /** Screening: a list, its aliases from alt.csv, a check, and a case decided by a compliance officer. */
+    private void screening() {
+        dev.pacioli.controls.screening.TestObjects.install(service);
+        String list = TestService.uniqueName("walk-sdn");
+        String surname = "Walkthroughov"
+                + list.replaceAll("[^0-9]", "")
+                        .chars()
+                        .mapToObj(c -> String.valueOf((char) ('a' + c - '0')))
+                        .reduce("", String::concat);
+        Response loaded = admin.send(
+                "PUT",
+                "/v1/screening/lists/" + list,
+                "501,\"" + surname.toUpperCase(java.util.Locale.ROOT)
+                        + ", Pavel\",\"individual\",\"RUSSIA\",-0- ,-0- ,"
+                        + "-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\u001a",
+                java.util.Map.of("Content-Type", "text/csv"));
+        assertThat(loaded.status()).as(loaded.toString()).isEqualTo(200);
+        Response aliased = admin.send(
+                "PUT",
+                "/v1/screening/lists/" + list + "/aliases",
+                "501,1,\"aka\",\"Pasha Q\",-0- \r\n",
+                java.util.Map.of("Content-Type", "text/csv"));
+        assertThat(aliased.json().path("version").longValue()).isEqualTo(2);
+        assertThat(admin.get("/v1/screening/lists").status()).isEqualTo(200);
+        JsonNode matches = admin.post("/v1/screening/check", "{\"name\": \"Pavel " + surname + "\"}")
+                .json()
+                .path("matches");
+        assertThat(matches.get(0).path("entry").path("id").stringValue()).isEqualTo("501");
+        String caseId = dev.pacioli.controls.screening.TestObjects.create(
+                        service,
+                        dev.pacioli.controls.screening.TestObjects.TYPE,
+                        TestService.uniqueName("walk-obj"),
+                        "walk-maker",
+                        new dev.pacioli.controls.screening.Subject("Pavel " + surname, null, null))
+                .getFirst();
+        assertThat(admin.get("/v1/screening/cases?status=open").status()).isEqualTo(200);
+        assertThat(admin.get("/v1/screening/cases/" + caseId)
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("open");
+        Response officer = admin.post(
+                "/v1/api-keys",
+                "{\"name\": \"walk officer\", \"role\": \"reader\", \"principal\": \"walk-officer\","
+                        + " \"flags\": [\"compliance\"]}");
+        Response decided = admin.as(officer.json().path("secret").stringValue())
+                .post(
+                        "/v1/screening/cases/" + caseId + "/decide",
+                        "{\"decision\": \"clear\", \"reason\": \"not him\"}");
+        assertThat(decided.json().path("status").stringValue()).isEqualTo("cleared");
     }
 
     /** Commissions: a referral, a cycle refused, a plan, its shares paid from the fees, and a replay. */

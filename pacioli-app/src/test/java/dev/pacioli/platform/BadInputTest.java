@@ -38,6 +38,9 @@ import tools.jackson.databind.JsonNode;
 @MethodSource("dev.pacioli.platform.TestService#all")
 class BadInputTest {
     private static final Map<String, String> LEDGERS = new ConcurrentHashMap<>();
+    /** A key with the compliance flag per database (by the table's ledger), for the decide rows. */
+    private static final Map<String, String> COMPLIANCE_KEYS = new ConcurrentHashMap<>();
+
     private static final int MIB = 1 << 20;
 
     /**
@@ -110,6 +113,9 @@ class BadInputTest {
                 .isEqualTo(201);
         assertThat(admin.put(base + "/commission-plans/bi-plan", plan).status()).isEqualTo(201);
         assertThat(admin.put(base + "/limits/bi-limit", LIMIT).status()).isEqualTo(201);
+        assertThat(admin.put("/v1/screening/lists/" + ScreeningBadInput.LIST, ScreeningBadInput.LIST_BODY)
+                        .status())
+                .isEqualTo(200);
         // Deposits: dep-1 recorded, a ledger transaction holding the id another deposit would take, a
         // deposit route, and inbound connectors (events, instructions, Stripe) that verify signatures.
         assertThat(admin.post(base + "/deposits", deposit("dep-1", "10")).status())
@@ -966,6 +972,7 @@ class BadInputTest {
         inboundCases(cases);
         commissionCases(cases);
         limitCases(cases);
+        ScreeningBadInput.cases(cases);
         return cases.stream();
     }
 
@@ -2118,6 +2125,9 @@ class BadInputTest {
                 : row.body().get().replace("{LEDGER}", base.substring("/v1/ledgers/".length()));
         Map<String, String> headers = new java.util.HashMap<>(row.headers());
         headers.replaceAll((name, value) -> value.equals(SIGN) ? hex(hmac(INBOUND_SECRET, body)) : value);
+        headers.replaceAll((name, value) -> value.equals(ScreeningBadInput.COMPLIANCE)
+                ? "Bearer " + COMPLIANCE_KEYS.computeIfAbsent(base, ledger -> ScreeningBadInput.complianceKey(admin))
+                : value);
         if (row.contentType() != null) {
             headers.put("Content-Type", row.contentType());
         }
@@ -2328,6 +2338,16 @@ class BadInputTest {
         }
     }
 
+    /** The table's own screening list as the API lists it: its version moves with any load. */
+    private String screeningList() {
+        for (JsonNode list : admin.get("/v1/screening/lists?limit=1000").json().path("data")) {
+            if (list.path("name").stringValue().equals(ScreeningBadInput.LIST)) {
+                return list.toString();
+            }
+        }
+        throw new AssertionError("the bad-input screening list is gone");
+    }
+
     /** What the ledger holds, as the API shows it: accounts (versions, balances), transactions, a statement. */
     private String snapshot() {
         return String.join(
@@ -2342,6 +2362,7 @@ class BadInputTest {
                 admin.get(base + "/deposits?limit=1000").text(),
                 admin.get(base + "/deposits/dep-1").text(),
                 admin.get(base + "/approval-policy").text(),
+                screeningList(),
                 admin.get("/v1/connectors/" + CONNECTOR).text(),
                 String.valueOf(admin.get("/v1/connectors/bad-new").status()),
                 admin.get(base + "/parties/bi-root").text(),

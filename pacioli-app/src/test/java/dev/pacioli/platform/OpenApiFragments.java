@@ -33,6 +33,7 @@ final class OpenApiFragments {
             "jobs",
             "alerts",
             "controls",
+            "screening",
             "payments",
             "commissions",
             "limits",

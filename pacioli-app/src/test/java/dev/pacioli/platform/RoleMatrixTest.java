@@ -155,8 +155,8 @@ class RoleMatrixTest {
 
     RoleMatrixTest(TestService.Running service) {
         this.admin = service.admin();
-        this.fixture =
-                FIXTURES.computeIfAbsent(service.name(), name -> Fixture.create(service.admin(), service.database()));
+        this.fixture = FIXTURES.computeIfAbsent(
+                service.name(), name -> Fixture.create(service.admin(), service.database(), service));
     }
 
     static Stream<Operation> operations() {
@@ -753,6 +753,64 @@ class RoleMatrixTest {
                         null,
                         200),
                 // The audit log: admin, or any role with the compliance flag.
+                // Screening: lists by admins or the compliance flag, reads by readers, decisions by the flag.
+                new Operation(
+                        "load screening list",
+                        "PUT /v1/screening/lists/{name}",
+                        Need.READER,
+                        List.of("compliance"),
+                        Need.ADMIN,
+                        (f, l) -> "/v1/screening/lists/" + Fixture.SCREENING_LIST,
+                        f -> Fixture.SCREENING_BODY,
+                        200),
+                new Operation(
+                        "load screening aliases",
+                        "PUT /v1/screening/lists/{name}/aliases",
+                        Need.READER,
+                        List.of("compliance"),
+                        Need.ADMIN,
+                        (f, l) -> "/v1/screening/lists/" + Fixture.SCREENING_LIST + "/aliases",
+                        f -> "1,1,\"aka\",\"Matrixa Aliasovna\",-0- \r\n",
+                        200,
+                        sent -> Map.of("Content-Type", "text/csv")),
+                new Operation(
+                        "list screening lists",
+                        "GET /v1/screening/lists",
+                        Need.READER,
+                        (f, l) -> "/v1/screening/lists",
+                        null,
+                        200),
+                new Operation(
+                        "screening check",
+                        "POST /v1/screening/check",
+                        Need.READER,
+                        (f, l) -> "/v1/screening/check",
+                        f -> "{\"name\": \"Matrixa Screenovich\", \"country\": \"FR\"}",
+                        200),
+                new Operation(
+                        "list screening cases",
+                        "GET /v1/screening/cases",
+                        Need.READER,
+                        (f, l) -> "/v1/screening/cases?status=open",
+                        null,
+                        200),
+                new Operation(
+                        "get screening case",
+                        "GET /v1/screening/cases/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/screening/cases/" + f.screeningCase(),
+                        null,
+                        200),
+                new Operation(
+                        "decide screening case",
+                        "POST /v1/screening/cases/{id}/decide",
+                        Need.READER,
+                        List.of("compliance"),
+                        null,
+                        // A fresh case for every caller, on an object none of the callers created.
+                        (f, l) -> "/v1/screening/cases/" + f.screeningCase() + "/decide",
+                        f -> "{\"decision\": \"clear\", \"reason\": \"matrix\"}",
+                        200),
                 new Operation(
                         "list audit log",
                         "GET /v1/audit-log",
@@ -1052,9 +1110,12 @@ class RoleMatrixTest {
             this.admin = admin;
         }
 
-        static Fixture create(HttpTester admin, Database database) {
+        static Fixture create(HttpTester admin, Database database, TestService.Running running) {
             Fixture fixture = new Fixture(admin);
             fixture.database = database;
+            fixture.running = running;
+            dev.pacioli.controls.screening.TestObjects.install(running);
+            expect(admin.put("/v1/screening/lists/" + SCREENING_LIST, SCREENING_BODY), 200);
             expect(admin.put("/v1/assets/USD", "{\"scale\": 2}"), 200, 201);
             fixture.setUpLedger(fixture.ledgerA);
             fixture.setUpLedger(fixture.ledgerB);
@@ -1105,6 +1166,24 @@ class RoleMatrixTest {
             String secret = created.json().path("secret").stringValue();
             keyIds.put(secret, created.json().path("id").stringValue());
             return secret;
+        }
+
+        // ---- Screening: a list whose one entry the fixture's objects hit.
+
+        static final String SCREENING_LIST = "matrix-screening";
+        static final String SCREENING_BODY =
+                "{\"entries\": [{\"id\": \"1\", \"name\": \"Matrixa Screenovich\"," + " \"type\": \"individual\"}]}";
+        private TestService.Running running;
+
+        /** A new open case on a new test object that a principal of no caller created. */
+        String screeningCase() {
+            return dev.pacioli.controls.screening.TestObjects.create(
+                            running,
+                            dev.pacioli.controls.screening.TestObjects.TYPE,
+                            TestService.uniqueName("matrix-object"),
+                            "matrix-object-maker",
+                            new dev.pacioli.controls.screening.Subject("Matrixa Screenovich", null, null))
+                    .getFirst();
         }
 
         private String alertId;

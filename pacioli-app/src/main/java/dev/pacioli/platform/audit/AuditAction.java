@@ -33,7 +33,9 @@ public enum AuditAction {
     CONTROLS_EMERGENCY_STOP_LIFTED("controls.emergency_stop_lifted"),
     LIMIT_CREATED("limit.created"),
     LIMIT_REPLACED("limit.replaced"),
-    LIMIT_DELETED("limit.deleted");
+    LIMIT_DELETED("limit.deleted"),
+    SCREENING_LIST_LOADED("screening_list.loaded"),
+    SCREENING_CASE_DECIDED("screening_case.decided");
 
     private final String code;
 
