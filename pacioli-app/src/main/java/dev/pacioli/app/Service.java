@@ -406,6 +406,7 @@ public final class Service implements AutoCloseable {
                         metrics.registry(),
                         options.payments(),
                         controls,
+                        screening.screening(),
                         ledgers),
                 new CommissionsCapability(database, port)));
         List<String> serviceEventTypes = capabilities.stream()

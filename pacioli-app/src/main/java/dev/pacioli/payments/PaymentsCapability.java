@@ -2,6 +2,7 @@ package dev.pacioli.payments;
 
 import dev.pacioli.controls.Controls;
 import dev.pacioli.controls.ControlsState;
+import dev.pacioli.controls.screening.Screening;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.commissions.CommissionStore;
 import dev.pacioli.payments.connectors.PaymentConnectorRoutes;
@@ -55,6 +56,7 @@ public final class PaymentsCapability implements Capability {
             MeterRegistry registry,
             PaymentSettings settings,
             Controls controls,
+            Screening screening,
             LedgerDirectory ledgerDirectory) {
         PayoutMetrics metrics = new PayoutMetrics(registry);
         PayoutStore payouts = new PayoutStore(dataSource, jobs);
@@ -67,7 +69,7 @@ public final class PaymentsCapability implements Capability {
                 connectorStore,
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
-        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics, controls);
+        Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics, controls, screening);
         Deposits deposits = new Deposits(
                 new DepositStore(dataSource, jobs),
                 rails,

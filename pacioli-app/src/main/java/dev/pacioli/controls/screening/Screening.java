@@ -104,6 +104,15 @@ public final class Screening {
         return opened;
     }
 
+    /**
+     * How many of the object's cases are still open, in the caller's transaction: a handler clearing one
+     * of several hits releases its object only when this is 0 (the case being decided is closed by then).
+     */
+    public int openCases(Connection transaction, String objectType, String ledger, String objectId)
+            throws SQLException {
+        return ScreeningStore.openCount(transaction, objectType, ledger, objectId);
+    }
+
     /** What deciding a case came to. */
     sealed interface Decided {
         record Done(ScreeningCase screeningCase) implements Decided {}

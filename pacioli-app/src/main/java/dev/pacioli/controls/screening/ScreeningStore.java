@@ -310,6 +310,20 @@ final class ScreeningStore {
         }
     }
 
+    /** How many cases of the object are still open, in the caller's transaction. */
+    static int openCount(Connection connection, String objectType, String ledger, String objectId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("select count(*) from screening_cases"
+                + " where object_type = ? and ledger is not distinct from ? and object_id = ? and status = 'open'")) {
+            query.setString(1, objectType);
+            query.setString(2, ledger);
+            query.setString(3, objectId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+
     Optional<ScreeningCase> find(String id) {
         return Transactions.run(
                 dataSource, "could not read screening case '" + id + "'", connection -> find(connection, id, false));

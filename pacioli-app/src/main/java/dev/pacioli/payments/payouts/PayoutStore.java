@@ -66,6 +66,9 @@ public final class PayoutStore {
     /** A payout with its place in the list's order. */
     public record Listed(long sequence, Payout payout) {}
 
+    /** The hold reason of a screening hit. */
+    public static final String SCREENING = "screening";
+
     /** The job key of a payout: {@code {ledger}/{id}} (no id holds a {@code /}). */
     public static String jobKey(String ledger, String id) {
         return ledger + "/" + id;
@@ -325,6 +328,32 @@ public final class PayoutStore {
         audit(connection, audit, current, after);
         told(connection, after);
         return new Outcome.Moved(after);
+    }
+
+    /**
+     * A screening case's decision on a payout it held, in the decision's transaction: clear sends it back
+     * to where it was going, confirm rejects it (and its reserve is voided). Refused unless it is held
+     * for screening.
+     */
+    public Outcome screened(
+            Connection connection, String ledger, String id, boolean clear, String principal, String reason)
+            throws SQLException {
+        Payout current = select(connection, ledger, id, true);
+        if (current == null) {
+            return new Outcome.Missing();
+        }
+        if (current.status() != PayoutStatus.HELD || !SCREENING.equals(current.holdReason())) {
+            return new Outcome.Refused(current, INVALID_STATE_TRANSITION);
+        }
+        return transition(
+                connection,
+                ledger,
+                id,
+                clear ? current.heldFrom() : PayoutStatus.REJECTED,
+                Guard.NONE,
+                clear ? Change.NONE : Change.failure("sanctions screening: hit confirmed (" + reason + ")"),
+                principal,
+                null);
     }
 
     private static void audit(Connection connection, Audit audit, Payout before, Payout after) throws SQLException {

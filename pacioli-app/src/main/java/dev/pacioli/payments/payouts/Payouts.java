@@ -2,6 +2,10 @@ package dev.pacioli.payments.payouts;
 
 import dev.pacioli.controls.Controls;
 import dev.pacioli.controls.SubmissionGate;
+import dev.pacioli.controls.screening.Hit;
+import dev.pacioli.controls.screening.Screening;
+import dev.pacioli.controls.screening.ScreeningCase;
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
@@ -17,6 +21,7 @@ import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.jobs.Jobs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The rules of payouts: creation with its reserve, and every change an API call asks for (approve,
@@ -24,6 +29,9 @@ import java.util.List;
  * {@code payments.execution}; both go through {@link PayoutStore}, which holds the state table.
  */
 public final class Payouts {
+    /** The object type of a payout's screening cases. */
+    public static final String OBJECT_TYPE = "payout";
+
     private final PayoutStore store;
     private final PolicyStore policies;
     private final PaymentRails rails;
@@ -31,6 +39,7 @@ public final class Payouts {
     private final Jobs jobs;
     private final PayoutMetrics metrics;
     private final Controls controls;
+    private final Screening screening;
 
     public Payouts(
             PayoutStore store,
@@ -39,8 +48,20 @@ public final class Payouts {
             LedgerPort ledgers,
             Jobs jobs,
             PayoutMetrics metrics,
-            Controls controls) {
+            Controls controls,
+            Screening screening) {
         this.controls = controls;
+        this.screening = screening;
+        screening.handlers().register(OBJECT_TYPE, (transaction, decided, decision) -> {
+            boolean clear = decision == ScreeningCase.Decision.CLEAR;
+            // Several hits open several cases: a clear releases the payout once none is left open; a
+            // confirm rejects it at once, and the cases decided after find it rejected and change nothing.
+            if (clear && screening.openCases(transaction, OBJECT_TYPE, decided.ledger(), decided.objectId()) > 0) {
+                return;
+            }
+            store.screened(
+                    transaction, decided.ledger(), decided.objectId(), clear, decided.decidedBy(), decided.reason());
+        });
         this.store = store;
         this.policies = policies;
         this.rails = rails;
@@ -91,11 +112,7 @@ public final class Payouts {
         int approvals = policy.approvalsFor(request.asset(), request.amount());
         PayoutStatus status = approvals > 0 ? PayoutStatus.REQUIRES_APPROVAL : PayoutStatus.APPROVED;
         Long window = approvals > 0 ? policy.approvalWindowSeconds() : null;
-        // Under an emergency stop a new payout is accepted and reserved, but held (one needing approvals
-        // waits for them first; the worker holds it when it would be sent).
-        PayoutStore.Hold hold = status == PayoutStatus.APPROVED && controls.holdsNewPayouts()
-                ? new PayoutStore.Hold(SubmissionGate.Refusal.EMERGENCY_STOP.holdReason(), PayoutStatus.APPROVED, null)
-                : null;
+        PayoutStore.Hold hold = hold(request, principal, status);
         TransactionResult reserve = Engines.await(ledgers.submit(
                 request.ledger(),
                 reserve(request, providerAccount),
@@ -111,6 +128,31 @@ public final class Payouts {
                 replay(store.find(request.ledger(), request.id()).orElseThrow(() -> idTaken(request)), request);
             default -> throw Outcomes.failure(reserve);
         };
+    }
+
+    /**
+     * Whether a new payout is held at creation: a sanctions hit on its destination holds it (whatever
+     * the approvals), with a case per hit opened in the reserve's commit; else, under an emergency stop,
+     * an approved one is held (one needing approvals waits for them, and the worker holds it when it
+     * would be sent). Null when it is not held.
+     */
+    private PayoutStore.Hold hold(PayoutRequest request, String principal, PayoutStatus status) {
+        Map<String, String> destination = request.destination();
+        String address = destination.getOrDefault(
+                "address", destination.getOrDefault("iban", destination.get("account_number")));
+        List<Hit> hits = screening.screen(new Subject(destination.get("name"), destination.get("country"), address));
+        if (!hits.isEmpty()) {
+            return new PayoutStore.Hold(PayoutStore.SCREENING, status, connection -> {
+                for (Hit hit : hits) {
+                    screening.openCase(connection, OBJECT_TYPE, request.ledger(), request.id(), principal, hit);
+                }
+            });
+        }
+        if (status == PayoutStatus.APPROVED && controls.holdsNewPayouts()) {
+            return new PayoutStore.Hold(
+                    SubmissionGate.Refusal.EMERGENCY_STOP.holdReason(), PayoutStatus.APPROVED, null);
+        }
+        return null;
     }
 
     private Created replay(Payout payout, PayoutRequest request) {
