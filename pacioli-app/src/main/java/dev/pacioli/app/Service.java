@@ -313,9 +313,7 @@ public final class Service implements AutoCloseable {
             installAdminKey(database, options);
             ledgers.startAll();
             controls = Controls.start(database, options.controls(), metrics.registry(), alerts);
-            alerts.watch(new WriterAlerts(ledgers, alerts));
-            alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
-            alerts.watch(new ConnectorAlerts(connectors, alerts));
+            watch(alerts, ledgers, database, connectors);
             webhooks = WebhookDispatcher.start(
                     database, options.webhooks(), new WebhookMetrics(metrics), jobs, connectors);
             jobs.start();
@@ -331,10 +329,7 @@ public final class Service implements AutoCloseable {
                             authenticator,
                             ledgers,
                             metrics,
-                            new IdempotencyKeys(new IdempotencyStore(
-                                    database.dataSource(),
-                                    IdempotencyKeys.LEASE_MILLIS,
-                                    IdempotencyKeys.RETENTION_MILLIS)),
+                            idempotencyKeys(database),
                             routes(
                                     database,
                                     ledgers,
@@ -363,6 +358,18 @@ public final class Service implements AutoCloseable {
             new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null, null).close();
             throw e;
         }
+    }
+
+    /** The conditions the service's own parts raise alerts for. */
+    private static void watch(AlertService alerts, Ledgers ledgers, Database database, Connectors connectors) {
+        alerts.watch(new WriterAlerts(ledgers, alerts));
+        alerts.watch(new WebhookAlerts(database.dataSource(), alerts));
+        alerts.watch(new ConnectorAlerts(connectors, alerts));
+    }
+
+    private static IdempotencyKeys idempotencyKeys(Database database) {
+        return new IdempotencyKeys(new IdempotencyStore(
+                database.dataSource(), IdempotencyKeys.LEASE_MILLIS, IdempotencyKeys.RETENTION_MILLIS));
     }
 
     private static void logListening(Database database, Ledgers ledgers, Options options, HttpServer server) {

@@ -71,19 +71,20 @@ final class ServiceRoutes {
         String database = databaseReachable() ? "ok" : "unreachable";
         String writers = ledgers.allWritersRunning() ? "ok" : "stopped";
         boolean ready = database.equals("ok") && writers.equals("ok");
-        ControlsState.Scope stop = controls.stop();
         return health(
                 ready ? 200 : 503,
                 ready ? "ready" : "unavailable",
-                Map.of(
-                        "database",
-                        database,
-                        "writers",
-                        writers,
-                        "execution_mode",
-                        controls.current().mode().code(),
-                        "emergency_stop",
-                        stop == null ? "none" : stop.code()));
+                Map.of("database", database, "writers", writers),
+                controls());
+    }
+
+    /** What a drill or a dashboard checks first: the effective mode, the stop, the limits in force. */
+    private record Controls(String executionMode, String emergencyStop, long limitsInForce) {}
+
+    private Controls controls() {
+        ControlsState.Scope stop = controls.stop();
+        return new Controls(
+                controls.current().mode().code(), stop == null ? "none" : stop.code(), ledgers.limitsInForce());
     }
 
     /**
@@ -111,6 +112,10 @@ final class ServiceRoutes {
     }
 
     private static Reply health(int status, String state, Map<String, String> checks) {
+        return health(status, state, checks, null);
+    }
+
+    private static Reply health(int status, String state, Map<String, String> checks, Controls controls) {
         try (JsonOutput out = new JsonOutput()) {
             out.json.writeStartObject();
             out.string("status", state);
@@ -118,6 +123,14 @@ final class ServiceRoutes {
                 out.json.writeName("checks");
                 out.json.writeStartObject();
                 new TreeMap<>(checks).forEach(out::string);
+                out.json.writeEndObject();
+            }
+            if (controls != null) {
+                out.json.writeName("controls");
+                out.json.writeStartObject();
+                out.string("emergency_stop", controls.emergencyStop());
+                out.string("execution_mode", controls.executionMode());
+                out.number("limits_in_force", controls.limitsInForce());
                 out.json.writeEndObject();
             }
             out.json.writeEndObject();

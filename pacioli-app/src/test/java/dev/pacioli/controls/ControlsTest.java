@@ -179,8 +179,14 @@ class ControlsTest {
         Response payout = admin.post(base + "/payouts", payoutBody("po-all", simulator));
         expect(payout, 423);
         assertThat(admin.get(base + "/payouts/po-all").status()).isEqualTo(404);
-        // Reads keep working.
+        // Reads keep working, and readiness shows the stop (without making the service unready).
         expect(admin.get(base + "/accounts/wallet/balances"), 200);
+        Response ready = admin.get("/health/ready");
+        expect(ready, 200);
+        assertThat(ready.json().path("controls").path("emergency_stop").stringValue())
+                .isEqualTo("all");
+        assertThat(ready.json().path("controls").path("execution_mode").stringValue())
+                .isEqualTo("live");
         expect(admin.get(base + "/payouts?status=held"), 200);
 
         Response lifted =

@@ -102,6 +102,13 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
         return List.copyOf(running.values());
     }
 
+    /** How many limits are in force across the ledgers this service writes (their writers' own count). */
+    public long limitsInForce() {
+        return running.values().stream()
+                .mapToLong(ledger -> ledger.engine().limits().size())
+                .sum();
+    }
+
     /** True when every writer runs: none stopped on a bug or a lost lock. */
     public boolean allWritersRunning() {
         for (Running ledger : running.values()) {
