@@ -20,7 +20,7 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
  * </ul>
  *
  * So a name hits at a threshold θ only if every token of its shorter side has a partner scoring at
- * least {@code θ − WEAKEST_PAIR_MARGIN} (0.88 at the default 0.92): a shared given name with another
+ * least {@code θ − WEAKEST_PAIR_MARGIN} (0.90 at the default 0.92): a shared given name with another
  * surname ({@code Sufhasmaka Davsonguez} against {@code DOGU, Sufhasmaka}) or a shared surname with
  * another given name never hits, and a name holding one token of a two-token name ({@code Putin LLC}
  * against {@code Vladimir Putin}) scores at most 0.9.
@@ -34,7 +34,7 @@ public final class NameScore {
     public static final double INITIAL_SIMILARITY = 0.95;
 
     /** How far below the score its weakest pair may be. */
-    public static final double WEAKEST_PAIR_MARGIN = 0.04;
+    public static final double WEAKEST_PAIR_MARGIN = 0.02;
 
     /** What leaving every token of the longer name without a partner would cost; proportionally less. */
     public static final double UNMATCHED_PENALTY = 0.2;

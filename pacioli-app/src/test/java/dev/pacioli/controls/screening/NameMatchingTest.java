@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The names that must hit and those that must not, at the default threshold of 0.92 (every token of
- * the shorter name needs a partner scoring at least 0.88): each row screens one name against a list
+ * the shorter name needs a partner scoring at least 0.90): each row screens one name against a list
  * holding the listed name only.
  */
 class NameMatchingTest {
