@@ -125,7 +125,8 @@ final class FuzzTargets {
     }
 
     /** Creates the resources the table refers to; the database puts payouts in states no route makes. */
-    static FuzzTargets setUp(HttpTester admin, Database database) {
+    static FuzzTargets setUp(TestService.Running service) {
+        HttpTester admin = service.admin();
         String ledger = TestService.uniqueName("fuzz");
         String base = admin.openLedgerWithWorldAndWallet(ledger);
         created(admin.post(base + "/transactions", transfer("seed", 1_000)));
@@ -136,7 +137,8 @@ final class FuzzTargets {
                 .stringValue();
         created(admin.post(hookBase + "/transactions", transfer("delivered", 1)));
         FuzzTargets targets = new FuzzTargets(admin, ledger, hookLedger, hookId);
-        targets.database = database;
+        targets.database = service.database();
+        targets.screening = new ScreeningFuzzTargets(service);
         return targets;
     }
 
@@ -155,6 +157,7 @@ final class FuzzTargets {
         all.addAll(paymentConnectors());
         all.addAll(payouts());
         all.addAll(deposits());
+        all.addAll(screening.all());
         return all;
     }
 
@@ -166,6 +169,7 @@ final class FuzzTargets {
     private static final String INBOUND_SECRET = "fuzz-inbound-secret";
 
     private Database database;
+    private ScreeningFuzzTargets screening;
     private String payLedger;
     private String payBase;
     /** The simulator connector payouts and deposits go through; never deleted. */
@@ -704,12 +708,12 @@ final class FuzzTargets {
         return "{\"url\": \"" + URL + "\", \"events\": [\"transaction.*\"], \"ledgers\": [\"" + ledger + "\"]}";
     }
 
-    private static JsonNode created(HttpTester.Response response) {
+    static JsonNode created(HttpTester.Response response) {
         assertThat(response.status()).as(response.toString()).isEqualTo(201);
         return response.json();
     }
 
-    private static JsonNode read(HttpTester admin, String path) {
+    static JsonNode read(HttpTester admin, String path) {
         HttpTester.Response response = admin.get(path);
         assertThat(response.status())
                 .as("reading back " + path + ": " + response)

@@ -11,8 +11,9 @@ import java.util.List;
  *
  * @param externalUrl the second PostgreSQL (a server on this machine), or null for the embedded one only
  * @param scaling user counts beyond {@code users} for the scaling rows (engine, uniform, embedded)
- * @param transfers the ledger's runs: engine, baseline, HTTP modes, scaling ({@code --only payments}: none)
+ * @param transfers the ledger's runs: engine, baseline, HTTP modes, scaling ({@code --only ...}: none)
  * @param payments the payments runs ({@link PaymentsRun}) on each database
+ * @param screening the screening run ({@link ScreeningRun}: 10,000 names against 100,000 entries, in memory)
  * @param limits with 1 to 3, each engine run is made again with that many limits covering every user
  *     account ({@link Runs#LIMITS}), to measure what enforcing them costs; 0 for none
  */
@@ -28,6 +29,7 @@ record BenchOptions(
         boolean http,
         boolean transfers,
         boolean payments,
+        boolean screening,
         boolean jmh,
         int limits,
         Path output,
@@ -44,6 +46,7 @@ record BenchOptions(
         boolean http = true;
         boolean transfers = true;
         boolean payments = true;
+        boolean screening = true;
         boolean jmh = true;
         int limits = 0;
         List<Integer> scaling = null;
@@ -66,14 +69,17 @@ record BenchOptions(
                 case "--no-http" -> http = false;
                 case "--no-jmh" -> jmh = false;
                 case "--no-payments" -> payments = false;
+                case "--no-screening" -> screening = false;
                 case "--limits" -> limits = limitsCount(args[++i]);
                 case "--only" -> {
                     String only = args[++i];
-                    if (!only.equals("payments")) {
-                        throw new IllegalArgumentException("--only takes payments\n" + usage());
+                    if (!only.equals("payments") && !only.equals("screening")) {
+                        throw new IllegalArgumentException("--only takes payments or screening\n" + usage());
                     }
                     transfers = false;
                     jmh = false;
+                    payments = only.equals("payments");
+                    screening = only.equals("screening");
                 }
                 case "--scaling" -> scaling = parseInts(args[++i]);
                 case "--output" -> output = Path.of(args[++i]);
@@ -94,6 +100,7 @@ record BenchOptions(
                 http,
                 transfers,
                 payments,
+                screening,
                 jmh,
                 limits,
                 output,
@@ -131,7 +138,8 @@ record BenchOptions(
                 usage: ./pacioli-bench/run [--quick] [--data-dir DIR] [--external-url URL | --no-external]
                                            [--warmup S] [--seconds S] [--scaling 100000,1000000]
                                            [--workloads uniform,hot-source,...] [--no-http] [--no-jmh]
-                                           [--no-payments | --only payments] [--limits 3]
+                                           [--no-payments] [--no-screening]
+                                           [--only payments | --only screening] [--limits 3]
                                            [--output BENCHMARKS.md]""";
     }
 }

@@ -79,6 +79,9 @@ final class Report {
             httpTable();
         }
         paymentsTable();
+        if (results.screening != null) {
+            out.append('\n').append(results.screening);
+        }
         if (options.transfers()) {
             writerTable();
             scalingTable();

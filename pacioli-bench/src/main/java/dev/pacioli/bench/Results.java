@@ -14,6 +14,9 @@ final class Results {
     final Map<String, Map<String, String>> servers = new LinkedHashMap<>();
 
     final List<String> notes = new ArrayList<>();
+    /** The screening run's section ({@link ScreeningRun}), or null when it did not run. */
+    String screening;
+
     /** Load averages (1, 5, 15 min) when the suite started and ended. */
     String loadBefore = "unknown";
 

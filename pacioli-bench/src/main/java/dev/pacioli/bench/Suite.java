@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The whole benchmark: on each database, the engine and the baseline on every workload, the HTTP
- * modes, the payments on loopback, then (embedded only) the scaling rows; finally JMH of the execute step. A run that throws is
+ * modes, the payments on loopback, then (embedded only) the scaling rows; then screening, in memory; finally JMH
+ * of the execute step. A run that throws is
  * written down and the suite goes on.
  */
 final class Suite {
@@ -21,9 +22,18 @@ final class Suite {
 
     Results run() throws Exception {
         results.loadBefore = Machine.loadAverage();
-        runOn("embedded", null);
-        if (options.externalUrl() != null) {
-            runOn("external", options.externalUrl());
+        if (options.transfers() || options.payments()) {
+            runOn("embedded", null);
+            if (options.externalUrl() != null) {
+                runOn("external", options.externalUrl());
+            }
+        }
+        if (options.screening()) {
+            attempt("screening", () -> {
+                System.out.println("== screening, in memory");
+                results.screening = new ScreeningRun().run(100_000, 10_000);
+                System.out.print(results.screening);
+            });
         }
         if (options.jmh()) {
             results.jmh.addAll(JmhRun.run(options.quick(), options.limits()));

@@ -1,7 +1,7 @@
 package dev.pacioli.controls.screening;
 
 /**
- * Cheap upper bounds on how similar two tokens can be, for dropping candidates before scoring them.
+ * A cheap test of whether two tokens can be similar enough, for dropping candidates before scoring them.
  *
  * <p>Jaro similarity counts m matching characters, and those are characters both tokens hold, so m is
  * at most the size of the two tokens' common multiset of characters. A token's sketch is a bit per
@@ -10,9 +10,6 @@ package dev.pacioli.controls.screening;
  * the smaller excess: a popcount instead of Jaro-Winkler's matching pass.
  */
 final class CharacterSketch {
-    /** Below this Jaro similarity, commons-text's Jaro-Winkler adds no prefix bonus. */
-    static final double FLOOR = 0.7;
-
     private CharacterSketch() {}
 
     static long bits(String token) {
@@ -46,37 +43,6 @@ final class CharacterSketch {
             return 1L << (52 + c - '0');
         }
         return 0;
-    }
-
-    /**
-     * A similarity the two tokens cannot exceed ({@link NameScore#tokens}): exact for equal tokens and
-     * initials; otherwise the Jaro-Winkler of a Jaro similarity with every shared character matching
-     * in order, {@code (s/x + s/y + 1) / 3} for {@code s} the characters the sketches may share, and
-     * the tokens' real common prefix (commons-text adds {@code 0.1·l·(1 − j)} for a prefix {@code l ≤ 4}
-     * when {@code j ≥ 0.7}; both grow with {@code j}).
-     */
-    static double bound(String a, long bitsA, int excessA, String b, long bitsB, int excessB) {
-        if (a.equals(b)) {
-            return 1.0;
-        }
-        if (NameScore.isInitialOf(a, b) || NameScore.isInitialOf(b, a)) {
-            return NameScore.INITIAL_SIMILARITY;
-        }
-        int x = a.length();
-        int y = b.length();
-        int shared = Math.min(Math.min(x, y), Long.bitCount(bitsA & bitsB) + Math.min(excessA, excessB));
-        if (shared == 0) {
-            return 0;
-        }
-        double jaro = ((double) shared / x + (double) shared / y + 1) / 3;
-        if (jaro < FLOOR) {
-            return jaro;
-        }
-        int prefix = 0;
-        while (prefix < 4 && prefix < x && prefix < y && a.charAt(prefix) == b.charAt(prefix)) {
-            prefix++;
-        }
-        return jaro + 0.1 * prefix * (1 - jaro);
     }
 
     /**

@@ -71,14 +71,17 @@ public final class ScreeningIndex {
     private int[] tokenExcess;
     private final List<int[]> nameTokenIds;
 
-    /** Tokens screened before and the list tokens similar to them: names repeat their given names. */
+    /** Tokens screened before and the names holding list tokens similar to them: names repeat given names. */
     private final java.util.concurrent.ConcurrentHashMap<Similar, int[]> similar =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Similar(String token, double threshold) {}
 
-    /** Screened tokens whose similar tokens are kept. */
+    /** Screened tokens whose similar names are kept, and how many names all of them hold at most. */
     private static final int SIMILAR_CACHED_MAX = 100_000;
+
+    private static final long CACHED_NAMES_MAX = 20_000_000;
+    private final java.util.concurrent.atomic.AtomicLong cachedNames = new java.util.concurrent.atomic.AtomicLong();
 
     private static final int TOKEN_IDS_MAX = 1 << 24;
 
@@ -227,7 +230,6 @@ public final class ScreeningIndex {
         if (subject.name() != null) {
             List<String> query = NameNormalizer.tokens(subject.name());
             BitSet candidates = candidates(query, threshold);
-            dropBelow(query, candidates, threshold);
             hits.addAll(nameHits(query, candidates, threshold));
         }
         otherHits(subject, hits);
@@ -292,75 +294,74 @@ public final class ScreeningIndex {
         return List.copyOf(best.values());
     }
 
-    /** The names holding a token that alone scores at least the threshold against a token of the query. */
-    BitSet candidates(List<String> query, double threshold) {
-        BitSet names = new BitSet(nameText.length);
-        for (String token : query) {
-            for (int t : similarTokens(token, threshold)) {
-                for (int name : tokenNames[t]) {
-                    names.set(name);
-                }
-            }
-        }
-        return names;
-    }
-
     /**
-     * Drops the candidates that cannot score the threshold: {@link CharacterSketch#bound} gives each
-     * token pair a similarity it cannot exceed, and a name pair's score is at most its tokens' best
-     * bounds weighted by their lengths (each aligned pair's {@code (|a| + |b|)·similarity} is at most
-     * {@code |a|·best(a) + |b|·best(b)}), so a name whose bound is under the threshold cannot hit.
+     * The names that may score at least the threshold, a superset of those that do: each of {@code n}
+     * query tokens has the names holding a token at least {@link NameScore#floor} -similar to it; a
+     * name of {@code m} tokens is kept when at least {@code min(n, m)} query tokens have it, and when
+     * {@link NameScore#coverage}{@code (n, m)} reaches the threshold ({@link NameScore}: a name that
+     * scores θ has {@code min(n, m)} aligned pairs of distinct query tokens, each at least the floor).
+     * The per-token name lists are sorted, so counting is one merge of them.
      */
-    private void dropBelow(List<String> query, BitSet candidates, double threshold) {
+    BitSet candidates(List<String> query, double threshold) {
         int n = query.size();
-        long[] sketch = new long[n];
-        int[] excess = new int[n];
-        int queryLength = 0;
+        int[][] holders = new int[n][];
         for (int i = 0; i < n; i++) {
-            sketch[i] = CharacterSketch.bits(query.get(i));
-            excess[i] = CharacterSketch.excess(query.get(i));
-            queryLength += query.get(i).length();
+            holders[i] = namesNear(query.get(i), NameScore.floor(threshold) - 1e-9);
         }
-        double[] bestOfQuery = new double[n];
-        for (int name = candidates.nextSetBit(0); name >= 0; name = candidates.nextSetBit(name + 1)) {
-            java.util.Arrays.fill(bestOfQuery, 0);
-            double bound = 0;
-            int nameLength = 0;
-            for (int t : nameTokenIds.get(name)) {
-                String token = tokens.get(t);
-                nameLength += token.length();
-                double best = 0;
-                for (int i = 0; i < n; i++) {
-                    double pair = CharacterSketch.bound(
-                            query.get(i), sketch[i], excess[i], token, tokenSketch[t], tokenExcess[t]);
-                    best = Math.max(best, pair);
-                    bestOfQuery[i] = Math.max(bestOfQuery[i], pair);
-                }
-                bound += token.length() * best;
-            }
+        BitSet names = new BitSet(nameText.length);
+        int[] at = new int[n];
+        while (true) {
+            int name = Integer.MAX_VALUE;
             for (int i = 0; i < n; i++) {
-                bound += query.get(i).length() * bestOfQuery[i];
+                if (at[i] < holders[i].length) {
+                    name = Math.min(name, holders[i][at[i]]);
+                }
             }
-            if (bound < (threshold - 1e-9) * (queryLength + nameLength)) {
-                candidates.clear(name);
+            if (name == Integer.MAX_VALUE) {
+                return names;
+            }
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (at[i] < holders[i].length && holders[i][at[i]] == name) {
+                    count++;
+                    at[i]++;
+                }
+            }
+            int m = nameTokenIds.get(name).length;
+            if (count >= Math.min(n, m) && NameScore.coverage(n, m) >= threshold - 1e-9) {
+                names.set(name);
             }
         }
     }
 
-    /** Ids of the list's tokens that score at least the threshold against {@code q}. */
-    private int[] similarTokens(String q, double threshold) {
-        Similar key = new Similar(q, threshold);
+    /** The names holding a list token at least {@code floor}-similar to {@code q}, ascending; cached. */
+    private int[] namesNear(String q, double floor) {
+        Similar key = new Similar(q, floor);
         int[] known = similar.get(key);
         if (known != null) {
             return known;
         }
-        int[] found = findSimilarTokens(q, threshold);
-        if (similar.size() < SIMILAR_CACHED_MAX) {
+        int[] tokenIds = findSimilarTokens(q, floor);
+        int size = 0;
+        for (int t : tokenIds) {
+            size += tokenNames[t].length;
+        }
+        int[] found = new int[size];
+        int k = 0;
+        for (int t : tokenIds) {
+            System.arraycopy(tokenNames[t], 0, found, k, tokenNames[t].length);
+            k += tokenNames[t].length;
+        }
+        found = tokenIds.length == 1
+                ? found
+                : Arrays.stream(found).sorted().distinct().toArray();
+        if (similar.size() < SIMILAR_CACHED_MAX && cachedNames.addAndGet(found.length) < CACHED_NAMES_MAX) {
             similar.put(key, found);
         }
         return found;
     }
 
+    /** Ids of the list's tokens that score at least {@code threshold} against {@code q}. */
     private int[] findSimilarTokens(String q, double threshold) {
         BitSet found = new BitSet(tokens.size());
         Integer exact = tokenIds.get(q);
