@@ -1,9 +1,11 @@
 package dev.pacioli.app;
 
+import dev.pacioli.controls.ControlSettings;
 import dev.pacioli.controls.ControlsState;
 import dev.pacioli.controls.ControlsState.Mode;
 import dev.pacioli.controls.ControlsState.Scope;
 import dev.pacioli.controls.ControlsStore;
+import dev.pacioli.controls.ModeWatch;
 import dev.pacioli.platform.audit.Actor;
 import java.io.PrintStream;
 import java.util.List;
@@ -34,7 +36,12 @@ public final class ControlsCommand {
             }
             case "stop" -> {
                 Scope scope = Scope.valueOf(option(args, "--scope").toUpperCase(Locale.ROOT));
-                yield store.engage(scope, option(args, "--reason"), actor).state();
+                ControlsState engaged =
+                        store.engage(scope, option(args, "--reason"), actor).state();
+                if (scope == Scope.ALL) {
+                    ModeWatch.awaitEveryReader(ControlSettings.DEFAULTS);
+                }
+                yield engaged;
             }
             case "lift" -> store.lift(option(args, "--reason"), actor).state();
             case "mode" -> {

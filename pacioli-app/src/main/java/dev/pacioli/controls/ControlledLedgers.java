@@ -1,6 +1,5 @@
 package dev.pacioli.controls;
 
-import dev.pacioli.controls.ControlsState.Scope;
 import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BalancesAsOf;
@@ -18,7 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * ledgers behind the emergency stop. While a stop of scope {@code all} is in force, every write that
  * moves money (transactions, batches, posts, voids, reversals) is refused with 423 {@code
  * emergency_stop} before it reaches a writer, whichever capability makes it; opening and closing
- * accounts and every read go on. A capability that meets the refusal in a job retries it later, so
+ * accounts and every read go on. The guard fails closed: when no read of the controls started within
+ * their {@code maxAge} (1 s), a money-moving write is refused with 503 {@code storage_unavailable},
+ * because a stop engaged on another instance may be in force. With that rule, a stop that waits
+ * {@code maxAge} after its commit ({@link ModeWatch#awaitEveryReader}) is in force on every instance
+ * before it answers. A capability that meets the refusal in a job retries it later, so
  * what a stop interrupted finishes once it is lifted. The wiring builds nothing else on the writers,
  * and {@code TidyTest} keeps any other capability from reaching them.
  */
@@ -34,8 +37,15 @@ public final class ControlledLedgers implements LedgerPort {
     }
 
     private void guard() {
-        if (watch.stop() == Scope.ALL) {
-            throw refusal();
+        switch (watch.writes()) {
+            case OPEN -> {}
+            case STOPPED -> throw refusal();
+            case UNKNOWN ->
+                throw new ApiException(
+                        503,
+                        "storage_unavailable",
+                        "the controls cannot be read, so whether an emergency stop is in force is not known;"
+                                + " no money moves until they can; retry");
         }
     }
 

@@ -23,9 +23,16 @@ public final class Controls implements AutoCloseable {
     private final SubmissionGate gate;
     private final Alerts alerts;
     private final AutoCloseable connections;
+    private final ControlSettings settings;
 
     private Controls(
-            ControlsStore store, ModeWatch watch, SubmissionGate gate, Alerts alerts, AutoCloseable connections) {
+            ControlsStore store,
+            ModeWatch watch,
+            SubmissionGate gate,
+            Alerts alerts,
+            AutoCloseable connections,
+            ControlSettings settings) {
+        this.settings = settings;
         this.store = store;
         this.watch = watch;
         this.gate = gate;
@@ -42,7 +49,12 @@ public final class Controls implements AutoCloseable {
         try {
             ModeWatch watch = new ModeWatch(own, settings, registry).start();
             return new Controls(
-                    new ControlsStore(database.dataSource()), watch, new SubmissionGate(own, watch), alerts, own);
+                    new ControlsStore(database.dataSource()),
+                    watch,
+                    new SubmissionGate(own, watch),
+                    alerts,
+                    own,
+                    settings);
         } catch (RuntimeException e) {
             own.close();
             throw e;
@@ -70,6 +82,9 @@ public final class Controls implements AutoCloseable {
     public ControlsState engage(Scope scope, String reason, Actor actor) {
         ControlsStore.Changed changed = store.engage(scope, reason, actor);
         watch.accept(changed.state());
+        if (scope == Scope.ALL) {
+            ModeWatch.awaitEveryReader(settings);
+        }
         if (changed.changed()) {
             alerts.raise(new Alerts.Raise(
                     Severity.CRITICAL,

@@ -29,6 +29,17 @@ public final class ModeWatch implements AutoCloseable {
     /** The effective mode and the consecutive healthy reads behind it. */
     public record Reading(Mode mode, int healthyReads) {}
 
+    /**
+     * What the ledger's guard obeys: money may move ({@code OPEN}), a stop of scope all was read
+     * ({@code STOPPED}), or whether one is in force is not known, because no read started within
+     * {@code maxAge} ({@code UNKNOWN}: fail closed).
+     */
+    public enum Writes {
+        OPEN,
+        STOPPED,
+        UNKNOWN
+    }
+
     private final DataSource dataSource;
     private final ControlSettings settings;
     private final LongSupplier nanos;
@@ -38,7 +49,8 @@ public final class ModeWatch implements AutoCloseable {
 
     // Guarded by this.
     private ControlsState last;
-    private long lastHealthyNanos;
+    private long lastHealthyNanos; // when the last healthy read started: it saw every change committed before
+
     private int healthyReads;
     private Mode effective; // null until first evaluated: starting is not a change
 
@@ -99,6 +111,29 @@ public final class ModeWatch implements AutoCloseable {
         return last == null || last.stop() == null ? null : last.stop().scope();
     }
 
+    /** Whether money may move on this instance now; see {@link Writes}. */
+    public synchronized Writes writes() {
+        if (last == null || stale()) {
+            return Writes.UNKNOWN;
+        }
+        return last.stop() != null && last.stop().scope() == Scope.ALL ? Writes.STOPPED : Writes.OPEN;
+    }
+
+    /**
+     * Waits until a change just committed is obeyed by every instance's ledger guard: each trusts only
+     * a read that started less than {@code maxAge} ago, so after that long every guard has either read
+     * the change or refuses writes for want of a fresh read. Emergency stops of scope all wait for this
+     * before they answer, from the API and from the command line alike.
+     */
+    public static void awaitEveryReader(ControlSettings settings) {
+        try {
+            Thread.sleep(settings.maxAge().plusMillis(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the emergency stop took effect", e);
+        }
+    }
+
     /** A state this instance just committed: in force here without waiting for the next read. */
     public synchronized void accept(ControlsState state) {
         last = state;
@@ -118,11 +153,12 @@ public final class ModeWatch implements AutoCloseable {
     }
 
     private boolean readOnce() {
+        long started = nanos.getAsLong();
         try (Connection connection = dataSource.getConnection()) {
             ControlsState state = ControlsStore.read(connection);
             synchronized (this) {
                 last = state;
-                lastHealthyNanos = nanos.getAsLong();
+                lastHealthyNanos = started;
                 healthyReads = Math.min(healthyReads + 1, Integer.MAX_VALUE - 1);
                 evaluate();
             }
@@ -144,9 +180,7 @@ public final class ModeWatch implements AutoCloseable {
 
     /** Recomputes the effective mode; a stale last read counts as a failed one. Holds this. */
     private void evaluate() {
-        boolean stale = last == null
-                || nanos.getAsLong() - lastHealthyNanos
-                        > TimeUnit.MILLISECONDS.toNanos(settings.maxAge().toMillis());
+        boolean stale = last == null || stale();
         if (stale) {
             healthyReads = 0;
         }
@@ -161,6 +195,12 @@ public final class ModeWatch implements AutoCloseable {
             }
             effective = now;
         }
+    }
+
+    /** Whether the last healthy read started longer than maxAge ago. Holds this. */
+    private boolean stale() {
+        return nanos.getAsLong() - lastHealthyNanos
+                > TimeUnit.MILLISECONDS.toNanos(settings.maxAge().toMillis());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.pacioli.payments;
 
 import dev.pacioli.controls.Controls;
-import dev.pacioli.controls.ControlsState;
+import dev.pacioli.controls.ModeWatch;
 import dev.pacioli.controls.screening.Screening;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.payments.commissions.CommissionStore;
@@ -76,7 +76,7 @@ public final class PaymentsCapability implements Capability {
                 ledgers,
                 new CommissionStore(dataSource),
                 registry,
-                () -> controls.watch().stop() == ControlsState.Scope.ALL);
+                () -> controls.watch().writes() == ModeWatch.Writes.STOPPED);
         inbound.set(new InboundRoutes(rails, ledgerDirectory, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
         jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings, controls.gate()).type());

@@ -22,9 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -39,9 +39,11 @@ import tools.jackson.databind.JsonNode;
  * The controls under the conditions they exist for, each on a fresh installation of its own and an
  * {@code http} connector served by a loopback provider that records every arrival: an emergency stop
  * engaged on a second instance while 32 clients create payouts through the first, after whose answer
- * the provider receives nothing new from either; and
- * the controls' own connections cut through a loopback proxy while payouts wait, which makes the
- * effective mode dry at once, sends nothing, and comes back live only after three healthy reads.
+ * the provider receives nothing new from either; a stop of scope all engaged on the second while 8
+ * clients write transfers through the first, after whose answer every transfer is refused; and the
+ * controls' own connections cut through a loopback proxy while payouts wait, which makes the effective
+ * mode dry at once, sends nothing, refuses money-moving writes (whether a stop is in force is not
+ * known), and comes back live only after three healthy reads.
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
@@ -116,11 +118,11 @@ class ControlsUnderLoadTest {
         Set<String> before = ConcurrentHashMap.newKeySet();
         Set<String> after = ConcurrentHashMap.newKeySet();
         AtomicBoolean stopped = new AtomicBoolean();
-        CountDownLatch afterEach = new CountDownLatch(CLIENTS);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<Object>> each = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
-            clients.submit(() -> {
+            each.add(clients.submit(() -> {
                 // Creates payouts until the stop has answered, then two more each, and ends.
                 int made = 0;
                 int madeAfter = 0;
@@ -131,9 +133,8 @@ class ControlsUnderLoadTest {
                     (answered ? after : before).add(id);
                     madeAfter += answered ? 1 : 0;
                 }
-                afterEach.countDown();
                 return null;
-            });
+            }));
         }
         Await.until(
                 "the provider is receiving payouts",
@@ -146,7 +147,9 @@ class ControlsUnderLoadTest {
                 200);
         int atAnswer = provider.posts().size();
         stopped.set(true);
-        assertThat(afterEach.await(60, TimeUnit.SECONDS)).isTrue();
+        for (Future<Object> client : each) {
+            client.get(90, TimeUnit.SECONDS); // a client's failed expectation surfaces here
+        }
         clients.shutdown();
 
         Await.until(
@@ -172,6 +175,17 @@ class ControlsUnderLoadTest {
         opened.add(proxy);
         TestProvider provider = start(ControlSettings.DEFAULTS.withJdbcUrl(
                 url -> url.replaceFirst(":" + port.group(1) + "/", ":" + proxy.port() + "/")));
+        // Five payouts reserved and held while the stored mode is dry, released during the cut below:
+        // queued while the controls cannot be read.
+        expect(admin.put("/v1/controls/mode", "{\"mode\": \"dry\", \"reason\": \"queue five\"}"), 200);
+        for (int i = 0; i < 5; i++) {
+            expect(admin.post(base + "/payouts", payoutBody("po-cut-" + i, connector)), 201);
+        }
+        Await.until(
+                "the worker holds the five (dry_mode)",
+                Duration.ofSeconds(20),
+                () -> statuses().values().stream().allMatch("held"::equals));
+        admin.goLive();
         Await.until(
                 "live",
                 Duration.ofSeconds(10),
@@ -184,8 +198,18 @@ class ControlsUnderLoadTest {
                 Duration.ofSeconds(2),
                 () -> "dry".equals(effective().path("effective_mode").stringValue()));
         assertThat(effective().path("mode").stringValue()).isEqualTo("live");
+        // Whether a stop of scope all is in force is not known either: the ledger's guard fails closed.
+        Await.until(
+                "money-moving writes are refused while the controls cannot be read",
+                Duration.ofSeconds(3),
+                () -> admin.post(base + "/transactions", transfer("while-cut")).status() == 503);
+        assertThat(admin.post(base + "/transactions", transfer("while-cut"))
+                        .json()
+                        .path("code")
+                        .stringValue())
+                .isEqualTo("storage_unavailable");
         for (int i = 0; i < 5; i++) {
-            expect(admin.post(base + "/payouts", payoutBody("po-cut-" + i, connector)), 201);
+            expect(admin.post(base + "/payouts/po-cut-" + i + "/release", "{}"), 200);
         }
         // Each payout's job is tried and put off while the controls cannot be read.
         Map<String, String> firstRunAt = runAts();
@@ -210,6 +234,77 @@ class ControlsUnderLoadTest {
                 Duration.ofSeconds(30),
                 () -> statuses().values().stream().allMatch("paid"::equals));
         assertThat(provider.posts()).hasSize(5);
+        expect(admin.post(base + "/transactions", transfer("after-cut")), 201);
+    }
+
+    @Test
+    void aStopOfScopeAllEngagedOnOneInstanceRefusesEveryWriteSentToTheOtherAfterItAnswers() throws Exception {
+        start(ControlSettings.DEFAULTS);
+        AtomicBoolean answered = new AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
+        Map<String, Integer> afterAnswer = new ConcurrentHashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> committed = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            int client = c;
+            committed.add(clients.submit(() -> {
+                // Transfers through the first instance until a second has passed since the stop answered.
+                int made = 0;
+                for (int n = 0; !done.get(); n++) {
+                    boolean after = answered.get();
+                    int status = admin.post(base + "/transactions", transfer("all-" + client + "-" + n))
+                            .status();
+                    if (after) {
+                        afterAnswer.merge(String.valueOf(status), 1, Integer::sum);
+                    } else if (status == 201) {
+                        made++;
+                    }
+                }
+                return made;
+            }));
+        }
+        Await.until("transfers are committing", Duration.ofSeconds(30), () -> balance() >= 50);
+        expect(
+                second.post("/v1/controls/emergency-stop", "{\"scope\": \"all\", \"reason\": \"ledger incident\"}"),
+                200);
+        answered.set(true);
+        Thread.sleep(1_000);
+        done.set(true);
+        int before = 0;
+        for (var future : committed) {
+            before += future.get(30, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+
+        assertThat(afterAnswer)
+                .as("statuses of transfers sent after the stop answered")
+                .containsOnlyKeys("423");
+        assertThat(afterAnswer.get("423")).isGreaterThan(8);
+        // Nothing sent after the answer committed: the balance is the transfers answered 201 before it.
+        assertThat(balance()).isEqualTo(before);
+        expect(admin.post(base + "/payouts", payoutBody("po-under-all", connector)), 423);
+        assertThat(admin.get(base + "/accounts/wallet").status()).isEqualTo(200);
+
+        expect(second.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"resolved\"}", Map.of()), 200);
+        Await.until(
+                "transfers commit again once the stop is lifted",
+                Duration.ofSeconds(5),
+                () -> admin.post(base + "/transactions", transfer("after-lift")).status() == 201);
+    }
+
+    private static String transfer(String id) {
+        return "{\"id\": \"" + id + "\", \"postings\": [{\"from\": \"wallet\", \"to\": \"world\","
+                + " \"amount\": 1, \"asset\": \"USD\"}]}";
+    }
+
+    /** How many unit transfers the wallet has sent to the world. */
+    private long balance() {
+        return 100_000_000L
+                - admin.get(base + "/accounts/wallet")
+                        .json()
+                        .path("balances")
+                        .path("balance")
+                        .asLong();
     }
 
     // ---- helpers
