@@ -76,7 +76,8 @@ public final class PaymentsCapability implements Capability {
                 ledgers,
                 new CommissionStore(dataSource),
                 registry,
-                () -> controls.watch().writes() == ModeWatch.Writes.STOPPED);
+                () -> controls.watch().writes() == ModeWatch.Writes.STOPPED,
+                screening);
         inbound.set(new InboundRoutes(rails, ledgerDirectory, inboundEvents, payoutService, registry, jobs::wake));
         rails.refresh();
         jobs.register(new PayoutWorker(payouts, policies, rails, metrics, settings, controls.gate()).type());

@@ -1064,6 +1064,20 @@ class BadInputTest {
                 "unknown_field",
                 "colour:unknown_field"));
         cases.add(post(
+                "deposit: an originator's country that is no ISO code",
+                deposits,
+                with(valid, "\"originator\": {\"name\": \"Acme\", \"country\": \"gb\"}"),
+                400,
+                "validation_failed",
+                "originator.country:invalid_format"));
+        cases.add(post(
+                "deposit: an originator that is no object",
+                deposits,
+                with(valid, "\"originator\": \"Acme\""),
+                400,
+                "validation_failed",
+                "originator:invalid_type"));
+        cases.add(post(
                 "deposit: amount 0",
                 deposits,
                 deposit("dep-new", "0"),

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.deposits;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.Metadata;
 import java.util.List;
 
@@ -11,6 +12,9 @@ import java.util.List;
  * @param posting {@code succeeded} is decided and {@code deposit:{id}} is being posted: the status
  *     stays {@code pending} until the ledger's writer commits it, and nothing else may change it
  * @param providerEventIds the verified provider events that told of it, in the order they were applied
+ * @param originator who sent it, as the provider named them; null when it named no one
+ * @param holdReason {@code screening} while a case on its originator is open (it stays pending); else null
+ * @param succeedOnRelease the provider said it succeeded while it was held: clearing it succeeds it
  */
 public record Deposit(
         String ledger,
@@ -25,7 +29,10 @@ public record Deposit(
         List<String> providerEventIds,
         Metadata metadata,
         long createdAtMicros,
-        long updatedAtMicros) {
+        long updatedAtMicros,
+        Subject originator,
+        String holdReason,
+        boolean succeedOnRelease) {
     public Deposit {
         providerEventIds = List.copyOf(providerEventIds);
     }

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.deposits;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.platform.ApiException;
@@ -48,7 +49,8 @@ public final class DepositRoutes {
                 "asset",
                 "connector",
                 RequestReader.orNull("provider_reference"),
-                "metadata");
+                "metadata",
+                "originator");
         String id = body.identifier("id", true);
         String account = body.identifier("account", true);
         long amount = body.amount("amount", true);
@@ -56,10 +58,20 @@ public final class DepositRoutes {
         String connector = body.string("connector", true, 64);
         String reference = body.string("provider_reference", false, 256);
         Metadata metadata = body.metadata("metadata");
+        Subject originator = DepositRequest.originator(body);
         reader.finish();
         Deposits.Outcome outcome = deposits.report(
                 new DepositRequest(
-                        call.path("ledger"), id, account, amount, asset, connector, reference, null, metadata),
+                        call.path("ledger"),
+                        id,
+                        account,
+                        amount,
+                        asset,
+                        connector,
+                        reference,
+                        null,
+                        metadata,
+                        originator),
                 DepositStatus.SUCCEEDED,
                 call.principal(),
                 null,

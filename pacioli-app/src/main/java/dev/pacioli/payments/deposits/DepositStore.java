@@ -1,5 +1,6 @@
 package dev.pacioli.payments.deposits;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.platform.JsonOutput;
@@ -44,8 +45,12 @@ public final class DepositStore {
     static final Duration POST_BACKUP_DELAY = Duration.ofSeconds(10);
 
     private static final String COLUMNS = "ledger, id, account, amount, asset, connector, status, posting,"
-            + " provider_reference, provider_event_ids, metadata, created_at, updated_at, sequence";
+            + " provider_reference, provider_event_ids, metadata, created_at, updated_at, sequence, originator,"
+            + " hold_reason, succeed_on_release";
     private static final int SEQUENCE_COLUMN = 14;
+    /** The hold of a deposit whose originator hit a sanctions list. */
+    public static final String SCREENING = "screening";
+
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final DataSource dataSource;
@@ -83,15 +88,15 @@ public final class DepositStore {
      * pending and already {@code posting} ({@code succeeded} decided, not visible until it is); empty
      * when the id is taken (maybe by a concurrent insert, which the caller then locks).
      */
-    Optional<Deposit> open(Connection connection, DepositRequest request, DepositStatus to, Change change)
+    Optional<Deposit> open(Connection connection, DepositRequest request, DepositStatus to, Change change, boolean held)
             throws SQLException {
-        boolean succeeding = to == DepositStatus.SUCCEEDED;
-        DepositStatus status = succeeding ? DepositStatus.PENDING : to;
+        boolean succeeding = to == DepositStatus.SUCCEEDED && !held;
+        DepositStatus status = to == DepositStatus.SUCCEEDED ? DepositStatus.PENDING : to;
         Deposit created;
         try (PreparedStatement insert = connection.prepareStatement("insert into deposits (ledger, id, account,"
                 + " amount, asset, connector, status, posting, visible, provider_reference, provider_event_ids,"
-                + " metadata) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning "
-                + COLUMNS)) {
+                + " metadata, originator, hold_reason, succeed_on_release) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?::jsonb, ?, ?) on conflict do nothing returning " + COLUMNS)) {
             insert.setString(1, request.ledger());
             insert.setString(2, request.id());
             insert.setString(3, request.account());
@@ -112,6 +117,13 @@ public final class DepositStore {
             insert.setString(
                     12,
                     RequestReader.MAPPER.writeValueAsString(request.metadata().values()));
+            insert.setString(
+                    13,
+                    request.originator() == null
+                            ? null
+                            : RequestReader.MAPPER.writeValueAsString(request.originator()));
+            insert.setString(14, held ? SCREENING : null);
+            insert.setBoolean(15, held && to == DepositStatus.SUCCEEDED);
             try (ResultSet row = insert.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();
@@ -119,7 +131,13 @@ public final class DepositStore {
                 created = deposit(row);
             }
         }
-        record(connection, created, null, to, change, succeeding ? Deposit.transactionId(created.id()) : null);
+        record(
+                connection,
+                created,
+                null,
+                held ? status : to,
+                change,
+                succeeding ? Deposit.transactionId(created.id()) : null);
         if (succeeding) {
             // The caller posts it at once; the job is there for a crash before it could.
             jobs.enqueue(connection, POST_JOB, List.of(jobKey(created.ledger(), created.id())), POST_BACKUP_DELAY);
@@ -140,6 +158,29 @@ public final class DepositStore {
             update.setString(2, deposit.ledger());
             update.setString(3, deposit.id());
             update.executeUpdate();
+        }
+    }
+
+    /** Remembers that the provider reported a held deposit succeeded: clearing its hold succeeds it. */
+    void succeedOnRelease(Connection connection, Deposit held) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "update deposits set succeed_on_release = true," + " updated_at = now() where ledger = ? and id = ?")) {
+            update.setString(1, held.ledger());
+            update.setString(2, held.id());
+            update.executeUpdate();
+        }
+    }
+
+    /** Lifts a pending deposit's hold; the deposit as it is now. */
+    Deposit release(Connection connection, Deposit held) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("update deposits set hold_reason = null,"
+                + " updated_at = now() where ledger = ? and id = ? returning " + COLUMNS)) {
+            update.setString(1, held.ledger());
+            update.setString(2, held.id());
+            try (ResultSet row = update.executeQuery()) {
+                row.next();
+                return deposit(row);
+            }
         }
     }
 
@@ -170,7 +211,7 @@ public final class DepositStore {
     Deposit fail(Connection connection, Deposit current, Change change) throws SQLException {
         Deposit failed;
         try (PreparedStatement update = connection.prepareStatement("update deposits set status = 'failed',"
-                + " visible = true, updated_at = now() where ledger = ? and id = ? and status = 'pending'"
+                + " visible = true, hold_reason = null, updated_at = now() where ledger = ? and id = ? and status = 'pending'"
                 + " and not posting returning " + COLUMNS)) {
             update.setString(1, current.ledger());
             update.setString(2, current.id());
@@ -409,6 +450,24 @@ public final class DepositStore {
         out.string("asset", deposit.asset());
         out.string("connector", deposit.connector());
         out.string("status", deposit.status().code());
+        out.string("hold_reason", deposit.holdReason());
+        if (deposit.originator() == null) {
+            out.json.writeNullProperty("originator");
+        } else {
+            out.json.writeName("originator");
+            out.json.writeStartObject();
+            // Only the fields the provider gave: a field given is never null.
+            for (String[] field : new String[][] {
+                {"name", deposit.originator().name()},
+                {"country", deposit.originator().country()},
+                {"address", deposit.originator().address()}
+            }) {
+                if (field[1] != null) {
+                    out.string(field[0], field[1]);
+                }
+            }
+            out.json.writeEndObject();
+        }
         out.string("provider_reference", deposit.providerReference());
         out.json.writeName("provider_event_ids");
         out.json.writeStartArray();
@@ -439,6 +498,13 @@ public final class DepositStore {
                 List.of((String[]) events.getArray()),
                 Metadata.of(RequestReader.MAPPER.readValue(row.getString(11), STRING_MAP)),
                 Timestamps.micros(row, 12),
-                Timestamps.micros(row, 13));
+                Timestamps.micros(row, 13),
+                originator(row.getString(15)),
+                row.getString(16),
+                row.getBoolean(17));
+    }
+
+    private static Subject originator(String json) {
+        return json == null ? null : RequestReader.MAPPER.readValue(json, Subject.class);
     }
 }

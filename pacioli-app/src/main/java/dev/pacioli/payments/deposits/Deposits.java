@@ -1,6 +1,9 @@
 package dev.pacioli.payments.deposits;
 
 import dev.pacioli.controls.ControlledLedgers;
+import dev.pacioli.controls.screening.Hit;
+import dev.pacioli.controls.screening.Screening;
+import dev.pacioli.controls.screening.ScreeningCase;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.Posting;
@@ -60,11 +63,16 @@ public final class Deposits {
     private final CommissionStore commissions;
     private final MeterRegistry registry;
     private final BooleanSupplier moneyStopped;
+    private final Screening screening;
+
+    /** The object type of a deposit's screening cases. */
+    public static final String OBJECT_TYPE = "deposit";
 
     /**
      * @param moneyStopped whether an emergency stop holds every movement of money: an operator's deposit
      *     is then refused before anything is decided (the ledger port would refuse its posting anyway),
      *     and a provider's succeeded is decided and posted by its job once the stop is lifted
+     * @param screening screens a new deposit's originator; its cases' decisions come back here
      */
     public Deposits(
             DepositStore store,
@@ -72,7 +80,10 @@ public final class Deposits {
             LedgerPort ledgers,
             CommissionStore commissions,
             MeterRegistry registry,
-            BooleanSupplier moneyStopped) {
+            BooleanSupplier moneyStopped,
+            Screening screening) {
+        this.screening = screening;
+        screening.handlers().register(OBJECT_TYPE, this::screened);
         this.store = store;
         this.rails = rails;
         this.ledgers = ledgers;
@@ -133,11 +144,14 @@ public final class Deposits {
         if (to == DepositStatus.SUCCEEDED && source == Source.CLIENT && moneyStopped.getAsBoolean()) {
             throw ControlledLedgers.refusal();
         }
+        List<Hit> hits = List.of();
         if (to != DepositStatus.FAILED
                 && store.findAny(request.ledger(), request.id()).isEmpty()) {
             tryOnTheLedger(request);
+            hits = request.originator() == null ? List.of() : screening.screen(request.originator());
         }
         DepositStore.Change change = new DepositStore.Change(actor, reason, request.providerEventId());
+        Screened screened = new Screened(hits, actor);
         Outcome outcome = store.inTransaction(
                 "record deposit " + request.id(),
                 connection -> decide(
@@ -147,7 +161,8 @@ public final class Deposits {
                         request,
                         to,
                         change,
-                        DepositStore.POST_BACKUP_DELAY));
+                        DepositStore.POST_BACKUP_DELAY,
+                        screened));
         return finish(outcome, source);
     }
 
@@ -162,7 +177,8 @@ public final class Deposits {
         DepositStore.Change change = new DepositStore.Change(actor, reason, eventId);
         Outcome outcome = store.inTransaction(
                 "fail deposit " + id,
-                connection -> decide(connection, ledger, id, null, DepositStatus.FAILED, change, Duration.ZERO));
+                connection -> decide(
+                        connection, ledger, id, null, DepositStatus.FAILED, change, Duration.ZERO, Screened.NONE));
         return Optional.of(finish(outcome, Source.SYSTEM));
     }
 
@@ -185,62 +201,15 @@ public final class Deposits {
         }
     }
 
-    // ---- Decisions in a caller's transaction: the seam for controls -------------------------------------
-
-    /**
-     * Moves a pending deposit to succeeded within the caller's database transaction (a screening hold
-     * cleared, say): succeeded is decided, with {@code reason} in its history, and the {@value
-     * DepositStore#POST_JOB} job enqueued in that transaction posts {@code deposit:{id}} once it has
-     * committed; the deposit reads {@code pending} until then. Call it before anything in that
-     * transaction appends a service event or an audit entry (they lock the stream's head to the commit).
-     *
-     * @return {@code MOVED}; {@code UNCHANGED} when succeeded was decided already, or it is succeeded or
-     *     reversed; {@code REFUSED} (counted as {@code source}) when it failed
-     * @throws ApiException 404 {@code deposit_not_found}
-     */
-    public Outcome succeedPending(
-            Connection connection, String ledger, String id, String actor, String reason, Source source)
-            throws SQLException {
-        return decided(
-                connection, ledger, id, DepositStatus.SUCCEEDED, new DepositStore.Change(actor, reason, null), source);
-    }
-
-    /**
-     * Moves a pending deposit to failed within the caller's database transaction (a screening hit
-     * confirmed, say), with {@code reason} in its history and its {@code deposit.failed} event. Nothing
-     * was posted, so nothing is undone. The same rule as {@link #succeedPending} about what may come
-     * before it in that transaction.
-     *
-     * @return {@code MOVED}; {@code UNCHANGED} when it failed already; {@code REFUSED} (counted as
-     *     {@code source}) when succeeded is decided, or it is succeeded or reversed
-     * @throws ApiException 404 {@code deposit_not_found}
-     */
-    public Outcome failPending(
-            Connection connection, String ledger, String id, String actor, String reason, Source source)
-            throws SQLException {
-        return decided(
-                connection, ledger, id, DepositStatus.FAILED, new DepositStore.Change(actor, reason, null), source);
-    }
-
-    private Outcome decided(
-            Connection connection,
-            String ledger,
-            String id,
-            DepositStatus to,
-            DepositStore.Change change,
-            Source source)
-            throws SQLException {
-        Outcome outcome = decide(connection, ledger, id, null, to, change, Duration.ZERO);
-        if (outcome.kind() == Outcome.Kind.REFUSED) {
-            illegalTransition(source);
-        }
-        return outcome;
+    /** The sanctions hits of a new deposit's originator, and who reported it (the cases' creator). */
+    private record Screened(List<Hit> hits, String reporter) {
+        static final Screened NONE = new Screened(List.of(), null);
     }
 
     /**
      * The decision, on the locked row: creates the deposit when {@code request} is given and there is
-     * none (succeeded: created pending, {@code posting}, not visible until posted), else moves it by the
-     * table.
+     * none (succeeded: created pending, {@code posting}, not visible until posted; held instead, with a
+     * case per hit, when its originator hit a list), else moves it by the table.
      */
     private Outcome decide(
             Connection connection,
@@ -249,15 +218,20 @@ public final class Deposits {
             DepositRequest request,
             DepositStatus to,
             DepositStore.Change change,
-            Duration postDelay)
+            Duration postDelay,
+            Screened screened)
             throws SQLException {
         Deposit current = store.lock(connection, ledger, id);
         if (current == null) {
             if (request == null) {
                 throw notFound(id);
             }
-            Optional<Deposit> opened = store.open(connection, request, to, change);
+            boolean held = to != DepositStatus.FAILED && !screened.hits().isEmpty();
+            Optional<Deposit> opened = store.open(connection, request, to, change, held);
             if (opened.isPresent()) {
+                for (Hit hit : held ? screened.hits() : List.<Hit>of()) {
+                    screening.openCase(connection, OBJECT_TYPE, ledger, id, screened.reporter(), hit);
+                }
                 return new Outcome(Outcome.Kind.CREATED, opened.get());
             }
             current = store.lock(connection, ledger, id); // a concurrent report created it first
@@ -276,6 +250,11 @@ public final class Deposits {
             // The same news again, or a pending report after the deposit moved on: neither is a move.
             boolean stale = current.status() == to || to == DepositStatus.PENDING;
             return new Outcome(stale ? Outcome.Kind.UNCHANGED : refusedUnlessPast(current, to), current);
+        }
+        if (current.holdReason() != null && to == DepositStatus.SUCCEEDED) {
+            // Held by screening: the news is kept, and clearing the last case acts on it.
+            store.succeedOnRelease(connection, current);
+            return new Outcome(Outcome.Kind.UNCHANGED, current);
         }
         if (current.posting()) {
             // Succeeded is decided: only the writer's commit of deposit:{id} moves it now.
@@ -298,6 +277,33 @@ public final class Deposits {
                 : Outcome.Kind.REFUSED;
     }
 
+    /**
+     * A decision on a case of a held deposit's originator, in the decision's transaction. A confirm fails
+     * the deposit at once (nothing was posted; the money stays with the provider for the compliance team
+     * to return or block, as its policy says); a clear lifts the hold once no case is left open, and
+     * succeeds the deposit if the provider has said it succeeded (else its success report will).
+     */
+    private void screened(Connection transaction, ScreeningCase decided, ScreeningCase.Decision decision)
+            throws SQLException {
+        Deposit current = store.lock(transaction, decided.ledger(), decided.objectId());
+        if (current == null || current.holdReason() == null) {
+            return; // failed already, by the provider or an earlier confirm
+        }
+        DepositStore.Change change = new DepositStore.Change(
+                decided.decidedBy(), "screening case " + decided.id() + ": " + decided.reason(), null);
+        if (decision == ScreeningCase.Decision.CONFIRM) {
+            store.fail(transaction, current, change);
+            return;
+        }
+        if (screening.openCases(transaction, OBJECT_TYPE, decided.ledger(), decided.objectId()) > 0) {
+            return;
+        }
+        Deposit released = store.release(transaction, current);
+        if (released.succeedOnRelease()) {
+            move(transaction, released, DepositStatus.SUCCEEDED, change, Duration.ZERO);
+        }
+    }
+
     // ---- Posting ----------------------------------------------------------------------------------------
 
     /**
@@ -316,7 +322,8 @@ public final class Deposits {
                 decided.connector(),
                 decided.providerReference(),
                 null,
-                decided.metadata()));
+                decided.metadata(),
+                decided.originator()));
         TransactionResult posted = Engines.await(ledgers.submit(ledger, spec, store.settlement(ledger, decided.id())));
         ResultCode code = posted.code();
         if (!code.succeeded() && code != ResultCode.TRANSACTION_EXISTS_WITH_DIFFERENT_FIELDS) {

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.inbound;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.inbound.InboundEvent.Kind;
 import tools.jackson.databind.JsonNode;
 
@@ -17,6 +18,9 @@ import tools.jackson.databind.JsonNode;
  * {@code metadata.pacioli_payout}, or else by the Circle transfer id recorded at submission
  * ({@code providerReference}). Amounts are decimal strings in major units: {@code {"amount": "3.14",
  * "currency": "USD"}}.
+ *
+ * <p>An incoming transfer's originator, screened, is its source's travel-rule identity ({@code
+ * source.identities[0]}) and its {@code source.address}, when Circle passes them.
  *
  * <p>The event id is the notification's id when there is one, else {@code {transfer id}:{status}}: a
  * transfer reaches each status once, so a redelivery of the same news has the same id.
@@ -50,6 +54,7 @@ final class CircleEvents {
             String address = EventFields.text(destination, "address");
             draft.routingReference = address != null ? address : EventFields.text(destination, "id");
             draft.amount = EventFields.decimal(EventFields.object(transfer, "amount"));
+            draft.originator = originator(EventFields.object(transfer, "source"));
         }
         if ("failed".equals(status)) {
             draft.failureReason = EventFields.reason(transfer, "errorCode");
@@ -64,6 +69,19 @@ final class CircleEvents {
             case "failed" -> draft.asIf(id != null, incoming ? Kind.DEPOSIT_FAILED : Kind.PAYOUT_FAILED);
             default -> draft.unknown();
         };
+    }
+
+    /**
+     * Who sent an incoming transfer: the source's travel-rule identity ({@code identities[0]}: {@code
+     * name}, {@code addresses[0].country}) when Circle passes one, and the source's blockchain address.
+     */
+    private static Subject originator(JsonNode source) {
+        JsonNode identities = source == null ? null : source.get("identities");
+        JsonNode identity =
+                identities != null && identities.isArray() && !identities.isEmpty() ? identities.get(0) : null;
+        JsonNode addresses = identity == null ? null : identity.get("addresses");
+        JsonNode postal = addresses != null && addresses.isArray() && !addresses.isEmpty() ? addresses.get(0) : null;
+        return EventFields.originator(identity, "name", postal, "country", source, "address");
     }
 
     private static JsonNode transfer(JsonNode root) {

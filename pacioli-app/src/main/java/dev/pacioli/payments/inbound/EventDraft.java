@@ -1,5 +1,6 @@
 package dev.pacioli.payments.inbound;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.inbound.InboundEvent.Amount;
 import dev.pacioli.payments.inbound.InboundEvent.Kind;
 import java.util.Map;
@@ -19,6 +20,7 @@ final class EventDraft {
     String failureReason;
     Map<String, String> metadata = Map.of();
     String routingReference;
+    Subject originator;
 
     /** A draft whose event id is the body's digest until the body gives a better one. */
     EventDraft(String digestId) {
@@ -36,7 +38,8 @@ final class EventDraft {
                 providerReference,
                 failureReason,
                 metadata,
-                routingReference);
+                routingReference,
+                originator);
     }
 
     InboundEvent unknown() {

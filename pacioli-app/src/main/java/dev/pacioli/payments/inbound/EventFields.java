@@ -1,5 +1,6 @@
 package dev.pacioli.payments.inbound;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.payments.inbound.InboundEvent.Amount;
 import dev.pacioli.platform.RequestReader;
@@ -85,6 +86,34 @@ final class EventFields {
             text = text.substring(0, end);
         }
         return Limits.isStorableText(text) ? text : null;
+    }
+
+    /**
+     * A deposit's originator as the provider names them, for screening: null when it names no one. A
+     * name is cut to what screening reads (never dropped: a long name must not escape it); a country
+     * that is no ISO 3166 alpha-2 code is left out; an address is an id-like string.
+     */
+    static Subject originator(
+            JsonNode nameNode,
+            String nameField,
+            JsonNode countryNode,
+            String countryField,
+            JsonNode addressNode,
+            String addressField) {
+        String name = nameNode == null ? null : nameNode.path(nameField).stringValue(null);
+        if (name != null && name.length() > Subject.NAME_LENGTH_MAX) {
+            name = name.substring(0, Subject.NAME_LENGTH_MAX);
+        }
+        if (name != null && (name.isBlank() || !Limits.isStorableText(name))) {
+            name = null;
+        }
+        String country = text(countryNode, countryField);
+        country = country == null ? null : country.toUpperCase(java.util.Locale.ROOT);
+        if (country != null && !country.matches("[A-Z]{2}")) {
+            country = null;
+        }
+        String address = text(addressNode, addressField);
+        return name == null && country == null && address == null ? null : new Subject(name, country, address);
     }
 
     /** An id given by a header (the Standard Webhooks {@code webhook-id}) when it is usable as one. */

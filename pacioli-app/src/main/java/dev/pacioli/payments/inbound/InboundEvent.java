@@ -1,5 +1,6 @@
 package dev.pacioli.payments.inbound;
 
+import dev.pacioli.controls.screening.Subject;
 import java.util.Map;
 
 /**
@@ -22,6 +23,7 @@ import java.util.Map;
  *     pacioli_account}, {@code pacioli_deposit}, {@code commission_plan}, {@code party}, …
  * @param routingReference for a deposit: an address or reference a deposit route may match (a wallet
  *     address, a virtual account number), else null
+ * @param originator for a deposit: who sent it, when the provider names them (screened), else null
  */
 public record InboundEvent(
         String providerEventId,
@@ -33,7 +35,8 @@ public record InboundEvent(
         String providerReference,
         String failureReason,
         Map<String, String> metadata,
-        String routingReference) {
+        String routingReference,
+        Subject originator) {
     public InboundEvent {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }

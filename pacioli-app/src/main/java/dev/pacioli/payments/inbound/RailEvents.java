@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
  *       {@code failed}, {@code returned}) or the event has no effect, since it contradicts itself.
  *   <li>{@code deposit.pending}, {@code deposit.succeeded}, {@code deposit.failed}: {@code data} is
  *       {@code {"id", "amount" (minor units, integer), "asset", "reference", "metadata"}}, plus {@code
- *       "failure_reason"} for a failure; {@code id} is the provider's id of the deposit, the same in each
- *       of its events.
+ *       "failure_reason"} for a failure, and {@code "originator": {"name", "country", "address"}} when
+ *       the provider knows who sent it (screened); {@code id} is the provider's id of the deposit, the
+ *       same in each of its events.
  * </ul>
  */
 final class RailEvents {
@@ -58,6 +59,8 @@ final class RailEvents {
         draft.amount = EventFields.minorUnits(deposit.get("amount"), EventFields.text(deposit, "asset"));
         draft.routingReference = EventFields.text(deposit, "reference");
         draft.metadata = EventFields.metadata(deposit.get("metadata"));
+        JsonNode originator = EventFields.object(deposit, "originator");
+        draft.originator = EventFields.originator(originator, "name", originator, "country", originator, "address");
         return draft.asIf(draft.providerReference != null && draft.amount != null, kind);
     }
 }

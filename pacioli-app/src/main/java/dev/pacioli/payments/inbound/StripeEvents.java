@@ -61,9 +61,27 @@ final class StripeEvents {
             draft.amount = EventFields.minorUnits(intent.get("amount"), currency);
         }
         draft.routingReference = EventFields.text(intent, "customer");
+        JsonNode billing = billingDetails(intent);
+        draft.originator =
+                EventFields.originator(billing, "name", EventFields.object(billing, "address"), "country", null, null);
         // A failure needs only the intent: it fails the pending deposit the intent made.
         return draft.asIf(
                 draft.providerReference != null && (draft.amount != null || kind == Kind.DEPOSIT_FAILED), kind);
+    }
+
+    /**
+     * The payer's billing details, screened as the deposit's originator: of the intent's {@code
+     * latest_charge} when the webhook's endpoint expands it, else of {@code charges.data[0]} (API
+     * versions before 2022-11-15 embed the charges).
+     */
+    private static JsonNode billingDetails(JsonNode intent) {
+        JsonNode charge = EventFields.object(intent, "latest_charge");
+        if (charge == null) {
+            JsonNode charges = EventFields.object(intent, "charges");
+            JsonNode data = charges == null ? null : charges.get("data");
+            charge = data != null && data.isArray() && !data.isEmpty() ? data.get(0) : null;
+        }
+        return EventFields.object(charge, "billing_details");
     }
 
     /** {@code code: message}, or whichever there is (the code alone when both are too long). */

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.intake;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.inbound.InboundEvent;
 import dev.pacioli.platform.RequestReader;
 import java.util.LinkedHashMap;
@@ -29,6 +30,13 @@ final class InboundEventJson {
         json.put("failure_reason", event.failureReason());
         json.put("metadata", new java.util.TreeMap<>(event.metadata()));
         json.put("routing_reference", event.routingReference());
+        if (event.originator() != null) {
+            Map<String, String> originator = new LinkedHashMap<>();
+            originator.put("name", event.originator().name());
+            originator.put("country", event.originator().country());
+            originator.put("address", event.originator().address());
+            json.put("originator", originator);
+        }
         return RequestReader.MAPPER.writeValueAsString(json);
     }
 
@@ -54,7 +62,14 @@ final class InboundEventJson {
                 text(json, "provider_reference"),
                 text(json, "failure_reason"),
                 metadata,
-                text(json, "routing_reference"));
+                text(json, "routing_reference"),
+                originator(json.get("originator")));
+    }
+
+    private static Subject originator(JsonNode json) {
+        return json == null || !json.isObject()
+                ? null
+                : new Subject(text(json, "name"), text(json, "country"), text(json, "address"));
     }
 
     private static String text(JsonNode json, String name) {

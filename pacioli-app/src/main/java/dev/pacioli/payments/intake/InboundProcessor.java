@@ -205,7 +205,8 @@ public final class InboundProcessor {
                     connector,
                     event.providerReference(),
                     event.providerEventId(),
-                    Metadata.of(event.metadata()));
+                    Metadata.of(event.metadata()),
+                    event.originator());
             return outcome(deposits.report(request, to, principal, event.failureReason(), Deposits.Source.SYSTEM));
         } catch (ApiException e) {
             return unmatched(connector, event, ledger, "the deposit was refused: " + e.code + ": " + e.getMessage());

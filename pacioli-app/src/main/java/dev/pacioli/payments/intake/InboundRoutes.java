@@ -1,7 +1,9 @@
 package dev.pacioli.payments.intake;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.connectors.PaymentConnector;
 import dev.pacioli.payments.connectors.PaymentRails;
+import dev.pacioli.payments.deposits.DepositRequest;
 import dev.pacioli.payments.inbound.InboundConfig;
 import dev.pacioli.payments.inbound.InboundEvent;
 import dev.pacioli.payments.inbound.InboundHeaders;
@@ -138,20 +140,22 @@ public final class InboundRoutes {
                 .filter(found -> found.kind() == PaymentConnector.Kind.SIMULATOR)
                 .orElseThrow(() -> ApiException.notFound("connector_not_found", "no simulator connector '" + id + "'"));
         RequestReader reader = new RequestReader();
-        RequestReader.Fields body = call.body(reader, "ledger", "deposit_id", "account", "amount", "asset", "status");
+        RequestReader.Fields body =
+                call.body(reader, "ledger", "deposit_id", "account", "amount", "asset", "status", "originator");
         String ledger = body.identifier("ledger", true);
         String depositId = body.identifier("deposit_id", true);
         String account = body.identifier("account", true);
         long amount = body.amount("amount", true);
         String asset = body.assetCode("asset");
         InboundEvent.Kind kind = body.choice("status", SIMULATED_STATUSES, InboundEvent.Kind.DEPOSIT_SUCCEEDED);
+        Subject originator = DepositRequest.originator(body);
         reader.finish();
         // The ledger is the body's, not the path's: the gate's checks are made here, one answer for both.
         if ((call.key.ledgers() != null && !call.key.ledgers().contains(ledger)) || !ledgerDirectory.exists(ledger)) {
             throw ApiException.notFound("ledger_not_found", "no ledger '" + ledger + "'");
         }
         SimulatorRail simulator = (SimulatorRail) rails.rail(connector.id()).orElseThrow();
-        InboundEvent event = simulator.simulateDeposit(ledger, depositId, account, amount, asset, kind);
+        InboundEvent event = simulator.simulateDeposit(ledger, depositId, account, amount, asset, kind, originator);
         return received(event.providerEventId(), false, 202);
     }
 

@@ -1,5 +1,6 @@
 package dev.pacioli.payments.rails;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.payments.inbound.InboundEvent;
 import java.time.Duration;
@@ -224,9 +225,9 @@ public final class SimulatorRail implements Rail, AutoCloseable {
         return Optional.ofNullable(transfers.get(transferId)).map(Held::result);
     }
 
-    /** A succeeded deposit: {@link #simulateDeposit(String, String, String, long, String, InboundEvent.Kind)}. */
+    /** A succeeded deposit: {@link #simulateDeposit(String, String, String, long, String, InboundEvent.Kind, Subject)}. */
     public InboundEvent simulateDeposit(String ledger, String depositId, String account, long amount, String asset) {
-        return simulateDeposit(ledger, depositId, account, amount, asset, InboundEvent.Kind.DEPOSIT_SUCCEEDED);
+        return simulateDeposit(ledger, depositId, account, amount, asset, InboundEvent.Kind.DEPOSIT_SUCCEEDED, null);
     }
 
     /**
@@ -237,10 +238,17 @@ public final class SimulatorRail implements Rail, AutoCloseable {
      * twice is the same event id ({@code deposit.<status>:<ledger>.<deposit id>}).
      *
      * @param kind {@code DEPOSIT_PENDING}, {@code DEPOSIT_SUCCEEDED} or {@code DEPOSIT_FAILED}
+     * @param originator who sent it, as a provider may name them; null for no one
      * @return the event reported
      */
     public InboundEvent simulateDeposit(
-            String ledger, String depositId, String account, long amount, String asset, InboundEvent.Kind kind) {
+            String ledger,
+            String depositId,
+            String account,
+            long amount,
+            String asset,
+            InboundEvent.Kind kind,
+            Subject originator) {
         require(Limits.isIdentifier(ledger), "ledger", ledger);
         require(Limits.isIdentifier(depositId), "deposit_id", depositId);
         require(Limits.isIdentifier(account), "account", account);
@@ -266,7 +274,8 @@ public final class SimulatorRail implements Rail, AutoCloseable {
                 "sim_dep_" + id,
                 kind == InboundEvent.Kind.DEPOSIT_FAILED ? "simulated failure (status failed)" : null,
                 Map.of("pacioli_ledger", ledger, "pacioli_account", account, "pacioli_deposit", depositId),
-                null);
+                null,
+                originator);
         events.report(event);
         return event;
     }
@@ -299,6 +308,7 @@ public final class SimulatorRail implements Rail, AutoCloseable {
                 held.result().providerReference(),
                 "returned by the simulator (metadata simulate=return)",
                 held.request().metadata(),
+                null,
                 null);
         try {
             events.report(event);

@@ -6,7 +6,6 @@ import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -218,72 +216,6 @@ class DepositStatesTest {
                     200);
         }
         assertThat(balance("wallet")).isZero();
-    }
-
-    /** The seam for controls: a pending deposit decided inside another capability's transaction. */
-    @Test
-    void aPendingDepositIsDecidedInsideACallersTransaction() throws Exception {
-        ProviderSchemes provider = ProviderSchemes.HTTP_RAIL;
-        String connector = connector(provider);
-        deliver(provider, connector, "cleared-" + ledger, "pending");
-        deliver(provider, connector, "confirmed-" + ledger, "pending");
-        await("both are pending", () -> deposits("pending").size() == 2);
-        String cleared =
-                admin.get(base + "/deposits?status=pending").json().path("data").findValuesAsString("id").stream()
-                        .filter(id -> "cleared-".equals(reference(id).substring(0, 8)))
-                        .findFirst()
-                        .orElseThrow();
-        String confirmed = deposits("pending").stream()
-                .filter(id -> !id.equals(cleared))
-                .findFirst()
-                .orElseThrow();
-        DataSource dataSource = service.database().dataSource();
-        Deposits seam = new Deposits(
-                new DepositStore(dataSource, service.service().jobs()),
-                null,
-                null,
-                null,
-                new SimpleMeterRegistry(),
-                () -> false);
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            Deposits.Outcome moved = seam.succeedPending(
-                    connection,
-                    ledger,
-                    cleared,
-                    "compliance@example.com",
-                    "screening: no match",
-                    Deposits.Source.CLIENT);
-            assertThat(moved.kind()).isEqualTo(Deposits.Outcome.Kind.MOVED);
-            Deposits.Outcome failed = seam.failPending(
-                    connection,
-                    ledger,
-                    confirmed,
-                    "compliance@example.com",
-                    "screening: confirmed match",
-                    Deposits.Source.CLIENT);
-            assertThat(failed.kind()).isEqualTo(Deposits.Outcome.Kind.MOVED);
-            assertThat(failed.deposit().status()).isEqualTo(DepositStatus.FAILED);
-            assertThat(status(confirmed))
-                    .as("nothing is seen before the caller commits")
-                    .isEqualTo("pending");
-            connection.commit();
-        }
-        service.service().jobs().wake();
-        await("the cleared deposit is posted by its job", () -> "succeeded".equals(status(cleared)));
-        assertThat(status(confirmed)).isEqualTo("failed");
-        assertThat(balance("wallet")).isEqualTo(AMOUNT);
-        DepositStore store = new DepositStore(dataSource, service.service().jobs());
-        assertThat(store.history(ledger, cleared))
-                .extracting(DepositStore.HistoryEntry::reason)
-                .containsExactly(null, "screening: no match");
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            assertThat(seam.failPending(connection, ledger, cleared, "x", "too late", Deposits.Source.CLIENT)
-                            .kind())
-                    .isEqualTo(Deposits.Outcome.Kind.REFUSED);
-            connection.rollback();
-        }
     }
 
     // ---- Helpers ------------------------------------------------------------------------------------

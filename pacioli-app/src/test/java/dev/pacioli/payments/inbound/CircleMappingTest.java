@@ -5,6 +5,7 @@ import static dev.pacioli.payments.inbound.DocSamples.map;
 import static dev.pacioli.payments.inbound.DocSamples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.inbound.InboundEvent.Amount;
 import dev.pacioli.payments.inbound.InboundEvent.Kind;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,23 @@ class CircleMappingTest {
         assertThat(event.amount().atScale(6)).hasValue(3_140_000);
         assertThat(event.routingReference()).isEqualTo("0x97de855690955e0da79ce5c1b6804847e7070c7f");
         assertThat(event.providerReference()).isEqualTo("7e1d3c2b-5a4f-4b6e-8c9d-0a1b2c3d4e5f");
+    }
+
+    @Test
+    void anIncomingTransfersSourceAddressAndTravelRuleIdentityAreItsOriginator() {
+        assertThat(map(InboundScheme.CIRCLE, sample("circle/transfers.incoming"))
+                        .originator())
+                .as("Circle named no one")
+                .isNull();
+        String identified = edited(
+                "circle/transfers.incoming",
+                "\"source\": {\"type\": \"blockchain\", \"chain\": \"ETH\"}",
+                "\"source\": {\"type\": \"blockchain\", \"chain\": \"ETH\","
+                        + " \"address\": \"0x7f367cc41522ce07553e823bf3be79a889debe1b\","
+                        + " \"identities\": [{\"type\": \"individual\", \"name\": \"Satoshi Nakamoto\","
+                        + " \"addresses\": [{\"line1\": \"1 Main St\", \"city\": \"Boston\", \"country\": \"us\"}]}]}");
+        assertThat(map(InboundScheme.CIRCLE, identified).originator())
+                .isEqualTo(new Subject("Satoshi Nakamoto", "US", "0x7f367cc41522ce07553e823bf3be79a889debe1b"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static dev.pacioli.payments.inbound.DocSamples.sample;
 import static dev.pacioli.payments.inbound.DocSamples.verified;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.inbound.InboundEvent.Amount;
 import dev.pacioli.payments.inbound.InboundEvent.Kind;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,15 @@ class RailMappingTest {
     private static InboundEvent overStandardWebhooks(String sample) {
         return InboundMapper.map(
                 verified(InboundScheme.STANDARD_WEBHOOKS, Map.of("Webhook-Id", MESSAGE_ID), sample(sample)),
+                InboundKind.EVENTS);
+    }
+
+    private static InboundEvent overStandardWebhooksBody(String body) {
+        return InboundMapper.map(
+                verified(
+                        InboundScheme.STANDARD_WEBHOOKS,
+                        Map.of("Webhook-Id", MESSAGE_ID),
+                        body.getBytes(StandardCharsets.UTF_8)),
                 InboundKind.EVENTS);
     }
 
@@ -67,6 +77,25 @@ class RailMappingTest {
         assertThat(event.amount().atScale(2)).hasValue(150_000);
         assertThat(event.routingReference()).isEqualTo("VA-000123");
         assertThat(event.metadata()).containsEntry("pacioli_ledger", "main").containsEntry("payer", "ACME Corp");
+        assertThat(event.originator()).isEqualTo(new Subject("ACME Corp", "US", "US12345678901"));
+    }
+
+    @Test
+    void anOriginatorIsReadOnlyAsFarAsItIsUsable() {
+        String lower = edited("http/deposit.succeeded", "\"country\": \"US\"", "\"country\": \"us\"");
+        assertThat(overStandardWebhooksBody(lower).originator().country()).isEqualTo("US");
+        String odd = edited("http/deposit.succeeded", "\"country\": \"US\"", "\"country\": \"USA\"");
+        assertThat(overStandardWebhooksBody(odd).originator())
+                .isEqualTo(new Subject("ACME Corp", null, "US12345678901"));
+        String none = edited(
+                "http/deposit.succeeded",
+                "\"originator\": {\"name\": \"ACME Corp\", \"country\": \"US\", \"address\": \"US12345678901\"}",
+                "\"originator\": {}");
+        assertThat(overStandardWebhooksBody(none).originator()).isNull();
+        // A name longer than screening reads is cut, never dropped: it must not escape screening.
+        String longName = "A".repeat(600);
+        String cut = edited("http/deposit.succeeded", "\"name\": \"ACME Corp\"", "\"name\": \"" + longName + "\"");
+        assertThat(overStandardWebhooksBody(cut).originator().name()).hasSize(Subject.NAME_LENGTH_MAX);
     }
 
     @Test

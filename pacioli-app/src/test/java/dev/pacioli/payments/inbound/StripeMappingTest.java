@@ -5,6 +5,7 @@ import static dev.pacioli.payments.inbound.DocSamples.map;
 import static dev.pacioli.payments.inbound.DocSamples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.payments.inbound.InboundEvent.Amount;
 import dev.pacioli.payments.inbound.InboundEvent.Kind;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,26 @@ class StripeMappingTest {
                 .containsEntry("pacioli_account", "users:42:wallet")
                 .containsEntry("pacioli_deposit", "dep_2001");
         assertThat(event.payoutId()).isNull();
+        assertThat(event.originator())
+                .as("latest_charge is not expanded: no one named")
+                .isNull();
+    }
+
+    @Test
+    void anExpandedChargesBillingDetailsAreTheOriginator() {
+        String expanded = edited(
+                "stripe/payment_intent.succeeded",
+                "\"latest_charge\": \"ch_3QkQ0xLkdIwHu7ix1c8ZbA9K\"",
+                "\"latest_charge\": {\"id\": \"ch_3QkQ0xLkdIwHu7ix1c8ZbA9K\", \"object\": \"charge\","
+                        + " \"billing_details\": {\"name\": \"Jenny Rosen\", \"email\": null,"
+                        + " \"address\": {\"city\": \"Dublin\", \"country\": \"IE\", \"line1\": null}}}");
+        assertThat(map(InboundScheme.STRIPE, expanded).originator()).isEqualTo(new Subject("Jenny Rosen", "IE", null));
+        String embedded = edited(
+                "stripe/payment_intent.succeeded",
+                "\"latest_charge\": \"ch_3QkQ0xLkdIwHu7ix1c8ZbA9K\"",
+                "\"charges\": {\"object\": \"list\", \"data\": [{\"id\": \"ch_1\", \"billing_details\":"
+                        + " {\"name\": \"Jenny Rosen\", \"address\": {\"country\": \"IE\"}}}]}");
+        assertThat(map(InboundScheme.STRIPE, embedded).originator()).isEqualTo(new Subject("Jenny Rosen", "IE", null));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.pacioli.payments.payouts;
+package dev.pacioli.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,14 +23,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Payouts screened at creation (controls.md, Screening), on a service of its own with its own lists: a
- * destination whose name, wallet address or country hits is created held ({@code screening}) with a
- * case per hit; the payout's creator cannot decide its case; a compliance officer's clear sends it on
- * to be paid (once every case of it is cleared), a confirm rejects it and gives its reserve back.
+ * Payouts and deposits screened at creation (controls.md, Screening), on a service of its own with its
+ * own lists. A payout destination whose name, wallet address or country hits is created held ({@code
+ * screening}) with a case per hit; the payout's creator cannot decide its case; a compliance officer's
+ * clear sends it on to be paid (once every case of it is cleared), a confirm rejects it and gives its
+ * reserve back. A deposit whose originator hits stays pending, held, with nothing credited, whatever
+ * the provider says; a clear succeeds it once the provider has said it succeeded, a confirm fails it.
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
-class ScreenedPayoutsTest {
+class ScreeningHoldsTest {
     private static final String LIST = "{\"entries\": [{\"id\": \"sdn-1\", \"name\": \"Ivanka Kovalenko-Drummond\","
             + " \"type\": \"individual\", \"countries\": [\"RU\"],"
             + " \"addresses\": [\"0x7F367cC41522cE07553e823bf3be79A889DEbe1B\"]}], \"blocked_countries\": [\"KP\"]}";
@@ -46,7 +48,7 @@ class ScreenedPayoutsTest {
     private String base;
     private String connector;
 
-    ScreenedPayoutsTest(TestDatabases.TestDatabase shared) {
+    ScreeningHoldsTest(TestDatabases.TestDatabase shared) {
         this.shared = shared;
     }
 
@@ -176,7 +178,114 @@ class ScreenedPayoutsTest {
         awaitStatus("po-clean", "paid");
     }
 
+    @Test
+    void aDepositFromASanctionedOriginatorIsHeldPendingAndSucceedsOnlyWhenCleared() {
+        String originator = "{\"name\": \"KOVALENKO-DRUMMOND, Ivanka\", \"country\": \"GB\"}";
+        expect(simulateDeposit("dep-held", "pending", originator), 202);
+        awaitDeposit("dep-held", "pending");
+        JsonNode held = deposit("dep-held");
+        assertThat(held.path("hold_reason").stringValue()).isEqualTo("screening");
+        assertThat(held.path("originator").path("name").stringValue()).isEqualTo("KOVALENKO-DRUMMOND, Ivanka");
+        List<JsonNode> cases = cases("dep-held");
+        assertThat(cases).hasSize(1);
+        assertThat(cases.getFirst().path("object_type").stringValue()).isEqualTo("deposit");
+        // The provider says the money arrived: the deposit stays held, nothing is credited.
+        expect(simulateDeposit("dep-held", "succeeded", null), 202);
+        Await.until(
+                "the success is recorded",
+                Duration.ofSeconds(20),
+                () -> deposit("dep-held").path("provider_event_ids").size() == 2);
+        assertThat(deposit("dep-held").path("status").stringValue()).isEqualTo("pending");
+        assertThat(balance()).isEqualTo(10000);
+
+        expect(
+                officer.post(
+                        "/v1/screening/cases/" + cases.getFirst().path("id").stringValue() + "/decide",
+                        "{\"decision\": \"clear\", \"reason\": \"a namesake: other date of birth\"}"),
+                200);
+        awaitDeposit("dep-held", "succeeded");
+        assertThat(deposit("dep-held").path("hold_reason").isNull()).isTrue();
+        assertThat(balance()).isEqualTo(10000 + 500);
+    }
+
+    @Test
+    void aClearedDepositThatTheProviderHasNotSettledWaitsForItsSuccess() {
+        expect(
+                simulateDeposit("dep-wait", "pending", "{\"address\": \"0x7f367cc41522ce07553e823bf3be79a889debe1b\"}"),
+                202);
+        awaitDeposit("dep-wait", "pending");
+        expect(
+                officer.post(
+                        "/v1/screening/cases/"
+                                + cases("dep-wait").getFirst().path("id").stringValue() + "/decide",
+                        "{\"decision\": \"clear\", \"reason\": \"reviewed\"}"),
+                200);
+        Await.until(
+                "the hold is lifted",
+                Duration.ofSeconds(20),
+                () -> deposit("dep-wait").path("hold_reason").isNull());
+        assertThat(deposit("dep-wait").path("status").stringValue()).isEqualTo("pending");
+        expect(simulateDeposit("dep-wait", "succeeded", null), 202);
+        awaitDeposit("dep-wait", "succeeded");
+        assertThat(balance()).isEqualTo(10000 + 500);
+    }
+
+    @Test
+    void aConfirmedHitFailsAnOperatorsDepositAndCreditsNothing() {
+        Response created = admin.post(
+                base + "/deposits",
+                "{\"id\": \"dep-op\", \"account\": \"wallet\", \"amount\": 500, \"asset\": \"USD\", \"connector\": \""
+                        + connector
+                        + "\", \"metadata\": {}, \"originator\": {\"name\": \"Someone\", \"country\": \"KP\"}}");
+        expect(created, 201);
+        assertThat(created.json().path("status").stringValue()).isEqualTo("pending");
+        assertThat(created.json().path("hold_reason").stringValue()).isEqualTo("screening");
+        String caseId = cases("dep-op").getFirst().path("id").stringValue();
+        expect(
+                officer.post(
+                        "/v1/screening/cases/" + caseId + "/decide",
+                        "{\"decision\": \"confirm\", \"reason\": \"sent from an embargoed country\"}"),
+                200);
+        assertThat(deposit("dep-op").path("status").stringValue()).isEqualTo("failed");
+        assertThat(balance()).isEqualTo(10000);
+    }
+
+    @Test
+    void aDepositWhoseOriginatorHitsNothingSucceedsAtOnce() {
+        expect(simulateDeposit("dep-clean", "succeeded", "{\"name\": \"Marta Lindqvist\", \"country\": \"SE\"}"), 202);
+        awaitDeposit("dep-clean", "succeeded");
+        assertThat(cases("dep-clean")).isEmpty();
+        assertThat(balance()).isEqualTo(10000 + 500);
+    }
+
     // ---- helpers
+
+    private Response simulateDeposit(String id, String status, String originator) {
+        return admin.post(
+                "/v1/connectors/" + connector + "/simulate/deposit",
+                "{\"ledger\": \"" + base.substring("/v1/ledgers/".length()) + "\", \"deposit_id\": \"" + id
+                        + "\", \"account\": \"wallet\", \"amount\": 500, \"asset\": \"USD\", \"status\": \"" + status
+                        + "\"" + (originator == null ? "" : ", \"originator\": " + originator) + "}");
+    }
+
+    private JsonNode deposit(String id) {
+        return admin.get(base + "/deposits/" + id).json();
+    }
+
+    private void awaitDeposit(String id, String status) {
+        Await.until(
+                id + " is " + status,
+                Duration.ofSeconds(20),
+                () -> status.equals(deposit(id).path("status").asString()));
+    }
+
+    private long balance() {
+        return admin.get(base + "/accounts/wallet")
+                .json()
+                .path("balances")
+                .path("balance")
+                .longValue();
+    }
 
     private JsonNode create(String id, String destination) {
         return create(admin, id, destination);
