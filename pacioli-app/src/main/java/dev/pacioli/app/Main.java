@@ -10,6 +10,7 @@ import dev.pacioli.platform.alerts.AlertSettings;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.MigrationsDown;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +32,10 @@ public final class Main {
                                              HTTP API printing each call as curl, then balances and verify
               verify LEDGER                  re-read a ledger from storage and check every invariant
               migrate status|up              show or apply the database migrations
+              migrate down [N] [--allow-data-loss]
+                                             take back the N newest migrations (default 1), each by
+                                             its undo script, in one transaction; refuses, changing
+                                             nothing, when a step would drop rows, and says which
               keys create --role R [--ledger L]... [--name N] [--principal P] [--flag F]...
                                              create an API key: role reader, writer, operator or admin;
                                              principal (who holds it) defaults to the name (cli);
@@ -202,8 +207,11 @@ public final class Main {
     }
 
     private static int migrate(Settings settings, List<String> rest, PrintStream out) {
+        if (rest.size() >= 2 && rest.get(1).equals("down")) {
+            return migrateDown(settings, rest.subList(2, rest.size()), out);
+        }
         if (rest.size() != 2 || !(rest.get(1).equals("status") || rest.get(1).equals("up"))) {
-            return usage("migrate takes status or up");
+            return usage("migrate takes status, up or down");
         }
         try (Database database = settings.openDatabase(false)) {
             if (rest.get(1).equals("up")) {
@@ -223,6 +231,53 @@ public final class Main {
                         info.getInstalledOn() == null ? "" : info.getInstalledOn());
             }
             return 0;
+        }
+    }
+
+    /** {@code migrate down [N] [--allow-data-loss]}: audited as {@code cli:<user>} while the audit log exists. */
+    private static int migrateDown(Settings settings, List<String> args, PrintStream out) {
+        boolean allow = args.contains("--allow-data-loss");
+        List<String> counts =
+                args.stream().filter(arg -> !arg.equals("--allow-data-loss")).toList();
+        if (counts.size() > 1 || (counts.size() == 1 && !counts.get(0).matches("[1-9][0-9]{0,3}"))) {
+            return usage("migrate down takes a count of migrations (default 1) and --allow-data-loss");
+        }
+        int count = counts.isEmpty() ? 1 : Integer.parseInt(counts.get(0));
+        Actor actor = Actor.commandLine(COMMAND_LINE_PRINCIPAL_PREFIX + System.getProperty("user.name"));
+        try (Database database = settings.openDatabase(false)) {
+            MigrationsDown.Outcome outcome = database.migrationsDown()
+                    .down(
+                            count,
+                            allow,
+                            (transaction, step) -> MigrationAudit.reverted(
+                                    transaction,
+                                    actor,
+                                    step.version(),
+                                    step.description(),
+                                    step.undoScript(),
+                                    step.actual().toString()));
+            for (MigrationsDown.Step step : outcome.steps()) {
+                out.printf(
+                        "%s V%s %s (%s)%n",
+                        outcome.refused() ? "would take back" : "took back",
+                        step.version(),
+                        step.description(),
+                        step.undoScript());
+                for (MigrationsDown.Loss loss : step.actual()) {
+                    out.printf(
+                            "    %s: %d row(s) %s%n",
+                            loss.what(), loss.rows(), outcome.refused() ? "would be lost" : "lost");
+                }
+            }
+            if (outcome.refused()) {
+                System.err.println("pacioli: migrate down would drop data (above); nothing was changed."
+                        + " Back up first, then run it again with --allow-data-loss.");
+                return 1;
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("pacioli: " + e.getMessage());
+            return 1;
         }
     }
 

@@ -152,6 +152,11 @@ public final class Database implements AutoCloseable {
         return applied;
     }
 
+    /** The way back: the newest applied migrations taken back by their undo scripts. */
+    public MigrationsDown migrationsDown() {
+        return new MigrationsDown(dataSource);
+    }
+
     /** Every migration, applied or pending. */
     public MigrationInfo[] migrations() {
         return flyway().info().all();

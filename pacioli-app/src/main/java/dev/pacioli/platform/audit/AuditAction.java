@@ -17,6 +17,7 @@ public enum AuditAction {
     ASSET_CREATED("asset.created"),
     TRANSACTION_FORCE_REVERSED("transaction.force_reversed"),
     SCHEMA_MIGRATED("schema.migrated"),
+    SCHEMA_REVERTED("schema.reverted"),
     ALERT_CHANNEL_CREATED("alert_channel.created"),
     ALERT_ROUTES_REPLACED("alert_routes.replaced"),
     CONNECTOR_CREATED("connector.created"),

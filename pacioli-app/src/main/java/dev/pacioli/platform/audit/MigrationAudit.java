@@ -23,6 +23,34 @@ import javax.sql.DataSource;
 public final class MigrationAudit {
     private MigrationAudit() {}
 
+    /**
+     * The {@code schema.reverted} record of a migration taken back, in the down's transaction, while the
+     * audit log still exists (taking back the migration that made it leaves nothing to write to).
+     */
+    public static void reverted(
+            Connection transaction, Actor actor, String version, String description, String undoScript, String losses)
+            throws SQLException {
+        try (PreparedStatement exists = transaction.prepareStatement("select to_regclass('audit_log') is not null");
+                ResultSet row = exists.executeQuery()) {
+            row.next();
+            if (!row.getBoolean(1)) {
+                return;
+            }
+        }
+        AuditLog.append(
+                transaction,
+                actor,
+                AuditEntry.of(
+                        AuditAction.SCHEMA_REVERTED,
+                        version,
+                        null,
+                        AuditJson.object(
+                                "version", version,
+                                "description", description,
+                                "undo_script", undoScript,
+                                "losses", losses)));
+    }
+
     /** Appends the missing records; returns how many. */
     public static int record(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
@@ -49,9 +77,13 @@ public final class MigrationAudit {
         try (PreparedStatement missing = connection.prepareStatement("select h.version, h.description, h.script,"
                 + " h.checksum, to_char(h.installed_on at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
                 + " from flyway_schema_history h where h.success and h.version is not null"
-                + " and not exists (select from audit_log a where a.action = ? and a.object_id = h.version)"
+                // Applied since its last revert (migrate down), if any: each application has its record.
+                + " and not exists (select from audit_log a where a.action = ? and a.object_id = h.version"
+                + " and a.sequence > coalesce((select max(r.sequence) from audit_log r where r.action = ?"
+                + " and r.object_id = h.version), 0))"
                 + " order by h.installed_rank")) {
             missing.setString(1, AuditAction.SCHEMA_MIGRATED.code());
+            missing.setString(2, AuditAction.SCHEMA_REVERTED.code());
             try (ResultSet rows = missing.executeQuery()) {
                 while (rows.next()) {
                     String version = rows.getString(1);

@@ -1,0 +1,3 @@
+-- Undoes V21: limits and their history.
+-- loses: limit versions: select count(*) from limit_versions
+drop table limit_versions;

@@ -1,0 +1,2 @@
+-- Undoes V7: the commit's row-count check.
+drop function pacioli_expect_rows(text, bigint, bigint);
