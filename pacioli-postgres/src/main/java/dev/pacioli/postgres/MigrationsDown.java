@@ -23,8 +23,9 @@ import javax.sql.DataSource;
  * Every step runs in ONE database transaction (PostgreSQL's DDL is transactional): each step's
  * queries are counted just before its script runs, then its row of {@code flyway_schema_history} is
  * deleted, so a later {@code migrate up} applies it again. When any step would lose rows and losing
- * data was not allowed, the whole transaction is rolled back and the answer says every loss found up
- * to there; nothing changed. A failing script rolls back everything too.
+ * data was not allowed, every step still runs (to count every loss) and then the whole transaction
+ * is rolled back: the answer names every loss, and nothing changed. A failing script rolls back
+ * everything too.
  */
 public final class MigrationsDown {
     private static final Pattern LOSES = Pattern.compile("^-- loses: (.+?): (select .+)$");
@@ -73,12 +74,10 @@ public final class MigrationsDown {
                 List<Step> steps = new ArrayList<>();
                 boolean refused = false;
                 for (Applied migration : applied) {
+                    // Every step runs even after one would lose data, so a refusal names every loss.
                     Step step = undo(connection, migration);
                     steps.add(step);
-                    if (!step.actual().isEmpty() && !allowDataLoss) {
-                        refused = true;
-                        break;
-                    }
+                    refused |= !step.actual().isEmpty() && !allowDataLoss;
                     listener.undone(connection, step);
                 }
                 if (refused) {
