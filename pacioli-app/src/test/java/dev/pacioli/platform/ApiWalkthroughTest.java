@@ -36,7 +36,8 @@ class ApiWalkthroughTest {
             "payments",
             "commissions",
             "limits",
-            "app");
+            "app",
+            "clearing");
 
     private final TestService.Running service;
     private final HttpTester admin;
