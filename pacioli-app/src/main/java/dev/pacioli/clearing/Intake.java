@@ -70,7 +70,10 @@ public final class Intake {
             for (int i = 0; i < requests.size(); i++) {
                 answers.add(run.one(requests.get(i), hits.get(i), existing, principal));
             }
-            run.commit(principal, hits, requests);
+            if (!run.commit(principal, hits, requests)) {
+                // Nothing taken: not even the state's first window, made by the lock, is kept.
+                connection.rollback();
+            }
             return answers;
         });
         for (Outcome outcome : outcomes) {
@@ -267,9 +270,10 @@ public final class Intake {
                     nowMicros);
         }
 
-        void commit(String principal, List<List<Hit>> hits, List<ObligationRequest> requests) throws SQLException {
+        /** Writes what was taken; false when nothing was. */
+        boolean commit(String principal, List<List<Hit>> hits, List<ObligationRequest> requests) throws SQLException {
             if (made.isEmpty()) {
-                return;
+                return false;
             }
             ClearingStore.insertObligations(connection, state.ledger(), state.openWindow(), List.copyOf(made.values()));
             ClearingStore.addPositions(connection, state.ledger(), state.openWindow(), deltas);
@@ -294,6 +298,7 @@ public final class Intake {
                         state.ledger(),
                         ClearingJson.obligation(obligation(one)));
             }
+            return true;
         }
     }
 }

@@ -397,6 +397,7 @@ class ApiWalkthroughTest {
         controls();
         commissions(base);
         limits(base);
+        dev.pacioli.clearing.ClearingWalkthrough.walk(admin);
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {
