@@ -444,7 +444,17 @@ public final class Service implements AutoCloseable {
             ServiceMetrics metrics,
             ScreeningCapability screening) {
         return new ClearingCapability(
-                database.dataSource(), port, jobs, alerts, metrics.registry(), screening.screening());
+                database.dataSource(),
+                port,
+                jobs,
+                alerts,
+                metrics.registry(),
+                screening.screening(),
+                code -> database.catalog().listAssets().stream()
+                        .filter(stored -> stored.asset().code().equals(code))
+                        .map(stored -> stored.asset().scale())
+                        .findFirst()
+                        .orElse(null));
     }
 
     public int port() {

@@ -10,12 +10,15 @@ import dev.pacioli.platform.jobs.Jobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
  * Clearing (clearing.md): participants owe each other many obligations during a window and settle only
  * their multilateral net positions at its end, in one atomic write on the ledger. Money moves only
  * through the {@link LedgerPort}; screening holds obligations whose names hit a list.
+ *
+ * @see Iso20022 pacs.008 in and pacs.002 out; {@code scales} gives an asset code's scale (null: none)
  */
 public final class ClearingCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
@@ -26,7 +29,8 @@ public final class ClearingCapability implements Capability {
             Jobs jobs,
             Alerts alerts,
             MeterRegistry registry,
-            Screening screening) {
+            Screening screening,
+            Function<String, Integer> scales) {
         ClearingStore store = new ClearingStore(dataSource);
         ClearingMetrics metrics = new ClearingMetrics(registry);
         Intake intake = new Intake(store, ledgers, screening, metrics);
@@ -44,6 +48,7 @@ public final class ClearingCapability implements Capability {
         routes.addAll(
                 new ClearingRoutes(store, new Participants(store, ledgers), intake, windows, settlement).routes());
         routes.addAll(new Schedule(store, windows, settlement, jobs).routes());
+        routes.addAll(new IsoRoutes(new Iso20022(store, intake, scales), store).routes());
     }
 
     @Override

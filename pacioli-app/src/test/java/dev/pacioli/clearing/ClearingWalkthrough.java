@@ -4,13 +4,24 @@ import static dev.pacioli.clearing.ClearingFixture.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.HttpTester;
+import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
+import java.util.Map;
 
 /**
  * The walkthrough's clearing section (ApiWalkthroughTest): every clearing operation once, in the order
  * a new user meets them — participants, the schedule, obligations, cancel, close, report, settle.
  */
 public final class ClearingWalkthrough {
+    /** A pacs.008 of one transaction from a BIC no participant has: answered RJCT RC01, nothing stored. */
+    public static final String PACS_008 = "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\">"
+            + "<FIToFICstmrCdtTrf><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-12-05T10:00:00Z</CreDtTm><NbOfTxs>1"
+            + "</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr><CdtTrfTxInf><PmtId><EndToEndId>E"
+            + "</EndToEndId><TxId>T1</TxId></PmtId><IntrBkSttlmAmt Ccy=\"USD\">1.00</IntrBkSttlmAmt><ChrgBr>SLEV"
+            + "</ChrgBr><Dbtr><Nm>A</Nm></Dbtr><DbtrAgt><FinInstnId><BICFI>NOBANKXXXXX</BICFI></FinInstnId>"
+            + "</DbtrAgt><CdtrAgt><FinInstnId><BICFI>NOBANKYYXXX</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>B</Nm>"
+            + "</Cdtr></CdtTrfTxInf></FIToFICstmrCdtTrf></Document>";
+
     private ClearingWalkthrough() {}
 
     public static void walk(HttpTester admin) {
@@ -54,5 +65,11 @@ public final class ClearingWalkthrough {
                         .stringValue())
                 .isEqualTo("settled");
         assertThat(fixture.balance("participants:bank-b:USD")).isEqualTo(700_000);
+        Response report =
+                admin.send("POST", clearing + "/iso20022", PACS_008, Map.of("Content-Type", "application/xml"));
+        assertThat(expect(report, 200).text()).contains("RJCT").contains("RC01");
+        assertThat(expect(admin.get(clearing + "/obligations/ob-1/pacs002"), 200)
+                        .text())
+                .contains("ACSC");
     }
 }

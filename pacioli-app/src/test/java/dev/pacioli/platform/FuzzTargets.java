@@ -557,7 +557,22 @@ final class FuzzTargets {
                                 () -> "{\"close_every_seconds\": null, \"auto_settle\": false}",
                                 null)
                         .covering("ledger"),
-                new Target("GET /v1/ledgers/{ledger}/clearing/schedule", onLedger, null, null).covering("ledger"));
+                new Target("GET /v1/ledgers/{ledger}/clearing/schedule", onLedger, null, null).covering("ledger"),
+                new Target(
+                                "GET /v1/ledgers/{ledger}/clearing/obligations/{id}/pacs002",
+                                Map.of("ledger", () -> clearingLedger, "id", accepted),
+                                null,
+                                null)
+                        .covering("ledger"),
+                // Its XML body is not fuzzed here (InputFuzzTest.CSV_BODIES_NOT_FUZZED); its path is.
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/iso20022",
+                                onLedger,
+                                () -> dev.pacioli.clearing.ClearingWalkthrough.PACS_008.replace(
+                                        "<MsgId>M1<", "<MsgId>" + fresh() + "<"),
+                                null)
+                        .with(body -> Map.of("Content-Type", "application/xml"))
+                        .covering("ledger"));
     }
 
     private String alertChannel;

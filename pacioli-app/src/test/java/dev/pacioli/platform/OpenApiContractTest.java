@@ -631,6 +631,8 @@ class OpenApiContractTest {
                         "POST /v1/ledgers/{ledger}/clearing/windows/{id}/settle",
                         "PUT /v1/ledgers/{ledger}/clearing/schedule",
                         "GET /v1/ledgers/{ledger}/clearing/schedule",
+                        "POST /v1/ledgers/{ledger}/clearing/iso20022",
+                        "GET /v1/ledgers/{ledger}/clearing/obligations/{id}/pacs002",
                         "GET /health/live",
                         "GET /health/ready",
                         "GET /metrics",

@@ -937,6 +937,23 @@ class RoleMatrixTest {
                         null,
                         200),
                 new Operation(
+                        "obligation pacs.002",
+                        "GET /v1/ledgers/{ledger}/clearing/obligations/{id}/pacs002",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/obligations/matrix-ob/pacs002",
+                        null,
+                        200),
+                new Operation(
+                        "take pacs.008",
+                        "POST /v1/ledgers/{ledger}/clearing/iso20022",
+                        Need.WRITER,
+                        List.of(),
+                        null,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/iso20022",
+                        f -> Fixture.PACS_008,
+                        200,
+                        sent -> Map.of("Content-Type", "application/xml")),
+                new Operation(
                         "close window",
                         "POST /v1/ledgers/{ledger}/clearing/windows/{id}/close",
                         Need.OPERATOR,
@@ -1553,6 +1570,9 @@ class RoleMatrixTest {
                                  "asset": "USD"}], "pending": true, "timeout_seconds": 86400}""".formatted(hold)), 201);
             }
         }
+
+        /** A pacs.008 of one transaction from a BIC no participant has: answered RJCT, nothing stored. */
+        static final String PACS_008 = dev.pacioli.clearing.ClearingWalkthrough.PACS_008;
 
         static final String CLEARING_PARTICIPANT =
                 "{\"name\": \"C\", \"settlement_accounts\": {\"USD\": \"participants:matrix-clr-c:USD\"}}";
