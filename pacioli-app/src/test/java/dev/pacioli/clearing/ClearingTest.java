@@ -293,6 +293,34 @@ class ClearingTest {
     }
 
     @Test
+    void aScheduleClosesAndSettlesWindowsByItself() {
+        fixture.participant("A", CAP);
+        fixture.participant("B", CAP);
+        fixture.fund("A", 100, "fund-a");
+        expect(fixture.obligation("ob-1", "A", "B", 100), 201);
+        JsonNode schedule = expect(
+                        admin.put(
+                                fixture.clearing + "/schedule", "{\"close_every_seconds\": 1, \"auto_settle\": true}"),
+                        200)
+                .json();
+        assertThat(schedule.path("close_every_seconds").longValue()).isEqualTo(1);
+        dev.pacioli.platform.Await.until(
+                "the schedule closes and settles w-1",
+                java.time.Duration.ofSeconds(60),
+                () -> "settled"
+                        .equals(admin.get(fixture.clearing + "/windows/w-1")
+                                .json()
+                                .path("status")
+                                .stringValue()));
+        expect(
+                admin.put(fixture.clearing + "/schedule", "{\"close_every_seconds\": null, \"auto_settle\": false}"),
+                200);
+        assertThat(fixture.balance("participants:B:USD")).isEqualTo(100);
+        assertThat(status("ob-1")).isEqualTo("settled");
+        assertThat(admin.get("/v1/audit-log?limit=1000").text()).contains("clearing_schedule.changed");
+    }
+
+    @Test
     void anEmptyWindowClosesAndSettlesWithoutATransaction() {
         fixture.close("w-1");
         JsonNode settled = fixture.settle("w-1");
