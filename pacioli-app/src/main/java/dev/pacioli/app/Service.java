@@ -2,6 +2,7 @@ package dev.pacioli.app;
 
 import dev.pacioli.access.AccessCapability;
 import dev.pacioli.access.ApiKeys;
+import dev.pacioli.clearing.ClearingCapability;
 import dev.pacioli.controls.ControlSettings;
 import dev.pacioli.controls.ControlledLedgers;
 import dev.pacioli.controls.Controls;
@@ -415,7 +416,8 @@ public final class Service implements AutoCloseable {
                         controls,
                         screening.screening(),
                         ledgers),
-                new CommissionsCapability(database, port)));
+                new CommissionsCapability(database, port),
+                clearing(database, port, jobs, alerts, metrics, screening)));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -432,6 +434,27 @@ public final class Service implements AutoCloseable {
         routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
+    }
+
+    private static ClearingCapability clearing(
+            Database database,
+            LedgerPort port,
+            Jobs jobs,
+            AlertService alerts,
+            ServiceMetrics metrics,
+            ScreeningCapability screening) {
+        return new ClearingCapability(
+                database.dataSource(),
+                port,
+                jobs,
+                alerts,
+                metrics.registry(),
+                screening.screening(),
+                code -> database.catalog().listAssets().stream()
+                        .filter(stored -> stored.asset().code().equals(code))
+                        .map(stored -> stored.asset().scale())
+                        .findFirst()
+                        .orElse(null));
     }
 
     public int port() {

@@ -75,6 +75,13 @@ public final class ControlledLedgers implements LedgerPort {
     }
 
     @Override
+    public CompletableFuture<List<TransactionResult>> submitAtomically(
+            String ledger, List<TransactionSpec> specs, CommitAttachment attachment) {
+        guard();
+        return ledgers.submitAtomically(ledger, specs, attachment);
+    }
+
+    @Override
     public CompletableFuture<TransactionResult> post(String ledger, String transactionId, Long amount) {
         guard();
         return ledgers.post(ledger, transactionId, amount);

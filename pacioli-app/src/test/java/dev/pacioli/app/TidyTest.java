@@ -189,6 +189,12 @@ class TidyTest {
                                 "dev.pacioli.controls",
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
+                                "dev.pacioli.events"),
+                "dev.pacioli.clearing",
+                        List.of(
+                                "dev.pacioli.controls",
+                                "dev.pacioli.platform",
+                                "dev.pacioli.ledger.http",
                                 "dev.pacioli.events")));
         List<String> found = new ArrayList<>();
         for (Source source : SOURCES) {
@@ -269,6 +275,7 @@ class TidyTest {
             "dev.pacioli.events",
             "dev.pacioli.controls",
             "dev.pacioli.payments",
+            "dev.pacioli.clearing",
             "dev.pacioli.app");
 
     /** The capability a package or a qualified name belongs to, or null (core, storage, bench). */

@@ -36,7 +36,8 @@ class ApiWalkthroughTest {
             "payments",
             "commissions",
             "limits",
-            "app");
+            "app",
+            "clearing");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -396,6 +397,7 @@ class ApiWalkthroughTest {
         controls();
         commissions(base);
         limits(base);
+        dev.pacioli.clearing.ClearingWalkthrough.walk(admin);
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {

@@ -113,6 +113,14 @@ class BadInputTest {
                 .isEqualTo(201);
         assertThat(admin.put(base + "/commission-plans/bi-plan", plan).status()).isEqualTo(201);
         assertThat(admin.put(base + "/limits/bi-limit", LIMIT).status()).isEqualTo(201);
+        for (String participant : List.of("bi-clr-a", "bi-clr-b")) {
+            assertThat(admin.put(
+                                    base + "/clearing/participants/" + participant,
+                                    "{\"name\": \"P\", \"settlement_accounts\": {\"USD\": \"participants:" + participant
+                                            + ":USD\"}, \"net_debit_caps\": {\"USD\": 1000}}")
+                            .status())
+                    .isEqualTo(201);
+        }
         assertThat(admin.put("/v1/screening/lists/" + ScreeningBadInput.LIST, ScreeningBadInput.LIST_BODY)
                         .status())
                 .isEqualTo(200);
@@ -972,6 +980,7 @@ class BadInputTest {
         inboundCases(cases);
         commissionCases(cases);
         limitCases(cases);
+        clearingCases(cases);
         ScreeningBadInput.cases(cases);
         return cases.stream();
     }
@@ -2385,7 +2394,10 @@ class BadInputTest {
                 "bad-party " + admin.get(base + "/parties/bad-party").status(),
                 "bad-plan " + admin.get(base + "/commission-plans/bad-plan").status(),
                 admin.get(base + "/limits").text(),
-                "bad-limit " + admin.get(base + "/limits/bad-limit").status());
+                "bad-limit " + admin.get(base + "/limits/bad-limit").status(),
+                admin.get(base + "/clearing/participants?limit=1000").text(),
+                admin.get(base + "/clearing/obligations?limit=1000").text(),
+                admin.get(base + "/clearing/windows?limit=1000").text());
     }
 
     /** A limit on the wallet that no valid row of this table comes near. */
@@ -2514,6 +2526,120 @@ class BadInputTest {
                 "{L}/limits/nothing/usage?account=wallet",
                 404,
                 "limit_not_found"));
+    }
+
+    /** Clearing: every bad field a 400, what the checks refuse 422, what is not there 404; nothing is stored. */
+    private static void clearingCases(List<Case> cases) {
+        String participant = "{L}/clearing/participants/bad-clr";
+        cases.add(put(
+                "clearing participant: an empty body",
+                participant,
+                "{}",
+                400,
+                "validation_failed",
+                "name:required",
+                "settlement_accounts:required"));
+        cases.add(put(
+                "clearing participant: a BIC of 7 characters",
+                participant,
+                "{\"name\": \"X\", \"bic\": \"BANKAEA\", \"settlement_accounts\": {\"USD\": \"p:x:USD\"}}",
+                400,
+                "validation_failed",
+                "bic:invalid_format"));
+        cases.add(put(
+                "clearing participant: settlement accounts as a list",
+                participant,
+                "{\"name\": \"X\", \"settlement_accounts\": [\"p:x:USD\"]}",
+                400,
+                "validation_failed",
+                "settlement_accounts:invalid_type"));
+        cases.add(put(
+                "clearing participant: an asset code in lower case",
+                participant,
+                "{\"name\": \"X\", \"settlement_accounts\": {\"usd\": \"p:x:USD\"}}",
+                400,
+                "validation_failed",
+                "settlement_accounts.usd:invalid_format"));
+        cases.add(put(
+                "clearing participant: a negative cap",
+                participant,
+                "{\"name\": \"X\", \"settlement_accounts\": {\"USD\": \"p:x:USD\"}, \"net_debit_caps\": {\"USD\": -1}}",
+                400,
+                "invalid_amount",
+                "net_debit_caps.USD:invalid_amount"));
+        cases.add(put(
+                "clearing participant: an unknown field",
+                participant,
+                "{\"name\": \"X\", \"settlement_accounts\": {\"USD\": \"p:x:USD\"}, \"cap\": 5}",
+                400,
+                "unknown_field",
+                "cap:unknown_field"));
+        cases.add(put(
+                "clearing participant: an asset that does not exist",
+                participant,
+                "{\"name\": \"X\", \"settlement_accounts\": {\"NOPE\": \"p:x:NOPE\"}}",
+                422,
+                "asset_not_found"));
+        String obligations = "{L}/clearing/obligations";
+        cases.add(post(
+                "obligation: an empty body",
+                obligations,
+                "{}",
+                400,
+                "validation_failed",
+                "id:required",
+                "debtor:required",
+                "creditor:required",
+                "amount:required",
+                "asset:required"));
+        cases.add(post(
+                "obligation: a zero amount",
+                obligations,
+                "{\"id\": \"bad-ob\", \"debtor\": \"bi-clr-a\", \"creditor\": \"bi-clr-b\", \"amount\": 0, \"asset\": \"USD\"}",
+                400,
+                "invalid_amount",
+                "amount:invalid_amount"));
+        cases.add(post(
+                "obligation: an unknown creditor",
+                obligations,
+                "{\"id\": \"bad-ob\", \"debtor\": \"bi-clr-a\", \"creditor\": \"nobody\", \"amount\": 5, \"asset\": \"USD\"}",
+                422,
+                "participant_not_found"));
+        cases.add(post(
+                "obligation: over the debtor's cap",
+                obligations,
+                "{\"id\": \"bad-ob\", \"debtor\": \"bi-clr-a\", \"creditor\": \"bi-clr-b\", \"amount\": 1001,"
+                        + " \"asset\": \"USD\"}",
+                422,
+                "net_debit_cap_exceeded"));
+        cases.add(post(
+                "obligation batch: no items",
+                obligations + "/batch",
+                "{\"obligations\": []}",
+                400,
+                "validation_failed",
+                "obligations:out_of_range"));
+        cases.add(get("obligation: one that does not exist", obligations + "/nothing", 404, "obligation_not_found"));
+        cases.add(get(
+                "obligations: a status that is none",
+                obligations + "?status=paid",
+                400,
+                "validation_failed",
+                "status:invalid_value"));
+        cases.add(get("window: one that does not exist", "{L}/clearing/windows/w-999", 404, "window_not_found"));
+        cases.add(get(
+                "window report: a format that is neither",
+                "{L}/clearing/windows/w-1/report?format=pdf",
+                400,
+                "validation_failed",
+                "format:invalid_value"));
+        cases.add(put(
+                "clearing schedule: zero seconds",
+                "{L}/clearing/schedule",
+                "{\"close_every_seconds\": 0}",
+                400,
+                "validation_failed",
+                "close_every_seconds:out_of_range"));
     }
 
     // ---- Building rows and bodies ----------------------------------------------------------------

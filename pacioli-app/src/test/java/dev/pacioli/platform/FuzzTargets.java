@@ -158,6 +158,7 @@ final class FuzzTargets {
         all.addAll(payouts());
         all.addAll(deposits());
         all.addAll(screening.all());
+        all.addAll(clearing());
         return all;
     }
 
@@ -431,6 +432,147 @@ final class FuzzTargets {
                 new Target("GET " + one + "/usage", fzLimit, null, null)
                         .covering("ledger")
                         .withQuery("account=fz:1:limited"));
+    }
+
+    private String clearingLedger;
+
+    /**
+     * Clearing on a ledger of its own: two participants with caps no probe's amount can reach, so a
+     * valid obligation is always taken; close, settle and cancel each get a window or an obligation of
+     * their own state made for the request.
+     */
+    private synchronized List<Target> clearing() {
+        if (clearingLedger == null) {
+            clearingLedger = TestService.uniqueName("fuzz-clr");
+            String base = admin.openLedgerWithWorldAndWallet(clearingLedger);
+            for (String id : List.of("fz-a", "fz-b")) {
+                HttpTester.Response put = admin.put(
+                        base + "/clearing/participants/" + id,
+                        "{\"name\": \"" + id + "\", \"settlement_accounts\": {\"USD\": \"participants:" + id
+                                + ":USD\"}, \"net_debit_caps\": {\"USD\": 4000000000000000000}}");
+                assertThat(put.status()).as(put.toString()).isEqualTo(201);
+            }
+        }
+        String clr = "/v1/ledgers/" + clearingLedger + "/clearing";
+        Map<String, Supplier<String>> onLedger = Map.of("ledger", () -> clearingLedger);
+        Supplier<String> obligation = () -> "{\"id\": \"" + fresh() + "\", \"debtor\": \"fz-a\", \"creditor\":"
+                + " \"fz-b\", \"amount\": 5, \"asset\": \"USD\", \"reference\": \"R\", \"debtor_name\":"
+                + " \"A\", \"creditor_name\": \"B\"}";
+        Supplier<String> accepted = () -> created(admin.post(clr + "/obligations", obligation.get()))
+                .path("id")
+                .stringValue();
+        Supplier<String> open =
+                () -> read(admin, clr + "/windows/current").path("id").stringValue();
+        Supplier<String> closed = () -> {
+            String id = open.get();
+            assertThat(admin.post(clr + "/windows/" + id + "/close", "{}").status())
+                    .isEqualTo(200);
+            return id;
+        };
+        String participant = "PUT /v1/ledgers/{ledger}/clearing/participants/{id}";
+        return List.of(
+                new Target(
+                                participant,
+                                Map.of("ledger", () -> clearingLedger, "id", FuzzTargets::fresh),
+                                () -> "{\"name\": \"N\", \"bic\": \"FUZZAAAAXXX\", \"settlement_accounts\":"
+                                        + " {\"USD\": \"participants:fz-c:USD\"}, \"net_debit_caps\": {\"USD\": 5},"
+                                        + " \"status\": \"active\"}",
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "GET /v1/ledgers/{ledger}/clearing/participants/{id}",
+                                Map.of("ledger", () -> clearingLedger, "id", () -> "fz-a"),
+                                null,
+                                null)
+                        .covering("ledger"),
+                new Target("GET /v1/ledgers/{ledger}/clearing/participants", onLedger, null, null)
+                        .covering("ledger", "limit", "cursor"),
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/obligations",
+                                onLedger,
+                                obligation,
+                                (admin, answer) -> read(
+                                        admin,
+                                        clr + "/obligations/"
+                                                + answer.path("id").stringValue()))
+                        .covering("ledger"),
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/obligations/batch",
+                                onLedger,
+                                () -> "{\"obligations\": [" + obligation.get() + "]}",
+                                null)
+                        .covering(
+                                "ledger",
+                                "obligations.id",
+                                "obligations.debtor",
+                                "obligations.creditor",
+                                "obligations.reference",
+                                "obligations.debtor_name",
+                                "obligations.creditor_name"),
+                new Target("GET /v1/ledgers/{ledger}/clearing/obligations", onLedger, null, null)
+                        .covering("ledger", "limit", "cursor"),
+                new Target(
+                                "GET /v1/ledgers/{ledger}/clearing/obligations/{id}",
+                                Map.of("ledger", () -> clearingLedger, "id", accepted),
+                                null,
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/obligations/{id}/cancel",
+                                Map.of("ledger", () -> clearingLedger, "id", accepted),
+                                () -> "{}",
+                                null)
+                        .covering("ledger"),
+                new Target("GET /v1/ledgers/{ledger}/clearing/windows", onLedger, null, null)
+                        .covering("ledger", "limit", "cursor"),
+                new Target("GET /v1/ledgers/{ledger}/clearing/windows/current", onLedger, null, null)
+                        .covering("ledger"),
+                new Target(
+                                "GET /v1/ledgers/{ledger}/clearing/windows/{id}",
+                                Map.of("ledger", () -> clearingLedger, "id", open),
+                                null,
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "GET /v1/ledgers/{ledger}/clearing/windows/{id}/report",
+                                Map.of("ledger", () -> clearingLedger, "id", closed),
+                                null,
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/windows/{id}/close",
+                                Map.of("ledger", () -> clearingLedger, "id", open),
+                                () -> "{}",
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/windows/{id}/settle",
+                                Map.of("ledger", () -> clearingLedger, "id", closed),
+                                () -> "{}",
+                                null)
+                        .covering("ledger"),
+                new Target(
+                                "PUT /v1/ledgers/{ledger}/clearing/schedule",
+                                onLedger,
+                                () -> "{\"close_every_seconds\": null, \"auto_settle\": false}",
+                                null)
+                        .covering("ledger"),
+                new Target("GET /v1/ledgers/{ledger}/clearing/schedule", onLedger, null, null).covering("ledger"),
+                new Target(
+                                "GET /v1/ledgers/{ledger}/clearing/obligations/{id}/pacs002",
+                                Map.of("ledger", () -> clearingLedger, "id", accepted),
+                                null,
+                                null)
+                        .covering("ledger"),
+                // Its XML body is not fuzzed here (InputFuzzTest.CSV_BODIES_NOT_FUZZED); its path is.
+                new Target(
+                                "POST /v1/ledgers/{ledger}/clearing/iso20022",
+                                onLedger,
+                                () -> dev.pacioli.clearing.ClearingWalkthrough.PACS_008.replace(
+                                        "<MsgId>M1<", "<MsgId>" + fresh() + "<"),
+                                null)
+                        .with(body -> Map.of("Content-Type", "application/xml"))
+                        .covering("ledger"));
     }
 
     private String alertChannel;

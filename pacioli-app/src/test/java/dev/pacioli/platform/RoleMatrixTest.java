@@ -828,6 +828,137 @@ class RoleMatrixTest {
                         Need.ADMIN,
                         (f, l) -> "/v1/audit-log/verify",
                         f -> "{}",
+                        200),
+                // Clearing: admins set participants and the schedule, writers owe, operators close and settle.
+                new Operation(
+                        "put clearing participant",
+                        "PUT /v1/ledgers/{ledger}/clearing/participants/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/participants/matrix-clr-c",
+                        f -> Fixture.CLEARING_PARTICIPANT,
+                        201),
+                new Operation(
+                        "get clearing participant",
+                        "GET /v1/ledgers/{ledger}/clearing/participants/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/participants/matrix-clr-a",
+                        null,
+                        200),
+                new Operation(
+                        "list clearing participants",
+                        "GET /v1/ledgers/{ledger}/clearing/participants",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/participants?limit=10",
+                        null,
+                        200),
+                new Operation(
+                        "create obligation",
+                        "POST /v1/ledgers/{ledger}/clearing/obligations",
+                        Need.WRITER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/obligations",
+                        f -> Fixture.obligation("matrix-ob-new"),
+                        201),
+                new Operation(
+                        "obligation batch",
+                        "POST /v1/ledgers/{ledger}/clearing/obligations/batch",
+                        Need.WRITER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/obligations/batch",
+                        f -> "{\"obligations\": [" + Fixture.obligation("matrix-ob-batch") + "]}",
+                        200),
+                new Operation(
+                        "list obligations",
+                        "GET /v1/ledgers/{ledger}/clearing/obligations",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l
+                                + "/clearing/obligations?window=w-2&participant=matrix-clr-a&status=accepted",
+                        null,
+                        200),
+                new Operation(
+                        "get obligation",
+                        "GET /v1/ledgers/{ledger}/clearing/obligations/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/obligations/matrix-ob",
+                        null,
+                        200),
+                new Operation(
+                        "cancel obligation",
+                        "POST /v1/ledgers/{ledger}/clearing/obligations/{id}/cancel",
+                        Need.WRITER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/obligations/matrix-ob-cancel/cancel",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "list windows",
+                        "GET /v1/ledgers/{ledger}/clearing/windows",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/windows?status=closed",
+                        null,
+                        200),
+                new Operation(
+                        "current window",
+                        "GET /v1/ledgers/{ledger}/clearing/windows/current",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/windows/current",
+                        null,
+                        200),
+                new Operation(
+                        "get window",
+                        "GET /v1/ledgers/{ledger}/clearing/windows/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/windows/w-1",
+                        null,
+                        200),
+                new Operation(
+                        "window report",
+                        "GET /v1/ledgers/{ledger}/clearing/windows/{id}/report",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/windows/w-1/report?format=csv",
+                        null,
+                        200),
+                new Operation(
+                        "settle window",
+                        "POST /v1/ledgers/{ledger}/clearing/windows/{id}/settle",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/windows/w-1/settle",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "put clearing schedule",
+                        "PUT /v1/ledgers/{ledger}/clearing/schedule",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/schedule",
+                        f -> "{\"close_every_seconds\": null, \"auto_settle\": false}",
+                        200),
+                new Operation(
+                        "get clearing schedule",
+                        "GET /v1/ledgers/{ledger}/clearing/schedule",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/schedule",
+                        null,
+                        200),
+                new Operation(
+                        "obligation pacs.002",
+                        "GET /v1/ledgers/{ledger}/clearing/obligations/{id}/pacs002",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/obligations/matrix-ob/pacs002",
+                        null,
+                        200),
+                new Operation(
+                        "take pacs.008",
+                        "POST /v1/ledgers/{ledger}/clearing/iso20022",
+                        Need.WRITER,
+                        List.of(),
+                        null,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/iso20022",
+                        f -> Fixture.PACS_008,
+                        200,
+                        sent -> Map.of("Content-Type", "application/xml")),
+                new Operation(
+                        "close window",
+                        "POST /v1/ledgers/{ledger}/clearing/windows/{id}/close",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/clearing/windows/w-2/close",
+                        f -> "{}",
                         200));
     }
 
@@ -1432,11 +1563,39 @@ class RoleMatrixTest {
             expect(admin.put(base + "/commission-plans/matrix-plan", COMMISSION_PLAN), 201);
             expect(admin.put(base + "/limits/matrix-limit", LIMIT), 201);
             expect(admin.put(base + "/limits/matrix-limit-gone", LIMIT), 201);
+            setUpClearing(base);
             for (String hold : List.of("hold-1", "hold-2")) {
                 expect(admin.post(base + "/transactions", """
                                 {"id": "%s", "postings": [{"from": "users:1:wallet", "to": "world", "amount": 100,
                                  "asset": "USD"}], "pending": true, "timeout_seconds": 86400}""".formatted(hold)), 201);
             }
+        }
+
+        /** A pacs.008 of one transaction from a BIC no participant has: answered RJCT, nothing stored. */
+        static final String PACS_008 = dev.pacioli.clearing.ClearingWalkthrough.PACS_008;
+
+        static final String CLEARING_PARTICIPANT =
+                "{\"name\": \"C\", \"settlement_accounts\": {\"USD\": \"participants:matrix-clr-c:USD\"}}";
+
+        static String obligation(String id) {
+            return "{\"id\": \"" + id + "\", \"debtor\": \"matrix-clr-a\", \"creditor\": \"matrix-clr-b\","
+                    + " \"amount\": 100, \"asset\": \"USD\"}";
+        }
+
+        /** Two participants, window w-1 closed empty, obligations in the open w-2 (one to cancel). */
+        private void setUpClearing(String base) {
+            for (String id : List.of("matrix-clr-a", "matrix-clr-b")) {
+                expect(
+                        admin.put(
+                                base + "/clearing/participants/" + id,
+                                "{\"name\": \"" + id
+                                        + "\", \"settlement_accounts\": {\"USD\": \"participants:" + id
+                                        + ":USD\"}, \"net_debit_caps\": {\"USD\": 1000000}}"),
+                        201);
+            }
+            expect(admin.post(base + "/clearing/windows/w-1/close", "{}"), 200);
+            expect(admin.post(base + "/clearing/obligations", obligation("matrix-ob")), 201);
+            expect(admin.post(base + "/clearing/obligations", obligation("matrix-ob-cancel")), 201);
         }
 
         /** What a ledger holds, as the API shows it: to compare before and after. */

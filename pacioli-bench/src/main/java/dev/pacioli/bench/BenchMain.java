@@ -1,5 +1,8 @@
 package dev.pacioli.bench;
 
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * {@code ./pacioli-bench/run [--quick]}: runs the suite and writes BENCHMARKS.md (see {@link
  * BenchOptions} for the options). Every run is bounded in time and stops by itself.
@@ -8,6 +11,10 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("clearing")) {
+            clearing(args);
+            return;
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
@@ -28,5 +35,23 @@ public final class BenchMain {
                                 && results.notes.isEmpty()
                         ? 0
                         : 1);
+    }
+
+    /**
+     * {@code --only clearing [--data-dir DIR] [--output FILE]}: the clearing section alone ({@link
+     * ClearingRun}), printed and, with {@code --output}, written to that file (not BENCHMARKS.md).
+     */
+    private static void clearing(String[] args) throws Exception {
+        Path dataDirectory = Path.of("pacioli-bench", "target", "bench-data-clearing");
+        Path output = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data-dir" -> dataDirectory = Path.of(args[++i]);
+                case "--output" -> output = Path.of(args[++i]);
+                default -> {}
+            }
+        }
+        ClearingRun.main(dataDirectory, output);
+        System.exit(0);
     }
 }

@@ -33,6 +33,16 @@ public interface LedgerPort {
     CompletableFuture<List<TransactionResult>> submitBatch(
             String ledger, List<TransactionSpec> specs, boolean atomic, boolean dryRun);
 
+    /**
+     * Creates transactions atomically (all or none, each seeing the ones before it) with {@code
+     * attachment} committed in the same database transaction, only if this call creates them: a
+     * settlement of more postings than one transaction holds, and the row that says it is done.
+     */
+    default CompletableFuture<List<TransactionResult>> submitAtomically(
+            String ledger, List<TransactionSpec> specs, CommitAttachment attachment) {
+        throw new UnsupportedOperationException("this port does not commit attachments with a batch");
+    }
+
     /** Posts a pending transaction: in full when {@code amount} is null, else that much. */
     CompletableFuture<TransactionResult> post(String ledger, String transactionId, Long amount);
 

@@ -56,6 +56,15 @@ public final class LocalLedgers implements LedgerPort, LedgerLimits {
     }
 
     @Override
+    public CompletableFuture<List<TransactionResult>> submitAtomically(
+            String ledger, List<TransactionSpec> specs, CommitAttachment attachment) {
+        return write(
+                ledger,
+                engine -> engine.createWith(specs, attachment),
+                Collections.nCopies(specs.size(), TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND)));
+    }
+
+    @Override
     public CompletableFuture<TransactionResult> post(String ledger, String transactionId, Long amount) {
         return write(
                 ledger,

@@ -36,7 +36,12 @@ public enum AuditAction {
     LIMIT_REPLACED("limit.replaced"),
     LIMIT_DELETED("limit.deleted"),
     SCREENING_LIST_LOADED("screening_list.loaded"),
-    SCREENING_CASE_DECIDED("screening_case.decided");
+    SCREENING_CASE_DECIDED("screening_case.decided"),
+    CLEARING_PARTICIPANT_CREATED("clearing_participant.created"),
+    CLEARING_PARTICIPANT_CHANGED("clearing_participant.changed"),
+    CLEARING_SCHEDULE_CHANGED("clearing_schedule.changed"),
+    CLEARING_WINDOW_CLOSED("clearing_window.closed"),
+    CLEARING_WINDOW_SETTLED("clearing_window.settled");
 
     private final String code;
 

@@ -130,7 +130,10 @@ sealed interface Command {
         final List<TransactionSpec> specs;
         final boolean atomic;
         final boolean dryRun;
-        /** Committed with the one transaction of {@link #specs}, only if this command creates it; null for none. */
+        /**
+         * Committed with the one transaction of {@link #specs} (or the atomic batch), only if this command
+         * creates it (its first); null for none.
+         */
         final CommitAttachment attachment;
 
         final CompletableFuture<List<TransactionResult>> future = new CompletableFuture<>();
@@ -141,8 +144,9 @@ sealed interface Command {
         }
 
         CreateTransactions(List<TransactionSpec> specs, boolean atomic, boolean dryRun, CommitAttachment attachment) {
-            if (attachment != null && (specs.size() != 1 || dryRun)) {
-                throw new IllegalArgumentException("an attachment goes with one transaction that is kept");
+            // An attachment goes with one transaction, or with an atomic batch (kept whole or not at all).
+            if (attachment != null && ((specs.size() != 1 && !atomic) || dryRun)) {
+                throw new IllegalArgumentException("an attachment goes with one transaction, or an atomic batch, kept");
             }
             this.specs = specs;
             this.atomic = atomic;

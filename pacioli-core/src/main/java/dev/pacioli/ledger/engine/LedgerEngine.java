@@ -219,9 +219,8 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     /**
-     * As {@link #createTransaction(TransactionSpec)}, with {@code attachment} (when not null) committed in
-     * the same database transaction, only if this request creates the transaction: a payout's row with
-     * its reserve, say. It must not fail in the store for any reason the caller could foresee.
+     * As {@link #createTransaction(TransactionSpec)}, with {@code attachment} (if not null) committed in the same
+     * database transaction, only if this creates it (a payout's row with its reserve); it must not fail in the store.
      */
     public CompletableFuture<TransactionResult> createTransaction(TransactionSpec spec, CommitAttachment attachment) {
         return submit(new Command.CreateTransactions(List.of(spec), false, false, attachment))
@@ -240,6 +239,11 @@ public final class LedgerEngine implements AutoCloseable {
             throw new IllegalArgumentException("a batch has 1 to " + Limits.TRANSACTIONS_PER_BATCH_MAX + " items");
         }
         return submit(new Command.CreateTransactions(List.copyOf(specs), atomic, dryRun)).future;
+    }
+
+    /** An atomic batch with {@code rows} in its database commit, only if this call creates the batch. */
+    public CompletableFuture<List<TransactionResult>> createWith(List<TransactionSpec> specs, CommitAttachment rows) {
+        return submit(new Command.CreateTransactions(List.copyOf(specs), true, false, rows)).future;
     }
 
     /** Posts a pending transaction: in full when {@code amount} is null, else that much (single posting). */
