@@ -36,6 +36,7 @@ class ApiWalkthroughTest {
             "payments",
             "commissions",
             "limits",
+            "reconciliation",
             "app");
 
     private final TestService.Running service;
@@ -396,6 +397,7 @@ class ApiWalkthroughTest {
         controls();
         commissions(base);
         limits(base);
+        dev.pacioli.reconciliation.ReconciliationWalkthrough.walk(admin);
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {

@@ -35,7 +35,14 @@ public enum AuditAction {
     LIMIT_REPLACED("limit.replaced"),
     LIMIT_DELETED("limit.deleted"),
     SCREENING_LIST_LOADED("screening_list.loaded"),
-    SCREENING_CASE_DECIDED("screening_case.decided");
+    SCREENING_CASE_DECIDED("screening_case.decided"),
+    RECONCILIATION_MATCH_CREATED("reconciliation_match.created"),
+    RECONCILIATION_MATCH_DELETED("reconciliation_match.deleted"),
+    RECONCILIATION_PROPOSAL_ACCEPTED("reconciliation_proposal.accepted"),
+    RECONCILIATION_LINE_IGNORED("reconciliation_line.ignored"),
+    RECONCILIATION_SETTINGS_REPLACED("reconciliation_settings.replaced"),
+    RECONCILIATION_DRIFT_CLEARED("reconciliation_drift.cleared"),
+    RECONCILIATION_SCHEDULE_REPLACED("reconciliation_schedule.replaced");
 
     private final String code;
 
