@@ -66,7 +66,6 @@ final class Reconciliation {
         this.controls = controls;
         this.holds = holds;
         this.metrics = metrics;
-        holds.register(ledger -> drifts.holdsPayouts(ledger) ? PayoutHolds.RECONCILIATION : null);
     }
 
     LedgerPort port() {

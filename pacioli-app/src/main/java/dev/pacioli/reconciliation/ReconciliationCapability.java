@@ -30,6 +30,7 @@ public final class ReconciliationCapability implements Capability {
             MeterRegistry registry) {
         Reconciliation reconciliation =
                 new Reconciliation(database, port, alerts, controls, holds, new ReconMetrics(registry));
+        holds.register(ledger -> reconciliation.drifts.holdsPayouts(ledger) ? PayoutHolds.RECONCILIATION : null);
         ManualMatches manual = new ManualMatches(database, reconciliation);
         routes.addAll(new ReconciliationRoutes(reconciliation, manual).routes());
         routes.addAll(new DriftRoutes(reconciliation).routes());

@@ -218,7 +218,11 @@ class ReconciliationTest {
     }
 
     long balance(String account) {
-        return admin.get(base + "/accounts/" + account).json().path("balances").path("balance").longValue();
+        return admin.get(base + "/accounts/" + account)
+                .json()
+                .path("balances")
+                .path("balance")
+                .longValue();
     }
 
     static void expect(Response response, int... statuses) {
