@@ -142,13 +142,14 @@ final class MatchStore {
         }
     }
 
-    /** A new run replaces the account's open proposals of the period: their lines are open again. */
+    /** A new run replaces the open proposals of the period's lines: those lines are open again. */
     static void supersedeProposals(Connection connection, String ledger, String account, List<String> lineIds)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("update recon_proposals set status = 'superseded'"
-                + " where ledger = ? and account = ? and status = 'open'")) {
+                + " where ledger = ? and account = ? and status = 'open' and lines && ?")) {
             update.setString(1, ledger);
             update.setString(2, account);
+            update.setArray(3, connection.createArrayOf("text", lineIds.toArray()));
             update.executeUpdate();
         }
         try (PreparedStatement update = connection.prepareStatement("update recon_lines set status = 'unmatched'"

@@ -174,6 +174,7 @@ final class Reconciliation {
                         .toList();
         List<String> openLines = new ArrayList<>(outcome.unmatchedLines());
         outcome.matches().forEach(match -> openLines.addAll(match.lines()));
+        // Before any match is written: a line matched now had a proposal of an earlier run, if any.
         MatchStore.supersedeProposals(connection, ledger, account, openLines);
         MatchStore.insertRun(connection, new ReconRun(runId, ledger, account, from, to, windowDays, "{}", principal));
         for (Matcher.Match match : outcome.matches()) {
