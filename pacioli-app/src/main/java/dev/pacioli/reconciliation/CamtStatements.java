@@ -77,7 +77,7 @@ public final class CamtStatements {
             lines.addAll(lines(entry, amount, asset, at));
             if (lines.size() > StatementFile.LINES_MAX) {
                 throw new StatementFile.Refused(
-                        "too_many_lines", at, "a statement holds up to " + StatementFile.LINES_MAX + " lines");
+                        "too_many_lines", at, at + ": a statement holds up to " + StatementFile.LINES_MAX + " lines");
             }
         }
         if (total != closingAmount) {

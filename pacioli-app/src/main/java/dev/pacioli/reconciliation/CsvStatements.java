@@ -59,10 +59,11 @@ public final class CsvStatements {
             }
             for (CSVRecord record : parser) {
                 if (lines.size() == StatementFile.LINES_MAX) {
+                    String at = "line " + (record.getRecordNumber() + 1);
                     throw new StatementFile.Refused(
                             "too_many_lines",
-                            "line " + (record.getRecordNumber() + 1),
-                            "a statement holds up to " + StatementFile.LINES_MAX + " lines");
+                            at,
+                            at + ": a statement holds up to " + StatementFile.LINES_MAX + " lines");
                 }
                 lines.add(line(record, mapping, asset, dates));
             }

@@ -224,6 +224,10 @@ final class ReconciliationRoutes {
     }
 
     private Reply accept(Call call) {
+        // No field: an empty object, read like every body so a bad one is refused as it is elsewhere.
+        RequestReader reader = new RequestReader();
+        call.body(reader);
+        reader.finish();
         return json(201, ReconciliationJson.match(manual.accept(call.path("ledger"), call.path("id"), Actor.of(call))));
     }
 

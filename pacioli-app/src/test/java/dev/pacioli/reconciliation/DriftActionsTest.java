@@ -121,6 +121,37 @@ class DriftActionsTest {
     }
 
     @Test
+    void anEmergencyStopDriftEngagesTheStop() {
+        expect(
+                admin.put(
+                        base + "/reconciliation/accounts/bank",
+                        "{\"tiers\": [{\"max_ratio\": \"0.01\","
+                                + " \"severity\": \"medium\"}], \"above\": \"critical\", \"actions\": {\"critical\":"
+                                + " \"emergency_stop\"}}"),
+                200);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        try {
+            // 1,000.00 in the ledger against 980.00 at the bank: 2% is beyond the 1% tier.
+            expect(
+                    admin.send(
+                            "POST",
+                            base + "/reconciliation/statements?account=bank",
+                            Camt.statement("USD", today, 0, 98_000, List.of(new Camt.Entry(98_000, "B-1", null, null))),
+                            Map.of("Content-Type", "application/xml")),
+                    201);
+            Response controls = admin.get("/v1/controls");
+            assertThat(controls.json().path("emergency_stop").path("scope").stringValue())
+                    .isEqualTo("all");
+        } finally {
+            expect(
+                    admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"the test is over\"}", Map.of()),
+                    200);
+        }
+        assertThat(admin.get("/v1/controls").json().path("emergency_stop").isNull())
+                .isTrue();
+    }
+
+    @Test
     void theDailyRunHappensOnceADayAcrossTwoInstances() throws Exception {
         expect(
                 admin.put(

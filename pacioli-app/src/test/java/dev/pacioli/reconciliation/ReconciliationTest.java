@@ -186,6 +186,63 @@ class ReconciliationTest {
         assertThat(wrong.json().path("detail").stringValue()).startsWith("line 2: currency USD");
     }
 
+    @Test
+    void filesOverTheLimitsAreRefusedWhole() {
+        expect(
+                admin.put(
+                        "/v1/reconciliation/csv-mappings/limits-" + ledger.replace(':', '-'),
+                        "{\"columns\": {\"date\": \"d\", \"amount\": \"a\"}, \"date_format\": \"yyyy-MM-dd\","
+                                + " \"amount\": \"minor_units\"}"),
+                200);
+        String path =
+                base + "/reconciliation/statements?account=bank:operating&mapping=limits-" + ledger.replace(':', '-');
+        StringBuilder lines = new StringBuilder("d,a\n");
+        for (int i = 0; i <= StatementFile.LINES_MAX; i++) {
+            lines.append("2026-12-01,1\n");
+        }
+        Response tooMany =
+                admin.raw("POST", path, lines.toString().getBytes(StandardCharsets.UTF_8), "text/csv", Map.of());
+        assertThat(tooMany.code()).as(tooMany.toString()).isEqualTo("too_many_lines");
+        assertThat(tooMany.json().path("detail").stringValue()).startsWith("line 500002");
+        byte[] tooLarge = new byte[(int) StatementFile.BYTES_MAX + 1];
+        java.util.Arrays.fill(tooLarge, (byte) 'x');
+        Response refused = admin.raw("POST", path, tooLarge, "text/csv", Map.of());
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.code()).isEqualTo("body_too_large");
+        Response malformed = admin.raw(
+                "POST",
+                base + "/reconciliation/statements?account=bank:operating",
+                "<Document><unclosed></Document>".getBytes(StandardCharsets.UTF_8),
+                "application/xml",
+                Map.of());
+        assertThat(malformed.code()).isEqualTo("invalid_statement");
+        Response wrongAccount = statementFor("nobody", Camt.statement("EUR", TODAY, 0, 0, List.of()));
+        assertThat(wrongAccount.code()).isEqualTo("account_not_found");
+        expect(admin.put("/v1/assets/USD", "{\"scale\": 2}"), 200, 201);
+        expect(
+                admin.post(
+                        base + "/accounts",
+                        "{\"id\": \"bank:usd\", \"asset\": \"USD\", \"normal_balance\":" + " \"debit\"}"),
+                201,
+                409);
+        Response wrongCurrency = statementFor("bank:usd", Camt.statement("EUR", TODAY, 0, 0, List.of()));
+        assertThat(wrongCurrency.code()).isEqualTo("currency_mismatch");
+        assertThat(admin.get(base + "/reconciliation/accounts/bank:operating")
+                        .json()
+                        .path("drift")
+                        .isNull())
+                .as("nothing was stored")
+                .isTrue();
+    }
+
+    Response statementFor(String account, String xml) {
+        return admin.send(
+                "POST",
+                base + "/reconciliation/statements?account=" + account,
+                xml,
+                Map.of("Content-Type", "application/xml"));
+    }
+
     // ---- helpers
 
     Response statement(String xml) {
