@@ -176,44 +176,10 @@ final class Reconciliation {
         outcome.matches().forEach(match -> openLines.addAll(match.lines()));
         // Before any match is written: a line matched now had a proposal of an earlier run, if any.
         MatchStore.supersedeProposals(connection, ledger, account, openLines);
-        MatchStore.insertRun(connection, new ReconRun(runId, ledger, account, from, to, windowDays, "{}", principal));
-        for (Matcher.Match match : outcome.matches()) {
-            List<String> transactions = match.entries().stream()
-                    .map(sequence -> bySequence.get(sequence).transactionId())
-                    .toList();
-            MatchStore.insertMatch(
-                    connection,
-                    new MatchStore.StoredMatch(
-                            StatementStore.newId("match"),
-                            ledger,
-                            account,
-                            runId,
-                            match.tier().code,
-                            match.lines(),
-                            match.entries(),
-                            transactions,
-                            null,
-                            principal,
-                            0));
-        }
-        List<Map<String, Object>> proposals = new ArrayList<>();
-        for (Matcher.Proposal proposal : outcome.proposals()) {
-            MatchStore.StoredProposal stored = new MatchStore.StoredProposal(
-                    StatementStore.newId("prop"),
-                    runId,
-                    ledger,
-                    account,
-                    proposal.tier().code,
-                    proposal.lines(),
-                    proposal.entries(),
-                    proposal.score(),
-                    proposal.reasons(),
-                    "open");
-            MatchStore.insertProposal(connection, stored);
-            if (proposals.size() < RUN_LIST_MAX) {
-                proposals.add(ReconciliationJson.proposal(stored));
-            }
-        }
+        ReconRun started = new ReconRun(runId, ledger, account, from, to, windowDays, "{}", principal);
+        MatchStore.insertRun(connection, started);
+        insertMatches(connection, started, outcome, bySequence);
+        List<Map<String, Object>> proposals = insertProposals(connection, started, outcome);
         long matchedLines = StatementStore.lines(connection, ledger, account, from, to, "matched")
                 .size();
         String summary = summary(
@@ -242,6 +208,54 @@ final class Reconciliation {
                 outcome.unmatchedLines().size(),
                 outcome.unmatchedEntries().size());
         return new ReconRun(runId, ledger, account, from, to, windowDays, summary, principal);
+    }
+
+    private static void insertMatches(
+            Connection connection, ReconRun run, Matcher.Outcome outcome, Map<Long, Matcher.Item> bySequence)
+            throws SQLException {
+        for (Matcher.Match match : outcome.matches()) {
+            List<String> transactions = match.entries().stream()
+                    .map(sequence -> bySequence.get(sequence).transactionId())
+                    .toList();
+            MatchStore.insertMatch(
+                    connection,
+                    new MatchStore.StoredMatch(
+                            StatementStore.newId("match"),
+                            run.ledger(),
+                            run.account(),
+                            run.id(),
+                            match.tier().code,
+                            match.lines(),
+                            match.entries(),
+                            transactions,
+                            null,
+                            run.createdBy(),
+                            0));
+        }
+    }
+
+    /** Stores the run's proposals; answers the first {@link #RUN_LIST_MAX} as JSON for the run's answer. */
+    private static List<Map<String, Object>> insertProposals(
+            Connection connection, ReconRun run, Matcher.Outcome outcome) throws SQLException {
+        List<Map<String, Object>> proposals = new ArrayList<>();
+        for (Matcher.Proposal proposal : outcome.proposals()) {
+            MatchStore.StoredProposal stored = new MatchStore.StoredProposal(
+                    StatementStore.newId("prop"),
+                    run.id(),
+                    run.ledger(),
+                    run.account(),
+                    proposal.tier().code,
+                    proposal.lines(),
+                    proposal.entries(),
+                    proposal.score(),
+                    proposal.reasons(),
+                    "open");
+            MatchStore.insertProposal(connection, stored);
+            if (proposals.size() < RUN_LIST_MAX) {
+                proposals.add(ReconciliationJson.proposal(stored));
+            }
+        }
+        return proposals;
     }
 
     /** Matched lines ÷ lines of the period, six decimals, rounded down; 1 when the period has none. */
