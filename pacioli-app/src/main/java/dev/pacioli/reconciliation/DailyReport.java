@@ -160,7 +160,7 @@ final class DailyReport {
     static String html(Map<String, Object> report) {
         StringBuilder html = new StringBuilder(4096);
         String title = "Reconciliation of " + report.get("ledger") + " on " + report.get("date");
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>")
                 .append(escape(title))
                 .append("</title></head><body>\n<h1>")
                 .append(escape(title))
