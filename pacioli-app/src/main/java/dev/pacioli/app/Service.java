@@ -56,6 +56,7 @@ import dev.pacioli.platform.jobs.JobRoutes;
 import dev.pacioli.platform.jobs.JobSettings;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.reconciliation.ReconciliationCapability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -418,6 +419,7 @@ public final class Service implements AutoCloseable {
                         ledgers),
                 new CommissionsCapability(database, port),
                 clearing(database, port, jobs, alerts, metrics, screening)));
+        capabilities.add(reconciliation(database, port, alerts, controls, capabilities, jobs, metrics));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -455,6 +457,24 @@ public final class Service implements AutoCloseable {
                         .map(stored -> stored.asset().scale())
                         .findFirst()
                         .orElse(null));
+    }
+
+    /** Reconciliation holds payouts through the payments capability built before it. */
+    private static ReconciliationCapability reconciliation(
+            Database database,
+            LedgerPort port,
+            AlertService alerts,
+            Controls controls,
+            List<Capability> built,
+            Jobs jobs,
+            ServiceMetrics metrics) {
+        PaymentsCapability payments = built.stream()
+                .filter(PaymentsCapability.class::isInstance)
+                .map(PaymentsCapability.class::cast)
+                .findFirst()
+                .orElseThrow();
+        return new ReconciliationCapability(
+                database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry());
     }
 
     public int port() {

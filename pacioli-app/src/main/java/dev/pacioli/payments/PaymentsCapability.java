@@ -20,6 +20,7 @@ import dev.pacioli.payments.intake.InboundEventJsonBody;
 import dev.pacioli.payments.intake.InboundEventStore;
 import dev.pacioli.payments.intake.InboundProcessor;
 import dev.pacioli.payments.intake.InboundRoutes;
+import dev.pacioli.payments.payouts.PayoutHolds;
 import dev.pacioli.payments.payouts.PayoutMetrics;
 import dev.pacioli.payments.payouts.PayoutRoutes;
 import dev.pacioli.payments.payouts.PayoutStatus;
@@ -46,6 +47,7 @@ import javax.sql.DataSource;
  */
 public final class PaymentsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
+    private final PayoutHolds payoutHolds;
 
     public PaymentsCapability(
             DataSource dataSource,
@@ -70,6 +72,7 @@ public final class PaymentsCapability implements Capability {
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
         Payouts payoutService = new Payouts(payouts, policies, rails, ledgers, jobs, metrics, controls, screening);
+        this.payoutHolds = payoutService.holds();
         Deposits deposits = new Deposits(
                 new DepositStore(dataSource, jobs),
                 rails,
@@ -94,6 +97,11 @@ public final class PaymentsCapability implements Capability {
     @Override
     public String name() {
         return "payments";
+    }
+
+    /** Where a later capability holds a ledger's new payouts, and releases them (reconciliation). */
+    public PayoutHolds payoutHolds() {
+        return payoutHolds;
     }
 
     @Override

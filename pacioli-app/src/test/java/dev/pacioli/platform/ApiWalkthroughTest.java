@@ -37,7 +37,8 @@ class ApiWalkthroughTest {
             "commissions",
             "limits",
             "app",
-            "clearing");
+            "clearing",
+            "reconciliation");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -398,6 +399,7 @@ class ApiWalkthroughTest {
         commissions(base);
         limits(base);
         dev.pacioli.clearing.ClearingWalkthrough.walk(admin);
+        dev.pacioli.reconciliation.ReconciliationWalkthrough.walk(admin);
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {

@@ -139,6 +139,7 @@ final class FuzzTargets {
         FuzzTargets targets = new FuzzTargets(admin, ledger, hookLedger, hookId);
         targets.database = service.database();
         targets.screening = new ScreeningFuzzTargets(service);
+        targets.reconciliation = new ReconciliationFuzzTargets(service.admin());
         return targets;
     }
 
@@ -159,6 +160,7 @@ final class FuzzTargets {
         all.addAll(deposits());
         all.addAll(screening.all());
         all.addAll(clearing());
+        all.addAll(reconciliation.all());
         return all;
     }
 
@@ -171,6 +173,7 @@ final class FuzzTargets {
 
     private Database database;
     private ScreeningFuzzTargets screening;
+    private ReconciliationFuzzTargets reconciliation;
     private String payLedger;
     private String payBase;
     /** The simulator connector payouts and deposits go through; never deleted. */

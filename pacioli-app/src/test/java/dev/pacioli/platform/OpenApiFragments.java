@@ -38,7 +38,8 @@ final class OpenApiFragments {
             "commissions",
             "limits",
             "app",
-            "clearing");
+            "clearing",
+            "reconciliation");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
     static final Path MERGED = Path.of("src", "main", "resources", "openapi.yaml");

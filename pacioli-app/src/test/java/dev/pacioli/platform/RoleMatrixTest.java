@@ -348,6 +348,137 @@ class RoleMatrixTest {
                         (f, l) -> "/v1/ledgers/" + l + "/limits/matrix-limit-gone",
                         null,
                         200),
+                // Reconciliation: writers bring statements, operators match and act, admins set thresholds.
+                new Operation(
+                        "put csv mapping",
+                        "PUT /v1/reconciliation/csv-mappings/{id}",
+                        Need.WRITER,
+                        (f, l) -> "/v1/reconciliation/csv-mappings/matrix-mapping",
+                        f -> "{\"columns\": {\"date\": \"d\", \"amount\": \"a\"}, \"date_format\": \"yyyy-MM-dd\"}",
+                        200),
+                new Operation(
+                        "import statement",
+                        "POST /v1/ledgers/{ledger}/reconciliation/statements",
+                        Need.WRITER,
+                        List.of(),
+                        null,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/statements?account=recon:bank&mapping="
+                                + f.recon().mapping,
+                        f -> "Date,Amount\n2026-01-01,5\n",
+                        201,
+                        sent -> Map.of("Content-Type", "text/csv")),
+                new Operation(
+                        "get statement",
+                        "GET /v1/ledgers/{ledger}/reconciliation/statements/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/statements/" + f.recon().statementId,
+                        null,
+                        200),
+                new Operation(
+                        "ignore line",
+                        "POST /v1/ledgers/{ledger}/reconciliation/lines/{id}/ignore",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/lines/"
+                                + f.recon().freshLine() + "/ignore",
+                        f -> "{\"reason\": \"the matrix\"}",
+                        200),
+                new Operation(
+                        "run matching",
+                        "POST /v1/ledgers/{ledger}/reconciliation/runs",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/runs",
+                        f -> "{\"account\": \"recon:bank\", \"from\": \"2026-01-01\", \"to\": \"2026-01-01\"}",
+                        201),
+                new Operation(
+                        "get run",
+                        "GET /v1/ledgers/{ledger}/reconciliation/runs/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/runs/" + f.recon().runId,
+                        null,
+                        200),
+                new Operation(
+                        "list run matches",
+                        "GET /v1/ledgers/{ledger}/reconciliation/runs/{id}/matches",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/runs/" + f.recon().runId + "/matches",
+                        null,
+                        200),
+                new Operation(
+                        "match by hand",
+                        "POST /v1/ledgers/{ledger}/reconciliation/matches",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/matches",
+                        f -> "{\"lines\": [\"" + f.recon().freshLine() + "\"], \"entries\": [],"
+                                + " \"write_off_account\": \"recon:fees\"}",
+                        201),
+                new Operation(
+                        "undo match",
+                        "DELETE /v1/ledgers/{ledger}/reconciliation/matches/{id}",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/matches/"
+                                + f.recon().freshMatch(),
+                        null,
+                        200),
+                new Operation(
+                        "accept proposal",
+                        "POST /v1/ledgers/{ledger}/reconciliation/proposals/{id}/accept",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/proposals/"
+                                + f.recon().proposal() + "/accept",
+                        f -> "{}",
+                        201),
+                new Operation(
+                        "put drift settings",
+                        "PUT /v1/ledgers/{ledger}/reconciliation/accounts/{account}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/accounts/recon:bank",
+                        f -> "{\"tiers\": [{\"max_abs\": \"1000000\", \"severity\": \"low\"}]}",
+                        200),
+                new Operation(
+                        "get drift settings",
+                        "GET /v1/ledgers/{ledger}/reconciliation/accounts/{account}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/accounts/recon:bank",
+                        null,
+                        200),
+                new Operation(
+                        "clear drift",
+                        "POST /v1/ledgers/{ledger}/reconciliation/accounts/{account}/clear-drift",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/accounts/recon:bank/clear-drift",
+                        f -> "{\"reason\": \"the matrix\"}",
+                        200),
+                new Operation(
+                        "compare legacy balances",
+                        "POST /v1/ledgers/{ledger}/reconciliation/balance-comparisons",
+                        Need.OPERATOR,
+                        List.of(),
+                        null,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/balance-comparisons",
+                        f -> "account,balance\nworld,0\n",
+                        201,
+                        sent -> Map.of("Content-Type", "text/csv")),
+                new Operation(
+                        "get legacy comparison",
+                        "GET /v1/ledgers/{ledger}/reconciliation/balance-comparisons/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/balance-comparisons/" + f.reconComparison(),
+                        null,
+                        200),
+                new Operation(
+                        "put reconciliation schedule",
+                        "PUT /v1/ledgers/{ledger}/reconciliation/schedule",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/schedule",
+                        f -> "{\"accounts\": [\"recon:bank\"], \"at\": \"02:00\"}",
+                        200),
+                new Operation(
+                        "get reconciliation report",
+                        "GET /v1/ledgers/{ledger}/reconciliation/reports/{date}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/reports/2026-01-01",
+                        null,
+                        200),
                 // Operations on what exists: operator.
                 new Operation(
                         "post pending",
@@ -1525,6 +1656,34 @@ class RoleMatrixTest {
                 throw new IllegalStateException(e);
             }
             return id;
+        }
+
+        private dev.pacioli.reconciliation.ReconciliationFixture recon;
+        private String reconComparison;
+
+        /** Ledger A's reconciliation objects, made on first use. */
+        synchronized dev.pacioli.reconciliation.ReconciliationFixture recon() {
+            if (recon == null) {
+                recon = dev.pacioli.reconciliation.ReconciliationFixture.setUp(admin, ledgerA);
+            }
+            return recon;
+        }
+
+        /** A legacy comparison of ledger A, made on first use. */
+        synchronized String reconComparison() {
+            if (reconComparison == null) {
+                reconComparison = expect(
+                                admin.send(
+                                        "POST",
+                                        "/v1/ledgers/" + ledgerA + "/reconciliation/balance-comparisons",
+                                        "account,balance\nworld,0\n",
+                                        Map.of("Content-Type", "text/csv")),
+                                201)
+                        .json()
+                        .path("id")
+                        .stringValue();
+            }
+            return reconComparison;
         }
 
         /** The payment connector the update row changes, made on first use. */

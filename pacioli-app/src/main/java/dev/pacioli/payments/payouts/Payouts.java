@@ -18,7 +18,9 @@ import dev.pacioli.payments.connectors.PaymentRails;
 import dev.pacioli.payments.connectors.ProviderAccounts;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
 import dev.pacioli.platform.jobs.Jobs;
+import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ public final class Payouts {
     private final PayoutMetrics metrics;
     private final Controls controls;
     private final Screening screening;
+    private final PayoutHolds holds;
 
     public Payouts(
             PayoutStore store,
@@ -52,6 +55,7 @@ public final class Payouts {
             Screening screening) {
         this.controls = controls;
         this.screening = screening;
+        this.holds = new PayoutHolds(this::releaseHeld);
         screening.handlers().register(OBJECT_TYPE, (transaction, decided, decision) -> {
             boolean clear = decision == ScreeningCase.Decision.CLEAR;
             // Several hits open several cases: a clear releases the payout once none is left open; a
@@ -148,11 +152,45 @@ public final class Payouts {
                 }
             });
         }
+        String heldBy = holds.reasonFor(request.ledger());
+        if (heldBy != null) {
+            return new PayoutStore.Hold(heldBy, status, null);
+        }
         if (status == PayoutStatus.APPROVED && controls.holdsNewPayouts()) {
             return new PayoutStore.Hold(
                     SubmissionGate.Refusal.EMERGENCY_STOP.holdReason(), PayoutStatus.APPROVED, null);
         }
         return null;
+    }
+
+    /** The holds later capabilities place on new payouts (reconciliation's drift). */
+    public PayoutHolds holds() {
+        return holds;
+    }
+
+    /** Releases, one by one, every payout of the ledger held for {@code holdReason}. */
+    private int releaseHeld(String ledger, String holdReason, Actor actor, String reason) {
+        int released = 0;
+        Long before = null;
+        while (true) {
+            Page<PayoutStore.Listed> page =
+                    store.list(ledger, PayoutStatus.HELD, null, null, Map.of(), before, Page.LIMIT_MAX);
+            for (PayoutStore.Listed listed : page.items()) {
+                if (holdReason.equals(listed.payout().holdReason())) {
+                    release(
+                            ledger,
+                            listed.payout().id(),
+                            holdReason,
+                            false,
+                            new PayoutStore.Audit(actor, AuditAction.PAYOUT_RELEASED, reason));
+                    released++;
+                }
+                before = listed.sequence();
+            }
+            if (!page.hasMore()) {
+                return released;
+            }
+        }
     }
 
     private Created replay(Payout payout, PayoutRequest request) {

@@ -41,7 +41,14 @@ public enum AuditAction {
     CLEARING_PARTICIPANT_CHANGED("clearing_participant.changed"),
     CLEARING_SCHEDULE_CHANGED("clearing_schedule.changed"),
     CLEARING_WINDOW_CLOSED("clearing_window.closed"),
-    CLEARING_WINDOW_SETTLED("clearing_window.settled");
+    CLEARING_WINDOW_SETTLED("clearing_window.settled"),
+    RECONCILIATION_MATCH_CREATED("reconciliation_match.created"),
+    RECONCILIATION_MATCH_DELETED("reconciliation_match.deleted"),
+    RECONCILIATION_PROPOSAL_ACCEPTED("reconciliation_proposal.accepted"),
+    RECONCILIATION_LINE_IGNORED("reconciliation_line.ignored"),
+    RECONCILIATION_SETTINGS_REPLACED("reconciliation_settings.replaced"),
+    RECONCILIATION_DRIFT_CLEARED("reconciliation_drift.cleared"),
+    RECONCILIATION_SCHEDULE_REPLACED("reconciliation_schedule.replaced");
 
     private final String code;
 
