@@ -55,6 +55,7 @@ import dev.pacioli.platform.jobs.JobRoutes;
 import dev.pacioli.platform.jobs.JobSettings;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.treasury.TreasuryCapability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -396,6 +397,17 @@ public final class Service implements AutoCloseable {
         // never a writer.
         LocalLedgers local = new LocalLedgers(ledgers, database.reads());
         LedgerPort port = new ControlledLedgers(local, controls.watch());
+        PaymentsCapability payments = new PaymentsCapability(
+                database.dataSource(),
+                port,
+                jobs,
+                connectors,
+                alerts,
+                metrics.registry(),
+                options.payments(),
+                controls,
+                screening.screening(),
+                ledgers);
         List<Capability> capabilities = new ArrayList<>(List.of(
                 new AlertsCapability(alerts),
                 new ControlsCapability(controls),
@@ -404,18 +416,9 @@ public final class Service implements AutoCloseable {
                 new AuditCapability(database.dataSource()),
                 new LimitsCapability(local, database.catalog()),
                 screening,
-                new PaymentsCapability(
-                        database.dataSource(),
-                        port,
-                        jobs,
-                        connectors,
-                        alerts,
-                        metrics.registry(),
-                        options.payments(),
-                        controls,
-                        screening.screening(),
-                        ledgers),
+                payments,
                 new CommissionsCapability(database, port)));
+        capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -432,6 +435,27 @@ public final class Service implements AutoCloseable {
         routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
+    }
+
+    /** Treasury on the payments' connectors, cycling every {@code PACIOLI_TREASURY_CYCLE}. */
+    private static TreasuryCapability treasury(
+            Database database,
+            LedgerPort port,
+            Jobs jobs,
+            PaymentsCapability payments,
+            Controls controls,
+            AlertService alerts,
+            ServiceMetrics metrics) {
+        String cycle = System.getProperty("pacioli.treasury.cycle", System.getenv(TreasuryCapability.CYCLE_VARIABLE));
+        return new TreasuryCapability(
+                database.dataSource(),
+                port,
+                jobs,
+                payments.rails(),
+                controls.gate(),
+                alerts,
+                metrics.registry(),
+                TreasuryCapability.cycle(cycle));
     }
 
     public int port() {

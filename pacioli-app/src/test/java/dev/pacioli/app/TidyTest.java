@@ -190,6 +190,14 @@ class TidyTest {
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
                                 "dev.pacioli.events")));
+        allowed.put(
+                "dev.pacioli.treasury",
+                List.of(
+                        "dev.pacioli.platform",
+                        "dev.pacioli.ledger.http",
+                        "dev.pacioli.events",
+                        "dev.pacioli.controls",
+                        "dev.pacioli.payments"));
         List<String> found = new ArrayList<>();
         for (Source source : SOURCES) {
             String capability = capabilityOf(source.packageName());
@@ -269,6 +277,7 @@ class TidyTest {
             "dev.pacioli.events",
             "dev.pacioli.controls",
             "dev.pacioli.payments",
+            "dev.pacioli.treasury",
             "dev.pacioli.app");
 
     /** The capability a package or a qualified name belongs to, or null (core, storage, bench). */

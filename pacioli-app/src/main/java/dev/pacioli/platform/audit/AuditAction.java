@@ -35,7 +35,12 @@ public enum AuditAction {
     LIMIT_REPLACED("limit.replaced"),
     LIMIT_DELETED("limit.deleted"),
     SCREENING_LIST_LOADED("screening_list.loaded"),
-    SCREENING_CASE_DECIDED("screening_case.decided");
+    SCREENING_CASE_DECIDED("screening_case.decided"),
+    TREASURY_BUFFER_CREATED("treasury_buffer.created"),
+    TREASURY_BUFFER_REPLACED("treasury_buffer.replaced"),
+    TREASURY_CONVERSION_RESOLVED("treasury_conversion.resolved"),
+    BALANCE_MONITOR_CREATED("balance_monitor.created"),
+    BALANCE_MONITOR_REPLACED("balance_monitor.replaced");
 
     private final String code;
 

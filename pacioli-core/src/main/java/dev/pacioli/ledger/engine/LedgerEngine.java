@@ -50,33 +50,30 @@ import java.util.concurrent.atomic.AtomicReference;
  *       transaction and then answers every request of the batch.
  * </ol>
  *
- * <p>Commits are pipelined: while batch N commits, the writer prefetches and executes batch N+1 on top
- * of N's effects and starts N+1's commit, which writes its new rows at once but its changes to
- * existing rows and the head only after N's commit has finished ({@link LedgerStore#commit}). At most
- * {@link #COMMITS_IN_FLIGHT_MAX} commits run at once; the writer waits for room before it drains, so
- * requests wait in the queue and a full queue answers {@code overloaded}. Nothing is answered before it is durable, and no
- * answer rests on a batch that did not commit: a batch's answers wait for its own commit, which is
- * fenced on the one before it (a batch with nothing to write waits for the one before it). While a
- * batch is in flight its transactions are served to prefetch from memory and
+ * <p>Commits are pipelined: while batch N commits, the writer prefetches and executes batch N+1 on top of N's
+ * effects and starts N+1's commit, which writes its new rows at once but its changes to existing rows and the head
+ * only after N's commit has finished ({@link LedgerStore#commit}). At most {@link #COMMITS_IN_FLIGHT_MAX} commits
+ * run at once; the writer waits for room before it drains, so requests wait in the queue and a full queue answers
+ * {@code overloaded}. Nothing is answered before it is durable, and no answer rests on a batch that did not commit:
+ * a batch's answers wait for its own commit, which is fenced on the one before it (a batch with nothing to write
+ * waits for the one before it). While a batch is in flight its transactions are served to prefetch from memory and
  * the accounts it changed are never evicted, because storage does not have them yet.
  *
- * <p>A failed commit answers its batch {@code storage_unavailable}; the batches after it, executed on
- * top of it, fail their head fence and are answered the same. The writer then waits for every commit
- * in flight and rebuilds memory from storage. Because a commit may in fact have succeeded (its reply
- * lost), the stored head decides: a retry of the same id then finds the committed transaction and
- * answers {@code exists}.
+ * <p>A failed commit answers its batch {@code storage_unavailable}; the batches after it, executed on top of it,
+ * fail their head fence and are answered the same. The writer then waits for every commit in flight and rebuilds
+ * memory from storage. Because a commit may in fact have succeeded (its reply lost), the stored head decides: a
+ * retry of the same id then finds the committed transaction and answers {@code exists}.
  *
- * <p>A commit the store refuses for its data ({@link LedgerStore.RejectedException}: a value the
- * database cannot hold, which validation should have caught) must not fail the other requests that
- * happened to share its batch. Such a batch, and those executed on top of it, certainly did not commit,
- * so the writer keeps their requests unanswered, rebuilds memory, and commits them again by halves
- * ({@link #isolate}): a part that commits is answered, a part refused is split, and a request refused
- * alone is answered {@code storage_rejected}. Only a database that is really unavailable answers
- * {@code storage_unavailable}.
+ * <p>A commit the store refuses for its data ({@link LedgerStore.RejectedException}: a value the database cannot
+ * hold, which validation should have caught) must not fail the other requests that happened to share its batch.
+ * Such a batch, and those executed on top of it, certainly did not commit, so the writer keeps their requests
+ * unanswered, rebuilds memory, and commits them again by halves ({@link #isolate}): a part that commits is
+ * answered, a part refused is split, and a request refused alone is answered {@code storage_rejected}. Only a
+ * database that is really unavailable answers {@code storage_unavailable}.
  *
- * <p>A bug (an {@link dev.pacioli.ledger.Assert.InvariantViolation} or any unexpected exception,
- * while executing or under a commit) stops the writer; the batch it hit is not committed, and later
- * requests answer {@code writer_stopped}.
+ * <p>A bug (an {@link dev.pacioli.ledger.Assert.InvariantViolation} or any unexpected exception, while executing or
+ * under a commit) stops the writer; the batch it hit is not committed, and later requests answer {@code
+ * writer_stopped}.
  *
  * <p>Futures are completed on commit threads (virtual threads): callers should block on them from their
  * own threads (virtual threads suit) or continue asynchronously, never run long work in a callback.
@@ -248,6 +245,11 @@ public final class LedgerEngine implements AutoCloseable {
             throw new IllegalArgumentException("post amount must be positive");
         }
         return submit(new Command.Resolve(transactionId, true, amount)).future;
+    }
+
+    public CompletableFuture<List<TransactionResult>> postWith(String transactionId, TransactionSpec followUp) {
+        Command.Resolve resolve = submit(new Command.Resolve(transactionId, true, null, followUp));
+        return resolve.future.thenCombine(resolve.followUpFuture, List::of);
     }
 
     public CompletableFuture<TransactionResult> voidPending(String transactionId) {
@@ -730,7 +732,7 @@ public final class LedgerEngine implements AutoCloseable {
                         addAccounts(spec, accountIds);
                     }
                 }
-                case Command.Resolve resolve -> transactionIds.add(resolve.transactionId);
+                case Command.Resolve resolve -> resolve.prefetch(transactionIds, spec -> addAccounts(spec, accountIds));
                 case Command.Reverse reverse -> {
                     transactionIds.add(reverse.originalId);
                     transactionIds.add(reverse.reversalId);
