@@ -418,7 +418,7 @@ public final class Service implements AutoCloseable {
                 screening,
                 payments,
                 new CommissionsCapability(database, port)));
-        capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics));
+        capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics, ledgers));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -445,7 +445,8 @@ public final class Service implements AutoCloseable {
             PaymentsCapability payments,
             Controls controls,
             AlertService alerts,
-            ServiceMetrics metrics) {
+            ServiceMetrics metrics,
+            Ledgers ledgers) {
         String cycle = System.getProperty("pacioli.treasury.cycle", System.getenv(TreasuryCapability.CYCLE_VARIABLE));
         return new TreasuryCapability(
                 database.dataSource(),
@@ -455,7 +456,8 @@ public final class Service implements AutoCloseable {
                 controls.gate(),
                 alerts,
                 metrics.registry(),
-                TreasuryCapability.cycle(cycle));
+                TreasuryCapability.cycle(cycle),
+                ledgers::onCommit);
     }
 
     public int port() {

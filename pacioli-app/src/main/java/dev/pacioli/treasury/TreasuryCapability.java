@@ -35,7 +35,8 @@ public final class TreasuryCapability implements Capability {
             SubmissionGate gate,
             Alerts alerts,
             MeterRegistry registry,
-            Duration cycle) {
+            Duration cycle,
+            java.util.function.Consumer<java.util.function.Consumer<String>> commits) {
         TreasuryStore store = new TreasuryStore(dataSource, jobs);
         Providers providers = new Providers(rails);
         Duration poll = Duration.ofMillis(Math.min(2_000, Math.max(200, cycle.toMillis() / 2)));
@@ -44,6 +45,10 @@ public final class TreasuryCapability implements Capability {
         Cycles cycles = new Cycles(store, ledgers, providers, jobs, alerts, registry, cycle);
         cycles.start();
         routes.addAll(new TreasuryRoutes(store, cycles, providers, worker, jobs).routes());
+        BalanceMonitors monitors = new BalanceMonitors(dataSource, ledgers, alerts);
+        commits.accept(monitors::committed);
+        monitors.start();
+        routes.addAll(new MonitorRoutes(monitors, store).routes());
     }
 
     /** The cycle's period from the environment's value, or the default when unset. */
@@ -82,7 +87,11 @@ public final class TreasuryCapability implements Capability {
     /** {@code treasury.conversion.<state>}, the buffers' configuration changes. */
     @Override
     public List<String> serviceEventTypes() {
-        List<String> types = new ArrayList<>(List.of("treasury_buffer.created", "treasury_buffer.replaced"));
+        List<String> types = new ArrayList<>(List.of(
+                "treasury_buffer.created",
+                "treasury_buffer.replaced",
+                "balance_monitor.created",
+                "balance_monitor.replaced"));
         Arrays.stream(ConversionStatus.values()).forEach(status -> types.add("treasury.conversion." + status.code()));
         return types;
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -258,5 +259,66 @@ class TreasuryTest {
             admin.delete("/v1/connectors/" + primary);
             admin.delete("/v1/connectors/" + secondary);
         }
+    }
+
+    /** The monitor's alerts, oldest first: status and count. */
+    private List<String> monitorAlerts(String dedupeKey) {
+        List<String> found = new java.util.ArrayList<>();
+        for (JsonNode alert : admin.get("/v1/alerts?category=balance_monitor&limit=1000")
+                .json()
+                .path("data")) {
+            if (alert.path("dedupe_key").stringValue().equals(dedupeKey)) {
+                found.add(alert.path("status").stringValue());
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aBalanceMonitorSeesEveryCrossingAsTransactionsCommit() {
+        String ledger = TestService.uniqueName("monitor");
+        String base = admin.openLedgerWithWorldAndWallet(ledger);
+        post(base, "fund", "world", "wallet", 30_000, "USD");
+        Response put = call(
+                "PUT",
+                base + "/balance-monitors/low-wallet",
+                "{\"account\": \"wallet\", \"below\": 20000, \"above\": null, \"on\": \"balance\","
+                        + " \"severity\": \"warning\"}");
+        assertThat(put.status()).as(put.toString()).isEqualTo(201);
+        assertThat(put.json().path("state").stringValue()).isEqualTo("ok");
+        String key = "balance_monitor:" + ledger + ":low-wallet";
+
+        // Down and back up inside one atomic batch: raised, then resolved.
+        Response batch = admin.post(base + "/transactions/batch", """
+                {"atomic": true, "transactions": [
+                 {"id": "down-1", "postings": [{"from": "wallet", "to": "world", "amount": 20000, "asset": "USD"}]},
+                 {"id": "up-1", "postings": [{"from": "world", "to": "wallet", "amount": 20000, "asset": "USD"}]}]}""");
+        assertThat(batch.status()).as(batch.toString()).isIn(200, 201);
+        Await.until(
+                "the crossing inside the batch is raised and resolved",
+                Duration.ofSeconds(20),
+                () -> monitorAlerts(key).equals(List.of("resolved")));
+
+        // Across commits: down (open), then up (resolved); the line is judged at each commit.
+        post(base, "down-2", "wallet", "world", 15_000, "USD");
+        Await.until(
+                "the monitor is below",
+                Duration.ofSeconds(20),
+                () -> monitorAlerts(key).contains("open"));
+        Response listed = call("GET", base + "/balance-monitors", null);
+        assertThat(listed.json().path("data").get(0).path("state").stringValue())
+                .isEqualTo("below");
+        post(base, "up-2", "world", "wallet", 15_000, "USD");
+        Await.until(
+                "the monitor is back",
+                Duration.ofSeconds(20),
+                () -> !monitorAlerts(key).contains("open") && monitorAlerts(key).size() == 2);
+        assertThat(call("GET", base + "/balance-monitors", null)
+                        .json()
+                        .path("data")
+                        .get(0)
+                        .path("state")
+                        .stringValue())
+                .isEqualTo("ok");
     }
 }
