@@ -51,7 +51,7 @@ final class MonitorRoutes {
         }
         reader.finish();
         if (store.accounts(ledger, List.of(account)).isEmpty()) {
-            reader.add("account", "account_not_found", "no account '" + account + "' on this ledger");
+            reader.add("account", FieldError.INVALID_VALUE, "no account '" + account + "' on this ledger");
             reader.finish();
         }
         BalanceMonitor asked = new BalanceMonitor(ledger, id, account, below, above, on, severity, "ok", 0, null, 0, 0);

@@ -162,7 +162,7 @@ final class TreasuryRoutes {
             Map<String, TreasuryStore.AccountView> accounts, String id, String field, RequestReader reader) {
         TreasuryStore.AccountView view = accounts.get(id);
         if (view == null) {
-            reader.add(field, "account_not_found", "no account '" + id + "' on this ledger");
+            reader.add(field, FieldError.INVALID_VALUE, "no account '" + id + "' on this ledger");
         }
         return view;
     }
@@ -185,7 +185,7 @@ final class TreasuryRoutes {
                 && providers.ordered(listed, from.asset(), to.asset()).isEmpty()) {
             reader.add(
                     "providers",
-                    "no_provider_for_pair",
+                    FieldError.INVALID_VALUE,
                     "no listed provider converts " + from.asset() + "/" + to.asset() + " (" + field + ")");
         }
     }
@@ -271,7 +271,7 @@ final class TreasuryRoutes {
         } else if (!providers.converts(provider, source.asset(), target.asset())) {
             reader.add(
                     "provider",
-                    "no_provider_for_pair",
+                    FieldError.INVALID_VALUE,
                     "'" + provider + "' does not convert " + source.asset() + "/" + target.asset());
         }
         reader.finish();
@@ -387,11 +387,9 @@ final class TreasuryRoutes {
         Conversion conversion = found(call);
         if (conversion.status() != ConversionStatus.NEEDS_REVIEW) {
             throw new ApiException(
-                            409,
-                            "invalid_state_transition",
-                            "the conversion is " + conversion.status().code()
-                                    + "; only one in needs_review is resolved")
-                    .with("current_state", conversion.status().code());
+                    409,
+                    "invalid_state_transition",
+                    "the conversion is " + conversion.status().code() + "; only one in needs_review is resolved");
         }
         Actor actor = Actor.of(call);
         if (outcome == ConversionStatus.COMPLETED) {

@@ -28,9 +28,6 @@ import tools.jackson.databind.JsonNode;
  * starts answering 503, its conversion never completes and goes to needs_review with an alert, its
  * breaker opens, and the next cycle converts through the secondary (the simulator); a deposit takes the
  * float above max and a cycle sweeps it. After each step every asset balances and verify is ok.
- *
- * <p>Treasury's routes are called unchecked ({@link HttpTester#raw}): their OpenAPI fragment is not
- * written yet (docs/treasury.md, not built).
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.platform.TestService#all")
@@ -87,12 +84,7 @@ class TreasuryTest {
     }
 
     private Response call(String method, String path, String json) {
-        return admin.raw(
-                method,
-                path,
-                json == null ? null : json.getBytes(StandardCharsets.UTF_8),
-                json == null ? null : "application/json",
-                Map.of());
+        return admin.send(method, path, json, Map.of());
     }
 
     private void post(String base, String id, String from, String to, long amount, String asset) {
