@@ -92,7 +92,7 @@ final class TreasuryRoutes {
             }
         }
         Long timeout = body.integerInRange("conversion_timeout_seconds", 1, TIMEOUT_SECONDS_MAX);
-        if (timeout == null && !reader.hasErrors()) {
+        if (timeout == null && !body.has("conversion_timeout_seconds")) {
             reader.add("conversion_timeout_seconds", FieldError.REQUIRED, "is required");
         }
         if (min != null && target != null && max != null && !(min <= target && target <= max)) {
@@ -348,9 +348,13 @@ final class TreasuryRoutes {
                     FieldError.INVALID_VALUE,
                     "is one of pending, submitted, needs_review, completed, failed")));
         }
+        String buffer = call.query("buffer");
+        if (buffer != null && !Limits.isIdentifier(buffer)) {
+            throw ApiException.invalid(List.of(new FieldError(
+                    "buffer", FieldError.INVALID_FORMAT, "must match ^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,127}$")));
+        }
         String after = dev.pacioli.platform.Cursor.id(call.query("cursor"), "conversion");
-        List<Conversion> page =
-                store.conversions(call.path("ledger"), status, call.query("buffer"), after, call.limit() + 1);
+        List<Conversion> page = store.conversions(call.path("ledger"), status, buffer, after, call.limit() + 1);
         boolean more = page.size() > call.limit();
         List<Conversion> shown = more ? page.subList(0, call.limit()) : page;
         return dev.pacioli.platform.Lists.reply(

@@ -139,6 +139,7 @@ final class FuzzTargets {
         FuzzTargets targets = new FuzzTargets(admin, ledger, hookLedger, hookId);
         targets.database = service.database();
         targets.screening = new ScreeningFuzzTargets(service);
+        targets.treasury = new TreasuryFuzzTargets(service);
         return targets;
     }
 
@@ -158,6 +159,7 @@ final class FuzzTargets {
         all.addAll(payouts());
         all.addAll(deposits());
         all.addAll(screening.all());
+        all.addAll(treasury.all());
         return all;
     }
 
@@ -170,6 +172,7 @@ final class FuzzTargets {
 
     private Database database;
     private ScreeningFuzzTargets screening;
+    private TreasuryFuzzTargets treasury;
     private String payLedger;
     private String payBase;
     /** The simulator connector payouts and deposits go through; never deleted. */
