@@ -118,14 +118,15 @@ final class Cycles {
 
     /** Runs one cycle of the ledger now; answers it as stored. */
     Cycle run(String ledger, String trigger, String runner) {
-        long started = System.currentTimeMillis() * 1000;
         long nanos = System.nanoTime();
-        String id = "cyc_" + Long.toString(started, 36) + Long.toString(RANDOM.nextLong() >>> 1, 36);
         Cycle cycle = Transactions.run(store.dataSource(), "could not run the cycle", connection -> {
             try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(hashtext(?))")) {
                 lock.setString(1, "treasury.cycle:" + ledger);
                 lock.execute();
             }
+            // Its time starts once it holds the ledger's cycle lock: two cycles' spans never overlap.
+            long started = System.currentTimeMillis() * 1000;
+            String id = "cyc_" + Long.toString(started, 36) + Long.toString(RANDOM.nextLong() >>> 1, 36);
             List<Decision> decisions = decide(connection, ledger, id);
             Cycle made = new Cycle(ledger, id, trigger, runner, started, System.currentTimeMillis() * 1000, decisions);
             insert(connection, made);
