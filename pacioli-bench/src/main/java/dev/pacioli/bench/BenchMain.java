@@ -1,5 +1,7 @@
 package dev.pacioli.bench;
 
+import java.util.Arrays;
+
 /**
  * {@code ./pacioli-bench/run [--quick]}: runs the suite and writes BENCHMARKS.md (see {@link
  * BenchOptions} for the options). Every run is bounded in time and stops by itself.
@@ -8,6 +10,14 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("--only") && args[1].equals("treasury")) {
+            boolean external = !Arrays.asList(args).contains("--no-external");
+            TreasuryRun.main(
+                    java.nio.file.Path.of("pacioli-bench", "target", "bench-data"),
+                    external ? BenchOptions.EXTERNAL_DEFAULT : null);
+            System.exit(0);
+            return;
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
