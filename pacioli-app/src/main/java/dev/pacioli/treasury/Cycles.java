@@ -55,6 +55,8 @@ final class Cycles {
     private final MeterRegistry registry;
     private final Duration every;
     private final Map<String, AtomicLong> balances = new ConcurrentHashMap<>();
+    /** The alert level each buffer was last reported at by this instance: ok, min or critical. */
+    private final Map<String, String> alerted = new ConcurrentHashMap<>();
 
     Cycles(
             TreasuryStore store,
@@ -165,19 +167,9 @@ final class Cycles {
         return decisions;
     }
 
+    /** Every buffer of the ledger, in one query. */
     private static List<Buffer> buffersOf(Connection connection, String ledger) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("select account from treasury_buffers where ledger = ? order by account")) {
-            select.setString(1, ledger);
-            List<Buffer> found = new ArrayList<>();
-            try (java.sql.ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    TreasuryStore.buffer(connection, ledger, rows.getString(1), false)
-                            .ifPresent(found::add);
-                }
-            }
-            return found;
-        }
+        return TreasuryStore.buffers(connection, ledger);
     }
 
     /** What a cycle saw of one buffer; its decisions are made from it. */
@@ -340,6 +332,15 @@ final class Cycles {
                 .set(decision.balance());
         String key = "treasury.buffer:" + buffer.ledger() + ":" + buffer.account();
         long available = decision.available();
+        String level = buffer.critical() != null && available < buffer.critical()
+                ? "critical"
+                : available < buffer.min() ? "min" : "ok";
+        // Alerts are told only of a change this instance has not told them yet (a steady cycle over
+        // 10,000 buffers must not be 20,000 resolves); the first sight of a buffer tells them once.
+        if (level.equals("ok") && level.equals(alerted.put(key, level))) {
+            return;
+        }
+        alerted.put(key, level);
         if (buffer.critical() != null && available < buffer.critical()) {
             alerts.raise(new Alerts.Raise(
                     Severity.CRITICAL,

@@ -138,6 +138,15 @@ public final class TreasuryStore {
         });
     }
 
+    /** Every buffer of a ledger, by account, on the caller's transaction. */
+    static List<Buffer> buffers(Connection connection, String ledger) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement(BUFFER_SELECT + " where ledger = ? order by account")) {
+            select.setString(1, ledger);
+            return buffers(select);
+        }
+    }
+
     /** Every ledger that has buffers: what a scheduled cycle goes over. */
     public List<String> ledgersWithBuffers() {
         return Transactions.run(dataSource, "could not read buffers", connection -> {
