@@ -57,6 +57,7 @@ import dev.pacioli.platform.jobs.JobSettings;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.reconciliation.ReconciliationCapability;
+import dev.pacioli.treasury.TreasuryCapability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -398,6 +399,17 @@ public final class Service implements AutoCloseable {
         // never a writer.
         LocalLedgers local = new LocalLedgers(ledgers, database.reads());
         LedgerPort port = new ControlledLedgers(local, controls.watch());
+        PaymentsCapability payments = new PaymentsCapability(
+                database.dataSource(),
+                port,
+                jobs,
+                connectors,
+                alerts,
+                metrics.registry(),
+                options.payments(),
+                controls,
+                screening.screening(),
+                ledgers);
         List<Capability> capabilities = new ArrayList<>(List.of(
                 new AlertsCapability(alerts),
                 new ControlsCapability(controls),
@@ -406,20 +418,12 @@ public final class Service implements AutoCloseable {
                 new AuditCapability(database.dataSource()),
                 new LimitsCapability(local, database.catalog()),
                 screening,
-                new PaymentsCapability(
-                        database.dataSource(),
-                        port,
-                        jobs,
-                        connectors,
-                        alerts,
-                        metrics.registry(),
-                        options.payments(),
-                        controls,
-                        screening.screening(),
-                        ledgers),
+                payments,
                 new CommissionsCapability(database, port),
                 clearing(database, port, jobs, alerts, metrics, screening)));
-        capabilities.add(reconciliation(database, port, alerts, controls, capabilities, jobs, metrics));
+        capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics, ledgers));
+        capabilities.add(new ReconciliationCapability(
+                database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry()));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -459,22 +463,27 @@ public final class Service implements AutoCloseable {
                         .orElse(null));
     }
 
-    /** Reconciliation holds payouts through the payments capability built before it. */
-    private static ReconciliationCapability reconciliation(
+    /** Treasury on the payments' connectors, cycling every {@code PACIOLI_TREASURY_CYCLE}. */
+    private static TreasuryCapability treasury(
             Database database,
             LedgerPort port,
-            AlertService alerts,
-            Controls controls,
-            List<Capability> built,
             Jobs jobs,
-            ServiceMetrics metrics) {
-        PaymentsCapability payments = built.stream()
-                .filter(PaymentsCapability.class::isInstance)
-                .map(PaymentsCapability.class::cast)
-                .findFirst()
-                .orElseThrow();
-        return new ReconciliationCapability(
-                database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry());
+            PaymentsCapability payments,
+            Controls controls,
+            AlertService alerts,
+            ServiceMetrics metrics,
+            Ledgers ledgers) {
+        String cycle = System.getProperty("pacioli.treasury.cycle", System.getenv(TreasuryCapability.CYCLE_VARIABLE));
+        return new TreasuryCapability(
+                database.dataSource(),
+                port,
+                jobs,
+                payments.rails(),
+                controls.gate(),
+                alerts,
+                metrics.registry(),
+                TreasuryCapability.cycle(cycle),
+                ledgers::onCommit);
     }
 
     public int port() {

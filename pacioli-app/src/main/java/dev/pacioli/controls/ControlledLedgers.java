@@ -88,6 +88,13 @@ public final class ControlledLedgers implements LedgerPort {
     }
 
     @Override
+    public CompletableFuture<List<TransactionResult>> postWith(
+            String ledger, String transactionId, TransactionSpec followUp) {
+        guard();
+        return ledgers.postWith(ledger, transactionId, followUp);
+    }
+
+    @Override
     public CompletableFuture<TransactionResult> voidPending(String ledger, String transactionId) {
         guard();
         return ledgers.voidPending(ledger, transactionId);

@@ -48,6 +48,7 @@ import javax.sql.DataSource;
 public final class PaymentsCapability implements Capability {
     private final List<Route> routes = new ArrayList<>();
     private final PayoutHolds payoutHolds;
+    private PaymentRails rails;
 
     public PaymentsCapability(
             DataSource dataSource,
@@ -67,7 +68,7 @@ public final class PaymentsCapability implements Capability {
         InboundEventStore inboundEvents = new InboundEventStore(dataSource, jobs);
         // The simulator's returns and deposits take the path of a verified provider webhook.
         AtomicReference<InboundRoutes> inbound = new AtomicReference<>();
-        PaymentRails rails = new PaymentRails(
+        rails = new PaymentRails(
                 connectorStore,
                 connectors,
                 (connector, event) -> inbound.get().accept(connector, event, InboundEventJsonBody.of(event)));
@@ -92,6 +93,11 @@ public final class PaymentsCapability implements Capability {
         routes.addAll(new PayoutRoutes(payoutService).routes());
         routes.addAll(new DepositRoutes(deposits).routes());
         routes.addAll(inbound.get().routes());
+    }
+
+    /** The running connectors' rails: treasury converts through them. */
+    public PaymentRails rails() {
+        return rails;
     }
 
     @Override

@@ -196,14 +196,17 @@ class TidyTest {
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
                                 "dev.pacioli.events")));
-        allowed.put(
-                "dev.pacioli.reconciliation",
-                List.of(
-                        "dev.pacioli.platform",
-                        "dev.pacioli.ledger.http",
-                        "dev.pacioli.events",
-                        "dev.pacioli.controls",
-                        "dev.pacioli.payments"));
+        // Treasury converts through the payments' connectors; reconciliation holds payouts.
+        for (String afterPayments : List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation")) {
+            allowed.put(
+                    afterPayments,
+                    List.of(
+                            "dev.pacioli.platform",
+                            "dev.pacioli.ledger.http",
+                            "dev.pacioli.events",
+                            "dev.pacioli.controls",
+                            "dev.pacioli.payments"));
+        }
         List<String> found = new ArrayList<>();
         for (Source source : SOURCES) {
             String capability = capabilityOf(source.packageName());
@@ -283,6 +286,7 @@ class TidyTest {
             "dev.pacioli.events",
             "dev.pacioli.controls",
             "dev.pacioli.payments",
+            "dev.pacioli.treasury",
             "dev.pacioli.clearing",
             "dev.pacioli.reconciliation",
             "dev.pacioli.app");

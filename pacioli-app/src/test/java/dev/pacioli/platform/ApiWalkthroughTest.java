@@ -36,6 +36,7 @@ class ApiWalkthroughTest {
             "payments",
             "commissions",
             "limits",
+            "treasury",
             "app",
             "clearing",
             "reconciliation");
@@ -398,6 +399,7 @@ class ApiWalkthroughTest {
         controls();
         commissions(base);
         limits(base);
+        treasury(base);
         dev.pacioli.clearing.ClearingWalkthrough.walk(admin);
         dev.pacioli.reconciliation.ReconciliationWalkthrough.walk(admin);
 
@@ -851,6 +853,73 @@ class ApiWalkthroughTest {
         java.util.List<String> values = new java.util.ArrayList<>();
         items.forEach(item -> values.add(item.path(name).stringValue(null)));
         return values;
+    }
+
+    /** A USDC float topped up from USD through the simulator, a one-off conversion, a monitor. */
+    private void treasury(String base) {
+        assertThat(admin.put("/v1/assets/USDC", "{\"scale\": 2}").status()).isIn(200, 201);
+        for (String account : List.of(
+                "{\"id\": \"treasury:usd\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}",
+                "{\"id\": \"treasury:usdc\", \"asset\": \"USDC\", \"normal_balance\": \"debit\"}")) {
+            assertThat(admin.post(base + "/accounts", account).status()).isEqualTo(201);
+        }
+        assertThat(transfer(base, "treasury-fund", "treasury:usd", "world", 50_000)
+                        .status())
+                .isEqualTo(201);
+        String fx = TestService.uniqueName("walk-fx").toLowerCase(java.util.Locale.ROOT);
+        assertThat(admin.post("/v1/connectors", """
+                        {"id": "%s", "kind": "simulator", "assets": {"USD": "providers:%s:USD",
+                         "USDC": "providers:%s:USDC"}, "config": {"rates": {"USD/USDC": "1.0000", "USDC/USD": "1.0000"}, "fee_bps": 10}}""".formatted(fx, fx, fx)).status())
+                .isEqualTo(201);
+        Response buffer = admin.put(base + "/treasury/buffers/treasury:usdc", """
+                {"min": 5000, "target": 10000, "max": 20000, "critical": null, "top_up_from": "treasury:usd",
+                 "sweep_to": "treasury:usd", "providers": ["%s"], "conversion_timeout_seconds": 600}""".formatted(fx));
+        assertThat(buffer.status()).as(buffer.toString()).isEqualTo(201);
+        Response cycle = admin.post(base + "/treasury/cycles", null);
+        assertThat(cycle.status()).as(cycle.toString()).isEqualTo(201);
+        JsonNode decision = cycle.json().path("decisions").get(0);
+        assertThat(decision.path("action").stringValue()).isEqualTo("conversion");
+        String conversion = decision.path("conversion").stringValue();
+        assertThat(admin.get(base + "/treasury/cycles/"
+                                + cycle.json().path("id").stringValue())
+                        .json()
+                        .path("decisions"))
+                .isEqualTo(cycle.json().path("decisions"));
+        Await.until(
+                "the top-up completes",
+                java.time.Duration.ofSeconds(30),
+                () -> "completed"
+                        .equals(admin.get(base + "/treasury/conversions/" + conversion)
+                                .json()
+                                .path("status")
+                                .stringValue()));
+        assertThat(admin.get(base + "/treasury/buffers")
+                        .json()
+                        .path("data")
+                        .get(0)
+                        .path("balance")
+                        .longValue())
+                .isEqualTo(9_990);
+        assertThat(field(
+                        admin.get(base + "/treasury/conversions?status=completed")
+                                .json()
+                                .path("data"),
+                        "id"))
+                .contains(conversion);
+        Response oneOff = admin.post(base + "/treasury/conversions", """
+                {"id": "fx-1", "from_account": "treasury:usd", "to_account": "treasury:usdc", "from_amount": 100,
+                 "provider": "%s"}""".formatted(fx));
+        assertThat(oneOff.status()).as(oneOff.toString()).isEqualTo(201);
+        Response resolve = admin.post(
+                base + "/treasury/conversions/" + conversion + "/resolve",
+                "{\"outcome\": \"failed\", \"reason\": \"only from needs_review\"}");
+        assertThat(resolve.code()).isEqualTo("invalid_state_transition");
+        Response monitor = admin.put(
+                base + "/balance-monitors/float-low",
+                "{\"account\": \"treasury:usdc\", \"below\": 5000, \"severity\": \"warning\"}");
+        assertThat(monitor.status()).as(monitor.toString()).isEqualTo(201);
+        assertThat(field(admin.get(base + "/balance-monitors").json().path("data"), "id"))
+                .containsExactly("float-low");
     }
 
     private Response openAccount(String base, String id, String normal, String minBalance) {

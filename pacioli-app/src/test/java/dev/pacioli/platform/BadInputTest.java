@@ -121,6 +121,14 @@ class BadInputTest {
                             .status())
                     .isEqualTo(201);
         }
+        assertThat(admin.put("/v1/assets/USDC", "{\"scale\": 2}").status()).isIn(200, 201);
+        for (String account : List.of("bi:usdc", "bi:usdc-2")) {
+            assertThat(admin.post(
+                                    base + "/accounts",
+                                    "{\"id\": \"" + account + "\", \"asset\": \"USDC\", \"normal_balance\": \"debit\"}")
+                            .status())
+                    .isEqualTo(201);
+        }
         assertThat(admin.put("/v1/screening/lists/" + ScreeningBadInput.LIST, ScreeningBadInput.LIST_BODY)
                         .status())
                 .isEqualTo(200);
@@ -981,6 +989,7 @@ class BadInputTest {
         commissionCases(cases);
         limitCases(cases);
         clearingCases(cases);
+        treasuryCases(cases);
         ScreeningBadInput.cases(cases);
         return cases.stream();
     }
@@ -2397,7 +2406,124 @@ class BadInputTest {
                 "bad-limit " + admin.get(base + "/limits/bad-limit").status(),
                 admin.get(base + "/clearing/participants?limit=1000").text(),
                 admin.get(base + "/clearing/obligations?limit=1000").text(),
-                admin.get(base + "/clearing/windows?limit=1000").text());
+                admin.get(base + "/clearing/windows?limit=1000").text(),
+                admin.get(base + "/treasury/buffers").text(),
+                admin.get(base + "/treasury/conversions?limit=1000").text(),
+                admin.get(base + "/balance-monitors").text());
+    }
+
+    /** Treasury: bounds out of order, unknown accounts, no provider for a pair, rates that are not strings. */
+    private static void treasuryCases(List<Case> cases) {
+        String buffer = "{L}/treasury/buffers/bi:usdc";
+        String rest = "\"providers\": [\"" + CONNECTOR + "\"], \"conversion_timeout_seconds\": 60";
+        cases.add(put(
+                "buffer: an empty body",
+                buffer,
+                "{}",
+                400,
+                "validation_failed",
+                "min:required",
+                "target:required",
+                "max:required",
+                "top_up_from:required",
+                "sweep_to:required",
+                "providers:required",
+                "conversion_timeout_seconds:required"));
+        cases.add(put(
+                "buffer: min above target",
+                buffer,
+                "{\"min\": 10, \"target\": 5, \"max\": 20, \"top_up_from\": \"bi:usdc-2\","
+                        + " \"sweep_to\": \"bi:usdc-2\", " + rest + "}",
+                400,
+                "validation_failed",
+                "target:invalid_value"));
+        cases.add(put(
+                "buffer: an account that does not exist",
+                buffer,
+                "{\"min\": 1, \"target\": 5, \"max\": 20, \"top_up_from\": \"nobody\","
+                        + " \"sweep_to\": \"bi:usdc-2\", " + rest + "}",
+                400,
+                "validation_failed",
+                "top_up_from:invalid_value"));
+        cases.add(put(
+                "buffer: assets no listed provider converts",
+                buffer,
+                "{\"min\": 1, \"target\": 5, \"max\": 20, \"top_up_from\": \"world\","
+                        + " \"sweep_to\": \"bi:usdc-2\", " + rest + "}",
+                400,
+                "validation_failed",
+                "providers:invalid_value"));
+        cases.add(put(
+                "buffer: a credit-normal buffer filled from a debit-normal account",
+                "{L}/treasury/buffers/wallet",
+                "{\"min\": 1, \"target\": 5, \"max\": 20, \"top_up_from\": \"world\"," + " \"sweep_to\": \"world\", "
+                        + rest + "}",
+                400,
+                "incompatible_normal_balances"));
+        cases.add(post(
+                "connector: a rate that is a JSON number, not a decimal string",
+                "/v1/connectors",
+                "{\"id\": \"bad-new\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:bad-new:USD\"},"
+                        + " \"config\": {\"rates\": {\"USD/USDC\": 1.0}}}",
+                400,
+                "validation_failed",
+                "config:invalid_value"));
+        cases.add(post(
+                "connector: a rate that is not a number",
+                "/v1/connectors",
+                "{\"id\": \"bad-new\", \"kind\": \"simulator\", \"assets\": {\"USD\": \"providers:bad-new:USD\"},"
+                        + " \"config\": {\"rates\": {\"USD/USDC\": \"1e3\"}}}",
+                400,
+                "validation_failed",
+                "config:invalid_value"));
+        String conversions = "{L}/treasury/conversions";
+        cases.add(post(
+                "conversion: a zero amount",
+                conversions,
+                "{\"id\": \"fx-bad\", \"from_account\": \"world\", \"to_account\": \"bi:usdc\","
+                        + " \"from_amount\": 0, \"provider\": \"" + CONNECTOR + "\"}",
+                400,
+                "invalid_amount",
+                "from_amount:invalid_amount"));
+        cases.add(post(
+                "conversion: a provider that does not convert the pair",
+                conversions,
+                "{\"id\": \"fx-bad\", \"from_account\": \"world\", \"to_account\": \"bi:usdc\","
+                        + " \"from_amount\": 10, \"provider\": \"" + CONNECTOR + "\"}",
+                400,
+                "validation_failed",
+                "provider:invalid_value"));
+        cases.add(get("conversion: one that does not exist", conversions + "/nothing", 404, "conversion_not_found"));
+        cases.add(post(
+                "conversion: resolve one that does not exist",
+                conversions + "/nothing/resolve",
+                "{\"outcome\": \"failed\", \"reason\": \"x\"}",
+                404,
+                "conversion_not_found"));
+        cases.add(get(
+                "conversions: a status that is none",
+                conversions + "?status=lost",
+                400,
+                "validation_failed",
+                "status:invalid_value"));
+        cases.add(get("cycle: one that does not exist", "{L}/treasury/cycles/nothing", 404, "cycle_not_found"));
+        String monitor = "{L}/balance-monitors/bad-monitor";
+        cases.add(put(
+                "monitor: no line", monitor, "{\"account\": \"wallet\"}", 400, "validation_failed", "below:required"));
+        cases.add(put(
+                "monitor: an account that does not exist",
+                monitor,
+                "{\"account\": \"nobody\", \"below\": 5}",
+                400,
+                "validation_failed",
+                "account:invalid_value"));
+        cases.add(put(
+                "monitor: on neither balance",
+                monitor,
+                "{\"account\": \"wallet\", \"below\": 5, \"on\": \"sideways\"}",
+                400,
+                "validation_failed",
+                "on:invalid_value"));
     }
 
     /** A limit on the wallet that no valid row of this table comes near. */

@@ -140,6 +140,7 @@ final class FuzzTargets {
         targets.database = service.database();
         targets.screening = new ScreeningFuzzTargets(service);
         targets.reconciliation = new ReconciliationFuzzTargets(service.admin());
+        targets.treasury = new TreasuryFuzzTargets(service);
         return targets;
     }
 
@@ -161,6 +162,7 @@ final class FuzzTargets {
         all.addAll(screening.all());
         all.addAll(clearing());
         all.addAll(reconciliation.all());
+        all.addAll(treasury.all());
         return all;
     }
 
@@ -174,6 +176,7 @@ final class FuzzTargets {
     private Database database;
     private ScreeningFuzzTargets screening;
     private ReconciliationFuzzTargets reconciliation;
+    private TreasuryFuzzTargets treasury;
     private String payLedger;
     private String payBase;
     /** The simulator connector payouts and deposits go through; never deleted. */

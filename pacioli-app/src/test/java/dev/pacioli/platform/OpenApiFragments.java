@@ -37,6 +37,7 @@ final class OpenApiFragments {
             "payments",
             "commissions",
             "limits",
+            "treasury",
             "app",
             "clearing",
             "reconciliation");

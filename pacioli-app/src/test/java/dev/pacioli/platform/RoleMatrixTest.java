@@ -1090,6 +1090,78 @@ class RoleMatrixTest {
                         Need.OPERATOR,
                         (f, l) -> "/v1/ledgers/" + l + "/clearing/windows/w-2/close",
                         f -> "{}",
+                        200),
+                // Treasury: admins configure buffers and monitors, operators run cycles and convert.
+                new Operation(
+                        "put treasury buffer",
+                        "PUT /v1/ledgers/{ledger}/treasury/buffers/{account}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/buffers/users:1:wallet",
+                        f -> Fixture.BUFFER,
+                        201),
+                new Operation(
+                        "list treasury buffers",
+                        "GET /v1/ledgers/{ledger}/treasury/buffers",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/buffers",
+                        null,
+                        200),
+                new Operation(
+                        "run treasury cycle",
+                        "POST /v1/ledgers/{ledger}/treasury/cycles",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/cycles",
+                        null,
+                        201),
+                new Operation(
+                        "get treasury cycle",
+                        "GET /v1/ledgers/{ledger}/treasury/cycles/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/cycles/" + f.treasuryCycle(l),
+                        null,
+                        200),
+                new Operation(
+                        "create treasury conversion",
+                        "POST /v1/ledgers/{ledger}/treasury/conversions",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/conversions",
+                        f -> f.conversionBody("matrix-fx"),
+                        201),
+                new Operation(
+                        "list treasury conversions",
+                        "GET /v1/ledgers/{ledger}/treasury/conversions",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/conversions?status=pending&limit=5",
+                        null,
+                        200),
+                new Operation(
+                        "get treasury conversion",
+                        "GET /v1/ledgers/{ledger}/treasury/conversions/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/conversions/" + f.treasuryConversion(l),
+                        null,
+                        200),
+                new Operation(
+                        "resolve treasury conversion",
+                        "POST /v1/ledgers/{ledger}/treasury/conversions/{id}/resolve",
+                        Need.OPERATOR,
+                        // One conversion in needs_review, put there in the database: later callers get 409.
+                        (f, l) -> "/v1/ledgers/" + l + "/treasury/conversions/" + f.conversionInReview(l) + "/resolve",
+                        f -> "{\"outcome\": \"failed\", \"reason\": \"matrix\"}",
+                        200),
+                new Operation(
+                        "put balance monitor",
+                        "PUT /v1/ledgers/{ledger}/balance-monitors/{id}",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/ledgers/" + l + "/balance-monitors/matrix-monitor",
+                        f -> "{\"account\": \"users:1:wallet\", \"below\": 0, \"severity\": \"info\"}",
+                        201),
+                new Operation(
+                        "list balance monitors",
+                        "GET /v1/ledgers/{ledger}/balance-monitors",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/balance-monitors",
+                        null,
                         200));
     }
 
@@ -1684,6 +1756,96 @@ class RoleMatrixTest {
                         .stringValue();
             }
             return reconComparison;
+        }
+
+        static final String BUFFER = """
+                {"min": 0, "target": 0, "max": 1000000000000, "top_up_from": "users:2:wallet",
+                 "sweep_to": "users:2:wallet", "providers": ["matrix-none"], "conversion_timeout_seconds": 60}""";
+
+        private String fx;
+        private String treasuryCycle;
+        private String treasuryConversion;
+        private String conversionInReview;
+
+        /** A USDC account on ledger A and a simulator converting USD to USDC, made on first use. */
+        private synchronized String fx() {
+            if (fx == null) {
+                fx = TestService.uniqueName("matrix-fx").toLowerCase(Locale.ROOT);
+                expect(admin.put("/v1/assets/USDC", "{\"scale\": 2}"), 200, 201);
+                expect(
+                        admin.post(
+                                "/v1/ledgers/" + ledgerA + "/accounts",
+                                "{\"id\": \"matrix:usdc\", \"asset\": \"USDC\", \"normal_balance\": \"debit\"}"),
+                        201);
+                expect(admin.post("/v1/connectors", """
+                        {"id": "%s", "kind": "simulator", "assets": {"USD": "providers:%s:USD",
+                         "USDC": "providers:%s:USDC"}, "config": {"rates": {"USD/USDC": "1.0000"}}}""".formatted(fx, fx, fx)), 201);
+            }
+            return fx;
+        }
+
+        String conversionBody(String id) {
+            return "{\"id\": \"" + id + "\", \"from_account\": \"world\", \"to_account\": \"matrix:usdc\","
+                    + " \"from_amount\": 100, \"provider\": \"" + fx() + "\"}";
+        }
+
+        /** A cycle of ledger A, run on first use. */
+        synchronized String treasuryCycle(String ledger) {
+            if (!ledger.equals(ledgerA)) {
+                return "cyc-elsewhere";
+            }
+            if (treasuryCycle == null) {
+                treasuryCycle = expect(admin.post("/v1/ledgers/" + ledgerA + "/treasury/cycles", null), 201)
+                        .json()
+                        .path("id")
+                        .stringValue();
+            }
+            return treasuryCycle;
+        }
+
+        /** A conversion of ledger A the read rows show. */
+        synchronized String treasuryConversion(String ledger) {
+            if (!ledger.equals(ledgerA)) {
+                return "fx-elsewhere";
+            }
+            if (treasuryConversion == null) {
+                treasuryConversion = "matrix-fx-read";
+                expect(
+                        admin.post(
+                                "/v1/ledgers/" + ledgerA + "/treasury/conversions", conversionBody(treasuryConversion)),
+                        201);
+            }
+            return treasuryConversion;
+        }
+
+        /** A conversion in needs_review with a real pending reserve, put there in the database. */
+        synchronized String conversionInReview(String ledger) {
+            if (!ledger.equals(ledgerA)) {
+                return "fx-elsewhere";
+            }
+            if (conversionInReview == null) {
+                conversionInReview = "matrix-fx-review";
+                String provider = fx();
+                expect(admin.post("/v1/ledgers/" + ledgerA + "/transactions", """
+                        {"id": "matrix-fx-hold", "postings": [{"from": "world", "to": "users:3:wallet", "amount": 10,
+                         "asset": "USD"}], "pending": true}"""), 201);
+                try (Connection connection = database.dataSource().getConnection();
+                        PreparedStatement insert = connection.prepareStatement("""
+                                insert into treasury_conversions (ledger, id, purpose, from_account, to_account,
+                                       from_asset, to_asset, from_amount, providers, provider, reserve_transaction,
+                                       status, timeout_seconds, created_by)
+                                values (?, ?, 'one_off', 'world', 'matrix:usdc', 'USD', 'USDC', 10, ?, ?,
+                                        'matrix-fx-hold', 'needs_review', 60, 'matrix')""")) {
+                    insert.setString(1, ledgerA);
+                    insert.setString(2, conversionInReview);
+                    insert.setArray(3, connection.createArrayOf("text", new String[] {provider}));
+                    insert.setString(4, provider);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return conversionInReview;
         }
 
         /** The payment connector the update row changes, made on first use. */

@@ -1,6 +1,7 @@
 package dev.pacioli.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -11,6 +12,13 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("--only") && args[1].equals("treasury")) {
+            boolean external = !Arrays.asList(args).contains("--no-external");
+            TreasuryRun.main(
+                    Path.of("pacioli-bench", "target", "bench-data"), external ? BenchOptions.EXTERNAL_DEFAULT : null);
+            System.exit(0);
+            return;
+        }
         if (List.of(args).contains("clearing")) {
             clearing(args);
             return;

@@ -46,6 +46,14 @@ public interface LedgerPort {
     /** Posts a pending transaction: in full when {@code amount} is null, else that much. */
     CompletableFuture<TransactionResult> post(String ledger, String transactionId, Long amount);
 
+    /**
+     * Posts a pending transaction in full and creates {@code followUp} with it, atomically: both take
+     * effect or neither does (the post then answers {@link ResultCode#LINKED_TRANSACTION_FAILED} and the
+     * follow-up its own code). Answers [the post, the follow-up]; a retry of both answers OK and
+     * {@link ResultCode#EXISTS}. A conversion's reserve is posted with its delivery this way.
+     */
+    CompletableFuture<List<TransactionResult>> postWith(String ledger, String transactionId, TransactionSpec followUp);
+
     CompletableFuture<TransactionResult> voidPending(String ledger, String transactionId);
 
     /** A new posted transaction with every posting of a posted one flipped; see {@link Reversal}. */

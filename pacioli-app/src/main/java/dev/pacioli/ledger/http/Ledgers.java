@@ -30,6 +30,8 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
     private final LedgerClock clock;
     private final LedgerMetrics metrics;
     private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<String>> commitListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Ledgers(Database database, EngineConfig config, LedgerClock clock, LedgerMetrics metrics) {
         this.database = database;
@@ -51,11 +53,38 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
             return existing;
         }
         LedgerEngine engine = LedgerEngine.start(
-                database.store(), ledger.id(), ledger.name(), config, clock, metrics.observer(ledger.name()));
+                database.store(), ledger.id(), ledger.name(), config, clock, observed(ledger.name()));
         metrics.watch(ledger.name(), engine);
         Running started = new Running(ledger, engine);
         running.put(ledger.name(), started);
         return started;
+    }
+
+    /**
+     * Calls {@code listener} with a ledger's name after each batch its writer commits, on the writer's
+     * thread: it must be cheap and never block (note the ledger, wake a thread of its own). What is
+     * watched as transactions commit (treasury's balance monitors) starts here, never by polling.
+     */
+    public void onCommit(java.util.function.Consumer<String> listener) {
+        commitListeners.add(listener);
+    }
+
+    private dev.pacioli.ledger.engine.EngineObserver observed(String name) {
+        dev.pacioli.ledger.engine.EngineObserver metered = metrics.observer(name);
+        return new dev.pacioli.ledger.engine.EngineObserver() {
+            @Override
+            public void batchCommitted(int operations, long executeNanos, long commitNanos) {
+                metered.batchCommitted(operations, executeNanos, commitNanos);
+                for (java.util.function.Consumer<String> listener : commitListeners) {
+                    listener.accept(name);
+                }
+            }
+
+            @Override
+            public void eventsWritten(int records) {
+                metered.eventsWritten(records);
+            }
+        };
     }
 
     /**

@@ -73,6 +73,17 @@ public final class LocalLedgers implements LedgerPort, LedgerLimits {
     }
 
     @Override
+    public CompletableFuture<List<TransactionResult>> postWith(
+            String ledger, String transactionId, TransactionSpec followUp) {
+        return write(
+                ledger,
+                engine -> engine.postWith(transactionId, followUp),
+                List.of(
+                        TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND),
+                        TransactionResult.failed(ResultCode.LEDGER_NOT_FOUND)));
+    }
+
+    @Override
     public CompletableFuture<TransactionResult> voidPending(String ledger, String transactionId) {
         return write(
                 ledger,

@@ -225,7 +225,10 @@ public final class PaymentConnectorRoutes {
     private PaymentConnector checked(PaymentConnector connector) {
         try {
             switch (connector.kind()) {
-                case SIMULATOR -> SimulatorRail.Settings.fromConfig(connector.config());
+                case SIMULATOR -> {
+                    SimulatorRail.Settings.fromConfig(connector.config());
+                    dev.pacioli.payments.rails.ConversionSettings.fromConfig(connector.config());
+                }
                 case HTTP -> {
                     HttpRail.Settings.fromConfig(connector.config());
                     PaymentRails.settings(connector);

@@ -79,6 +79,7 @@ public final class PaymentRails implements AutoCloseable {
                 SimulatorRail.start(
                         connector.id(),
                         SimulatorRail.Settings.fromConfig(connector.config()),
+                        dev.pacioli.payments.rails.ConversionSettings.fromConfig(connector.config()),
                         event -> reports.report(connector.id(), event));
             case HTTP -> new HttpRail(platform, HttpRail.Settings.fromConfig(connector.config()));
             case INBOUND -> null;

@@ -51,7 +51,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Thread-safe and stateless beyond its connector: any number of workers may share one.
  */
-public final class HttpRail implements Rail {
+public final class HttpRail implements Rail, Conversions {
     /** The connector kind this rail serves. */
     public static final String KIND = "http";
 
@@ -64,6 +64,8 @@ public final class HttpRail implements Rail {
 
     private final Connector connector;
     private final URI transfers;
+    private final URI conversions;
+    private final ConversionSettings conversionSettings;
 
     /**
      * @param connector the connector the rail sends through (its name, breaker and health are the
@@ -72,6 +74,75 @@ public final class HttpRail implements Rail {
     public HttpRail(Connector connector, Settings settings) {
         this.connector = connector;
         this.transfers = URI.create(settings.baseUrl().toString() + "/transfers");
+        this.conversions = URI.create(settings.baseUrl().toString() + "/conversions");
+        this.conversionSettings = settings.conversions();
+    }
+
+    @Override
+    public boolean converts(String fromAsset, String toAsset) {
+        return conversionSettings.converts(fromAsset, toAsset);
+    }
+
+    /**
+     * {@code POST /conversions} with {@code Idempotency-Key: <id>}, sent once (never retried inside the
+     * connector); outcomes as for {@link #submit}: a 4xx other than 408, 409 and 429 is the provider's
+     * refusal (failed), 5xx and broken exchanges leave the outcome unknown.
+     */
+    @Override
+    public ConversionResult convert(ConversionRequest request) throws RailException, InterruptedException {
+        HttpExchange.Request post = HttpExchange.Request.post(
+                conversions,
+                Map.of(IDEMPOTENCY_KEY_HEADER, request.id(), "Accept", JSON),
+                JSON,
+                RailJson.conversion(request));
+        HttpExchange.Answer answer = exchange(post, Idempotence.NOT_IDEMPOTENT, "converting " + request.id());
+        int status = answer.status();
+        if (answer.isSuccess()) {
+            return readableConversion(request.id(), answer);
+        }
+        if (status == 408 || status == 409 || status >= 500 || status < 400) {
+            throw new RailException(
+                    "converting " + request.id() + ": answered " + status + described(answer), true, null);
+        }
+        if (status == 429) {
+            throw new RailException("converting " + request.id() + ": answered 429 (nothing created)", false, null);
+        }
+        String reason = RailJson.failureReason(answer.body());
+        return new ConversionResult(
+                request.id(),
+                ConversionResult.Status.FAILED,
+                null,
+                null,
+                "the provider refused the conversion (" + status + ")" + (reason == null ? "" : ": " + reason));
+    }
+
+    @Override
+    public Optional<ConversionResult> conversionStatus(String id) throws RailException, InterruptedException {
+        URI url = URI.create(conversions + "/" + pathSegment(id));
+        HttpExchange.Answer answer = exchange(
+                HttpExchange.Request.get(url, Map.of("Accept", JSON)), Idempotence.IDEMPOTENT, "asking about " + id);
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        if (!answer.isSuccess()) {
+            throw new RailException(
+                    "asking about " + id + ": answered " + answer.status() + described(answer), true, null);
+        }
+        return Optional.of(readableConversion(id, answer));
+    }
+
+    private static ConversionResult readableConversion(String id, HttpExchange.Answer answer) throws RailException {
+        try {
+            if (answer.truncated()) {
+                throw new IllegalArgumentException("the body is too long to read");
+            }
+            return RailJson.conversionResult(id, answer.body());
+        } catch (IllegalArgumentException e) {
+            throw new RailException(
+                    "conversion " + id + ": answered " + answer.status() + " unreadably (" + e.getMessage() + ")",
+                    true,
+                    null);
+        }
     }
 
     @Override
@@ -201,7 +272,11 @@ public final class HttpRail implements Rail {
      *     beside the service on a private network); off unless configured, since the body names where
      *     money goes
      */
-    public record Settings(URI baseUrl, boolean allowPlainHttp) {
+    public record Settings(URI baseUrl, boolean allowPlainHttp, ConversionSettings conversions) {
+        public Settings(URI baseUrl, boolean allowPlainHttp) {
+            this(baseUrl, allowPlainHttp, ConversionSettings.fromConfig(null));
+        }
+
         public static final int URL_LENGTH_MAX = 2_000;
 
         public Settings {
@@ -233,7 +308,8 @@ public final class HttpRail implements Rail {
                 throw new IllegalArgumentException("config.base_url is longer than " + URL_LENGTH_MAX + " characters");
             }
             try {
-                return new Settings(new URI(text), plain != null && plain.asBoolean());
+                return new Settings(
+                        new URI(text), plain != null && plain.asBoolean(), ConversionSettings.fromConfig(config));
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("config.base_url is not a valid URL: " + e.getReason());
             }

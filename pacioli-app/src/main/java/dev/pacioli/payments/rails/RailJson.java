@@ -88,6 +88,62 @@ final class RailJson {
         return new TransferResult(expectedId, parsed, reference, reason);
     }
 
+    /** {@code {"id", "from_asset", "to_asset", "from_amount"}}. */
+    static byte[] conversion(ConversionRequest request) {
+        ObjectNode body = RequestReader.MAPPER.createObjectNode();
+        body.put("id", request.id());
+        body.put("from_asset", request.fromAsset());
+        body.put("to_asset", request.toAsset());
+        body.put("from_amount", request.fromAmount());
+        return RequestReader.MAPPER.writeValueAsBytes(body);
+    }
+
+    /**
+     * A provider's conversion, {@code {"id", "status", "to_amount", "rate"}}: the id must be the one
+     * asked about, a completed one must carry a whole non-negative {@code to_amount} and a {@code rate}
+     * that is an exact decimal string.
+     */
+    static ConversionResult conversionResult(String expectedId, byte[] body) {
+        JsonNode node;
+        try {
+            node = RequestReader.MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("the body is not JSON");
+        }
+        if (node == null || !node.isObject() || !expectedId.equals(text(node, "id"))) {
+            throw new IllegalArgumentException("the body is not a conversion about '" + expectedId + "'");
+        }
+        String status = text(node, "status");
+        ConversionResult.Status parsed = switch (status == null ? "" : status) {
+            case "pending" -> ConversionResult.Status.PENDING;
+            case "completed" -> ConversionResult.Status.COMPLETED;
+            case "failed" -> ConversionResult.Status.FAILED;
+            default ->
+                throw new IllegalArgumentException(
+                        "the status '" + status + "' is not one of pending, completed, failed");
+        };
+        if (parsed != ConversionResult.Status.COMPLETED) {
+            String reason = shortened(text(node, "failure_reason"));
+            return new ConversionResult(
+                    expectedId,
+                    parsed,
+                    null,
+                    null,
+                    parsed == ConversionResult.Status.FAILED && reason == null
+                            ? "the provider gave no reason"
+                            : reason);
+        }
+        JsonNode amount = node.get("to_amount");
+        if (amount == null || !amount.isIntegralNumber() || !amount.canConvertToLong() || amount.longValue() < 0) {
+            throw new IllegalArgumentException("a completed conversion's to_amount is a whole number of minor units");
+        }
+        String rate = text(node, "rate");
+        if (rate == null || !rate.matches("[0-9]{1,18}(\\.[0-9]{1,18})?")) {
+            throw new IllegalArgumentException("a completed conversion's rate is an exact decimal string");
+        }
+        return new ConversionResult(expectedId, parsed, amount.longValue(), rate, null);
+    }
+
     /** The {@code failure_reason} of a refusal's body, when it is a JSON object that has one; else null. */
     static String failureReason(byte[] body) {
         try {

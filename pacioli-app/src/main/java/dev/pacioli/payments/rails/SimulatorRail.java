@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  * Returns are reported on the scheduler it is given, which {@link #close()} stops. Limits: {@link
  * #TRANSFERS_MAX} transfers held; beyond, submissions are refused (outcome known, nothing accepted).
  */
-public final class SimulatorRail implements Rail, AutoCloseable {
+public final class SimulatorRail implements Rail, Conversions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatorRail.class);
 
     /** The connector kind this rail serves. */
@@ -137,6 +137,8 @@ public final class SimulatorRail implements Rail, AutoCloseable {
     private final ProviderEvents events;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Held> transfers = new ConcurrentHashMap<>();
+    private final ConversionSettings conversionSettings;
+    private final Map<String, ConversionResult> conversions = new ConcurrentHashMap<>();
 
     /**
      * @param name the connector's id, for logs and references
@@ -144,6 +146,16 @@ public final class SimulatorRail implements Rail, AutoCloseable {
      * @param scheduler runs the reports of returns; owned from now on: {@link #close()} stops it
      */
     public SimulatorRail(String name, Settings settings, ProviderEvents events, ScheduledExecutorService scheduler) {
+        this(name, settings, ConversionSettings.fromConfig(null), events, scheduler);
+    }
+
+    public SimulatorRail(
+            String name,
+            Settings settings,
+            ConversionSettings conversionSettings,
+            ProviderEvents events,
+            ScheduledExecutorService scheduler) {
+        this.conversionSettings = conversionSettings;
         this.name = name;
         this.settings = settings;
         this.events = events;
@@ -152,9 +164,68 @@ public final class SimulatorRail implements Rail, AutoCloseable {
 
     /** A simulator with its own scheduler: one daemon thread. */
     public static SimulatorRail start(String name, Settings settings, ProviderEvents events) {
+        return start(name, settings, ConversionSettings.fromConfig(null), events);
+    }
+
+    /** A simulator that also converts, at {@code config.rates} less {@code config.fee_bps}. */
+    public static SimulatorRail start(
+            String name, Settings settings, ConversionSettings conversions, ProviderEvents events) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("pacioli-simulator-" + name).factory());
-        return new SimulatorRail(name, settings, events, scheduler);
+        return new SimulatorRail(name, settings, conversions, events, scheduler);
+    }
+
+    @Override
+    public boolean converts(String fromAsset, String toAsset) {
+        return conversionSettings.converts(fromAsset, toAsset);
+    }
+
+    /**
+     * Converts at the configured rate less the fee, rounded down, idempotent by id; {@code
+     * config.conversion_behaviour} chooses the failure mode as {@code simulate} does for payouts.
+     */
+    @Override
+    public ConversionResult convert(ConversionRequest request) throws RailException, InterruptedException {
+        answerLatency();
+        if (!converts(request.fromAsset(), request.toAsset())) {
+            return new ConversionResult(
+                    request.id(),
+                    ConversionResult.Status.FAILED,
+                    null,
+                    null,
+                    "simulator " + name + " does not convert " + request.fromAsset() + "/" + request.toAsset());
+        }
+        if (conversions.size() >= TRANSFERS_MAX && !conversions.containsKey(request.id())) {
+            throw new RailException("simulator " + name + " holds too many conversions", false, null);
+        }
+        long toAmount = conversionSettings.toAmount(request.fromAsset(), request.toAsset(), request.fromAmount());
+        String rate = conversionSettings.rate(request.fromAsset(), request.toAsset());
+        ConversionResult created = switch (conversionSettings.behaviour()) {
+            case SUCCEED, TIMEOUT_THEN_SUCCEED, RETURN ->
+                new ConversionResult(request.id(), ConversionResult.Status.COMPLETED, toAmount, rate, null);
+            case FAIL ->
+                new ConversionResult(request.id(), ConversionResult.Status.FAILED, null, null, "simulated failure");
+            case STUCK -> new ConversionResult(request.id(), ConversionResult.Status.PENDING, null, null, null);
+        };
+        ConversionResult held = conversions.putIfAbsent(request.id(), created);
+        if (held != null) {
+            return held;
+        }
+        if (conversionSettings.behaviour() == Behaviour.TIMEOUT_THEN_SUCCEED) {
+            throw new RailException("simulated timeout: " + request.id() + " accepted but not answered", true, null);
+        }
+        return created;
+    }
+
+    @Override
+    public Optional<ConversionResult> conversionStatus(String id) throws InterruptedException {
+        answerLatency();
+        return Optional.ofNullable(conversions.get(id));
+    }
+
+    /** How many conversions of that id it received: one, or none (a test's check for duplicates). */
+    public int conversionsReceived(String id) {
+        return conversions.containsKey(id) ? 1 : 0;
     }
 
     @Override

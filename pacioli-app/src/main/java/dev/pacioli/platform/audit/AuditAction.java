@@ -48,7 +48,12 @@ public enum AuditAction {
     RECONCILIATION_LINE_IGNORED("reconciliation_line.ignored"),
     RECONCILIATION_SETTINGS_REPLACED("reconciliation_settings.replaced"),
     RECONCILIATION_DRIFT_CLEARED("reconciliation_drift.cleared"),
-    RECONCILIATION_SCHEDULE_REPLACED("reconciliation_schedule.replaced");
+    RECONCILIATION_SCHEDULE_REPLACED("reconciliation_schedule.replaced"),
+    TREASURY_BUFFER_CREATED("treasury_buffer.created"),
+    TREASURY_BUFFER_REPLACED("treasury_buffer.replaced"),
+    TREASURY_CONVERSION_RESOLVED("treasury_conversion.resolved"),
+    BALANCE_MONITOR_CREATED("balance_monitor.created"),
+    BALANCE_MONITOR_REPLACED("balance_monitor.replaced");
 
     private final String code;
 

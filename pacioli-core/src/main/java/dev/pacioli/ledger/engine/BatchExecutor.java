@@ -117,8 +117,7 @@ final class BatchExecutor {
             case Command.CreateAccount create -> create.result = createAccount(create.spec);
             case Command.CloseAccount close -> close.result = closeAccount(close.accountId);
             case Command.CreateTransactions create -> createTransactions(create);
-            case Command.Resolve resolve ->
-                resolve.result = resolve(resolve.transactionId, resolve.post, resolve.amount);
+            case Command.Resolve resolve -> resolve(resolve);
             case Command.Reverse reverse -> reverse.result = reverse(reverse);
             case Command.LimitCommand limit -> throw new Assert.InvariantViolation("a limit command in a batch");
         }
@@ -391,6 +390,26 @@ final class BatchExecutor {
             return new TransactionResult(ResultCode.BALANCE_OVERFLOW, transaction);
         }
         return new TransactionResult(ResultCode.OK, posted);
+    }
+
+    /** A post or a void; a post's follow-up is atomic with it: when it fails, the post is rolled back. */
+    private void resolve(Command.Resolve command) {
+        if (command.followUp == null) {
+            command.result = resolve(command.transactionId, command.post, command.amount);
+            return;
+        }
+        Mark mark = mark();
+        TransactionResult posted = resolve(command.transactionId, true, null);
+        boolean done = posted.code().succeeded();
+        ResultCode code =
+                done ? createTransaction(command.followUp, null, false) : ResultCode.LINKED_TRANSACTION_FAILED;
+        command.followUpResult = new TransactionResult(code, done ? lastTransaction : null);
+        command.result = posted;
+        if (done && !code.succeeded()) {
+            rollback(mark);
+            command.result = new TransactionResult(
+                    ResultCode.LINKED_TRANSACTION_FAILED, transactions.get(command.transactionId));
+        }
     }
 
     /**

@@ -172,30 +172,56 @@ sealed interface Command {
         }
     }
 
-    /** Post (with {@code amount} null: in full) or void a pending transaction. */
+    /**
+     * Post (with {@code amount} null: in full) or void a pending transaction; a post may carry a {@code
+     * followUp}, a transaction created with it atomically (both take effect or neither does): a
+     * conversion's reserve posted together with its delivery in another asset.
+     */
     final class Resolve implements Command {
         final String transactionId;
         final boolean post;
         final Long amount;
+        final TransactionSpec followUp;
         final CompletableFuture<TransactionResult> future = new CompletableFuture<>();
+        final CompletableFuture<TransactionResult> followUpFuture = new CompletableFuture<>();
         TransactionResult result;
+        TransactionResult followUpResult;
 
         Resolve(String transactionId, boolean post, Long amount) {
+            this(transactionId, post, amount, null);
+        }
+
+        Resolve(String transactionId, boolean post, Long amount, TransactionSpec followUp) {
+            if (followUp != null && (!post || amount != null)) {
+                throw new IllegalArgumentException("a follow-up goes with a post in full");
+            }
             this.transactionId = transactionId;
             this.post = post;
             this.amount = amount;
+            this.followUp = followUp;
         }
 
         public int operations() {
-            return 1;
+            return followUp == null ? 1 : 2;
+        }
+
+        /** Names the transactions it reads, and hands the follow-up (when there is one) to {@code accounts}. */
+        void prefetch(java.util.Set<String> transactionIds, java.util.function.Consumer<TransactionSpec> accounts) {
+            transactionIds.add(transactionId);
+            if (followUp != null) {
+                transactionIds.add(followUp.id());
+                accounts.accept(followUp);
+            }
         }
 
         public void fail(ResultCode code) {
             future.complete(TransactionResult.failed(code));
+            followUpFuture.complete(TransactionResult.failed(code));
         }
 
         public void complete() {
             future.complete(result);
+            followUpFuture.complete(followUpResult);
         }
     }
 

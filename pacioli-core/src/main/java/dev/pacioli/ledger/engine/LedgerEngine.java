@@ -15,7 +15,6 @@ import dev.pacioli.ledger.LimitUsageResult;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.PendingDeadline;
-import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionResult;
@@ -252,6 +251,11 @@ public final class LedgerEngine implements AutoCloseable {
             throw new IllegalArgumentException("post amount must be positive");
         }
         return submit(new Command.Resolve(transactionId, true, amount)).future;
+    }
+
+    public CompletableFuture<List<TransactionResult>> postWith(String transactionId, TransactionSpec followUp) {
+        Command.Resolve resolve = submit(new Command.Resolve(transactionId, true, null, followUp));
+        return resolve.future.thenCombine(resolve.followUpFuture, List::of);
     }
 
     public CompletableFuture<TransactionResult> voidPending(String transactionId) {
@@ -715,46 +719,23 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     private void prefetch(List<Command> batch, List<PendingDeadline> due) {
-        Set<String> transactionIds = new HashSet<>();
-        Set<String> accountIds = new HashSet<>();
-        Set<String> assets = new HashSet<>();
-        for (PendingDeadline deadline : due) {
-            transactionIds.add(deadline.transactionId());
-        }
-        for (Command command : batch) {
-            switch (command) {
-                case Command.CreateAccount create -> {
-                    accountIds.add(create.spec.id());
-                    assets.add(create.spec.asset());
-                }
-                case Command.CloseAccount close -> accountIds.add(close.accountId);
-                case Command.CreateTransactions create -> {
-                    for (TransactionSpec spec : create.specs) {
-                        transactionIds.add(spec.id());
-                        addAccounts(spec, accountIds);
-                    }
-                }
-                case Command.Resolve resolve -> transactionIds.add(resolve.transactionId);
-                case Command.Reverse reverse -> {
-                    transactionIds.add(reverse.originalId);
-                    transactionIds.add(reverse.reversalId);
-                }
-                case Command.LimitCommand limit -> {}
-            }
-        }
+        BatchReads reads = BatchReads.of(batch, due);
+        Set<String> transactionIds = reads.transactionIds();
+        Set<String> accountIds = reads.accountIds();
+        Set<String> assets = reads.assets();
         // Transactions of batches still committing are not in storage yet, or not as they now stand.
         for (Iterator<String> ids = transactionIds.iterator(); ids.hasNext(); ) {
             Transaction transaction = uncommitted.get(ids.next());
             if (transaction != null) {
                 executor.transactions.put(transaction.id(), transaction);
-                addAccounts(transaction.spec(), accountIds);
+                BatchReads.addAccounts(transaction.spec(), accountIds);
                 ids.remove();
             }
         }
         if (!transactionIds.isEmpty()) {
             for (Transaction transaction : store.loadTransactions(memory.ledgerId, transactionIds)) {
                 executor.transactions.put(transaction.id(), transaction);
-                addAccounts(transaction.spec(), accountIds);
+                BatchReads.addAccounts(transaction.spec(), accountIds);
             }
         }
         accountIds.removeIf(memory.accounts::containsKey);
@@ -766,13 +747,6 @@ public final class LedgerEngine implements AutoCloseable {
         assets.removeAll(memory.assets);
         if (!assets.isEmpty()) {
             memory.assets.addAll(store.loadAssets(assets));
-        }
-    }
-
-    private static void addAccounts(TransactionSpec spec, Set<String> accountIds) {
-        for (Posting posting : spec.postings()) {
-            accountIds.add(posting.from());
-            accountIds.add(posting.to());
         }
     }
 
