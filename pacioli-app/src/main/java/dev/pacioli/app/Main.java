@@ -113,7 +113,8 @@ public final class Main {
                         settings.connectors(),
                         settings.jobs(),
                         AlertSettings.DEFAULTS)
-                .withScreening(settings.screening());
+                .withScreening(settings.screening())
+                .withCustody(settings.custody());
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -132,7 +133,8 @@ public final class Main {
                 options.alerts(),
                 options.payments(),
                 options.controls(),
-                options.screening());
+                options.screening(),
+                options.custody());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

@@ -10,6 +10,8 @@ import dev.pacioli.controls.limits.LimitsCapability;
 import dev.pacioli.controls.screening.Screening;
 import dev.pacioli.controls.screening.ScreeningCapability;
 import dev.pacioli.controls.screening.ScreeningSettings;
+import dev.pacioli.custody.CustodyCapability;
+import dev.pacioli.custody.CustodySettings;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
@@ -95,6 +97,7 @@ public final class Service implements AutoCloseable {
      * @param payments the payout worker's timings and deadlines
      * @param controls how the execution mode and the emergency stop are read
      * @param screening the screening threshold and how fresh other instances' lists are
+     * @param custody where custody's key-encryption key is and how rotations run
      */
     public record Options(
             Path dataDirectory,
@@ -108,7 +111,8 @@ public final class Service implements AutoCloseable {
             AlertSettings alerts,
             PaymentSettings payments,
             ControlSettings controls,
-            ScreeningSettings screening) {
+            ScreeningSettings screening,
+            CustodySettings custody) {
         /** With the production settings of payments, controls and screening. */
         public Options(
                 Path dataDirectory,
@@ -132,7 +136,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     PaymentSettings.DEFAULTS,
                     ControlSettings.DEFAULTS,
-                    ScreeningSettings.DEFAULTS);
+                    ScreeningSettings.DEFAULTS,
+                    CustodySettings.DEFAULTS);
         }
 
         /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
@@ -173,7 +178,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withJobs(JobSettings settings) {
@@ -189,7 +195,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withAlerts(AlertSettings settings) {
@@ -205,7 +212,8 @@ public final class Service implements AutoCloseable {
                     settings,
                     payments,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withPayments(PaymentSettings settings) {
@@ -221,7 +229,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     settings,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withControls(ControlSettings settings) {
@@ -237,7 +246,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     settings,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withScreening(ScreeningSettings settings) {
@@ -253,6 +263,24 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     controls,
+                    settings,
+                    custody);
+        }
+
+        public Options withCustody(CustodySettings settings) {
+            return new Options(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    payments,
+                    controls,
+                    screening,
                     settings);
         }
     }
@@ -416,6 +444,7 @@ public final class Service implements AutoCloseable {
                         screening.screening(),
                         ledgers),
                 new CommissionsCapability(database, port)));
+        capabilities.add(custody(database, jobs, options));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -432,6 +461,10 @@ public final class Service implements AutoCloseable {
         routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
         return List.copyOf(routes);
+    }
+
+    private static CustodyCapability custody(Database database, Jobs jobs, Options options) {
+        return new CustodyCapability(database.dataSource(), jobs, options.custody(), options.dataDirectory());
     }
 
     public int port() {

@@ -189,7 +189,13 @@ class TidyTest {
                                 "dev.pacioli.controls",
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
-                                "dev.pacioli.events")));
+                                "dev.pacioli.events"),
+                "dev.pacioli.custody",
+                        List.of(
+                                "dev.pacioli.platform",
+                                "dev.pacioli.ledger.http",
+                                "dev.pacioli.events",
+                                "dev.pacioli.controls")));
         List<String> found = new ArrayList<>();
         for (Source source : SOURCES) {
             String capability = capabilityOf(source.packageName());
@@ -269,6 +275,7 @@ class TidyTest {
             "dev.pacioli.events",
             "dev.pacioli.controls",
             "dev.pacioli.payments",
+            "dev.pacioli.custody",
             "dev.pacioli.app");
 
     /** The capability a package or a qualified name belongs to, or null (core, storage, bench). */

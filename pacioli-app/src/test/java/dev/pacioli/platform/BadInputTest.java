@@ -972,6 +972,7 @@ class BadInputTest {
         inboundCases(cases);
         commissionCases(cases);
         limitCases(cases);
+        custodyCases(cases);
         ScreeningBadInput.cases(cases);
         return cases.stream();
     }
@@ -2385,7 +2386,8 @@ class BadInputTest {
                 "bad-party " + admin.get(base + "/parties/bad-party").status(),
                 "bad-plan " + admin.get(base + "/commission-plans/bad-plan").status(),
                 admin.get(base + "/limits").text(),
-                "bad-limit " + admin.get(base + "/limits/bad-limit").status());
+                "bad-limit " + admin.get(base + "/limits/bad-limit").status(),
+                "bad-wallet " + admin.get("/v1/custody/wallets/bad-wallet").status());
     }
 
     /** A limit on the wallet that no valid row of this table comes near. */
@@ -2517,6 +2519,56 @@ class BadInputTest {
     }
 
     // ---- Building rows and bodies ----------------------------------------------------------------
+
+    /** Custody: bad chains, ids and fields of a wallet, an unknown wallet; no wallet is made. */
+    private static void custodyCases(List<Case> cases) {
+        String wallets = "/v1/custody/wallets";
+        cases.add(post(
+                "custody wallet: an unknown chain",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"btc:1\"}",
+                400,
+                "validation_failed",
+                "chain:invalid_format"));
+        cases.add(post(
+                "custody wallet: chain id 0",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:0\"}",
+                400,
+                "validation_failed",
+                "chain:invalid_format"));
+        cases.add(post(
+                "custody wallet: a chain id beyond 18 digits",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:1234567890123456789\"}",
+                400,
+                "validation_failed",
+                "chain:invalid_format"));
+        cases.add(post(
+                "custody wallet: a private key offered",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:1\", \"private_key\": \"0x01\"}",
+                400,
+                "unknown_field",
+                "private_key:unknown_field"));
+        cases.add(post(
+                "custody wallet: no id", wallets, "{\"chain\": \"evm:1\"}", 400, "validation_failed", "id:required"));
+        cases.add(post(
+                "custody wallet: a label too long",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:1\", \"label\": \"" + "l".repeat(201) + "\"}",
+                400,
+                "validation_failed",
+                "label:too_long"));
+        cases.add(post(
+                "custody rotate: a field",
+                "/v1/custody/keys/rotate",
+                "{\"key\": \"x\"}",
+                400,
+                "unknown_field",
+                "key:unknown_field"));
+        cases.add(get("custody wallet: one that does not exist", wallets + "/bad-wallet", 404, "wallet_not_found"));
+    }
 
     private static Case post(String name, String path, String body, int status, String code, String... errors) {
         return new Case(name, "POST", path, "application/json", () -> body, status, code, List.of(errors), false);

@@ -37,7 +37,8 @@ final class OpenApiFragments {
             "payments",
             "commissions",
             "limits",
-            "app");
+            "app",
+            "custody");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
     static final Path MERGED = Path.of("src", "main", "resources", "openapi.yaml");

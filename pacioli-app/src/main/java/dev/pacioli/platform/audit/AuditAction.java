@@ -35,7 +35,11 @@ public enum AuditAction {
     LIMIT_REPLACED("limit.replaced"),
     LIMIT_DELETED("limit.deleted"),
     SCREENING_LIST_LOADED("screening_list.loaded"),
-    SCREENING_CASE_DECIDED("screening_case.decided");
+    SCREENING_CASE_DECIDED("screening_case.decided"),
+    CUSTODY_WALLET_CREATED("custody_wallet.created"),
+    CUSTODY_KEY_ROTATED("custody_key.rotated"),
+    CUSTODY_KEY_ROTATION_FINISHED("custody_key.rotation_finished"),
+    CUSTODY_SIGNED("custody.signed");
 
     private final String code;
 
