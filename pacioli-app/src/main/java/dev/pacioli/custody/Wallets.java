@@ -123,6 +123,51 @@ public final class Wallets {
         return signature;
     }
 
+    /** A signed EIP-1559 transaction: the raw bytes to broadcast and their hash. */
+    public record SignedTransaction(byte[] raw, String hash) {}
+
+    /**
+     * Signs an EIP-1559 transaction with a wallet and writes its {@code custody.signed} record: wallet,
+     * chain, nonce, hash, to, value and fees, with the principal or {@code system} for a worker. The
+     * transaction's chain id must be the wallet's.
+     */
+    public SignedTransaction signTransaction(String walletId, org.web3j.crypto.RawTransaction raw1559, Actor actor) {
+        if (!(raw1559.getTransaction() instanceof org.web3j.crypto.transaction.type.Transaction1559 transaction)) {
+            throw new IllegalArgumentException("custody signs EIP-1559 transactions only");
+        }
+        Wallet wallet = store.find(walletId).orElseThrow(() -> notFound(walletId));
+        if (!wallet.chain().equals("evm:" + transaction.getChainId())) {
+            throw new IllegalArgumentException(
+                    "wallet " + walletId + " is on " + wallet.chain() + ", not evm:" + transaction.getChainId());
+        }
+        byte[] raw = withKey(
+                walletId,
+                pair -> org.web3j.crypto.TransactionEncoder.signMessage(
+                        raw1559, org.web3j.crypto.Credentials.create(pair)));
+        String hash = Numeric.toHexString(org.web3j.crypto.Hash.sha3(raw));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("wallet", wallet.id());
+        detail.put("chain", wallet.chain());
+        detail.put("address", wallet.address());
+        detail.put("kind", "transaction");
+        detail.put("nonce", transaction.getNonce().toString());
+        detail.put("hash", hash);
+        detail.put("to", transaction.getTo());
+        detail.put("value_wei", transaction.getValue().toString());
+        detail.put("max_fee_per_gas", transaction.getMaxFeePerGas().toString());
+        detail.put(
+                "max_priority_fee_per_gas",
+                transaction.getMaxPriorityFeePerGas().toString());
+        audit.appendAlone(
+                actor,
+                AuditEntry.of(
+                        AuditAction.CUSTODY_SIGNED,
+                        wallet.id(),
+                        null,
+                        RequestReader.MAPPER.writeValueAsString(detail)));
+        return new SignedTransaction(raw, hash);
+    }
+
     static ApiException notFound(String id) {
         return ApiException.notFound("wallet_not_found", "no wallet " + id);
     }
