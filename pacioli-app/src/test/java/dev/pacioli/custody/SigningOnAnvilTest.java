@@ -44,6 +44,19 @@ class SigningOnAnvilTest {
         TestDatabases.drop(own);
     }
 
+    /** The receipt once the node has mined the transaction (anvil mines each as it arrives, shortly after). */
+    private JsonNode receipt(String hash) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode receipt = anvil.call("eth_getTransactionReceipt", hash);
+            if (!receipt.isNull() && !receipt.isMissingNode()) {
+                return receipt;
+            }
+            assertThat(System.nanoTime()).as("mined within 30 s: " + hash).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void aWalletSignsTransactionsTheNodeMinesFromItsAddress() throws Exception {
         JsonNode wallet = service.admin()
@@ -66,7 +79,7 @@ class SigningOnAnvilTest {
             String hash = anvil.call("eth_sendRawTransaction", Numeric.toHexString(signed.raw()))
                     .stringValue();
             assertThat(hash).isEqualTo(signed.hash());
-            JsonNode receipt = anvil.call("eth_getTransactionReceipt", hash);
+            JsonNode receipt = receipt(hash);
             assertThat(receipt.path("status").stringValue()).isEqualTo("0x1");
             assertThat(receipt.path("from").stringValue()).isEqualToIgnoringCase(address);
         }
