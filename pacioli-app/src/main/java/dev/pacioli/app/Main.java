@@ -118,7 +118,8 @@ public final class Main {
                         settings.connectors(),
                         settings.jobs(),
                         AlertSettings.DEFAULTS)
-                .withScreening(settings.screening());
+                .withScreening(settings.screening())
+                .withCustody(settings.custody());
     }
 
     /** The demo prints its own story; an access log line per call would only interleave with it. */
@@ -137,7 +138,8 @@ public final class Main {
                 options.alerts(),
                 options.payments(),
                 options.controls(),
-                options.screening());
+                options.screening(),
+                options.custody());
     }
 
     /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

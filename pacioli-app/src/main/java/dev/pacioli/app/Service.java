@@ -11,6 +11,8 @@ import dev.pacioli.controls.limits.LimitsCapability;
 import dev.pacioli.controls.screening.Screening;
 import dev.pacioli.controls.screening.ScreeningCapability;
 import dev.pacioli.controls.screening.ScreeningSettings;
+import dev.pacioli.custody.CustodyCapability;
+import dev.pacioli.custody.CustodySettings;
 import dev.pacioli.events.EventsCapability;
 import dev.pacioli.events.feed.ServiceEventStore;
 import dev.pacioli.events.nats.NatsMetrics;
@@ -98,6 +100,7 @@ public final class Service implements AutoCloseable {
      * @param payments the payout worker's timings and deadlines
      * @param controls how the execution mode and the emergency stop are read
      * @param screening the screening threshold and how fresh other instances' lists are
+     * @param custody where custody's key-encryption key is and how rotations run
      */
     public record Options(
             Path dataDirectory,
@@ -111,7 +114,8 @@ public final class Service implements AutoCloseable {
             AlertSettings alerts,
             PaymentSettings payments,
             ControlSettings controls,
-            ScreeningSettings screening) {
+            ScreeningSettings screening,
+            CustodySettings custody) {
         /** With the production settings of payments, controls and screening. */
         public Options(
                 Path dataDirectory,
@@ -135,7 +139,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     PaymentSettings.DEFAULTS,
                     ControlSettings.DEFAULTS,
-                    ScreeningSettings.DEFAULTS);
+                    ScreeningSettings.DEFAULTS,
+                    CustodySettings.DEFAULTS);
         }
 
         /** With the production settings of webhooks, connectors, jobs and alerts, and no NATS. */
@@ -176,7 +181,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withJobs(JobSettings settings) {
@@ -192,7 +198,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withAlerts(AlertSettings settings) {
@@ -208,7 +215,8 @@ public final class Service implements AutoCloseable {
                     settings,
                     payments,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withPayments(PaymentSettings settings) {
@@ -224,7 +232,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     settings,
                     controls,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withControls(ControlSettings settings) {
@@ -240,7 +249,8 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     settings,
-                    screening);
+                    screening,
+                    custody);
         }
 
         public Options withScreening(ScreeningSettings settings) {
@@ -256,6 +266,24 @@ public final class Service implements AutoCloseable {
                     alerts,
                     payments,
                     controls,
+                    settings,
+                    custody);
+        }
+
+        public Options withCustody(CustodySettings settings) {
+            return new Options(
+                    dataDirectory,
+                    adminKey,
+                    http,
+                    engine,
+                    webhooks,
+                    nats,
+                    connectors,
+                    jobs,
+                    alerts,
+                    payments,
+                    controls,
+                    screening,
                     settings);
         }
     }
@@ -424,6 +452,7 @@ public final class Service implements AutoCloseable {
         capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics, ledgers));
         capabilities.add(new ReconciliationCapability(
                 database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry()));
+        capabilities.add(custody(database, jobs, options));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -484,6 +513,10 @@ public final class Service implements AutoCloseable {
                 metrics.registry(),
                 TreasuryCapability.cycle(cycle),
                 ledgers::onCommit);
+    }
+
+    private static CustodyCapability custody(Database database, Jobs jobs, Options options) {
+        return new CustodyCapability(database.dataSource(), jobs, options.custody(), options.dataDirectory());
     }
 
     public int port() {

@@ -1,6 +1,7 @@
 package dev.pacioli.app;
 
 import dev.pacioli.controls.screening.ScreeningSettings;
+import dev.pacioli.custody.CustodySettings;
 import dev.pacioli.events.nats.NatsOptions;
 import dev.pacioli.events.webhooks.WebhookSettings;
 import dev.pacioli.ledger.engine.EngineConfig;
@@ -47,6 +48,7 @@ record Settings(
         ConnectorOptions connectors,
         JobSettings jobs,
         ScreeningSettings screening,
+        CustodySettings custody,
         List<String> arguments) {
     static final String DATA_DIRECTORY_VARIABLE = "PACIOLI_DATA_DIR";
     static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
@@ -135,6 +137,7 @@ record Settings(
                     connectors(),
                     jobs(),
                     screening(),
+                    custody(),
                     List.copyOf(rest));
         }
 
@@ -252,6 +255,15 @@ record Settings(
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("PACIOLI_SCREENING_THRESHOLD must be a decimal from "
                         + ScreeningSettings.THRESHOLD_MIN + " to 1, such as 0.92; got '" + text + "'");
+            }
+        }
+
+        /** {@code PACIOLI_KEK} and the variables beside it (docs/custody.md). */
+        private CustodySettings custody() {
+            try {
+                return CustodySettings.of(values);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage());
             }
         }
 

@@ -195,7 +195,13 @@ class TidyTest {
                                 "dev.pacioli.controls",
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
-                                "dev.pacioli.events")));
+                                "dev.pacioli.events"),
+                "dev.pacioli.custody",
+                        List.of(
+                                "dev.pacioli.platform",
+                                "dev.pacioli.ledger.http",
+                                "dev.pacioli.events",
+                                "dev.pacioli.controls")));
         // Treasury converts through the payments' connectors; reconciliation holds payouts.
         for (String afterPayments : List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation")) {
             allowed.put(
@@ -289,6 +295,7 @@ class TidyTest {
             "dev.pacioli.treasury",
             "dev.pacioli.clearing",
             "dev.pacioli.reconciliation",
+            "dev.pacioli.custody",
             "dev.pacioli.app");
 
     /** The capability a package or a qualified name belongs to, or null (core, storage, bench). */

@@ -39,7 +39,8 @@ class ApiWalkthroughTest {
             "treasury",
             "app",
             "clearing",
-            "reconciliation");
+            "reconciliation",
+            "custody");
 
     private final TestService.Running service;
     private final HttpTester admin;
@@ -402,6 +403,7 @@ class ApiWalkthroughTest {
         treasury(base);
         dev.pacioli.clearing.ClearingWalkthrough.walk(admin);
         dev.pacioli.reconciliation.ReconciliationWalkthrough.walk(admin);
+        custody();
 
         seen.addAll(admin.exercised());
         for (String fragment : FRAGMENTS) {
@@ -801,6 +803,27 @@ class ApiWalkthroughTest {
                         .path("balance")
                         .longValue())
                 .isEqualTo(199);
+    }
+
+    /** Custody: a wallet made, listed and read; the keys rotated (the shared service's wallets move too). */
+    private void custody() {
+        String id = TestService.uniqueName("walk-wallet");
+        Response created = admin.post("/v1/custody/wallets", "{\"id\": \"" + id + "\", \"chain\": \"evm:31337\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(admin.get("/v1/custody/wallets?limit=5").status()).isEqualTo(200);
+        assertThat(admin.get("/v1/custody/wallets/" + id).json().path("address").stringValue())
+                .isEqualTo(created.json().path("address").stringValue());
+        Response rotated = admin.post("/v1/custody/keys/rotate", "{}");
+        assertThat(rotated.status()).as(rotated.toString()).isIn(202, 409);
+        Await.until(
+                "the rotation finished",
+                java.time.Duration.ofSeconds(30),
+                () -> admin.get("/v1/custody/keys")
+                        .json()
+                        .path("rotation")
+                        .path("state")
+                        .stringValue()
+                        .equals("finished"));
     }
 
     /** Limits: a daily limit on user wallets, a payment it refuses, its usage, replaced, listed, deleted. */

@@ -990,6 +990,7 @@ class BadInputTest {
         limitCases(cases);
         clearingCases(cases);
         treasuryCases(cases);
+        custodyCases(cases);
         ScreeningBadInput.cases(cases);
         return cases.stream();
     }
@@ -2409,7 +2410,8 @@ class BadInputTest {
                 admin.get(base + "/clearing/windows?limit=1000").text(),
                 admin.get(base + "/treasury/buffers").text(),
                 admin.get(base + "/treasury/conversions?limit=1000").text(),
-                admin.get(base + "/balance-monitors").text());
+                admin.get(base + "/balance-monitors").text(),
+                "bad-wallet " + admin.get("/v1/custody/wallets/bad-wallet").status());
     }
 
     /** Treasury: bounds out of order, unknown accounts, no provider for a pair, rates that are not strings. */
@@ -2769,6 +2771,56 @@ class BadInputTest {
     }
 
     // ---- Building rows and bodies ----------------------------------------------------------------
+
+    /** Custody: bad chains, ids and fields of a wallet, an unknown wallet; no wallet is made. */
+    private static void custodyCases(List<Case> cases) {
+        String wallets = "/v1/custody/wallets";
+        cases.add(post(
+                "custody wallet: an unknown chain",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"btc:1\"}",
+                400,
+                "validation_failed",
+                "chain:invalid_format"));
+        cases.add(post(
+                "custody wallet: chain id 0",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:0\"}",
+                400,
+                "validation_failed",
+                "chain:invalid_format"));
+        cases.add(post(
+                "custody wallet: a chain id beyond 18 digits",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:1234567890123456789\"}",
+                400,
+                "validation_failed",
+                "chain:invalid_format"));
+        cases.add(post(
+                "custody wallet: a private key offered",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:1\", \"private_key\": \"0x01\"}",
+                400,
+                "unknown_field",
+                "private_key:unknown_field"));
+        cases.add(post(
+                "custody wallet: no id", wallets, "{\"chain\": \"evm:1\"}", 400, "validation_failed", "id:required"));
+        cases.add(post(
+                "custody wallet: a label too long",
+                wallets,
+                "{\"id\": \"bad-wallet\", \"chain\": \"evm:1\", \"label\": \"" + "l".repeat(201) + "\"}",
+                400,
+                "validation_failed",
+                "label:too_long"));
+        cases.add(post(
+                "custody rotate: a field",
+                "/v1/custody/keys/rotate",
+                "{\"key\": \"x\"}",
+                400,
+                "unknown_field",
+                "key:unknown_field"));
+        cases.add(get("custody wallet: one that does not exist", wallets + "/bad-wallet", 404, "wallet_not_found"));
+    }
 
     private static Case post(String name, String path, String body, int status, String code, String... errors) {
         return new Case(name, "POST", path, "application/json", () -> body, status, code, List.of(errors), false);

@@ -163,6 +163,7 @@ final class FuzzTargets {
         all.addAll(clearing());
         all.addAll(reconciliation.all());
         all.addAll(treasury.all());
+        all.addAll(custody());
         return all;
     }
 
@@ -579,6 +580,27 @@ final class FuzzTargets {
                                 null)
                         .with(body -> Map.of("Content-Type", "application/xml"))
                         .covering("ledger"));
+    }
+
+    private String custodyWallet;
+
+    /** Custody: wallets made with fresh ids over one made once; the keys read and rotated. */
+    private synchronized List<Target> custody() {
+        if (custodyWallet == null) {
+            custodyWallet = fresh();
+            created(admin.post("/v1/custody/wallets", "{\"id\": \"" + custodyWallet + "\", \"chain\": \"evm:31337\"}"));
+        }
+        return List.of(
+                new Target(
+                        "POST /v1/custody/wallets",
+                        Map.of(),
+                        () -> "{\"id\": \"" + fresh() + "\", \"chain\": \"evm:31337\", \"label\": \"fuzz\"}",
+                        (admin, answer) -> read(
+                                admin,
+                                "/v1/custody/wallets/" + answer.path("id").stringValue())),
+                new Target("GET /v1/custody/wallets", Map.of(), null, null).covering("limit", "cursor"),
+                new Target("GET /v1/custody/wallets/{id}", Map.of("id", () -> custodyWallet), null, null),
+                new Target("POST /v1/custody/keys/rotate", Map.of(), () -> "{}", null));
     }
 
     private String alertChannel;

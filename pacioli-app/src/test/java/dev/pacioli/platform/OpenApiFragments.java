@@ -40,7 +40,8 @@ final class OpenApiFragments {
             "treasury",
             "app",
             "clearing",
-            "reconciliation");
+            "reconciliation",
+            "custody");
 
     static final Path DIRECTORY = Path.of("src", "main", "openapi");
     static final Path MERGED = Path.of("src", "main", "resources", "openapi.yaml");

@@ -1162,6 +1162,42 @@ class RoleMatrixTest {
                         Need.READER,
                         (f, l) -> "/v1/ledgers/" + l + "/balance-monitors",
                         null,
+                        200),
+                // Custody: keys and wallets are made by admins; wallets are read by readers.
+                new Operation(
+                        "list custody keys",
+                        "GET /v1/custody/keys",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/custody/keys",
+                        null,
+                        200),
+                new Operation(
+                        "rotate custody keys",
+                        "POST /v1/custody/keys/rotate",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/custody/keys/rotate",
+                        f -> "{}",
+                        202),
+                new Operation(
+                        "create custody wallet",
+                        "POST /v1/custody/wallets",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/custody/wallets",
+                        f -> "{\"id\": \"" + f.ledgerA + "-wallet\", \"chain\": \"evm:31337\"}",
+                        201),
+                new Operation(
+                        "list custody wallets",
+                        "GET /v1/custody/wallets",
+                        Need.READER,
+                        (f, l) -> "/v1/custody/wallets",
+                        null,
+                        200),
+                new Operation(
+                        "get custody wallet",
+                        "GET /v1/custody/wallets/{id}",
+                        Need.READER,
+                        (f, l) -> "/v1/custody/wallets/" + l + "-wallet",
+                        null,
                         200));
     }
 

@@ -53,7 +53,11 @@ public enum AuditAction {
     TREASURY_BUFFER_REPLACED("treasury_buffer.replaced"),
     TREASURY_CONVERSION_RESOLVED("treasury_conversion.resolved"),
     BALANCE_MONITOR_CREATED("balance_monitor.created"),
-    BALANCE_MONITOR_REPLACED("balance_monitor.replaced");
+    BALANCE_MONITOR_REPLACED("balance_monitor.replaced"),
+    CUSTODY_WALLET_CREATED("custody_wallet.created"),
+    CUSTODY_KEY_ROTATED("custody_key.rotated"),
+    CUSTODY_KEY_ROTATION_FINISHED("custody_key.rotation_finished"),
+    CUSTODY_SIGNED("custody.signed");
 
     private final String code;
 
