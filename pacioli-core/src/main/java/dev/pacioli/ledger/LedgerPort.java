@@ -38,10 +38,8 @@ public interface LedgerPort {
      * attachment} committed in the same database transaction, only if this call creates them: a
      * settlement of more postings than one transaction holds, and the row that says it is done.
      */
-    default CompletableFuture<List<TransactionResult>> submitAtomically(
-            String ledger, List<TransactionSpec> specs, CommitAttachment attachment) {
-        throw new UnsupportedOperationException("this port does not commit attachments with a batch");
-    }
+    CompletableFuture<List<TransactionResult>> submitAtomically(
+            String ledger, List<TransactionSpec> specs, CommitAttachment attachment);
 
     /** Posts a pending transaction: in full when {@code amount} is null, else that much. */
     CompletableFuture<TransactionResult> post(String ledger, String transactionId, Long amount);

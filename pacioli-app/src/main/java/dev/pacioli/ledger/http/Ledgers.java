@@ -3,6 +3,7 @@ package dev.pacioli.ledger.http;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.ledger.engine.EngineObserver;
 import dev.pacioli.ledger.engine.LedgerClock;
 import dev.pacioli.ledger.engine.LedgerEngine;
 import dev.pacioli.platform.ApiException;
@@ -13,6 +14,8 @@ import dev.pacioli.postgres.Database;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The ledgers this service writes, each with its running engine. Every ledger in the catalog gets its
@@ -30,8 +33,7 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
     private final LedgerClock clock;
     private final LedgerMetrics metrics;
     private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
-    private final java.util.List<java.util.function.Consumer<String>> commitListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
 
     public Ledgers(Database database, EngineConfig config, LedgerClock clock, LedgerMetrics metrics) {
         this.database = database;
@@ -65,17 +67,17 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
      * thread: it must be cheap and never block (note the ledger, wake a thread of its own). What is
      * watched as transactions commit (treasury's balance monitors) starts here, never by polling.
      */
-    public void onCommit(java.util.function.Consumer<String> listener) {
+    public void onCommit(Consumer<String> listener) {
         commitListeners.add(listener);
     }
 
-    private dev.pacioli.ledger.engine.EngineObserver observed(String name) {
-        dev.pacioli.ledger.engine.EngineObserver metered = metrics.observer(name);
-        return new dev.pacioli.ledger.engine.EngineObserver() {
+    private EngineObserver observed(String name) {
+        EngineObserver metered = metrics.observer(name);
+        return new EngineObserver() {
             @Override
             public void batchCommitted(int operations, long executeNanos, long commitNanos) {
                 metered.batchCommitted(operations, executeNanos, commitNanos);
-                for (java.util.function.Consumer<String> listener : commitListeners) {
+                for (Consumer<String> listener : commitListeners) {
                     listener.accept(name);
                 }
             }

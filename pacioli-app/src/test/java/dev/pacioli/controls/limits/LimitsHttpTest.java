@@ -164,7 +164,8 @@ class LimitsHttpTest {
         }
         assertThat(actions).containsExactlyInAnyOrder("limit.created", "limit.replaced", "limit.deleted");
         List<String> events = new ArrayList<>();
-        for (JsonNode event : admin.get("/v1/events?limit=1000").json().path("data")) {
+        for (JsonNode event :
+                admin.get("/v1/events?limit=1000&ledger=" + ledger).json().path("data")) {
             if (ledger.equals(event.path("ledger").stringValue())) {
                 events.add(event.path("type").stringValue());
             }
