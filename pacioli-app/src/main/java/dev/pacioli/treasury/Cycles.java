@@ -12,6 +12,7 @@ import dev.pacioli.platform.jobs.Backoff;
 import dev.pacioli.platform.jobs.JobOutcome;
 import dev.pacioli.platform.jobs.JobType;
 import dev.pacioli.platform.jobs.Jobs;
+import dev.pacioli.postgres.Timestamps;
 import dev.pacioli.postgres.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -368,13 +369,14 @@ final class Cycles {
     private static void insert(Connection connection, Cycle cycle) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 insert into treasury_cycles (ledger, id, trigger, runner, started_at, finished_at, decisions)
-                values (?, ?, ?, ?, to_timestamp(?::double precision / 1000000), to_timestamp(?::double precision / 1000000), ?::jsonb)""")) {
+                values (?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
             insert.setString(1, cycle.ledger());
             insert.setString(2, cycle.id());
             insert.setString(3, cycle.trigger());
             insert.setString(4, cycle.runner());
-            insert.setLong(5, cycle.startedAtMicros());
-            insert.setLong(6, cycle.finishedAtMicros());
+            // Exact microseconds (a double of seconds since the epoch cannot hold all of them).
+            insert.setObject(5, Timestamps.offsetDateTime(cycle.startedAtMicros()));
+            insert.setObject(6, Timestamps.offsetDateTime(cycle.finishedAtMicros()));
             insert.setString(
                     7, new String(TreasuryJson.decisions(cycle.decisions()), java.nio.charset.StandardCharsets.UTF_8));
             insert.executeUpdate();

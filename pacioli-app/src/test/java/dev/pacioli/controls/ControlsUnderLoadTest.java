@@ -268,7 +268,11 @@ class ControlsUnderLoadTest {
                 second.post("/v1/controls/emergency-stop", "{\"scope\": \"all\", \"reason\": \"ledger incident\"}"),
                 200);
         answered.set(true);
-        Thread.sleep(1_000);
+        // Every client sends several transfers after the answer before they stop.
+        Await.until(
+                "each client sent transfers after the stop answered",
+                Duration.ofSeconds(30),
+                () -> afterAnswer.values().stream().mapToInt(Integer::intValue).sum() >= 8 * 5);
         done.set(true);
         int before = 0;
         for (var future : committed) {

@@ -16,12 +16,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The matcher over seeded statements whose true pairs are known: the same result under every order of
  * the input, no automatic match that is not a true pair, and the true pairs it leaves are proposals.
  */
 class MatcherTest {
+    private static final Logger LOG = LoggerFactory.getLogger(MatcherTest.class);
+
     private static final LocalDate DAY = LocalDate.of(2026, 12, 1);
     private static final int PERMUTATIONS = 20;
 
@@ -54,13 +58,13 @@ class MatcherTest {
             }
             assertLeftTrueGroupsAreProposed(scenario, first, seed);
             int matched = first.matches().size();
-            System.out.printf(
-                    "matcher seed %d: %d true groups, %d matched automatically (recall %.3f, precision 1.0),"
-                            + " %d proposals, tiers %s%n",
+            LOG.info(
+                    "matcher seed {}: {} true groups, {} matched automatically (recall {}, precision 1.0),"
+                            + " {} proposals, tiers {}",
                     seed,
                     truth.size(),
                     matched,
-                    matched / (double) truth.size(),
+                    String.format("%.3f", matched / (double) truth.size()),
                     first.proposals().size(),
                     first.countsPerTier());
             assertThat(matched).isGreaterThan(truth.size() / 2);
