@@ -3,17 +3,11 @@ package dev.pacioli.clearing;
 import static dev.pacioli.clearing.ClearingFixture.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pacioli.platform.ChildServe;
+import dev.pacioli.ledger.Limits;
+import dev.pacioli.platform.ChildService;
 import dev.pacioli.platform.HttpTester;
-import dev.pacioli.postgres.EmbeddedDatabase;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -34,20 +28,8 @@ class ClearingCrashTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         long pid = ProcessHandle.current().pid();
-        String externalUrl = System.getenv("PACIOLI_TEST_DATABASE_URL");
-        boolean external = externalUrl != null && !externalUrl.isBlank();
-        String childDatabase = "pacioli_clearing_crash_" + pid;
-        String databaseUrl = external ? ChildServe.createDatabase(externalUrl, childDatabase) : null;
-        Path dataDirectory = Path.of("target", "clearing-crash-" + pid).toAbsolutePath();
-        Path log = Files.createDirectories(Path.of("target")).resolve("clearing-crash-" + pid + ".log");
-        List<Process> started = new ArrayList<>();
-        boolean passed = false;
-        try {
-            int port = ChildServe.freePort();
-            Process child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), log);
-            started.add(child);
-            ChildServe.awaitReady(child, port, log);
-            HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
+        try (ChildService service = ChildService.start("clearing-crash", ADMIN_KEY, Map.of())) {
+            HttpTester admin = service.admin();
             admin.goLive();
             ClearingFixture fixture = new ClearingFixture(admin, "crash-" + pid);
             for (int p = 0; p < PARTICIPANTS; p++) {
@@ -67,12 +49,9 @@ class ClearingCrashTest {
                     }
                 });
                 Thread.sleep(delayMillis);
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                service.kill();
                 settler.join(30_000);
-                child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), log);
-                started.add(child);
-                ChildServe.awaitReady(child, port, log);
+                service.restart();
                 checkWholeOrNothing(
                         fixture, window, "seed " + seed + " round " + round + " after " + delayMillis + " ms");
                 JsonNode settled = fixture.settle(window);
@@ -81,22 +60,7 @@ class ClearingCrashTest {
                         .isEqualTo(settled.path("settled_at").stringValue());
                 checkWholeOrNothing(fixture, window, "seed " + seed + " round " + round + " settled again");
             }
-            passed = true;
-        } finally {
-            for (Process process : started) {
-                if (process.isAlive()) {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            }
-            if (external) {
-                ChildServe.dropDatabase(externalUrl, childDatabase);
-            } else if (!passed && Files.exists(dataDirectory.resolve("postgres"))) {
-                EmbeddedDatabase.start(dataDirectory).close(); // adopt the orphaned server and stop it
-            }
-            if (passed && Files.exists(dataDirectory)) {
-                EmbeddedDatabase.removeCluster(dataDirectory);
-            }
+            service.stop();
         }
     }
 
@@ -137,8 +101,7 @@ class ClearingCrashTest {
                 .path("assets")) {
             instructions += asset.path("instructions").size();
         }
-        int parts = (instructions + dev.pacioli.ledger.Limits.POSTINGS_PER_TRANSACTION_MAX - 1)
-                / dev.pacioli.ledger.Limits.POSTINGS_PER_TRANSACTION_MAX;
+        int parts = (instructions + Limits.POSTINGS_PER_TRANSACTION_MAX - 1) / Limits.POSTINGS_PER_TRANSACTION_MAX;
         assertThat(parts)
                 .as("a settlement of %d postings in several transactions", instructions)
                 .isGreaterThan(1);

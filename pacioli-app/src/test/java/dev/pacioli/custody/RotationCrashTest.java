@@ -3,16 +3,13 @@ package dev.pacioli.custody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.Await;
-import dev.pacioli.platform.ChildServe;
+import dev.pacioli.platform.ChildService;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
-import dev.pacioli.postgres.EmbeddedDatabase;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
@@ -44,21 +40,8 @@ class RotationCrashTest {
 
     @Test
     void killedHalfwayTheRotationFinishesAfterTheRestartAndEveryWalletSigns() throws Exception {
-        long pid = ProcessHandle.current().pid();
-        String externalUrl = System.getenv("PACIOLI_TEST_DATABASE_URL");
-        boolean external = externalUrl != null && !externalUrl.isBlank();
-        String childDatabase = "pacioli_rotation_crash_" + pid;
-        String databaseUrl = external ? ChildServe.createDatabase(externalUrl, childDatabase) : null;
-        Path dataDirectory = Path.of("target", "rotation-crash-" + pid).toAbsolutePath();
-        Path log = Files.createDirectories(Path.of("target")).resolve("rotation-crash-" + pid + ".log");
-        List<Process> started = new ArrayList<>();
-        boolean passed = false;
-        try {
-            int port = ChildServe.freePort();
-            Process child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, SETTINGS, log);
-            started.add(child);
-            ChildServe.awaitReady(child, port, log);
-            HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
+        try (ChildService service = ChildService.start("rotation-crash", ADMIN_KEY, SETTINGS)) {
+            HttpTester admin = service.admin();
             Map<String, String> addresses = createWallets(admin);
             String oldKey = admin.get("/v1/custody/keys")
                     .json()
@@ -70,11 +53,7 @@ class RotationCrashTest {
             String newKey = rotation.path("primary_key").stringValue();
             assertThat(rotation.path("wallets_total").longValue()).isEqualTo(WALLETS);
             Await.until("the rotation is halfway", WAIT_MAX, () -> done(admin) >= WALLETS / 2);
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, SETTINGS, log);
-            started.add(child);
-            ChildServe.awaitReady(child, port, log);
+            service.killAndRestart();
             JsonNode afterRestart = admin.get("/v1/custody/keys").json().path("rotation");
             assertThat(afterRestart.path("wallets_done").longValue())
                     .as("killed halfway: %s", afterRestart)
@@ -98,29 +77,8 @@ class RotationCrashTest {
                 assertThat(key.path("wallets").longValue()).as(id).isEqualTo(id.equals(newKey) ? WALLETS : 0);
             }
             assertThat(keys.path("data").toString()).contains(oldKey);
-            child.destroy(); // SIGTERM: graceful, and it stops the embedded PostgreSQL
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            everyWalletSignsAndNoKeyIsLogged(dataDirectory, databaseUrl, addresses, newKey, log);
-            passed = true;
-        } finally {
-            for (Process process : started) {
-                if (process.isAlive()) {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            }
-            if (external) {
-                ChildServe.dropDatabase(externalUrl, childDatabase);
-            } else if (!passed && Files.exists(dataDirectory.resolve("postgres"))) {
-                EmbeddedDatabase.start(dataDirectory).close(); // adopt the orphaned server and stop it
-            }
-            if (passed && Files.exists(dataDirectory)) {
-                EmbeddedDatabase.removeCluster(dataDirectory);
-                try (var paths = Files.walk(dataDirectory)) {
-                    paths.sorted(java.util.Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
-            }
+            service.stop();
+            everyWalletSignsAndNoKeyIsLogged(service, addresses, newKey);
         }
     }
 
@@ -156,13 +114,13 @@ class RotationCrashTest {
 
     /** On the child's database with its KEK file, in this JVM: every wallet opens and signs as its address. */
     private static void everyWalletSignsAndNoKeyIsLogged(
-            Path dataDirectory, String databaseUrl, Map<String, String> addresses, String newKey, Path log)
-            throws Exception {
-        String logged = Files.readString(log, StandardCharsets.UTF_8).toLowerCase();
-        try (Database database = databaseUrl == null
-                ? Database.embedded(dataDirectory, 4)
-                : Database.connect(DatabaseUrl.parse(databaseUrl), Database.DEFAULT_SCHEMA, 4)) {
-            KeyVault vault = new KeyVault(database.dataSource(), Kek.open(CustodySettings.DEFAULTS, dataDirectory));
+            ChildService service, Map<String, String> addresses, String newKey) throws Exception {
+        String logged = Files.readString(service.log(), StandardCharsets.UTF_8).toLowerCase();
+        try (Database database = service.databaseUrl() == null
+                ? Database.embedded(service.dataDirectory(), 4)
+                : Database.connect(DatabaseUrl.parse(service.databaseUrl()), Database.DEFAULT_SCHEMA, 4)) {
+            KeyVault vault =
+                    new KeyVault(database.dataSource(), Kek.open(CustodySettings.DEFAULTS, service.dataDirectory()));
             Wallets wallets = new Wallets(database.dataSource(), new WalletStore(database.dataSource(), vault), vault);
             byte[] message = "after the rotation".getBytes(StandardCharsets.UTF_8);
             for (Map.Entry<String, String> wallet : addresses.entrySet()) {

@@ -3,17 +3,12 @@ package dev.pacioli.treasury;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.Await;
-import dev.pacioli.platform.ChildServe;
+import dev.pacioli.platform.ChildService;
 import dev.pacioli.platform.HttpTester;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -38,14 +33,8 @@ class ConversionCrashTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         long pid = ProcessHandle.current().pid();
-        String externalUrl = System.getenv("PACIOLI_TEST_DATABASE_URL");
-        boolean external = externalUrl != null && !externalUrl.isBlank();
-        String databaseUrl =
-                external ? ChildServe.createDatabase(externalUrl, "pacioli_conversion_crash_" + pid) : null;
-        Path dataDirectory = Path.of("target", "conversion-crash-" + pid).toAbsolutePath();
-        Path log = Files.createDirectories(Path.of("target")).resolve("conversion-crash-" + pid + ".log");
-        List<Process> started = new ArrayList<>();
-        try (ConversionProvider provider = new ConversionProvider()) {
+        try (ConversionProvider provider = new ConversionProvider();
+                ChildService service = ChildService.start("conversion-crash", ADMIN_KEY, Map.of())) {
             String ledger = "fx-crash-" + pid;
             String base = "/v1/ledgers/" + ledger;
             for (int i = 0; i < CONVERSIONS; i++) {
@@ -56,11 +45,7 @@ class ConversionCrashTest {
                     default -> provider.behave(id, ConversionProvider.Behaviour.COMPLETE);
                 }
             }
-            int port = ChildServe.freePort();
-            Process child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), log);
-            started.add(child);
-            ChildServe.awaitReady(child, port, log);
-            HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
+            HttpTester admin = service.admin();
             admin.goLive();
             setUp(admin, ledger, provider);
             for (int i = 0; i < CONVERSIONS; i++) {
@@ -78,11 +63,7 @@ class ConversionCrashTest {
                         "at least " + threshold + " submissions reached the provider (seed " + seed + ")",
                         WAIT_MAX,
                         () -> provider.postsSeen() >= threshold);
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), log);
-                started.add(child);
-                ChildServe.awaitReady(child, port, log);
+                service.killAndRestart();
             }
             Await.until("every conversion is final (seed " + seed + ")", WAIT_MAX, () -> {
                 for (JsonNode conversion : admin.get(base + "/treasury/conversions?limit=1000")
@@ -120,15 +101,7 @@ class ConversionCrashTest {
             assertThat(balance(admin, base, "treasury:usdc")).isEqualTo(completed * 1000);
             assertThat(admin.post(base + "/verify", "{}").json().path("ok").booleanValue())
                     .isTrue();
-            child.destroy(); // SIGTERM: graceful, and it stops the embedded PostgreSQL
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            for (Process process : started) {
-                if (process.isAlive()) {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            }
+            service.stop();
         }
     }
 

@@ -3,19 +3,14 @@ package dev.pacioli.events.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.events.webhooks.WebhookReceiver.Answer;
-import dev.pacioli.platform.ChildServe;
+import dev.pacioli.platform.ChildService;
 import dev.pacioli.platform.HttpTester;
-import dev.pacioli.postgres.EmbeddedDatabase;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -46,24 +41,13 @@ class WebhookCrashTest {
     @Test
     void aKilledServiceLosesNoEventAndRepeatsOnlyWhatWasInFlight() throws Exception {
         long pid = ProcessHandle.current().pid();
-        String externalUrl = System.getenv("PACIOLI_TEST_DATABASE_URL");
-        boolean external = externalUrl != null && !externalUrl.isBlank();
-        String childDatabase = "pacioli_webhook_crash_" + pid;
-        String databaseUrl = external ? ChildServe.createDatabase(externalUrl, childDatabase) : null;
-        Path dataDirectory = Path.of("target", "webhook-crash-" + pid).toAbsolutePath();
-        Path log = Files.createDirectories(Path.of("target")).resolve("webhook-crash-" + pid + ".log");
-        List<Process> started = new ArrayList<>();
-        boolean stoppedGracefully = false;
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
+        try (WebhookReceiver receiver = new WebhookReceiver();
+                ChildService service = ChildService.start("webhook-crash", ADMIN_KEY, FAST_WEBHOOKS)) {
             String url = receiver.route("/crash", attempt -> {
                 Thread.sleep(40); // so the kill lands with attempts in flight
                 return Answer.of(200);
             });
-            int port = ChildServe.freePort();
-            Process first = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, FAST_WEBHOOKS, log);
-            started.add(first);
-            ChildServe.awaitReady(first, port, log);
-            HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
+            HttpTester admin = service.admin();
             String ledger = "crash-" + pid;
             assertThat(admin.put("/v1/assets/USD", "{\"scale\": 2}").status()).isIn(200, 201);
             assertThat(admin.post("/v1/ledgers", "{\"name\": \"" + ledger + "\"}")
@@ -94,14 +78,11 @@ class WebhookCrashTest {
             WebhookDeliveryTest.await(
                     "some deliveries acknowledged before the kill",
                     () -> receiver.acknowledged("/crash").size() >= ACKNOWLEDGED_BEFORE_KILL);
-            first.destroyForcibly();
-            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            service.kill();
             int beforeKill = receiver.acknowledged("/crash").size();
             assertThat(beforeKill).as("the kill landed mid-delivery").isLessThan(TRANSFERS + 2);
 
-            Process second = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, FAST_WEBHOOKS, log);
-            started.add(second);
-            ChildServe.awaitReady(second, port, log);
+            service.restart();
             Set<String> expected = new TreeSet<>();
             admin.get(base + "/events?limit=1000")
                     .json()
@@ -161,28 +142,7 @@ class WebhookCrashTest {
             assertThat(admin.delete("/v1/webhooks/" + endpoint.path("id").stringValue())
                             .status())
                     .isEqualTo(200);
-            second.destroy(); // SIGTERM: graceful, and it stops the embedded PostgreSQL
-            stoppedGracefully = second.waitFor(60, TimeUnit.SECONDS); // 143: SIGTERM, hooks run
-        } finally {
-            for (Process process : started) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-            if (external) {
-                ChildServe.dropDatabase(externalUrl, childDatabase);
-            } else if (!stoppedGracefully && Files.exists(dataDirectory.resolve("postgres"))) {
-                EmbeddedDatabase.start(dataDirectory).close(); // adopt the orphaned server and stop it
-            }
-            if (stoppedGracefully && Files.exists(dataDirectory)) {
-                EmbeddedDatabase.removeCluster(dataDirectory); // it may be relocated, outside the directory
-                try (var paths = Files.walk(dataDirectory)) {
-                    paths.sorted(java.util.Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
-            }
+            service.stop();
         }
     }
-
-    // ---- The child ------------------------------------------------------------------------------
-
 }

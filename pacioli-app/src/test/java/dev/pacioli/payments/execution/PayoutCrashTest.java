@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.payments.rails.TestProvider;
 import dev.pacioli.platform.Await;
-import dev.pacioli.platform.ChildServe;
+import dev.pacioli.platform.ChildService;
 import dev.pacioli.platform.HttpTester;
-import dev.pacioli.postgres.EmbeddedDatabase;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -40,15 +33,8 @@ class PayoutCrashTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         long pid = ProcessHandle.current().pid();
-        String externalUrl = System.getenv("PACIOLI_TEST_DATABASE_URL");
-        boolean external = externalUrl != null && !externalUrl.isBlank();
-        String childDatabase = "pacioli_payout_crash_" + pid;
-        String databaseUrl = external ? ChildServe.createDatabase(externalUrl, childDatabase) : null;
-        Path dataDirectory = Path.of("target", "payout-crash-" + pid).toAbsolutePath();
-        Path log = Files.createDirectories(Path.of("target")).resolve("payout-crash-" + pid + ".log");
-        List<Process> started = new ArrayList<>();
-        boolean passed = false;
-        try (TestProvider provider = TestProvider.start()) {
+        try (TestProvider provider = TestProvider.start();
+                ChildService service = ChildService.start("payout-crash", ADMIN_KEY, Map.of())) {
             String ledger = "crash-" + pid;
             String base = "/v1/ledgers/" + ledger;
             for (int i = 0; i < PAYOUTS; i++) {
@@ -60,11 +46,7 @@ class PayoutCrashTest {
                     default -> provider.nextFor(transfer, TestProvider.Behaviour.PAY);
                 }
             }
-            int port = ChildServe.freePort();
-            Process child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), log);
-            started.add(child);
-            ChildServe.awaitReady(child, port, log);
-            HttpTester admin = new HttpTester(URI.create("http://127.0.0.1:" + port), ADMIN_KEY);
+            HttpTester admin = service.admin();
             admin.goLive();
             admin.openLedgerWithWorldAndWallet(ledger);
             assertThat(admin.post(
@@ -92,17 +74,12 @@ class PayoutCrashTest {
             }
             for (int kill = 1; kill <= 2; kill++) {
                 int threshold = 20 + random.nextInt(60) + (kill - 1) * 60;
-                HttpTester current = admin;
                 Await.until(
                         "at least " + threshold + " transfers reached the provider (seed " + seed + ")",
                         WAIT_MAX,
                         () -> provider.posts().size() >= threshold);
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                child = ChildServe.start(dataDirectory, databaseUrl, port, ADMIN_KEY, Map.of(), log);
-                started.add(child);
-                ChildServe.awaitReady(child, port, log);
-                assertThat(current.get("/health/ready").status()).isEqualTo(200);
+                service.killAndRestart();
+                assertThat(admin.get("/health/ready").status()).isEqualTo(200);
             }
             Await.until("every pending transfer reached the provider", WAIT_MAX, () -> {
                 for (int i = 2; i < PAYOUTS; i += 10) {
@@ -156,27 +133,7 @@ class PayoutCrashTest {
                     .isEqualTo(1_000_000 - paid * 100);
             assertThat(admin.post(base + "/verify", "{}").json().path("ok").booleanValue())
                     .isTrue();
-            child.destroy(); // SIGTERM: graceful, and it stops the embedded PostgreSQL
-            passed = child.waitFor(60, TimeUnit.SECONDS);
-        } finally {
-            for (Process process : started) {
-                if (process.isAlive()) {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            }
-            if (external) {
-                ChildServe.dropDatabase(externalUrl, childDatabase);
-            } else if (!passed && Files.exists(dataDirectory.resolve("postgres"))) {
-                EmbeddedDatabase.start(dataDirectory).close(); // adopt the orphaned server and stop it
-            }
-            if (passed && Files.exists(dataDirectory)) {
-                EmbeddedDatabase.removeCluster(dataDirectory); // it may be relocated, outside the directory
-                try (var paths = Files.walk(dataDirectory)) {
-                    paths.sorted(java.util.Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
-            }
+            service.stop();
         }
     }
 }
