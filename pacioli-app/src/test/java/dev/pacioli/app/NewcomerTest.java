@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Issue #12, end to end: a newcomer copies the repository into a directory only they can enter (a home
@@ -38,6 +40,9 @@ import org.junit.jupiter.api.Test;
  * embedded server, whose set-up is what failed for the eleven classes in the issue. It cannot recurse:
  * it never builds this module, and this test fails if it finds itself nested.
  */
+@Execution(
+        value = ExecutionMode.CONCURRENT,
+        reason = "a newcomer's build in child processes, with its own clone and data")
 class NewcomerTest {
     static final String NESTED_TESTS = "EmbeddedDatabaseTest,LedgerReadsTest";
     private static final Duration DEMO_LIMIT = Duration.ofMinutes(10); // includes the first build

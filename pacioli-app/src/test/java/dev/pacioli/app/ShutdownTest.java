@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  * database of its own, dropped at the end), otherwise its own embedded PostgreSQL under a fresh data
  * directory in target/.
  */
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a child serve on data of its own; mostly waits on it")
 class ShutdownTest {
     private static final String ADMIN_KEY = "pacioli_shutdown_test_admin_0123456789abcdef";
     private static final int TOGETHER = 150;

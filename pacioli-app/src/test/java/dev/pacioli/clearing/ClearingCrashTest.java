@@ -9,6 +9,8 @@ import dev.pacioli.platform.HttpTester;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +20,7 @@ import tools.jackson.databind.JsonNode;
  * or closed with none of them; the hub is at zero and the ledger verifies; settling again settles it,
  * and once more changes nothing.
  */
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a child serve on data of its own; mostly waits on it")
 class ClearingCrashTest {
     private static final String ADMIN_KEY = "pacioli_clearing_crash_admin_0123456789abcdef";
     private static final int PARTICIPANTS = 150;

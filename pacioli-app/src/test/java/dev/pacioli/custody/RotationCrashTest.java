@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
@@ -30,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  * by itself, the old key is disabled, and every wallet opens under the new key and signs as its
  * address. The child's whole log (INFO and up, as in production) holds none of the 1,000 keys.
  */
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a child serve on data of its own; mostly waits on it")
 class RotationCrashTest {
     private static final String ADMIN_KEY = "pacioli_rotation_crash_admin_0123456789abcdef";
     private static final int WALLETS = 1_000;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * <p>The provider completes most, fails every fifth and answers every fifth-plus-one only after the
  * connector's read timeout (accepted; an unknown outcome the worker resolves by asking).
  */
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a child serve on data of its own; mostly waits on it")
 class ConversionCrashTest {
     private static final String ADMIN_KEY = "pacioli_conversion_crash_admin_0123456789abcdef";
     private static final int CONVERSIONS = 60;

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * <p>The child uses the external test server when {@code PACIOLI_TEST_DATABASE_URL} is set (in a
  * database of its own, dropped at the end), otherwise its own embedded PostgreSQL in target/.
  */
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a child serve on data of its own; mostly waits on it")
 class WebhookCrashTest {
     private static final String ADMIN_KEY = "pacioli_webhook_crash_admin_0123456789abcdef";
 

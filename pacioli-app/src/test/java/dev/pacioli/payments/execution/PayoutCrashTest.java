@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * connection after accepting it (an unknown outcome: the worker must ask before anything else), and
  * leaves every tenth-plus-two pending until the test settles it after the last restart.
  */
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a child serve on data of its own; mostly waits on it")
 class PayoutCrashTest {
     private static final String ADMIN_KEY = "pacioli_payout_crash_admin_0123456789abcdef";
     private static final int PAYOUTS = 200;
