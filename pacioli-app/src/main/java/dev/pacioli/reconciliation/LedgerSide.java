@@ -52,7 +52,10 @@ final class LedgerSide {
                 + " t.metadata ->> 'external_id', t.metadata ->> 'end_to_end_id', t.metadata ->> 'reference'"
                 + " from entries e join transactions t on t.ledger_id = e.ledger_id and t.id = e.transaction_id"
                 + " where e.ledger_id = ? and e.account_id = ? and e.kind in (" + EntryKind.POSTED.code + ", "
-                + EntryKind.POST.code + ") and e.committed_at >= ? and e.committed_at < ?";
+                + EntryKind.POST.code + ") and e.committed_at >= ? and e.committed_at < ?"
+                // A write-off reversed with its match, and that reversal: reconciliation's own, cancelling out.
+                + " and not (t.metadata ->> 'reconciliation_match' is not null"
+                + " and (t.reversed_by is not null or t.reverses is not null))";
         List<Matcher.Item> items = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, info.ledgerId());

@@ -17,6 +17,7 @@ import dev.pacioli.platform.audit.AuditEntry;
 import dev.pacioli.platform.audit.AuditJson;
 import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.PostgresLedgerStore.CommitRows;
 import dev.pacioli.postgres.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -291,14 +293,49 @@ final class ManualMatches {
         }
     }
 
+    /**
+     * Deletes a match: its lines open again, its entries are free. A match with a write-off has it
+     * reversed ({@code recon:{match}:write_off:reversal}), and the match is deleted in the reversal's
+     * own database transaction, so the money and the match never disagree; the write-off and its
+     * reversal are then left out of matching (they are the reconciliation's own, and cancel out).
+     */
     MatchStore.StoredMatch unmatch(String ledger, String matchId, String reason, Actor actor) {
-        return Transactions.run(database.dataSource(), "could not delete the match", connection -> {
-            MatchStore.StoredMatch match = MatchStore.match(connection, ledger, matchId)
-                    .orElseThrow(() -> ApiException.notFound("match_not_found", "no match '" + matchId + "'"));
-            MatchStore.lockAccount(connection, ledger, match.account());
-            MatchStore.deleteMatch(connection, match, actor, reason);
-            return match;
-        });
+        MatchStore.StoredMatch found = Transactions.run(
+                        database.dataSource(),
+                        "could not read the match",
+                        connection -> MatchStore.match(connection, ledger, matchId))
+                .orElseThrow(() -> matchNotFound(matchId));
+        if (found.writeOffTransaction() == null) {
+            return Transactions.run(database.dataSource(), "could not delete the match", connection -> {
+                MatchStore.lockAccount(connection, ledger, found.account());
+                MatchStore.StoredMatch match =
+                        MatchStore.match(connection, ledger, matchId).orElseThrow(() -> matchNotFound(matchId));
+                MatchStore.deleteMatch(connection, match, actor, reason);
+                return match;
+            });
+        }
+        TransactionResult reversed = Engines.await(reconciliation
+                .port()
+                .reverse(
+                        ledger,
+                        new LedgerPort.Reversal(
+                                found.writeOffTransaction(),
+                                found.writeOffTransaction() + ":reversal",
+                                Metadata.of("reconciliation_match", matchId),
+                                "reconciliation write-off reversed: the match was deleted",
+                                false,
+                                (CommitRows) connection -> MatchStore.deleteMatch(connection, found, actor, reason))));
+        if (reversed.code() == ResultCode.EXISTS) {
+            throw matchNotFound(matchId); // deleted by an earlier request, with its write-off reversed
+        }
+        if (!reversed.code().succeeded()) {
+            throw Outcomes.failure(reversed);
+        }
+        return found;
+    }
+
+    private static ApiException matchNotFound(String matchId) {
+        return ApiException.notFound("match_not_found", "no match '" + matchId + "'");
     }
 
     StatementStore.Line ignore(String ledger, String lineId, String reason, Actor actor) {
@@ -323,7 +360,7 @@ final class ManualMatches {
                     connection,
                     "reconciliation.line_ignored",
                     ledger,
-                    ReconciliationJson.bytes(java.util.Map.of("id", lineId, "reason", reason)));
+                    ReconciliationJson.bytes(Map.of("id", lineId, "reason", reason)));
             return StatementStore.linesById(connection, ledger, List.of(lineId)).getFirst();
         });
     }

@@ -2,6 +2,7 @@ package dev.pacioli.reconciliation;
 
 import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.audit.AuditAction;
 import dev.pacioli.platform.audit.AuditEntry;
 import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.postgres.Timestamps;
@@ -276,7 +277,7 @@ final class MatchStore {
                 connection,
                 actor,
                 AuditEntry.of(
-                                dev.pacioli.platform.audit.AuditAction.RECONCILIATION_MATCH_DELETED,
+                                AuditAction.RECONCILIATION_MATCH_DELETED,
                                 match.id(),
                                 ReconciliationJson.matchAudit(match),
                                 null)

@@ -54,6 +54,7 @@ final class ReconciliationJson {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", line.id());
         out.put("statement_id", line.statementId());
+        out.put("position", line.position());
         out.put("external_id", line.externalId());
         out.put("booking_date", line.bookingDate().toString());
         out.put("value_date", line.valueDate() == null ? null : line.valueDate().toString());

@@ -4,12 +4,14 @@ import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
+import dev.pacioli.platform.Cursor;
 import dev.pacioli.platform.FieldError;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.postgres.Page;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ final class ReconciliationRoutes {
     static final int MATCH_ITEMS_MAX = 100;
     static final int REASON_LENGTH_MAX = 1_000;
     static final int RUN_DAYS_MAX = 366;
+    static final List<String> LINE_STATES = List.of("unmatched", "matched", "proposed", "ignored");
+    private static final String LINE_CURSOR_KIND = "statement_line";
 
     private final Reconciliation reconciliation;
     private final ManualMatches manual;
@@ -45,6 +49,7 @@ final class ReconciliationRoutes {
                         .withBodyBytesMax(StatementFile.BYTES_MAX)
                         .accepting(XML, CSV),
                 Route.get(BASE + "/statements/{id}", Role.READER, this::getStatement),
+                Route.list(BASE + "/statements/{id}/lines", Role.READER, false, this::getLines, "status"),
                 Route.post(BASE + "/lines/{id}/ignore", Role.OPERATOR, this::ignore),
                 Route.post(BASE + "/runs", Role.OPERATOR, this::postRun),
                 Route.get(BASE + "/runs/{id}", Role.READER, this::getRun),
@@ -107,7 +112,32 @@ final class ReconciliationRoutes {
                 .statement(call.path("ledger"), id)
                 .orElseThrow(() -> ApiException.notFound("statement_not_found", "no statement '" + id + "'"));
         Map<String, Object> out = ReconciliationJson.statement(statement);
-        out.put("lines", ReconciliationJson.lines(reconciliation.statements.linesOfStatement(id)));
+        out.put("lines_by_status", reconciliation.statements.lineCountsOfStatement(id));
+        return json(200, out);
+    }
+
+    /** A statement's lines by page, in the file's order: a statement may hold 500,000 of them. */
+    private Reply getLines(Call call) {
+        String id = call.path("id");
+        reconciliation
+                .statements
+                .statement(call.path("ledger"), id)
+                .orElseThrow(() -> ApiException.notFound("statement_not_found", "no statement '" + id + "'"));
+        String status = call.query("status");
+        if (status != null && !LINE_STATES.contains(status)) {
+            throw ApiException.invalid(
+                    List.of(new FieldError("status", FieldError.INVALID_VALUE, "must be one of " + LINE_STATES)));
+        }
+        Long after = Cursor.sequence(call.query("cursor"), LINE_CURSOR_KIND);
+        Page<StatementStore.Line> page = reconciliation.statements.linesOfStatement(
+                id, status, after == null ? null : Math.toIntExact(after), call.limit());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("data", ReconciliationJson.lines(page.items()));
+        if (page.hasMore()) {
+            out.put(
+                    "next_cursor",
+                    Cursor.ofSequence(LINE_CURSOR_KIND, page.last().position()));
+        }
         return json(200, out);
     }
 

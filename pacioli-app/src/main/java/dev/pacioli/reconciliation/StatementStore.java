@@ -1,6 +1,7 @@
 package dev.pacioli.reconciliation;
 
 import dev.pacioli.platform.ServiceEvents;
+import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
 import dev.pacioli.postgres.Transactions;
 import java.sql.Connection;
@@ -9,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -21,7 +24,7 @@ import javax.sql.DataSource;
  */
 final class StatementStore {
     static final String LINE_COLUMNS = "id, statement_id, external_id, booking_date, value_date, amount, asset,"
-            + " reference, end_to_end_id, counterparty, description, status, match_id, ignore_reason";
+            + " reference, end_to_end_id, counterparty, description, status, match_id, ignore_reason, position";
 
     private final DataSource dataSource;
 
@@ -60,7 +63,8 @@ final class StatementStore {
             String description,
             String status,
             String matchId,
-            String ignoreReason) {
+            String ignoreReason,
+            int position) {
         Matcher.Line forMatching() {
             return new Matcher.Line(
                     id, amount, bookingDate, externalId, endToEndId, reference != null ? reference : description);
@@ -229,12 +233,39 @@ final class StatementStore {
 
     // ---- lines
 
-    List<Line> linesOfStatement(String statementId) {
+    /**
+     * One page of a statement's lines in the file's order, after the line at {@code afterPosition}
+     * (null: from the first), in {@code status} when it is not null.
+     */
+    Page<Line> linesOfStatement(String statementId, String status, Integer afterPosition, int limit) {
+        Page.checkLimit(limit);
         return Transactions.run(dataSource, "could not read the lines", connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select " + LINE_COLUMNS + " from recon_lines where statement_id = ? order by position")) {
+            try (PreparedStatement select = connection.prepareStatement("select " + LINE_COLUMNS
+                    + " from recon_lines where statement_id = ? and position > ? and (? is null or status = ?)"
+                    + " order by position limit ?")) {
                 select.setString(1, statementId);
-                return lines(select);
+                select.setInt(2, afterPosition == null ? 0 : afterPosition);
+                select.setString(3, status);
+                select.setString(4, status);
+                select.setInt(5, limit + 1);
+                return Page.of(lines(select), limit);
+            }
+        });
+    }
+
+    /** How many of a statement's lines are in each state (states with none are absent). */
+    Map<String, Integer> lineCountsOfStatement(String statementId) {
+        return Transactions.run(dataSource, "could not count the lines", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select status, count(*) from recon_lines"
+                    + " where statement_id = ? group by status order by status")) {
+                select.setString(1, statementId);
+                Map<String, Integer> counts = new LinkedHashMap<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        counts.put(row.getString(1), row.getInt(2));
+                    }
+                }
+                return counts;
             }
         });
     }
@@ -290,7 +321,8 @@ final class StatementStore {
                         row.getString(11),
                         row.getString(12),
                         row.getString(13),
-                        row.getString(14)));
+                        row.getString(14),
+                        row.getInt(15)));
             }
         }
         return lines;

@@ -636,6 +636,7 @@ class OpenApiContractTest {
                         "PUT /v1/reconciliation/csv-mappings/{id}",
                         "POST /v1/ledgers/{ledger}/reconciliation/statements",
                         "GET /v1/ledgers/{ledger}/reconciliation/statements/{id}",
+                        "GET /v1/ledgers/{ledger}/reconciliation/statements/{id}/lines",
                         "POST /v1/ledgers/{ledger}/reconciliation/lines/{id}/ignore",
                         "POST /v1/ledgers/{ledger}/reconciliation/runs",
                         "GET /v1/ledgers/{ledger}/reconciliation/runs/{id}",

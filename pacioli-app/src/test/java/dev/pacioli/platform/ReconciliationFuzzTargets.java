@@ -63,6 +63,13 @@ final class ReconciliationFuzzTargets {
                                 null)
                         .covering("ledger"),
                 new Target(
+                                "GET " + base + "/statements/{id}/lines",
+                                Map.of("ledger", theLedger, "id", () -> fixture.statementId),
+                                null,
+                                null)
+                        .covering("ledger")
+                        .withQuery("status=unmatched&limit=5"),
+                new Target(
                                 "POST " + base + "/lines/{id}/ignore",
                                 Map.of("ledger", theLedger, "id", fixture::freshLine),
                                 () -> "{\"reason\": \"fuzz\"}",

@@ -375,6 +375,13 @@ class RoleMatrixTest {
                         null,
                         200),
                 new Operation(
+                        "list statement lines",
+                        "GET /v1/ledgers/{ledger}/reconciliation/statements/{id}/lines",
+                        Need.READER,
+                        (f, l) -> "/v1/ledgers/" + l + "/reconciliation/statements/" + f.recon().statementId + "/lines",
+                        null,
+                        200),
+                new Operation(
                         "ignore line",
                         "POST /v1/ledgers/{ledger}/reconciliation/lines/{id}/ignore",
                         Need.OPERATOR,

@@ -86,9 +86,9 @@ public final class ReconciliationFixture {
         long amount = AMOUNTS.incrementAndGet();
         Response statement = statement(List.of(new Camt.Entry(amount, "F-" + amount, null, null)), amount);
         JsonNode lines = admin.get(
-                        base + "/statements/" + statement.json().path("id").stringValue())
+                        base + "/statements/" + statement.json().path("id").stringValue() + "/lines")
                 .json();
-        return lines.path("lines").get(0).path("id").stringValue();
+        return lines.path("data").get(0).path("id").stringValue();
     }
 
     /** A new match, by hand with a write-off, for deleting. */

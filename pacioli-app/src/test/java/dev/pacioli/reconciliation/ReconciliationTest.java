@@ -79,9 +79,9 @@ class ReconciliationTest {
         Response again = statement(xml);
         expect(again, 200);
         assertThat(again.json().path("id").stringValue()).isEqualTo(statementId);
-        assertThat(admin.get(base + "/reconciliation/statements/" + statementId)
+        assertThat(admin.get(base + "/reconciliation/statements/" + statementId + "/lines")
                         .json()
-                        .path("lines")
+                        .path("data")
                         .size())
                 .isEqualTo(4);
 
@@ -115,9 +115,24 @@ class ReconciliationTest {
         account = admin.get(base + "/reconciliation/accounts/bank:operating").json();
         assertThat(account.path("drift").path("severity").stringValue()).isEqualTo("none");
 
-        Response undone = admin.delete(
-                base + "/reconciliation/matches/" + manual.json().path("id").stringValue());
+        String match = manual.json().path("id").stringValue();
+        Response undone = admin.delete(base + "/reconciliation/matches/" + match);
         expect(undone, 200);
+        // The write-off is reversed with the match: the books are as before it, the drift is back.
+        assertThat(balance("fees:bank")).isZero();
+        assertThat(balance("bank:operating")).isEqualTo(120_000);
+        String writeOff = "recon:" + match + ":write_off";
+        assertThat(admin.get(base + "/transactions/" + writeOff)
+                        .json()
+                        .path("reversed_by")
+                        .stringValue())
+                .isEqualTo(writeOff + ":reversal");
+        assertThat(admin.delete(base + "/reconciliation/matches/" + match).code())
+                .isEqualTo("match_not_found");
+        // The write-off and its reversal cancel out and are nobody's counterpart: the line stays open.
+        JsonNode afterUndo = run();
+        assertThat(afterUndo.path("unmatched_lines").toString()).contains(feeLine);
+        assertThat(afterUndo.path("unmatched_entries").toString()).doesNotContain(writeOff);
         Response ignored = admin.post(
                 base + "/reconciliation/lines/" + feeLine + "/ignore",
                 "{\"reason\": \"booked by hand in the old system\"}");
@@ -153,6 +168,45 @@ class ReconciliationTest {
         JsonNode rerun = run();
         assertThat(rerun.path("matched_by_tier").path("amount_date").intValue()).isEqualTo(1);
         assertThat(rerun.path("match_rate").stringValue()).isEqualTo("1.000000");
+    }
+
+    @Test
+    void aStatementsLinesComeByPageInTheFilesOrder() {
+        transfer("p-1", "bank:operating", "customers", 7_001, "{\"external_id\": \"P-1\"}");
+        Response imported = statement(Camt.statement(
+                "EUR",
+                TODAY,
+                0,
+                7_001 + 7_002 + 7_003,
+                List.of(
+                        new Camt.Entry(7_001, "P-1", null, null),
+                        new Camt.Entry(7_002, "P-2", null, null),
+                        new Camt.Entry(7_003, "P-3", null, null))));
+        expect(imported, 201);
+        String lines = base + "/reconciliation/statements/"
+                + imported.json().path("id").stringValue() + "/lines";
+        JsonNode first = admin.get(lines + "?limit=2").json();
+        assertThat(first.path("data").findValuesAsString("external_id")).containsExactly("P-1", "P-2");
+        JsonNode second = admin.get(
+                        lines + "?limit=2&cursor=" + first.path("next_cursor").stringValue())
+                .json();
+        assertThat(second.path("data").findValuesAsString("external_id")).containsExactly("P-3");
+        assertThat(second.has("next_cursor")).isFalse();
+
+        run();
+        JsonNode statement = admin.get(base + "/reconciliation/statements/"
+                        + imported.json().path("id").stringValue())
+                .json();
+        assertThat(statement.path("lines_by_status").path("matched").intValue()).isEqualTo(1);
+        assertThat(statement.path("lines_by_status").path("unmatched").intValue())
+                .isEqualTo(2);
+        assertThat(admin.get(lines + "?status=unmatched").json().path("data").findValuesAsString("external_id"))
+                .containsExactly("P-2", "P-3");
+        assertThat(admin.get(lines + "?status=open").code()).isEqualTo("validation_failed");
+        assertThat(admin.get(lines + "?cursor=bm90LW91cnM").code()).isEqualTo("invalid_cursor");
+        assertThat(admin.get(base + "/reconciliation/statements/stmt_none/lines")
+                        .code())
+                .isEqualTo("statement_not_found");
     }
 
     @Test

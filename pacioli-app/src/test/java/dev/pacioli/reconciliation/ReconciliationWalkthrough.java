@@ -65,9 +65,19 @@ public final class ReconciliationWalkthrough {
                         "Date,Amount\n" + today + ",100\n",
                         Map.of("Content-Type", "text/csv")),
                 201);
-        JsonOf statementJson = new JsonOf(
-                admin.get(recon + "/statements/" + statement.json().path("id").stringValue()));
-        assertThat(statementJson.response().json().path("lines").size()).isEqualTo(3);
+        String statementPath =
+                recon + "/statements/" + statement.json().path("id").stringValue();
+        Response read = admin.get(statementPath);
+        expect(read, 200);
+        assertThat(read.json().path("lines_by_status").path("unmatched").intValue())
+                .isEqualTo(3);
+        Response lines = admin.get(statementPath + "/lines?limit=2");
+        expect(lines, 200);
+        assertThat(lines.json().path("data").size()).isEqualTo(2);
+        Response rest = admin.get(statementPath + "/lines?limit=2&cursor="
+                + lines.json().path("next_cursor").stringValue());
+        expect(rest, 200);
+        assertThat(rest.json().path("data").get(0).path("position").intValue()).isEqualTo(3);
 
         Response run = admin.post(
                 recon + "/runs",
@@ -119,8 +129,6 @@ public final class ReconciliationWalkthrough {
         assertThat(admin.get(recon + "/reports/" + today + "?format=csv").text())
                 .startsWith("account,line");
     }
-
-    private record JsonOf(Response response) {}
 
     private static void expect(Response response, int... statuses) {
         assertThat(statuses).as(response.toString()).contains(response.status());
