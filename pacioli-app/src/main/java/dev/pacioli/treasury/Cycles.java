@@ -153,9 +153,10 @@ final class Cycles {
         });
         Map<String, TreasuryStore.AccountView> accounts = TreasuryStore.accounts(connection, ledger, ids);
         List<Decision> decisions = new ArrayList<>(buffers.size());
+        TopUpSizing sizing = new TopUpSizing(providers, ledger);
         for (Buffer buffer : buffers) {
-            Decision decision =
-                    decide(connection, buffer, accounts, inFlight.get(buffer.account()), cycleId, decisions.size());
+            Decision decision = decide(
+                    connection, buffer, accounts, inFlight.get(buffer.account()), cycleId, decisions.size(), sizing);
             decisions.add(decision);
             observe(buffer, decision);
         }
@@ -190,7 +191,8 @@ final class Cycles {
             Map<String, TreasuryStore.AccountView> accounts,
             Conversion job,
             String cycleId,
-            int position)
+            int position,
+            TopUpSizing sizing)
             throws SQLException {
         TreasuryStore.AccountView view = accounts.get(buffer.account());
         if (view == null) {
@@ -228,6 +230,18 @@ final class Cycles {
                 : "available " + available + " is above max " + buffer.max() + ": down to target " + buffer.target();
         if (source == null || target == null) {
             return seen.decision("none", null, null, null, why + ", but an account is missing");
+        }
+        if (low && !source.asset().equals(target.asset())) {
+            // The shortfall is in the buffer's asset; the conversion converts the source's.
+            TopUpSizing.Estimate estimate = sizing.estimate(
+                    connection,
+                    providers.ordered(buffer.providers(), source.asset(), target.asset()),
+                    source.asset(),
+                    target.asset());
+            long shortfall = amount;
+            amount = estimate.sourceAmount(shortfall);
+            why += ": " + shortfall + " " + target.asset() + " is " + amount + " " + source.asset() + " at "
+                    + estimate.basis();
         }
         if (source.available() < amount) {
             return seen.decision(

@@ -53,6 +53,11 @@ final class Providers {
         return Optional.empty();
     }
 
+    /** The first of {@code candidates} whose breaker is not open, if any. */
+    Optional<String> firstHealthy(List<String> candidates) {
+        return candidates.stream().filter(rails::healthy).findFirst();
+    }
+
     /** Whether any candidate is left untried, healthy or not. */
     boolean anyLeft(Conversion conversion) {
         return ordered(conversion.providers(), conversion.fromAsset(), conversion.toAsset()).stream()

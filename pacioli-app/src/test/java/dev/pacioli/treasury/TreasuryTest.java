@@ -220,8 +220,11 @@ class TreasuryTest {
             assertThat(resolved.status()).as(resolved.toString()).isEqualTo(200);
             assertThat(balance(base, "treasury:usd:operating")).isEqualTo(9_300_000);
 
-            // The next cycle goes to the secondary: 600,000 less 10 bps, rounded down.
+            // The next cycle goes to the secondary, sized by its quote (1.0000 less 10 bps) so that the float
+            // gets its whole shortfall: 600,000 USDC is 600,601 USD (600,600.6 rounded up).
             JsonNode third = cycle(base).path("decisions").get(0);
+            assertThat(third.path("amount").longValue()).as(third.toString()).isEqualTo(600_601);
+            assertThat(third.path("reason").stringValue()).contains(secondary + "'s quoted rate 0.999");
             String conversion3 = third.path("conversion").stringValue();
             Await.until(
                     "the third conversion completes",
@@ -230,9 +233,10 @@ class TreasuryTest {
             JsonNode viaSecondary = call("GET", base + "/treasury/conversions/" + conversion3, null)
                     .json();
             assertThat(viaSecondary.path("provider").stringValue()).isEqualTo(secondary);
-            assertThat(viaSecondary.path("to_amount").longValue()).isEqualTo(599_400);
+            assertThat(viaSecondary.path("to_amount").longValue()).isEqualTo(600_000);
             assertThat(viaSecondary.path("rate").stringValue()).isEqualTo("1.0000");
-            assertThat(balance(base, "treasury:usdc:float")).isEqualTo(999_400);
+            assertThat(balance(base, "treasury:usdc:float")).isEqualTo(1_000_000);
+            assertThat(balance(base, "treasury:usd:operating")).isEqualTo(9_300_000 - 600_601);
             booksHold(base);
 
             // A deposit takes it above max: the sweep brings it back to target.
@@ -240,7 +244,7 @@ class TreasuryTest {
             JsonNode sweep = cycle(base).path("decisions").get(0);
             assertThat(sweep.path("action").stringValue()).as(sweep.toString()).isEqualTo("sweep");
             assertThat(balance(base, "treasury:usdc:float")).isEqualTo(1_000_000);
-            assertThat(balance(base, "treasury:usdc:reserve")).isEqualTo(1_499_400);
+            assertThat(balance(base, "treasury:usdc:reserve")).isEqualTo(1_500_000);
             booksHold(base);
             JsonNode listed = call("GET", base + "/treasury/buffers", null)
                     .json()
@@ -264,6 +268,50 @@ class TreasuryTest {
             }
         }
         return found;
+    }
+
+    @Test
+    void aTopUpBetweenAssetsOfDifferentScalesConvertsTheShortfallInTheSourceAsset() {
+        String ledger = TestService.uniqueName("scales");
+        String base = admin.openLedgerWithWorldAndWallet(ledger);
+        // Micro-units: 1 USDM is 1,000,000 minor units; 1 USD is 100.
+        assertThat(admin.put("/v1/assets/USDM", "{\"scale\": 6}").status()).isIn(200, 201);
+        account(base, "treasury:usd", "USD", "debit");
+        account(base, "treasury:usdm", "USDM", "debit");
+        account(base, "equity:usd", "USD", "credit");
+        post(base, "seed-usd", "treasury:usd", "equity:usd", 10_000_000, "USD");
+        String provider =
+                "fxm" + TestService.uniqueName("").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        try {
+            Response made = admin.post("/v1/connectors", """
+                    {"id": "%s", "kind": "simulator", "assets": {"USD": "providers:%s:USD", "USDM": "providers:%s:USDM"},
+                     "config": {"rates": {"USD/USDM": "10000", "USDM/USD": "0.0001"}}}""".formatted(provider, provider, provider));
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            Response buffer = call("PUT", base + "/treasury/buffers/treasury:usdm", """
+                    {"min": 500000000, "target": 1000000000, "max": 2000000000, "critical": 0,
+                     "top_up_from": "treasury:usd", "sweep_to": "treasury:usd", "providers": ["%s"],
+                     "conversion_timeout_seconds": 60}""".formatted(provider));
+            assertThat(buffer.status()).as(buffer.toString()).isEqualTo(201);
+
+            // Empty: 1,000 USDM short, which is 1,000 USD at the quoted 10,000 micro-units per cent.
+            JsonNode decision = cycle(base).path("decisions").get(0);
+            assertThat(decision.path("action").stringValue())
+                    .as(decision.toString())
+                    .isEqualTo("conversion");
+            assertThat(decision.path("amount").longValue()).isEqualTo(100_000);
+            assertThat(decision.path("reason").stringValue())
+                    .contains("1000000000 USDM is 100000 USD at " + provider + "'s quoted rate 10000");
+            String conversion = decision.path("conversion").stringValue();
+            Await.until(
+                    "the conversion completes",
+                    Duration.ofSeconds(30),
+                    () -> "completed".equals(status(base, conversion)));
+            assertThat(balance(base, "treasury:usdm")).isEqualTo(1_000_000_000);
+            assertThat(balance(base, "treasury:usd")).isEqualTo(10_000_000 - 100_000);
+            booksHold(base);
+        } finally {
+            admin.delete("/v1/connectors/" + provider);
+        }
     }
 
     @Test

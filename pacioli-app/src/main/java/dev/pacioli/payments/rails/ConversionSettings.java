@@ -38,11 +38,17 @@ public record ConversionSettings(Map<String, BigDecimal> rates, int feeBps, Simu
 
     /** {@code fromAmount × rate × (10000 − fee_bps) / 10000}, exactly, rounded down (toward the platform). */
     public long toAmount(String fromAsset, String toAsset, long fromAmount) {
-        BigDecimal rate = rates.get(pair(fromAsset, toAsset));
-        BigDecimal gross = BigDecimal.valueOf(fromAmount).multiply(rate);
-        BigDecimal net =
-                gross.multiply(BPS.subtract(BigDecimal.valueOf(feeBps))).divide(BPS);
-        return net.setScale(0, RoundingMode.DOWN).longValueExact();
+        return BigDecimal.valueOf(fromAmount)
+                .multiply(effectiveRate(fromAsset, toAsset))
+                .setScale(0, RoundingMode.DOWN)
+                .longValueExact();
+    }
+
+    /** The rate less the fee: what one minor unit of {@code fromAsset} yields, exactly. */
+    public BigDecimal effectiveRate(String fromAsset, String toAsset) {
+        return rates.get(pair(fromAsset, toAsset))
+                .multiply(BPS.subtract(BigDecimal.valueOf(feeBps)))
+                .divide(BPS);
     }
 
     /** The rate as quoted: its exact string. */

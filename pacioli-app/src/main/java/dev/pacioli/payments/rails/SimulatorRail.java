@@ -3,6 +3,7 @@ package dev.pacioli.payments.rails;
 import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.Limits;
 import dev.pacioli.payments.inbound.InboundEvent;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -178,6 +179,13 @@ public final class SimulatorRail implements Rail, Conversions, AutoCloseable {
     @Override
     public boolean converts(String fromAsset, String toAsset) {
         return conversionSettings.converts(fromAsset, toAsset);
+    }
+
+    @Override
+    public Optional<BigDecimal> quote(String fromAsset, String toAsset) {
+        return conversionSettings.converts(fromAsset, toAsset)
+                ? Optional.of(conversionSettings.effectiveRate(fromAsset, toAsset))
+                : Optional.empty();
     }
 
     /**
