@@ -451,4 +451,16 @@ final class ConversionWorker {
     private static JobOutcome waitFor(Duration delay) {
         return new JobOutcome.Deferred(delay, connection -> true);
     }
+
+    /**
+     * An operator asked for a move the table does not have (resolving a conversion that is not in
+     * {@code needs_review}): {@code pacioli_illegal_transitions_total{object="conversion",source="client"}}.
+     */
+    void illegalTransition() {
+        Counter.builder("pacioli_illegal_transitions_total")
+                .tag("object", "conversion")
+                .tag("source", "client")
+                .register(registry)
+                .increment();
+    }
 }

@@ -11,6 +11,8 @@ import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Transactions;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -390,6 +392,7 @@ final class TreasuryRoutes {
         reader.finish();
         Conversion conversion = found(call);
         if (conversion.status() != ConversionStatus.NEEDS_REVIEW) {
+            worker.illegalTransition();
             throw new ApiException(
                     409,
                     "invalid_state_transition",
@@ -397,8 +400,8 @@ final class TreasuryRoutes {
         }
         Actor actor = Actor.of(call);
         if (outcome == ConversionStatus.COMPLETED) {
-            String rate = new java.math.BigDecimal(toAmount)
-                    .divide(new java.math.BigDecimal(conversion.fromAmount()), 12, java.math.RoundingMode.DOWN)
+            String rate = new BigDecimal(toAmount)
+                    .divide(new BigDecimal(conversion.fromAmount()), 12, RoundingMode.DOWN)
                     .stripTrailingZeros()
                     .toPlainString();
             worker.complete(conversion, toAmount, rate, call.principal(), reason, actor);

@@ -110,6 +110,20 @@ class TreasuryTest {
                 .longValue();
     }
 
+    /** {@code pacioli_illegal_transitions_total} of conversions asked for by clients, as scraped. */
+    private double illegalConversionMoves() {
+        String key = "pacioli_illegal_transitions_total{object=\"conversion\",source=\"client\"} ";
+        return admin.as(null)
+                .get("/metrics")
+                .text()
+                .lines()
+                .filter(line -> line.startsWith(key))
+                .mapToDouble(
+                        line -> Double.parseDouble(line.substring(key.length()).trim()))
+                .findFirst()
+                .orElse(0);
+    }
+
     /** Every asset balances and verify replays the ledger without a failure. */
     private void booksHold(String base) {
         JsonNode trial = admin.get(base + "/trial-balance").json();
@@ -218,6 +232,13 @@ class TreasuryTest {
                     base + "/treasury/conversions/" + conversion2 + "/resolve",
                     "{\"outcome\": \"failed\", \"reason\": \"the provider never answered\"}");
             assertThat(resolved.status()).as(resolved.toString()).isEqualTo(200);
+            double refusedBefore = illegalConversionMoves();
+            Response again2 = call(
+                    "POST",
+                    base + "/treasury/conversions/" + conversion2 + "/resolve",
+                    "{\"outcome\": \"failed\", \"reason\": \"twice\"}");
+            assertThat(again2.code()).isEqualTo("invalid_state_transition");
+            assertThat(illegalConversionMoves()).isEqualTo(refusedBefore + 1);
             assertThat(balance(base, "treasury:usd:operating")).isEqualTo(9_300_000);
 
             // The next cycle goes to the secondary, sized by its quote (1.0000 less 10 bps) so that the float
