@@ -298,6 +298,7 @@ public final class Service implements AutoCloseable {
     private final Controls controls;
     private final HttpServer server;
     private final Screening screening;
+    private final List<Capability> capabilities;
 
     private Service(
             Database database,
@@ -309,7 +310,8 @@ public final class Service implements AutoCloseable {
             Connectors connectors,
             Controls controls,
             HttpServer server,
-            Screening screening) {
+            Screening screening,
+            List<Capability> capabilities) {
         this.database = database;
         this.controls = controls;
         this.ledgers = ledgers;
@@ -320,6 +322,7 @@ public final class Service implements AutoCloseable {
         this.connectors = connectors;
         this.server = server;
         this.screening = screening;
+        this.capabilities = capabilities;
     }
 
     /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
@@ -334,6 +337,7 @@ public final class Service implements AutoCloseable {
         WebhookDispatcher webhooks = null;
         NatsPublisher nats = null;
         Controls controls = null;
+        List<Capability> capabilities = List.of();
         // Alerts start before the ledgers and stop after them, so every other part can raise while it
         // runs; their deliveries are jobs, sent once the runner starts.
         AlertService alerts = AlertService.start(
@@ -355,23 +359,15 @@ public final class Service implements AutoCloseable {
             Authenticator authenticator = new Authenticator(new ApiKeys(database.dataSource()));
             ScreeningCapability screening =
                     new ScreeningCapability(database.dataSource(), options.screening(), metrics.registry());
+            capabilities = capabilities(
+                    database, ledgers, metrics, authenticator, connectors, alerts, options, jobs, controls, screening);
             HttpServer server = new HttpServer(
                             options.http(),
                             authenticator,
                             ledgers,
                             metrics,
                             idempotencyKeys(database),
-                            routes(
-                                    database,
-                                    ledgers,
-                                    metrics,
-                                    authenticator,
-                                    connectors,
-                                    alerts,
-                                    options,
-                                    jobs,
-                                    controls,
-                                    screening))
+                            routes(database, ledgers, metrics, connectors, jobs, controls, capabilities))
                     .start();
             logListening(database, ledgers, options, server);
             return new Service(
@@ -384,9 +380,11 @@ public final class Service implements AutoCloseable {
                     connectors,
                     controls,
                     server,
-                    screening.screening());
+                    screening.screening(),
+                    capabilities);
         } catch (RuntimeException e) {
-            new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null, null).close();
+            new Service(database, ledgers, jobs, alerts, webhooks, nats, connectors, controls, null, null, capabilities)
+                    .close();
             throw e;
         }
     }
@@ -413,6 +411,22 @@ public final class Service implements AutoCloseable {
 
     /** Every route of the API: the service's own, then each capability's, in their declared order. */
     private static List<Route> routes(
+            Database database,
+            Ledgers ledgers,
+            ServiceMetrics metrics,
+            Connectors connectors,
+            Jobs jobs,
+            Controls controls,
+            List<Capability> capabilities) {
+        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics, controls.watch()).routes());
+        routes.addAll(new ConnectorRoutes(connectors).routes());
+        routes.addAll(new JobRoutes(jobs).routes());
+        capabilities.forEach(capability -> routes.addAll(capability.routes()));
+        return List.copyOf(routes);
+    }
+
+    /** Every capability, in their declared order (the order their routes are served and closed in reverse). */
+    private static List<Capability> capabilities(
             Database database,
             Ledgers ledgers,
             ServiceMetrics metrics,
@@ -464,11 +478,7 @@ public final class Service implements AutoCloseable {
                 connectors,
                 jobs,
                 serviceEventTypes));
-        List<Route> routes = new ArrayList<>(new ServiceRoutes(database, ledgers, metrics, controls.watch()).routes());
-        routes.addAll(new ConnectorRoutes(connectors).routes());
-        routes.addAll(new JobRoutes(jobs).routes());
-        capabilities.forEach(capability -> routes.addAll(capability.routes()));
-        return List.copyOf(routes);
+        return List.copyOf(capabilities);
     }
 
     private static ClearingCapability clearing(
@@ -619,6 +629,9 @@ public final class Service implements AutoCloseable {
             nats.close();
         }
         jobs.close();
+        for (Capability capability : capabilities.reversed()) {
+            capability.close();
+        }
         if (webhooks != null) {
             webhooks.close();
         }

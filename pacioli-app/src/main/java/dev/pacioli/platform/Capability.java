@@ -8,7 +8,7 @@ import java.util.List;
  * ({@code dev.pacioli.app}) builds every capability with what it depends on and hands their routes to
  * the one {@link HttpServer}, whose gate they all pass.
  */
-public interface Capability {
+public interface Capability extends AutoCloseable {
     /** The package name under {@code dev.pacioli} it lives in: {@code ledger}, {@code events}, … */
     String name();
 
@@ -21,4 +21,11 @@ public interface Capability {
     default List<String> serviceEventTypes() {
         return List.of();
     }
+
+    /**
+     * Stops what it runs of its own (threads, loops), after the HTTP server and the job runner have
+     * stopped and before the ledgers' writers do; capabilities close in the reverse of their order.
+     */
+    @Override
+    default void close() {}
 }

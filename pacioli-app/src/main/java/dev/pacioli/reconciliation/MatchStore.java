@@ -78,67 +78,108 @@ final class MatchStore {
 
     /** Records a match and marks its lines matched; the entries' key refuses one already matched. */
     static StoredMatch insertMatch(Connection connection, StoredMatch match) throws SQLException {
+        insertMatches(connection, List.of(match));
+        return match;
+    }
+
+    /**
+     * Records matches and marks their lines matched, in three statements whatever their number (a run's
+     * 100,000 matches are not 300,000 round trips): the matches and their entries as JDBC batches, the
+     * lines in one update over the (line, match) pairs. The entries' key refuses one already matched; a
+     * line matched or ignored meanwhile fails the whole.
+     */
+    static void insertMatches(Connection connection, List<StoredMatch> matches) throws SQLException {
+        if (matches.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement("insert into recon_matches (id, ledger, account,"
                 + " run_id, tier, lines, entries, transactions, write_off_transaction, created_by)"
                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, match.id());
-            insert.setString(2, match.ledger());
-            insert.setString(3, match.account());
-            insert.setString(4, match.runId());
-            insert.setString(5, match.tier());
-            insert.setArray(6, connection.createArrayOf("text", match.lines().toArray()));
-            insert.setArray(
-                    7, connection.createArrayOf("bigint", match.entries().toArray()));
-            insert.setArray(
-                    8, connection.createArrayOf("text", match.transactions().toArray()));
-            insert.setString(9, match.writeOffTransaction());
-            insert.setString(10, match.createdBy());
-            insert.executeUpdate();
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into recon_matched_entries (ledger, account, sequence, match_id) values (?, ?, ?, ?)")) {
-            for (Long sequence : match.entries()) {
-                insert.setString(1, match.ledger());
-                insert.setString(2, match.account());
-                insert.setLong(3, sequence);
-                insert.setString(4, match.id());
+            for (StoredMatch match : matches) {
+                insert.setString(1, match.id());
+                insert.setString(2, match.ledger());
+                insert.setString(3, match.account());
+                insert.setString(4, match.runId());
+                insert.setString(5, match.tier());
+                insert.setArray(
+                        6, connection.createArrayOf("text", match.lines().toArray()));
+                insert.setArray(
+                        7, connection.createArrayOf("bigint", match.entries().toArray()));
+                insert.setArray(
+                        8, connection.createArrayOf("text", match.transactions().toArray()));
+                insert.setString(9, match.writeOffTransaction());
+                insert.setString(10, match.createdBy());
                 insert.addBatch();
             }
             insert.executeBatch();
         }
-        try (PreparedStatement update = connection.prepareStatement("update recon_lines set status = 'matched',"
-                + " match_id = ? where ledger = ? and id = any (?) and status in ('unmatched', 'proposed')")) {
-            update.setString(1, match.id());
-            update.setString(2, match.ledger());
-            update.setArray(3, connection.createArrayOf("text", match.lines().toArray()));
-            int updated = update.executeUpdate();
-            if (updated != match.lines().size()) {
-                throw new IllegalStateException("match " + match.id() + " took " + updated + " of its "
-                        + match.lines().size() + " lines: one was matched or ignored meanwhile");
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into recon_matched_entries (ledger, account, sequence, match_id) values (?, ?, ?, ?)")) {
+            for (StoredMatch match : matches) {
+                for (Long sequence : match.entries()) {
+                    insert.setString(1, match.ledger());
+                    insert.setString(2, match.account());
+                    insert.setLong(3, sequence);
+                    insert.setString(4, match.id());
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+        List<String> lineIds = new ArrayList<>();
+        List<String> matchIds = new ArrayList<>();
+        for (StoredMatch match : matches) {
+            for (String line : match.lines()) {
+                lineIds.add(line);
+                matchIds.add(match.id());
             }
         }
-        return match;
+        String ledger = matches.getFirst().ledger();
+        try (PreparedStatement update = connection.prepareStatement("update recon_lines l set status = 'matched',"
+                + " match_id = u.match_id from unnest(?::text[], ?::text[]) as u (id, match_id)"
+                + " where l.ledger = ? and l.id = u.id and l.status in ('unmatched', 'proposed')")) {
+            update.setArray(1, connection.createArrayOf("text", lineIds.toArray()));
+            update.setArray(2, connection.createArrayOf("text", matchIds.toArray()));
+            update.setString(3, ledger);
+            int updated = update.executeUpdate();
+            if (updated != lineIds.size()) {
+                throw new IllegalStateException("matches took " + updated + " of their " + lineIds.size()
+                        + " lines: one was matched or ignored meanwhile");
+            }
+        }
     }
 
-    static void insertProposal(Connection connection, StoredProposal proposal) throws SQLException {
+    /** Records a run's proposals and marks their open lines proposed, as {@link #insertMatches} does. */
+    static void insertProposals(Connection connection, List<StoredProposal> proposals) throws SQLException {
+        if (proposals.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement("insert into recon_proposals (id, run_id, ledger,"
                 + " account, tier, lines, entries, score, reasons) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-            insert.setString(1, proposal.id());
-            insert.setString(2, proposal.runId());
-            insert.setString(3, proposal.ledger());
-            insert.setString(4, proposal.account());
-            insert.setString(5, proposal.tier());
-            insert.setArray(6, connection.createArrayOf("text", proposal.lines().toArray()));
-            insert.setArray(
-                    7, connection.createArrayOf("bigint", proposal.entries().toArray()));
-            insert.setString(8, proposal.score());
-            insert.setString(9, ReconciliationJson.strings(proposal.reasons()));
-            insert.executeUpdate();
+            for (StoredProposal proposal : proposals) {
+                insert.setString(1, proposal.id());
+                insert.setString(2, proposal.runId());
+                insert.setString(3, proposal.ledger());
+                insert.setString(4, proposal.account());
+                insert.setString(5, proposal.tier());
+                insert.setArray(
+                        6, connection.createArrayOf("text", proposal.lines().toArray()));
+                insert.setArray(
+                        7, connection.createArrayOf("bigint", proposal.entries().toArray()));
+                insert.setString(8, proposal.score());
+                insert.setString(9, ReconciliationJson.strings(proposal.reasons()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
+        List<String> lineIds = proposals.stream()
+                .flatMap(proposal -> proposal.lines().stream())
+                .distinct()
+                .toList();
         try (PreparedStatement update = connection.prepareStatement("update recon_lines set status = 'proposed'"
                 + " where ledger = ? and id = any (?) and status = 'unmatched'")) {
-            update.setString(1, proposal.ledger());
-            update.setArray(2, connection.createArrayOf("text", proposal.lines().toArray()));
+            update.setString(1, proposals.getFirst().ledger());
+            update.setArray(2, connection.createArrayOf("text", lineIds.toArray()));
             update.executeUpdate();
         }
     }

@@ -166,12 +166,7 @@ final class Reconciliation {
         String runId = StatementStore.newId("run");
         Map<Long, Matcher.Item> bySequence = new HashMap<>();
         items.forEach(item -> bySequence.put(item.sequence(), item));
-        List<String> periodLines =
-                StatementStore.lines(
-                                connection, ledger, account, from, to, "unmatched", "proposed", "matched", "ignored")
-                        .stream()
-                        .map(StatementStore.Line::id)
-                        .toList();
+        long periodLines = StatementStore.countLines(connection, ledger, account, from, to, StatementStore.LINE_STATES);
         List<String> openLines = new ArrayList<>(outcome.unmatchedLines());
         outcome.matches().forEach(match -> openLines.addAll(match.lines()));
         // Before any match is written: a line matched now had a proposal of an earlier run, if any.
@@ -180,8 +175,7 @@ final class Reconciliation {
         MatchStore.insertRun(connection, started);
         insertMatches(connection, started, outcome, bySequence);
         List<Map<String, Object>> proposals = insertProposals(connection, started, outcome);
-        long matchedLines = StatementStore.lines(connection, ledger, account, from, to, "matched")
-                .size();
+        long matchedLines = StatementStore.countLines(connection, ledger, account, from, to, List.of("matched"));
         String summary = summary(
                 runId,
                 ledger,
@@ -192,7 +186,7 @@ final class Reconciliation {
                 principal,
                 outcome,
                 bySequence,
-                periodLines.size(),
+                periodLines,
                 matchedLines,
                 proposals);
         try (var update = connection.prepareStatement("update recon_runs set summary = ?::jsonb where id = ?")) {
@@ -200,7 +194,7 @@ final class Reconciliation {
             update.setString(2, runId);
             update.executeUpdate();
         }
-        BigDecimal rate = matchRate(matchedLines, periodLines.size());
+        BigDecimal rate = matchRate(matchedLines, periodLines);
         metrics.run(
                 ledger,
                 account,
@@ -213,33 +207,34 @@ final class Reconciliation {
     private static void insertMatches(
             Connection connection, ReconRun run, Matcher.Outcome outcome, Map<Long, Matcher.Item> bySequence)
             throws SQLException {
+        List<MatchStore.StoredMatch> matches = new ArrayList<>(outcome.matches().size());
         for (Matcher.Match match : outcome.matches()) {
             List<String> transactions = match.entries().stream()
                     .map(sequence -> bySequence.get(sequence).transactionId())
                     .toList();
-            MatchStore.insertMatch(
-                    connection,
-                    new MatchStore.StoredMatch(
-                            StatementStore.newId("match"),
-                            run.ledger(),
-                            run.account(),
-                            run.id(),
-                            match.tier().code,
-                            match.lines(),
-                            match.entries(),
-                            transactions,
-                            null,
-                            run.createdBy(),
-                            0));
+            matches.add(new MatchStore.StoredMatch(
+                    StatementStore.newId("match"),
+                    run.ledger(),
+                    run.account(),
+                    run.id(),
+                    match.tier().code,
+                    match.lines(),
+                    match.entries(),
+                    transactions,
+                    null,
+                    run.createdBy(),
+                    0));
         }
+        MatchStore.insertMatches(connection, matches);
     }
 
     /** Stores the run's proposals; answers the first {@link #RUN_LIST_MAX} as JSON for the run's answer. */
     private static List<Map<String, Object>> insertProposals(
             Connection connection, ReconRun run, Matcher.Outcome outcome) throws SQLException {
-        List<Map<String, Object>> proposals = new ArrayList<>();
+        List<MatchStore.StoredProposal> stored =
+                new ArrayList<>(outcome.proposals().size());
         for (Matcher.Proposal proposal : outcome.proposals()) {
-            MatchStore.StoredProposal stored = new MatchStore.StoredProposal(
+            stored.add(new MatchStore.StoredProposal(
                     StatementStore.newId("prop"),
                     run.id(),
                     run.ledger(),
@@ -249,11 +244,12 @@ final class Reconciliation {
                     proposal.entries(),
                     proposal.score(),
                     proposal.reasons(),
-                    "open");
-            MatchStore.insertProposal(connection, stored);
-            if (proposals.size() < RUN_LIST_MAX) {
-                proposals.add(ReconciliationJson.proposal(stored));
-            }
+                    "open"));
+        }
+        MatchStore.insertProposals(connection, stored);
+        List<Map<String, Object>> proposals = new ArrayList<>();
+        for (MatchStore.StoredProposal proposal : stored.subList(0, Math.min(RUN_LIST_MAX, stored.size()))) {
+            proposals.add(ReconciliationJson.proposal(proposal));
         }
         return proposals;
     }

@@ -31,7 +31,6 @@ final class ReconciliationRoutes {
     static final int MATCH_ITEMS_MAX = 100;
     static final int REASON_LENGTH_MAX = 1_000;
     static final int RUN_DAYS_MAX = 366;
-    static final List<String> LINE_STATES = List.of("unmatched", "matched", "proposed", "ignored");
     private static final String LINE_CURSOR_KIND = "statement_line";
 
     private final Reconciliation reconciliation;
@@ -124,9 +123,9 @@ final class ReconciliationRoutes {
                 .statement(call.path("ledger"), id)
                 .orElseThrow(() -> ApiException.notFound("statement_not_found", "no statement '" + id + "'"));
         String status = call.query("status");
-        if (status != null && !LINE_STATES.contains(status)) {
-            throw ApiException.invalid(
-                    List.of(new FieldError("status", FieldError.INVALID_VALUE, "must be one of " + LINE_STATES)));
+        if (status != null && !StatementStore.LINE_STATES.contains(status)) {
+            throw ApiException.invalid(List.of(new FieldError(
+                    "status", FieldError.INVALID_VALUE, "must be one of " + StatementStore.LINE_STATES)));
         }
         Long after = Cursor.sequence(call.query("cursor"), LINE_CURSOR_KIND);
         Page<StatementStore.Line> page = reconciliation.statements.linesOfStatement(

@@ -26,6 +26,9 @@ final class StatementStore {
     static final String LINE_COLUMNS = "id, statement_id, external_id, booking_date, value_date, amount, asset,"
             + " reference, end_to_end_id, counterparty, description, status, match_id, ignore_reason, position";
 
+    /** A line's states (docs/reconciliation.md has the table). */
+    static final List<String> LINE_STATES = List.of("unmatched", "matched", "proposed", "ignored");
+
     private final DataSource dataSource;
 
     StatementStore(DataSource dataSource) {
@@ -283,6 +286,24 @@ final class StatementStore {
             select.setObject(4, to);
             select.setArray(5, connection.createArrayOf("text", states));
             return lines(select);
+        }
+    }
+
+    /** How many of the account's lines booked from {@code from} to {@code to} are in the given states. */
+    static long countLines(
+            Connection connection, String ledger, String account, LocalDate from, LocalDate to, List<String> states)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select count(*) from recon_lines"
+                + " where ledger = ? and account = ? and booking_date between ? and ? and status = any (?)")) {
+            select.setString(1, ledger);
+            select.setString(2, account);
+            select.setObject(3, from);
+            select.setObject(4, to);
+            select.setArray(5, connection.createArrayOf("text", states.toArray()));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 

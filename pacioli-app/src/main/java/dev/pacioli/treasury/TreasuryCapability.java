@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -27,6 +29,8 @@ public final class TreasuryCapability implements Capability {
 
     private final List<Route> routes = new ArrayList<>();
 
+    private final BalanceMonitors monitors;
+
     public TreasuryCapability(
             DataSource dataSource,
             LedgerPort ledgers,
@@ -36,7 +40,7 @@ public final class TreasuryCapability implements Capability {
             Alerts alerts,
             MeterRegistry registry,
             Duration cycle,
-            java.util.function.Consumer<java.util.function.Consumer<String>> commits) {
+            Consumer<Consumer<String>> commits) {
         TreasuryStore store = new TreasuryStore(dataSource, jobs);
         Providers providers = new Providers(rails);
         Duration poll = Duration.ofMillis(Math.min(2_000, Math.max(200, cycle.toMillis() / 2)));
@@ -45,7 +49,7 @@ public final class TreasuryCapability implements Capability {
         Cycles cycles = new Cycles(store, ledgers, providers, jobs, alerts, registry, cycle);
         cycles.start();
         routes.addAll(new TreasuryRoutes(store, cycles, providers, worker, jobs).routes());
-        BalanceMonitors monitors = new BalanceMonitors(dataSource, ledgers, alerts);
+        monitors = new BalanceMonitors(dataSource, ledgers, alerts);
         commits.accept(monitors::committed);
         monitors.start();
         routes.addAll(new MonitorRoutes(monitors, store).routes());
@@ -56,7 +60,7 @@ public final class TreasuryCapability implements Capability {
         if (value == null || value.isBlank()) {
             return CYCLE_DEFAULT;
         }
-        String text = value.strip().toLowerCase(java.util.Locale.ROOT);
+        String text = value.strip().toLowerCase(Locale.ROOT);
         try {
             Duration parsed = text.endsWith("ms")
                     ? Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
@@ -77,6 +81,12 @@ public final class TreasuryCapability implements Capability {
     @Override
     public String name() {
         return "treasury";
+    }
+
+    /** Stops the balance monitors' loop (the cycles and conversions are jobs: the runner stops them). */
+    @Override
+    public void close() {
+        monitors.close();
     }
 
     @Override

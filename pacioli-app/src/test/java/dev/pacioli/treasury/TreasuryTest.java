@@ -366,20 +366,28 @@ class TreasuryTest {
                 "the monitor is below",
                 Duration.ofSeconds(20),
                 () -> monitorAlerts(key).contains("open"));
-        Response listed = call("GET", base + "/balance-monitors", null);
-        assertThat(listed.json().path("data").get(0).path("state").stringValue())
-                .isEqualTo("below");
+        // The alert is raised as the crossing is judged; the monitor's row records the state just after.
+        Await.until(
+                "the monitor's state is below",
+                Duration.ofSeconds(20),
+                () -> monitorState(base).equals("below"));
         post(base, "up-2", "world", "wallet", 15_000, "USD");
         Await.until(
                 "the monitor is back",
                 Duration.ofSeconds(20),
                 () -> !monitorAlerts(key).contains("open") && monitorAlerts(key).size() == 2);
-        assertThat(call("GET", base + "/balance-monitors", null)
-                        .json()
-                        .path("data")
-                        .get(0)
-                        .path("state")
-                        .stringValue())
-                .isEqualTo("ok");
+        Await.until(
+                "the monitor's state is ok",
+                Duration.ofSeconds(20),
+                () -> monitorState(base).equals("ok"));
+    }
+
+    private String monitorState(String base) {
+        return call("GET", base + "/balance-monitors", null)
+                .json()
+                .path("data")
+                .get(0)
+                .path("state")
+                .stringValue();
     }
 }

@@ -20,7 +20,11 @@ public final class BenchMain {
             return;
         }
         if (List.of(args).contains("clearing")) {
-            clearing(args);
+            alone(args, "bench-data-clearing", ClearingRun::main);
+            return;
+        }
+        if (List.of(args).contains("reconciliation")) {
+            alone(args, "bench-data-reconciliation", ReconciliationRun::main);
             return;
         }
         BenchOptions options;
@@ -45,12 +49,18 @@ public final class BenchMain {
                         : 1);
     }
 
+    /** A section run alone: {@code main(dataDirectory, output)}. */
+    private interface Section {
+        void main(Path dataDirectory, Path output) throws Exception;
+    }
+
     /**
-     * {@code --only clearing [--data-dir DIR] [--output FILE]}: the clearing section alone ({@link
-     * ClearingRun}), printed and, with {@code --output}, written to that file (not BENCHMARKS.md).
+     * {@code --only clearing|reconciliation [--data-dir DIR] [--output FILE]}: one section alone ({@link
+     * ClearingRun}, {@link ReconciliationRun}), printed and, with {@code --output}, written to that file
+     * (not BENCHMARKS.md).
      */
-    private static void clearing(String[] args) throws Exception {
-        Path dataDirectory = Path.of("pacioli-bench", "target", "bench-data-clearing");
+    private static void alone(String[] args, String defaultDirectory, Section section) throws Exception {
+        Path dataDirectory = Path.of("pacioli-bench", "target", defaultDirectory);
         Path output = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -59,7 +69,7 @@ public final class BenchMain {
                 default -> {}
             }
         }
-        ClearingRun.main(dataDirectory, output);
+        section.main(dataDirectory, output);
         System.exit(0);
     }
 }
