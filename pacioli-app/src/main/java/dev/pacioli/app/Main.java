@@ -3,6 +3,7 @@ package dev.pacioli.app;
 import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.operations.BackupCommands;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
@@ -36,6 +37,11 @@ public final class Main {
                                              take back the N newest migrations (default 1), each by
                                              its undo script, in one transaction; refuses, changing
                                              nothing, when a step would drop rows, and says which
+              backup --to FILE               a consistent backup of the database, while the service runs:
+                                             a zip of a manifest (migration, every ledger's head) and
+                                             every table (docs/operations.md)
+              restore --from FILE            restore a backup into an empty data directory or database,
+                                             then verify every ledger and print its head
               keys create --role R [--ledger L]... [--name N] [--principal P] [--flag F]...
                                              create an API key: role reader, writer, operator or admin;
                                              principal (who holds it) defaults to the name (cli);
@@ -85,6 +91,10 @@ public final class Main {
                 case "migrate" -> migrate(settings, rest, out);
                 case "keys" -> keys(settings, rest, out);
                 case "controls" -> controls(settings, rest, out);
+                case "backup" ->
+                    BackupCommands.backup(rest.subList(1, rest.size()), settings::openDatabaseBeside, out, System.err);
+                case "restore" ->
+                    BackupCommands.restore(rest.subList(1, rest.size()), settings::openDatabaseBeside, out, System.err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

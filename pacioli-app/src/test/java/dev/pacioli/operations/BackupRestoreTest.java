@@ -1,0 +1,285 @@
+package dev.pacioli.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pacioli.platform.Await;
+import dev.pacioli.platform.HttpTester;
+import dev.pacioli.platform.TestService;
+import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.EmbeddedDatabase;
+import dev.pacioli.postgres.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A backup taken while 16 clients write transfers over loopback HTTP to the real service (on a schema
+ * of its own), restored into a target that holds nothing: a new embedded data directory for the
+ * embedded server, a new schema on the external one. Every transfer acknowledged before the manifest's
+ * {@code snapshot_at} is in the restore, every ledger verifies with the manifest's head, every table
+ * holds the manifest's rows, the restored database serves (its sequences set: new rows get new ids),
+ * and a target that is not empty is refused with nothing changed.
+ */
+@ParameterizedClass
+@MethodSource("dev.pacioli.postgres.TestDatabases#all")
+class BackupRestoreTest {
+    private static final int CLIENTS = 16;
+    /** Each client stops after this many transfers at the latest, so the load is bounded. */
+    private static final int TRANSFERS_PER_CLIENT_MAX = 400;
+    /** Acknowledged transfers before the backup starts, and after it ends, so it runs under load. */
+    private static final int ACKNOWLEDGED_AROUND_BACKUP = 160;
+
+    private final TestDatabases.TestDatabase shared;
+    private final Database own;
+    private final TestService.Running service;
+    private final HttpTester admin;
+
+    /** A transfer the service answered 201 for, and when the answer arrived. */
+    private record Acknowledged(String ledger, String id, Instant at) {}
+
+    BackupRestoreTest(TestDatabases.TestDatabase database) {
+        this.shared = database;
+        this.own = TestDatabases.ownSchema(database.database(), "pacioli_backup", 24);
+        this.service = TestService.start("backup", own, 0, 0);
+        this.admin = service.admin();
+    }
+
+    @AfterEach
+    void stop() {
+        service.service().close();
+        TestDatabases.drop(own);
+    }
+
+    @Test
+    void aBackupUnderWriteLoadRestoresEverythingAcknowledgedBeforeItsSnapshot(@TempDir Path directory)
+            throws Exception {
+        List<String> ledgers = List.of(TestService.uniqueName("backup-a"), TestService.uniqueName("backup-b"));
+        ledgers.forEach(admin::openLedgerWithWorldAndWallet);
+        Path file = directory.resolve("pacioli.backup");
+        ConcurrentLinkedQueue<Acknowledged> acknowledged = new ConcurrentLinkedQueue<>();
+        BackupManifest manifest = backUpUnderLoad(ledgers, file, acknowledged);
+
+        Instant snapshot = manifest.snapshotAt();
+        List<Acknowledged> before =
+                acknowledged.stream().filter(ack -> ack.at().isBefore(snapshot)).toList();
+        assertThat(before).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGED_AROUND_BACKUP);
+        assertThat(acknowledged.size() - before.size())
+                .as("written after the snapshot")
+                .isPositive();
+        assertThat(manifest.ledgers())
+                .extracting(BackupManifest.LedgerHead::name)
+                .containsAll(ledgers);
+
+        if (shared.name().equals("embedded")) {
+            Path dataDirectory = directory.resolve("restored");
+            try {
+                try (Database target = Database.embedded(dataDirectory, 4)) {
+                    checkRestore(target, file, manifest, before, acknowledged);
+                    checkCommandLine(dataDirectory, file, directory, manifest);
+                }
+            } finally {
+                EmbeddedDatabase.removeCluster(dataDirectory);
+            }
+        } else {
+            Database target = shared.database()
+                    .inSchema(TestService.uniqueName("restored").replace('-', '_'), 4);
+            try {
+                checkRestore(target, file, manifest, before, acknowledged);
+            } finally {
+                TestDatabases.drop(target);
+            }
+        }
+    }
+
+    /** 16 clients write until the backup is taken and as many transfers again are acknowledged. */
+    private BackupManifest backUpUnderLoad(List<String> ledgers, Path file, ConcurrentLinkedQueue<Acknowledged> out)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger refused = new AtomicInteger();
+        List<Future<?>> clients = new ArrayList<>();
+        BackupManifest manifest;
+        try (ExecutorService threads = Executors.newFixedThreadPool(CLIENTS)) {
+            for (int client = 0; client < CLIENTS; client++) {
+                String ledger = ledgers.get(client % ledgers.size());
+                String prefix = "c" + client + "-";
+                clients.add(threads.submit(() -> {
+                    for (int n = 0; n < TRANSFERS_PER_CLIENT_MAX && !stop.get(); n++) {
+                        String id = prefix + n;
+                        HttpTester.Response answer =
+                                admin.post("/v1/ledgers/" + ledger + "/transactions", transfer(id));
+                        if (answer.status() == 201) {
+                            out.add(new Acknowledged(ledger, id, Instant.now()));
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            Await.until(
+                    "transfers before the backup",
+                    Duration.ofSeconds(30),
+                    () -> out.size() >= ACKNOWLEDGED_AROUND_BACKUP);
+            manifest = Backup.toFile(own.dataSource(), own.schema(), file);
+            int after = out.size();
+            Await.until(
+                    "transfers after the backup",
+                    Duration.ofSeconds(30),
+                    () -> out.size() >= after + ACKNOWLEDGED_AROUND_BACKUP
+                            || clients.stream().allMatch(Future::isDone));
+            stop.set(true);
+            for (Future<?> client : clients) {
+                client.get();
+            }
+        }
+        assertThat(refused.get()).as("transfers refused").isZero();
+        return manifest;
+    }
+
+    private static String transfer(String id) {
+        return "{\"id\": \"" + id + "\", \"postings\": [{\"from\": \"world\", \"to\": \"wallet\", \"amount\": 1,"
+                + " \"asset\": \"USD\"}]}";
+    }
+
+    private void checkRestore(
+            Database target,
+            Path file,
+            BackupManifest manifest,
+            List<Acknowledged> before,
+            ConcurrentLinkedQueue<Acknowledged> acknowledged)
+            throws SQLException {
+        Restore.Result result = Restore.fromFile(target, file);
+        assertThat(result.ledgers()).extracting(Restore.RestoredLedger::head).isEqualTo(manifest.ledgers());
+        assertThat(result.ledgers())
+                .allSatisfy(ledger -> assertThat(ledger.report().ok())
+                        .as(ledger.report().failures().toString())
+                        .isTrue());
+        try (Connection connection = target.dataSource().getConnection()) {
+            assertThat(Backup.heads(connection, target.schema())).isEqualTo(manifest.ledgers());
+            for (BackupManifest.TableContent table : manifest.tables()) {
+                assertThat(count(connection, target.schema(), table.name()))
+                        .as(table.name())
+                        .isEqualTo(table.rows());
+            }
+            Map<String, List<String>> missing = new TreeMap<>();
+            for (Acknowledged ack : before) {
+                if (!present(connection, ack)) {
+                    missing.computeIfAbsent(ack.ledger(), name -> new ArrayList<>())
+                            .add(ack.id());
+                }
+            }
+            assertThat(missing).as("acknowledged before the snapshot, missing").isEmpty();
+            // Every transfer in the restore is one a client sent: nothing invented, nothing from elsewhere.
+            assertThat(transferIds(connection))
+                    .isSubsetOf(acknowledged.stream()
+                            .map(ack -> ack.ledger() + "/" + ack.id())
+                            .toList());
+        }
+        servesAfterRestore(target, manifest, before.get(0));
+        List<BackupManifest.LedgerHead> heads;
+        try (Connection connection = target.dataSource().getConnection()) {
+            heads = Backup.heads(connection, target.schema());
+        }
+        assertThatThrownBy(() -> Restore.fromFile(target, file))
+                .isInstanceOf(Restore.TargetNotEmpty.class)
+                .hasMessageContaining("is not empty")
+                .hasMessageContaining(manifest.ledgers().get(0).name())
+                .hasMessageContaining("nothing was changed");
+        try (Connection connection = target.dataSource().getConnection()) {
+            assertThat(Backup.heads(connection, target.schema())).isEqualTo(heads);
+        }
+    }
+
+    /** The restored database runs the service: reads find old transfers, new writes take new ids. */
+    private static void servesAfterRestore(Database target, BackupManifest manifest, Acknowledged old) {
+        TestService.Running restored = TestService.startAsInstalled("restored", target, TestService.options(0, 0));
+        try {
+            HttpTester client = restored.admin();
+            String base = "/v1/ledgers/" + old.ledger();
+            assertThat(client.get(base + "/transactions/" + old.id()).status()).isEqualTo(200);
+            assertThat(client.post(base + "/transactions", transfer("after-restore"))
+                            .status())
+                    .isEqualTo(201);
+            assertThat(client.post("/v1/ledgers", "{\"name\": \"" + TestService.uniqueName("new") + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            for (BackupManifest.LedgerHead head : manifest.ledgers()) {
+                assertThat(client.post("/v1/ledgers/" + head.name() + "/verify", "{}")
+                                .json()
+                                .path("ok")
+                                .booleanValue())
+                        .as(head.name())
+                        .isTrue();
+            }
+        } finally {
+            restored.service().close();
+        }
+    }
+
+    /** The command line: a backup beside a running server leaves it running; a restore onto it is refused. */
+    private static void checkCommandLine(Path dataDirectory, Path file, Path directory, BackupManifest manifest)
+            throws Exception {
+        Path second = directory.resolve("second.backup");
+        assertThat(dev.pacioli.app.MainAccess.run(
+                        "backup", "--to", second.toString(), "--data-dir", dataDirectory.toString()))
+                .isZero();
+        assertThat(Files.size(second)).isPositive();
+        assertThat(dev.pacioli.app.MainAccess.run(
+                        "restore", "--from", file.toString(), "--data-dir", dataDirectory.toString()))
+                .isEqualTo(1);
+        assertThat(dev.pacioli.app.MainAccess.run("restore", "--from", "--data-dir", dataDirectory.toString()))
+                .isEqualTo(2);
+    }
+
+    private static boolean present(Connection connection, Acknowledged ack) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select 1 from transactions t"
+                + " join ledgers l on l.id = t.ledger_id where l.name = ? and t.id = ?")) {
+            statement.setString(1, ack.ledger());
+            statement.setString(2, ack.id());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private static List<String> transferIds(Connection connection) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                        "select l.name || '/' || t.id from" + " transactions t join ledgers l on l.id = t.ledger_id");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    private static long count(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement statement =
+                        connection.prepareStatement("select count(*) from " + SchemaTables.qualified(schema, table));
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
