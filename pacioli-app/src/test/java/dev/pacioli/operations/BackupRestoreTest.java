@@ -167,7 +167,17 @@ class BackupRestoreTest {
             BackupManifest manifest,
             List<Acknowledged> before,
             ConcurrentLinkedQueue<Acknowledged> acknowledged)
-            throws SQLException {
+            throws Exception {
+        // A damaged archive (cut short after its manifest): refused while loading, the target empty again.
+        Path damaged = file.resolveSibling("damaged.backup");
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(damaged, java.util.Arrays.copyOf(whole, whole.length * 3 / 4));
+        assertThatThrownBy(() -> Restore.fromFile(target, damaged))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the target is empty again");
+        try (Connection connection = target.dataSource().getConnection()) {
+            assertThat(SchemaTables.relations(connection, target.schema())).isEmpty();
+        }
         Restore.Result result = Restore.fromFile(target, file);
         assertThat(result.ledgers()).extracting(Restore.RestoredLedger::head).isEqualTo(manifest.ledgers());
         assertThat(result.ledgers())
