@@ -37,9 +37,10 @@ public final class Main {
                                              take back the N newest migrations (default 1), each by
                                              its undo script, in one transaction; refuses, changing
                                              nothing, when a step would drop rows, and says which
-              backup --to FILE               a consistent backup of the database, while the service runs:
+              backup --to FILE [--encrypt]   a consistent backup of the database, while the service runs:
                                              a zip of a manifest (migration, every ledger's head) and
-                                             every table (docs/operations.md)
+                                             every table; --encrypt: under the custody KEK
+                                             (docs/operations.md)
               restore --from FILE            restore a backup into an empty data directory or database,
                                              then verify every ledger and print its head
               keys create --role R [--ledger L]... [--name N] [--principal P] [--flag F]...
@@ -91,10 +92,7 @@ public final class Main {
                 case "migrate" -> migrate(settings, rest, out);
                 case "keys" -> keys(settings, rest, out);
                 case "controls" -> controls(settings, rest, out);
-                case "backup" ->
-                    BackupCommands.backup(rest.subList(1, rest.size()), settings::openDatabaseBeside, out, System.err);
-                case "restore" ->
-                    BackupCommands.restore(rest.subList(1, rest.size()), settings::openDatabaseBeside, out, System.err);
+                case "backup", "restore" -> backupOrRestore(settings, rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -291,6 +289,14 @@ public final class Main {
             System.err.println("pacioli: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static int backupOrRestore(Settings settings, List<String> rest, PrintStream out) {
+        var kek = BackupCommands.kek(settings.custody(), settings.dataDirectory());
+        List<String> args = rest.subList(1, rest.size());
+        return rest.get(0).equals("backup")
+                ? BackupCommands.backup(args, settings::openDatabaseBeside, kek, out, System.err)
+                : BackupCommands.restore(args, settings::openDatabaseBeside, kek, out, System.err);
     }
 
     private static int controls(Settings settings, List<String> rest, PrintStream out) {

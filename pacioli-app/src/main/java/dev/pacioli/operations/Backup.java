@@ -1,5 +1,6 @@
 package dev.pacioli.operations;
 
+import com.google.crypto.tink.Aead;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,6 +53,11 @@ public final class Backup {
 
     /** Backs the schema up into {@code file}, which must not exist yet. */
     public static BackupManifest toFile(DataSource dataSource, String schema, Path file) {
+        return toFile(dataSource, schema, file, null);
+    }
+
+    /** As {@link #toFile(DataSource, String, Path)}, encrypted under {@code kek} unless it is null ({@link BackupEncryption}). */
+    public static BackupManifest toFile(DataSource dataSource, String schema, Path file, Aead kek) {
         if (Files.exists(file)) {
             throw new IllegalArgumentException("backup refused: " + file + " already exists; name a new file");
         }
@@ -65,7 +71,8 @@ public final class Backup {
                             StandardOpenOption.WRITE);
                     OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
                 // Kept open: the channel must outlive the archive's close to be forced to disk.
-                manifest = write(dataSource, schema, new KeptOpen(new java.io.BufferedOutputStream(out, 1 << 16)));
+                OutputStream sink = new KeptOpen(new java.io.BufferedOutputStream(out, 1 << 16));
+                manifest = write(dataSource, schema, kek == null ? sink : BackupEncryption.encrypting(sink, kek));
                 channel.force(true);
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);

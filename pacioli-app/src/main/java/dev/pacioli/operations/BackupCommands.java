@@ -1,5 +1,8 @@
 package dev.pacioli.operations;
 
+import com.google.crypto.tink.Aead;
+import dev.pacioli.custody.CustodySettings;
+import dev.pacioli.custody.Kek;
 import dev.pacioli.postgres.Database;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,7 +13,7 @@ import java.util.function.Supplier;
 
 /** {@code pacioli backup --to FILE} and {@code pacioli restore --from FILE}: parsing and printing. */
 public final class BackupCommands {
-    public static final String BACKUP_USAGE = "backup --to FILE";
+    public static final String BACKUP_USAGE = "backup --to FILE [--encrypt]";
     public static final String RESTORE_USAGE = "restore --from FILE";
 
     private BackupCommands() {}
@@ -19,21 +22,25 @@ public final class BackupCommands {
      * Backs up the database {@code open} connects to; 2 on bad arguments (nothing opened), failures
      * thrown with their message.
      */
-    public static int backup(List<String> args, Supplier<Database> open, PrintStream out, PrintStream err) {
-        Path file = file(args, "--to");
+    public static int backup(
+            List<String> args, Supplier<Database> open, Supplier<Aead> kek, PrintStream out, PrintStream err) {
+        boolean encrypt = args.contains("--encrypt");
+        Path file = file(args.stream().filter(arg -> !arg.equals("--encrypt")).toList(), "--to");
         if (file == null) {
             err.println("pacioli: usage: pacioli " + BACKUP_USAGE + " [--data-dir DIR | --database-url URL]");
             return 2;
         }
         long started = System.nanoTime();
         try (Database database = open.get()) {
-            BackupManifest manifest = Backup.toFile(database.dataSource(), database.schema(), file);
+            BackupManifest manifest =
+                    Backup.toFile(database.dataSource(), database.schema(), file, encrypt ? kek.get() : null);
             long millis = (System.nanoTime() - started) / 1_000_000;
             out.printf(
-                    "backed up %s to %s: migration V%s, snapshot at %s, %d ledger(s), %d row(s) in %d table(s),"
+                    "backed up %s to %s%s: migration V%s, snapshot at %s, %d ledger(s), %d row(s) in %d table(s),"
                             + " %d bytes, %d ms%n",
                     database.describe(),
                     file,
+                    encrypt ? " (encrypted under the custody KEK)" : "",
                     manifest.migrationVersion(),
                     manifest.snapshotAt(),
                     manifest.ledgers().size(),
@@ -49,7 +56,8 @@ public final class BackupCommands {
     }
 
     /** Restores into the empty database {@code open} connects to; verifies and prints every ledger's head. */
-    public static int restore(List<String> args, Supplier<Database> open, PrintStream out, PrintStream err) {
+    public static int restore(
+            List<String> args, Supplier<Database> open, Supplier<Aead> kek, PrintStream out, PrintStream err) {
         Path file = file(args, "--from");
         if (file == null) {
             err.println("pacioli: usage: pacioli " + RESTORE_USAGE + " [--data-dir DIR | --database-url URL]");
@@ -61,7 +69,7 @@ public final class BackupCommands {
         }
         long started = System.nanoTime();
         try (Database database = open.get()) {
-            Restore.Result result = Restore.fromFile(database, file);
+            Restore.Result result = Restore.fromFile(database, file, kek);
             long millis = (System.nanoTime() - started) / 1_000_000;
             BackupManifest manifest = result.manifest();
             out.printf(
@@ -83,6 +91,22 @@ public final class BackupCommands {
             }
             return 0;
         }
+    }
+
+    /**
+     * The custody KEK, opened when a backup is encrypted or decrypted. The development file is never
+     * made up here: a new one could not open any backup, so its absence is an error that says what to give.
+     */
+    public static Supplier<Aead> kek(CustodySettings custody, Path dataDirectory) {
+        return () -> {
+            Path developmentFile = dataDirectory.resolve(CustodySettings.KEK_FILE_DEFAULT);
+            if (custody.kek() == null && !Files.exists(developmentFile)) {
+                throw new IllegalArgumentException("no custody KEK: " + developmentFile + " does not exist; give the"
+                        + " KEK of the service that took the backup with PACIOLI_KEK=file:<its custody-kek.json> or"
+                        + " PACIOLI_KEK=pkcs11:<config>");
+            }
+            return Kek.open(custody, dataDirectory).aead();
+        };
     }
 
     private static Path file(List<String> args, String flag) {

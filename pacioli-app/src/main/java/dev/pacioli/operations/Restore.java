@@ -1,5 +1,6 @@
 package dev.pacioli.operations;
 
+import com.google.crypto.tink.Aead;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.postgres.Database;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.flywaydb.core.api.MigrationInfo;
@@ -65,13 +67,27 @@ public final class Restore {
     private Restore() {}
 
     public static Result fromFile(Database target, Path file) {
+        return fromFile(target, file, null);
+    }
+
+    /**
+     * As {@link #fromFile(Database, Path)}; an encrypted backup is opened with the KEK {@code kek} gives
+     * (asked only then; null: encrypted backups are refused).
+     */
+    public static Result fromFile(Database target, Path file, Supplier<Aead> kek) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("restore refused: " + file + " is not a file");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return from(target, in);
+            if (!BackupEncryption.isEncrypted(in)) {
+                return from(target, in);
+            }
+            if (kek == null) {
+                throw new IllegalArgumentException("restore refused: " + file + " is encrypted and no KEK was given");
+            }
+            return from(target, new BufferedInputStream(BackupEncryption.decrypting(in, kek.get()), 1 << 16));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the backup " + file, e);
+            throw new UncheckedIOException("could not read the backup " + file + ": " + e.getMessage(), e);
         }
     }
 

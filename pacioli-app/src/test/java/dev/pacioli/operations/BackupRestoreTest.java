@@ -3,6 +3,11 @@ package dev.pacioli.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.TestService;
@@ -91,6 +96,7 @@ class BackupRestoreTest {
                 .extracting(BackupManifest.LedgerHead::name)
                 .containsAll(ledgers);
 
+        encryptedUnderTheKek(directory.resolve("encrypted.backup"));
         if (shared.name().equals("embedded")) {
             Path dataDirectory = directory.resolve("restored");
             try {
@@ -109,6 +115,54 @@ class BackupRestoreTest {
             } finally {
                 TestDatabases.drop(target);
             }
+        }
+    }
+
+    /**
+     * Encrypted under a KEK: the file is no zip, a wrong KEK is refused before the target is touched, a
+     * changed byte is refused, and the right KEK restores it with the manifest's heads.
+     */
+    private void encryptedUnderTheKek(Path file) throws Exception {
+        Aead kek = aead();
+        BackupManifest manifest = Backup.toFile(own.dataSource(), own.schema(), file, kek);
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(java.util.Arrays.copyOf(bytes, BackupEncryption.MAGIC.length))
+                .isEqualTo(BackupEncryption.MAGIC);
+        Database target =
+                shared.database().inSchema(TestService.uniqueName("encrypted").replace('-', '_'), 4);
+        try {
+            assertThatThrownBy(() -> Restore.fromFile(target, file, BackupRestoreTest::aead))
+                    .hasMessageContaining("encrypted under another KEK");
+            assertThatThrownBy(() -> Restore.fromFile(target, file))
+                    .hasMessageContaining("is encrypted and no KEK was given");
+            Path changed = file.resolveSibling("changed.backup");
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(changed, bytes);
+            // The file is one segment: the change is found before anything is loaded.
+            assertThatThrownBy(() -> Restore.fromFile(target, changed, () -> kek))
+                    .hasMessageContaining("could not read the backup");
+            try (Connection connection = target.dataSource().getConnection()) {
+                assertThat(SchemaTables.relations(connection, target.schema())).isEmpty();
+            }
+            Restore.Result result = Restore.fromFile(target, file, () -> kek);
+            assertThat(result.ledgers())
+                    .extracting(Restore.RestoredLedger::head)
+                    .isEqualTo(manifest.ledgers());
+            assertThat(result.ledgers())
+                    .allSatisfy(ledger -> assertThat(ledger.report().ok()).isTrue());
+        } finally {
+            TestDatabases.drop(target);
+        }
+    }
+
+    /** A KEK as the development file holds: a Tink AES-256-GCM keyset. */
+    private static Aead aead() {
+        try {
+            AeadConfig.register();
+            return KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, RegistryConfiguration.get())
+                    .getPrimitive(RegistryConfiguration.get(), Aead.class);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
