@@ -65,6 +65,8 @@ public final class Main {
             PACIOLI_WEBHOOK_RETRY_SCHEDULE (5s,5m,30m,2h,5h,10h), PACIOLI_WEBHOOK_DISABLE_AFTER (5d),
             PACIOLI_WEBHOOK_SECRET_OVERLAP (24h), PACIOLI_WEBHOOK_POLL (500ms).
             Jobs: PACIOLI_JOBS_POLL (500ms), PACIOLI_JOBS_RETENTION (7d, of succeeded jobs).
+            Backups: PACIOLI_BACKUP_DIR (unset: none scheduled), PACIOLI_BACKUP_EVERY (24h), PACIOLI_BACKUP_KEEP (7),
+            PACIOLI_BACKUP_ENCRYPT (true: under the custody KEK).
             NATS JetStream: PACIOLI_NATS_URL (nats://host:4222; unset: off), PACIOLI_NATS_STREAM (PACIOLI).
             """;
 
