@@ -73,14 +73,18 @@ public final class BackupCommands {
             long millis = (System.nanoTime() - started) / 1_000_000;
             BackupManifest manifest = result.manifest();
             out.printf(
-                    "restored %s (snapshot at %s) into %s: migration V%s, %d row(s) in %d table(s), %d ms%n",
+                    "restored %s (snapshot at %s) into %s: migration V%s, %d row(s) in %d table(s), %d ms (migrate %d,"
+                            + " load %d, verify %d)%n",
                     file,
                     manifest.snapshotAt(),
                     database.describe(),
                     manifest.migrationVersion(),
                     rows(manifest),
                     manifest.tables().size(),
-                    millis);
+                    millis,
+                    result.migrateMillis(),
+                    result.loadMillis(),
+                    result.verifyMillis());
             for (Restore.RestoredLedger ledger : result.ledgers()) {
                 out.printf(
                         "ledger %s: verify %s, head %d %s (as in the manifest)%n",

@@ -52,8 +52,14 @@ public final class Restore {
     /** A ledger as restored: its head and its verify report. */
     public record RestoredLedger(BackupManifest.LedgerHead head, VerifyReport report) {}
 
-    /** What a restore did. */
-    public record Result(BackupManifest manifest, List<RestoredLedger> ledgers, int migrations) {}
+    /** What a restore did, and how long its migrate, load and verify steps took. */
+    public record Result(
+            BackupManifest manifest,
+            List<RestoredLedger> ledgers,
+            int migrations,
+            long migrateMillis,
+            long loadMillis,
+            long verifyMillis) {}
 
     /** The target already holds something: nothing was changed. */
     public static final class TargetNotEmpty extends IllegalStateException {
@@ -97,10 +103,20 @@ public final class Restore {
         BackupManifest manifest = readManifest(zip);
         String version = knownVersion(target, manifest.migrationVersion());
         try {
+            long started = System.nanoTime();
             int migrations = target.migrateTo(version);
+            long migrated = System.nanoTime();
             load(target, zip, manifest);
+            long loaded = System.nanoTime();
             List<RestoredLedger> ledgers = verify(target, manifest);
-            return new Result(manifest, ledgers, migrations);
+            long verified = System.nanoTime();
+            return new Result(
+                    manifest,
+                    ledgers,
+                    migrations,
+                    (migrated - started) / 1_000_000,
+                    (loaded - migrated) / 1_000_000,
+                    (verified - loaded) / 1_000_000);
         } catch (RuntimeException | IOException e) {
             throw new IllegalStateException(e.getMessage() + "; " + emptyAgain(target, schemaExisted), e);
         }
