@@ -4,7 +4,6 @@ import com.google.crypto.tink.Aead;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ public final class Backup {
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return manifest;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the backup " + file, e);
+            throw new IllegalStateException("could not write the backup " + file + ": " + e, e);
         } finally {
             try {
                 Files.deleteIfExists(partial);

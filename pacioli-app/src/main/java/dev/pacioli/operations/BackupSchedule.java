@@ -12,7 +12,6 @@ import dev.pacioli.postgres.Transactions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +138,8 @@ public final class BackupSchedule {
         try {
             Files.createDirectories(settings.directory());
         } catch (IOException e) {
-            throw new UncheckedIOException("PACIOLI_BACKUP_DIR " + settings.directory() + " cannot be created", e);
+            throw new IllegalArgumentException(
+                    "PACIOLI_BACKUP_DIR " + settings.directory() + " cannot be created: " + e, e);
         }
         if (!Files.isWritable(settings.directory())) {
             throw new IllegalArgumentException("PACIOLI_BACKUP_DIR " + settings.directory() + " is not writable");

@@ -7,7 +7,6 @@ import dev.pacioli.postgres.Database;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -93,7 +92,7 @@ public final class Restore {
             }
             return from(target, new BufferedInputStream(BackupEncryption.decrypting(in, kek.get()), 1 << 16));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the backup " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not read the backup " + file + ": " + e.getMessage(), e);
         }
     }
 
