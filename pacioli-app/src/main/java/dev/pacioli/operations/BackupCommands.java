@@ -67,9 +67,11 @@ public final class BackupCommands {
             err.println("pacioli: restore refused: " + file + " is not a file");
             return 1;
         }
+        // The KEK before the target: a missing or wrong one must not leave a new, empty cluster behind.
+        Aead key = Restore.isEncrypted(file) ? kek.get() : null;
         long started = System.nanoTime();
         try (Database database = open.get()) {
-            Restore.Result result = Restore.fromFile(database, file, kek);
+            Restore.Result result = Restore.fromFile(database, file, key == null ? null : () -> key);
             long millis = (System.nanoTime() - started) / 1_000_000;
             BackupManifest manifest = result.manifest();
             out.printf(
@@ -106,8 +108,8 @@ public final class BackupCommands {
             Path developmentFile = dataDirectory.resolve(CustodySettings.KEK_FILE_DEFAULT);
             if (custody.kek() == null && !Files.exists(developmentFile)) {
                 throw new IllegalArgumentException("no custody KEK: " + developmentFile + " does not exist; give the"
-                        + " KEK of the service that took the backup with PACIOLI_KEK=file:<its custody-kek.json> or"
-                        + " PACIOLI_KEK=pkcs11:<config>");
+                        + " KEK with PACIOLI_KEK=file:<custody-kek.json> or PACIOLI_KEK=pkcs11:<config> (to restore:"
+                        + " the KEK of the service that took the backup)");
             }
             return Kek.open(custody, dataDirectory).aead();
         };

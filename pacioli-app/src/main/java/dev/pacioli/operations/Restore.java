@@ -71,6 +71,15 @@ public final class Restore {
 
     private Restore() {}
 
+    /** Whether the file is a backup encrypted under a KEK ({@link BackupEncryption}). */
+    public static boolean isEncrypted(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BackupEncryption.MAGIC.length)) {
+            return BackupEncryption.isEncrypted(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read the backup " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static Result fromFile(Database target, Path file) {
         return fromFile(target, file, null);
     }

@@ -155,6 +155,15 @@ class BackupRestoreTest {
         }
     }
 
+    /** A development KEK file's content: a Tink AES-256-GCM keyset in JSON. */
+    private static String kekFile() throws java.security.GeneralSecurityException {
+        AeadConfig.register();
+        return com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
+                KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, RegistryConfiguration.get()),
+                RegistryConfiguration.get(),
+                com.google.crypto.tink.InsecureSecretKeyAccess.get());
+    }
+
     /** A KEK as the development file holds: a Tink AES-256-GCM keyset. */
     private static Aead aead() {
         try {
@@ -311,6 +320,22 @@ class BackupRestoreTest {
         assertThat(dev.pacioli.app.MainAccess.run(
                         "restore", "--from", file.toString(), "--data-dir", dataDirectory.toString()))
                 .isEqualTo(1);
+        // Encrypted under the data directory's KEK file; without it, refused before any target is made.
+        Path encrypted = directory.resolve("encrypted.zip.aead");
+        assertThat(dev.pacioli.app.MainAccess.run(
+                        "backup", "--to", encrypted.toString(), "--encrypt", "--data-dir", dataDirectory.toString()))
+                .as("no KEK file yet")
+                .isEqualTo(1);
+        Files.writeString(dataDirectory.resolve("custody-kek.json"), kekFile());
+        assertThat(dev.pacioli.app.MainAccess.run(
+                        "backup", "--to", encrypted.toString(), "--encrypt", "--data-dir", dataDirectory.toString()))
+                .isZero();
+        assertThat(Restore.isEncrypted(encrypted)).isTrue();
+        Path elsewhere = directory.resolve("elsewhere");
+        assertThat(dev.pacioli.app.MainAccess.run(
+                        "restore", "--from", encrypted.toString(), "--data-dir", elsewhere.toString()))
+                .isEqualTo(1);
+        assertThat(elsewhere).doesNotExist();
         assertThat(dev.pacioli.app.MainAccess.run("restore", "--from", "--data-dir", dataDirectory.toString()))
                 .isEqualTo(2);
     }
