@@ -110,6 +110,7 @@ public final class Restore {
         ZipInputStream zip = new ZipInputStream(in);
         BackupManifest manifest = readManifest(zip);
         String version = knownVersion(target, manifest.migrationVersion());
+        refuseOlderServer(target, manifest.serverVersion());
         try {
             long started = System.nanoTime();
             int migrations = target.migrateTo(version);
@@ -205,6 +206,28 @@ public final class Restore {
         throw new IllegalArgumentException("restore refused: the backup's schema is at migration V" + version
                 + ", which this Pacioli does not have (its newest is V" + newest + "); restore with the"
                 + " Pacioli version that took the backup, or a newer one");
+    }
+
+    /** Binary COPY reads what the same or a newer major version wrote; an older server is refused. */
+    private static void refuseOlderServer(Database target, String backedUpOn) {
+        java.util.regex.Matcher major =
+                java.util.regex.Pattern.compile("^(\\d+)").matcher(backedUpOn);
+        if (!major.find()) {
+            return;
+        }
+        try (Connection connection = target.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("show server_version_num")) {
+            row.next();
+            int targetMajor = Integer.parseInt(row.getString(1)) / 10_000;
+            if (targetMajor < Integer.parseInt(major.group(1))) {
+                throw new IllegalArgumentException("restore refused: the backup was taken on PostgreSQL " + backedUpOn
+                        + " and the target runs PostgreSQL " + targetMajor + "; restore onto " + major.group(1)
+                        + " or newer");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("restore: could not read the target's version: " + e.getMessage(), e);
+        }
     }
 
     /** The one loading transaction: empty, copy, set sequences, compare heads, commit. */

@@ -97,6 +97,7 @@ class BackupRestoreTest {
                 .containsAll(ledgers);
 
         encryptedUnderTheKek(directory.resolve("encrypted.backup"));
+        ontoTheOtherServer(file, manifest);
         if (shared.name().equals("embedded")) {
             Path dataDirectory = directory.resolve("restored");
             try {
@@ -115,6 +116,50 @@ class BackupRestoreTest {
             } finally {
                 TestDatabases.drop(target);
             }
+        }
+    }
+
+    /**
+     * Onto the other test server, when there is one (the embedded PostgreSQL 18 and the external one
+     * differ in major version): restored there when it is as new or newer, refused when it is older.
+     */
+    private void ontoTheOtherServer(Path file, BackupManifest manifest) throws Exception {
+        for (TestDatabases.TestDatabase other : TestDatabases.all()) {
+            if (other.name().equals(shared.name())) {
+                continue;
+            }
+            Database target =
+                    other.database().inSchema(TestService.uniqueName("across").replace('-', '_'), 4);
+            try {
+                int sourceMajor = Integer.parseInt(manifest.serverVersion().replaceAll("^(\\d+).*", "$1"));
+                if (major(target) >= sourceMajor) {
+                    Restore.Result result = Restore.fromFile(target, file);
+                    assertThat(result.ledgers())
+                            .extracting(Restore.RestoredLedger::head)
+                            .isEqualTo(manifest.ledgers());
+                    assertThat(result.ledgers())
+                            .allSatisfy(
+                                    ledger -> assertThat(ledger.report().ok()).isTrue());
+                } else {
+                    assertThatThrownBy(() -> Restore.fromFile(target, file))
+                            .hasMessageContaining("restore refused: the backup was taken on PostgreSQL");
+                    try (Connection connection = target.dataSource().getConnection()) {
+                        assertThat(SchemaTables.relations(connection, target.schema()))
+                                .isEmpty();
+                    }
+                }
+            } finally {
+                TestDatabases.drop(target);
+            }
+        }
+    }
+
+    private static int major(Database database) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("show server_version_num");
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            return Integer.parseInt(row.getString(1)) / 10_000;
         }
     }
 
