@@ -3,6 +3,7 @@ package dev.pacioli.app;
 import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.operations.BackupCommands;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
@@ -36,6 +37,12 @@ public final class Main {
                                              take back the N newest migrations (default 1), each by
                                              its undo script, in one transaction; refuses, changing
                                              nothing, when a step would drop rows, and says which
+              backup --to FILE [--encrypt]   a consistent backup of the database, while the service runs:
+                                             a zip of a manifest (migration, every ledger's head) and
+                                             every table; --encrypt: under the custody KEK
+                                             (docs/operations.md)
+              restore --from FILE            restore a backup into an empty data directory or database,
+                                             then verify every ledger and print its head
               keys create --role R [--ledger L]... [--name N] [--principal P] [--flag F]...
                                              create an API key: role reader, writer, operator or admin;
                                              principal (who holds it) defaults to the name (cli);
@@ -58,6 +65,8 @@ public final class Main {
             PACIOLI_WEBHOOK_RETRY_SCHEDULE (5s,5m,30m,2h,5h,10h), PACIOLI_WEBHOOK_DISABLE_AFTER (5d),
             PACIOLI_WEBHOOK_SECRET_OVERLAP (24h), PACIOLI_WEBHOOK_POLL (500ms).
             Jobs: PACIOLI_JOBS_POLL (500ms), PACIOLI_JOBS_RETENTION (7d, of succeeded jobs).
+            Backups: PACIOLI_BACKUP_DIR (unset: none scheduled), PACIOLI_BACKUP_EVERY (24h), PACIOLI_BACKUP_KEEP (7),
+            PACIOLI_BACKUP_ENCRYPT (true: under the custody KEK).
             NATS JetStream: PACIOLI_NATS_URL (nats://host:4222; unset: off), PACIOLI_NATS_STREAM (PACIOLI).
             """;
 
@@ -85,6 +94,7 @@ public final class Main {
                 case "migrate" -> migrate(settings, rest, out);
                 case "keys" -> keys(settings, rest, out);
                 case "controls" -> controls(settings, rest, out);
+                case "backup", "restore" -> backupOrRestore(settings, rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -281,6 +291,14 @@ public final class Main {
             System.err.println("pacioli: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static int backupOrRestore(Settings settings, List<String> rest, PrintStream out) {
+        var kek = BackupCommands.kek(settings.custody(), settings.dataDirectory());
+        List<String> args = rest.subList(1, rest.size());
+        return rest.get(0).equals("backup")
+                ? BackupCommands.backup(args, settings::openDatabaseBeside, kek, out, System.err)
+                : BackupCommands.restore(args, settings::openDatabaseBeside, kek, out, System.err);
     }
 
     private static int controls(Settings settings, List<String> rest, PrintStream out) {

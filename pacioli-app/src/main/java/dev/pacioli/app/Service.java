@@ -30,6 +30,8 @@ import dev.pacioli.ledger.http.LedgerMetrics;
 import dev.pacioli.ledger.http.Ledgers;
 import dev.pacioli.ledger.http.LocalLedgers;
 import dev.pacioli.ledger.http.WriterAlerts;
+import dev.pacioli.operations.BackupCommands;
+import dev.pacioli.operations.BackupSchedule;
 import dev.pacioli.payments.PaymentsCapability;
 import dev.pacioli.payments.commissions.CommissionsCapability;
 import dev.pacioli.payments.execution.PaymentSettings;
@@ -467,6 +469,7 @@ public final class Service implements AutoCloseable {
         capabilities.add(new ReconciliationCapability(
                 database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry()));
         capabilities.add(custody(database, jobs, options));
+        scheduleBackups(database, jobs, alerts, metrics, options);
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -523,6 +526,22 @@ public final class Service implements AutoCloseable {
                 metrics.registry(),
                 TreasuryCapability.cycle(cycle),
                 ledgers::onCommit);
+    }
+
+    /** Scheduled backups when {@code PACIOLI_BACKUP_DIR} is set (docs/operations.md). */
+    private static void scheduleBackups(
+            Database database, Jobs jobs, AlertService alerts, ServiceMetrics metrics, Options options) {
+        BackupSchedule.Settings settings = BackupSchedule.Settings.of(System.getenv());
+        if (settings != null) {
+            new BackupSchedule(
+                            database.dataSource(),
+                            database.schema(),
+                            settings,
+                            alerts,
+                            BackupCommands.kek(options.custody(), options.dataDirectory()),
+                            java.time.Instant::now)
+                    .start(jobs, metrics.registry());
+        }
     }
 
     private static CustodyCapability custody(Database database, Jobs jobs, Options options) {

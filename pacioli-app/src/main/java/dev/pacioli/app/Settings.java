@@ -345,6 +345,16 @@ record Settings(
         }
     }
 
+    /**
+     * The database for a command run beside a service (backup, restore): a running embedded server is
+     * adopted and left running; nothing is migrated.
+     */
+    Database openDatabaseBeside() {
+        return databaseUrl == null
+                ? Database.embeddedBeside(dataDirectory, 4)
+                : Database.connect(databaseUrl, Database.DEFAULT_SCHEMA, 4);
+    }
+
     /** A configuration mistake: the message says what is wrong and how to fix it. */
     static final class ConfigurationException extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -202,6 +202,9 @@ class TidyTest {
                                 "dev.pacioli.ledger.http",
                                 "dev.pacioli.events",
                                 "dev.pacioli.controls")));
+        // Operations copies the database as a whole, beneath every capability, through storage alone;
+        // of custody it uses the KEK, which encrypts backups.
+        allowed.put("dev.pacioli.operations", List.of("dev.pacioli.platform", "dev.pacioli.custody"));
         // Treasury converts through the payments' connectors; reconciliation holds payouts.
         for (String afterPayments : List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation")) {
             allowed.put(
@@ -296,6 +299,7 @@ class TidyTest {
             "dev.pacioli.clearing",
             "dev.pacioli.reconciliation",
             "dev.pacioli.custody",
+            "dev.pacioli.operations",
             "dev.pacioli.app");
 
     /** The capability a package or a qualified name belongs to, or null (core, storage, bench). */

@@ -28,12 +28,19 @@ public final class Database implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final String schema;
     private final PostgresLedgerStore store;
+    /** False for a command run beside a service: a server it adopted keeps running when it closes. */
+    private final boolean stopsServer;
 
     private Database(HikariDataSource dataSource, EmbeddedDatabase embedded, String schema) {
+        this(dataSource, embedded, schema, true);
+    }
+
+    private Database(HikariDataSource dataSource, EmbeddedDatabase embedded, String schema, boolean stopsServer) {
         this.dataSource = dataSource;
         this.store = new PostgresLedgerStore(dataSource);
         this.embedded = embedded;
         this.schema = schema;
+        this.stopsServer = stopsServer;
     }
 
     /** Connects to an external PostgreSQL. Tables live in {@code schema}, created if missing. */
@@ -53,6 +60,24 @@ public final class Database implements AutoCloseable {
             return new Database(pool(server.url(), schema, poolSize), server, schema);
         } catch (RuntimeException e) {
             server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #embedded(Path, int)}, for a command that runs beside a service (backup, restore): a
+     * server already running on the data directory (the service's) is adopted and left running when
+     * this closes; a server this started is stopped.
+     */
+    public static Database embeddedBeside(Path dataDirectory, int poolSize) {
+        EmbeddedDatabase server = EmbeddedDatabase.start(dataDirectory);
+        try {
+            return new Database(
+                    pool(server.url(), DEFAULT_SCHEMA, poolSize), server, DEFAULT_SCHEMA, !server.adopted());
+        } catch (RuntimeException e) {
+            if (!server.adopted()) {
+                server.close();
+            }
             throw e;
         }
     }
@@ -135,12 +160,15 @@ public final class Database implements AutoCloseable {
     }
 
     private Flyway flyway() {
+        return configuration().load();
+    }
+
+    private org.flywaydb.core.api.configuration.FluentConfiguration configuration() {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(schema)
                 .createSchemas(true)
-                .locations(MIGRATIONS)
-                .load();
+                .locations(MIGRATIONS);
     }
 
     /** Applies pending migrations; returns how many ran. */
@@ -150,6 +178,14 @@ public final class Database implements AutoCloseable {
             LOG.info("applied {} schema migration(s) in schema {}", applied, schema);
         }
         return applied;
+    }
+
+    /**
+     * Applies pending migrations up to and including {@code version} (a restore rebuilds the schema of
+     * its backup, no newer); returns how many ran.
+     */
+    public int migrateTo(String version) {
+        return configuration().target(version).load().migrate().migrationsExecuted;
     }
 
     /** The way back: the newest applied migrations taken back by their undo scripts. */
@@ -208,7 +244,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
-        if (embedded != null) {
+        if (embedded != null && stopsServer) {
             embedded.close();
         }
     }
