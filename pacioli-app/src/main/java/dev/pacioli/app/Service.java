@@ -452,7 +452,12 @@ public final class Service implements AutoCloseable {
         capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics, ledgers));
         capabilities.add(new ReconciliationCapability(
                 database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry()));
-        capabilities.add(custody(database, jobs, options));
+        capabilities.add(custody(
+                database,
+                jobs,
+                options,
+                new CustodyCapability.Reach(
+                        port, payments.rails(), connectors, controls.gate(), alerts, metrics.registry())));
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
                 .toList();
@@ -515,8 +520,9 @@ public final class Service implements AutoCloseable {
                 ledgers::onCommit);
     }
 
-    private static CustodyCapability custody(Database database, Jobs jobs, Options options) {
-        return new CustodyCapability(database.dataSource(), jobs, options.custody(), options.dataDirectory());
+    private static CustodyCapability custody(
+            Database database, Jobs jobs, Options options, CustodyCapability.Reach reach) {
+        return new CustodyCapability(database.dataSource(), jobs, options.custody(), options.dataDirectory(), reach);
     }
 
     public int port() {
