@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.utils.Numeric;
@@ -60,7 +59,7 @@ final class ChainMonitor {
     private final Jobs jobs;
     private final ChainSettings settings;
     private final Counter replacements;
-    private final AtomicLong gaps = new AtomicLong();
+    private final Counter runs;
     private final Map<String, Deque<BigInteger>> baseFees = new ConcurrentHashMap<>();
     private final Set<String> repairsDue = ConcurrentHashMap.newKeySet();
     private volatile boolean repairedAtStart;
@@ -90,10 +89,13 @@ final class ChainMonitor {
         this.replacements = Counter.builder("pacioli_custody_replacements_total")
                 .description("Chain transactions replaced with raised fees")
                 .register(registry);
+        this.runs = Counter.builder("pacioli_custody_monitor_runs_total")
+                .description("Runs of the chain monitor in this process")
+                .register(registry);
         Gauge.builder("pacioli_custody_pending_transactions", store, ChainStore::pendingCount)
                 .description("Chain transactions queued, signed or broadcast, not final")
                 .register(registry);
-        Gauge.builder("pacioli_custody_nonce_gaps", gaps, AtomicLong::get)
+        Gauge.builder("pacioli_custody_nonce_gaps", repair, NonceRepair::gaps)
                 .description("Nonces below an address's next one that no live transaction holds (0 when healthy)")
                 .register(registry);
     }
@@ -150,7 +152,7 @@ final class ChainMonitor {
             }
         }
         monitors.evaluate();
-        gaps.set(repair.gaps());
+        runs.increment();
     }
 
     private void repairs() {

@@ -61,7 +61,20 @@ final class ChainNodes {
     /** The connector serving a chain, with its settings. */
     record Chain(String connector, EvmRpcSettings settings) {}
 
+    /**
+     * The chain's connector; one not found among the running connectors is looked for again in the
+     * stored ones at once (another instance may have just made it).
+     */
     Optional<Chain> chain(String chain) {
+        Optional<Chain> found = running(chain);
+        if (found.isEmpty()) {
+            rails.refresh();
+            found = running(chain);
+        }
+        return found;
+    }
+
+    private Optional<Chain> running(String chain) {
         return rails.all().stream()
                 .filter(c -> c.kind() == PaymentConnector.Kind.EVM_RPC)
                 .sorted(Comparator.comparingInt(PaymentConnector::priority).thenComparing(PaymentConnector::id))

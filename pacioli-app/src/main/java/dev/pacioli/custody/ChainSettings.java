@@ -16,11 +16,12 @@ import java.util.Map;
  *     milliseconds; 2 s)
  */
 public record ChainSettings(Duration monitorEvery, Duration pendingAfter, int replacementsMax, Duration poll) {
+    // Before DEFAULTS: static fields start in order, and DEFAULTS's constructor checks against them.
+    private static final Duration SHORTEST = Duration.ofMillis(20);
+    private static final Duration LONGEST = Duration.ofDays(1);
     public static final ChainSettings DEFAULTS =
             new ChainSettings(Duration.ofSeconds(15), Duration.ofMinutes(5), 5, Duration.ofSeconds(2));
     public static final int REPLACEMENTS_MAX = 50;
-    private static final Duration SHORTEST = Duration.ofMillis(20);
-    private static final Duration LONGEST = Duration.ofDays(1);
 
     public ChainSettings {
         require(monitorEvery, "PACIOLI_CUSTODY_MONITOR_INTERVAL");

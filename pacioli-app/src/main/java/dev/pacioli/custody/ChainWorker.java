@@ -37,6 +37,12 @@ import tools.jackson.databind.JsonNode;
 final class ChainWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ChainWorker.class);
     static final long TRANSFER_GAS = 21_000;
+    /**
+     * Attempts in flight per instance. Each signing holds two database connections (the gate's pass
+     * and the signing transaction), and signatures of one address are serialized by its nonce counter
+     * anyway, so more would only wait on the pool.
+     */
+    static final int WORKERS = 4;
 
     private final ChainStore store;
     private final ChainSigner signer;
@@ -72,7 +78,7 @@ final class ChainWorker {
     JobType type() {
         return new JobType(
                 ChainStore.JOB,
-                16,
+                WORKERS,
                 Duration.ofSeconds(60),
                 1_000,
                 Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2),
@@ -113,6 +119,7 @@ final class ChainWorker {
             return JobOutcome.succeeded();
         }
         long chainCount = nodes.transactionCount(queued.chain(), queued.address(), "pending");
+        Optional<ChainTransaction> signed;
         try (SubmissionGate.Pass pass = gate.enter()) {
             if (!pass.allowed()) {
                 if (pass.refusal() != SubmissionGate.Refusal.UNREADABLE) {
@@ -121,12 +128,11 @@ final class ChainWorker {
                 }
                 return waitFor(poll);
             }
-            Optional<ChainTransaction> signed = signer.signQueued(queued, chainId, gas, fees, chainCount);
-            if (signed.isEmpty()) {
-                return waitFor(Duration.ZERO); // moved meanwhile: look again
-            }
-            return send(signed.get());
+            signed = signer.signQueued(queued, chainId, gas, fees, chainCount);
         }
+        // Broadcast after the gate's pass is closed: the signature was its business, and the pass
+        // holds a database connection the broadcast does not need.
+        return signed.isEmpty() ? waitFor(Duration.ZERO) : send(signed.get()); // empty: moved meanwhile
     }
 
     /** 21,000 for a plain transfer; else the node's estimate and a fifth more. */

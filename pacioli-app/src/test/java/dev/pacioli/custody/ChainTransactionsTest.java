@@ -1,0 +1,319 @@
+package dev.pacioli.custody;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pacioli.platform.Await;
+import dev.pacioli.platform.HttpTester;
+import dev.pacioli.platform.HttpTester.Response;
+import dev.pacioli.platform.TestService;
+import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.TestDatabases;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.web3j.crypto.Keys;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Chain transactions through two service instances on one database, against a real EVM node (anvil,
+ * started and stopped here): nonces allocated once each and mined in order, idempotency, the monitor's
+ * replacements, rebroadcasts and gas spikes with mining switched off, a refusal filled, dry mode and
+ * the emergency stop holding everything unsigned, nonce repair, ledger postings.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChainTransactionsTest {
+    private static final BigInteger ETHER = BigInteger.TEN.pow(18);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Database own;
+    private final Anvil anvil;
+    private final TestService.Running first;
+    private final TestService.Running second;
+    private final HttpTester admin;
+
+    ChainTransactionsTest() throws Exception {
+        own = TestDatabases.ownSchema(TestDatabases.all().getFirst().database(), "pacioli_custody_chain", 24);
+        anvil = Anvil.start();
+        CustodySettings settings = CustodySettings.DEFAULTS.withChain(
+                new ChainSettings(Duration.ofMillis(150), Duration.ofMillis(1_500), 3, Duration.ofMillis(50)));
+        first = TestService.startAsInstalled(
+                "custody-chain-a", own, TestService.options(0, 0).withCustody(settings));
+        second = TestService.startAsInstalled(
+                "custody-chain-b", own, TestService.options(0, 0).withCustody(settings));
+        admin = first.admin();
+        admin.goLive();
+        Response connector = admin.post(
+                "/v1/connectors",
+                "{\"id\": \"anvil\", \"kind\": \"evm_rpc\", \"config\": {\"urls\": [\"http://127.0.0.1:1\", \""
+                        + anvil.url() + "\"], \"chain_id\": 31337, \"confirmations\": 1}}");
+        assertThat(connector.status()).as(connector.toString()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        second.service().close();
+        first.service().close();
+        anvil.close();
+        TestDatabases.drop(own);
+    }
+
+    /** A wallet funded with 1,000 ether on the node. */
+    private String wallet(String id) throws Exception {
+        Response created = admin.post("/v1/custody/wallets", "{\"id\": \"" + id + "\", \"chain\": \"evm:31337\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String address = created.json().path("address").stringValue();
+        anvil.call(
+                "anvil_setBalance",
+                address,
+                "0x" + ETHER.multiply(BigInteger.valueOf(1_000)).toString(16));
+        return address;
+    }
+
+    private static String send(String id, String to, String valueWei) {
+        return "{\"id\": \"" + id + "\", \"to\": \"" + to + "\", \"value_wei\": \"" + valueWei + "\"}";
+    }
+
+    private JsonNode transaction(String wallet, String id) {
+        return admin.get("/v1/custody/wallets/" + wallet + "/transactions/" + id)
+                .json();
+    }
+
+    private String status(String wallet, String id) {
+        return transaction(wallet, id).path("status").stringValue();
+    }
+
+    private BigInteger balance(String address) throws Exception {
+        return ChainNodes.quantity(anvil.call("eth_getBalance", address, "latest"));
+    }
+
+    private static String newAddress() throws Exception {
+        return Keys.toChecksumAddress(Keys.getAddress(Keys.createEcKeyPair()));
+    }
+
+    private long signatures(String wallet) throws Exception {
+        try (Connection connection = own.dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "select count(*) from audit_log where action = 'custody.signed' and object_id = ?")) {
+            select.setString(1, wallet);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private void automine(boolean on) throws Exception {
+        anvil.call("evm_setAutomine", on);
+        if (on) {
+            anvil.call("evm_mine");
+        }
+    }
+
+    @Test
+    void twoHundredFromSixteenClientsOnTwoInstancesUseEachNonceOnceInOrder() throws Exception {
+        String from = wallet("nonces");
+        String to = newAddress();
+        int count = 200;
+        AtomicInteger next = new AtomicInteger();
+        List<HttpTester> instances = List.of(first.admin(), second.admin());
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int client = 0; client < 16; client++) {
+                done.add(clients.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        Response sent = instances
+                                .get(i % 2)
+                                .post("/v1/custody/wallets/nonces/transactions", send("n-" + i, to, "1000"));
+                        assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : done) {
+                client.get();
+            }
+        }
+        Await.until("200 confirmed", Duration.ofSeconds(60), () -> confirmed("nonces") == count);
+        List<long[]> mined = new ArrayList<>(); // nonce, block
+        try (Connection connection = own.dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement("select nonce, block_number from"
+                        + " custody_transactions where wallet_id = 'nonces' order by nonce")) {
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    mined.add(new long[] {rows.getLong(1), rows.getLong(2)});
+                }
+            }
+        }
+        assertThat(mined).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(mined.get(i)[0]).isEqualTo(i);
+            if (i > 0) {
+                assertThat(mined.get(i)[1]).isGreaterThanOrEqualTo(mined.get(i - 1)[1]);
+            }
+        }
+        assertThat(ChainNodes.quantity(anvil.call("eth_getTransactionCount", from, "latest")))
+                .isEqualTo(BigInteger.valueOf(count));
+        assertThat(balance(to)).isEqualTo(BigInteger.valueOf(1000L * count));
+        assertThat(signatures("nonces")).isEqualTo(count);
+        Await.until("the gauges", WAIT, () -> admin.get("/metrics").text().contains("pacioli_custody_nonce_gaps 0.0"));
+    }
+
+    private long confirmed(String wallet) {
+        try (Connection connection = own.dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "select count(*) from custody_transactions where wallet_id = ? and status = 'confirmed'")) {
+            select.setString(1, wallet);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theSameIdTwentyTimesAtOnceIsOneTransactionOnChain() throws Exception {
+        wallet("idempotent");
+        String to = newAddress();
+        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(20)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                HttpTester via = i % 2 == 0 ? first.admin() : second.admin();
+                done.add(clients.submit(() ->
+                        statuses.add(via.post("/v1/custody/wallets/idempotent/transactions", send("once", to, "777"))
+                                .status())));
+            }
+            for (Future<?> client : done) {
+                client.get();
+            }
+        }
+        assertThat(statuses).containsOnly(200, 201).contains(201);
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("idempotent", "once")));
+        assertThat(balance(to)).isEqualTo(BigInteger.valueOf(777));
+        assertThat(admin.get("/v1/custody/wallets/idempotent/transactions")
+                        .json()
+                        .path("data"))
+                .hasSize(1);
+        assertThat(admin.post("/v1/custody/wallets/idempotent/transactions", send("once", to, "778"))
+                        .code())
+                .isEqualTo("transaction_exists_with_different_fields");
+    }
+
+    @Test
+    void aTransactionPendingTooLongIsAlertedAndReplacedWithHigherFeesThenConfirmedOnce() throws Exception {
+        wallet("stuck");
+        String to = newAddress();
+        automine(false);
+        try {
+            assertThat(admin.post("/v1/custody/wallets/stuck/transactions", send("slow", to, "5"))
+                            .status())
+                    .isEqualTo(201);
+            Await.until(
+                    "replaced",
+                    WAIT,
+                    () -> transaction("stuck", "slow").path("attempts").size() >= 2);
+        } finally {
+            automine(true);
+        }
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("stuck", "slow")));
+        JsonNode slow = transaction("stuck", "slow");
+        JsonNode attempts = slow.path("attempts");
+        for (String fee : List.of("max_fee_per_gas", "max_priority_fee_per_gas")) {
+            BigInteger before = new BigInteger(attempts.get(0).path(fee).stringValue());
+            BigInteger after = new BigInteger(attempts.get(1).path(fee).stringValue());
+            assertThat(after.multiply(BigInteger.valueOf(8)))
+                    .as(fee + " raised by 12.5 % at least")
+                    .isGreaterThanOrEqualTo(before.multiply(BigInteger.valueOf(9)));
+        }
+        List<String> hashes = new ArrayList<>();
+        attempts.forEach(attempt -> hashes.add(attempt.path("hash").stringValue()));
+        assertThat(hashes).contains(slow.path("mined_hash").stringValue());
+        assertThat(attempts.get(1).path("reason").stringValue()).isEqualTo("replacement");
+        assertThat(balance(to)).isEqualTo(BigInteger.valueOf(5));
+        assertThat(admin.get("/v1/alerts?category=custody.pending").text()).contains("slow");
+        // On whichever instance's monitor replaced it.
+        assertThat(first.admin().get("/metrics").text()
+                        + second.admin().get("/metrics").text())
+                .containsPattern("(?m)^pacioli_custody_replacements_total [1-9]");
+    }
+
+    @Test
+    void aTransactionDroppedFromThePoolIsBroadcastAgain() throws Exception {
+        wallet("dropped");
+        String to = newAddress();
+        automine(false);
+        try {
+            admin.post("/v1/custody/wallets/dropped/transactions", send("lost", to, "9"));
+            Await.until("broadcast", WAIT, () -> "broadcast".equals(status("dropped", "lost")));
+            String hash = transaction("dropped", "lost").path("hash").stringValue();
+            anvil.call("anvil_dropTransaction", hash);
+            Await.until(
+                    "broadcast again",
+                    WAIT,
+                    () -> transaction("dropped", "lost")
+                                    .path("attempts")
+                                    .get(0)
+                                    .path("broadcasts")
+                                    .asInt()
+                            >= 2);
+        } finally {
+            automine(true);
+        }
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("dropped", "lost")));
+        assertThat(balance(to)).isEqualTo(BigInteger.valueOf(9));
+    }
+
+    @Test
+    void aBaseFeeAboveTwiceItsBaselineRaisesAGasSpike() throws Exception {
+        wallet("gas");
+        admin.post("/v1/custody/wallets/gas/transactions", send("gas-1", newAddress(), "1"));
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("gas", "gas-1")));
+        Await.until("a baseline", WAIT, this::samplesTaken);
+        BigInteger base = ChainNodes.quantity(
+                anvil.call("eth_getBlockByNumber", "latest", false).path("baseFeePerGas"));
+        anvil.call(
+                "anvil_setNextBlockBaseFeePerGas",
+                "0x" + base.multiply(BigInteger.TEN).toString(16));
+        anvil.call("evm_mine");
+        Await.until(
+                "gas_spike",
+                WAIT,
+                () -> admin.get("/v1/alerts?category=custody.gas_spike&status=open")
+                                .json()
+                                .path("data")
+                                .size()
+                        == 1);
+    }
+
+    /** The monitor has run three times more than now: its baseline has samples. */
+    private boolean samplesTaken() {
+        double runs = monitorRuns();
+        Await.until("three monitor runs", WAIT, () -> monitorRuns() >= runs + 3);
+        return true;
+    }
+
+    /** Runs on both instances: the monitor's one job runs on whichever claims it. */
+    private double monitorRuns() {
+        double runs = 0;
+        for (TestService.Running instance : List.of(first, second)) {
+            java.util.regex.Matcher found = java.util.regex.Pattern.compile(
+                            "(?m)^pacioli_custody_monitor_runs_total (\\S+)")
+                    .matcher(instance.admin().get("/metrics").text());
+            runs += found.find() ? Double.parseDouble(found.group(1)) : 0;
+        }
+        return runs;
+    }
+}
