@@ -177,12 +177,12 @@ final class ChainMonitor {
     /** One address's unfinished transactions, by nonce: dropped ones again, stuck ones replaced. */
     private void watch(List<ChainTransaction> sent) throws ChainNodes.Unreachable {
         ChainTransaction first = sent.getFirst();
-        long pending = nodes.transactionCount(first.chain(), first.address(), "pending");
-        if (pending <= sent.getLast().nonce()) {
-            // The node holds fewer than we signed: some were dropped, or a nonce is held by none.
+        long mined = nodes.transactionCount(first.chain(), first.address(), "latest");
+        if (first.nonce() > mined) {
+            // Nonces between the chain's count and our lowest unfinished one are neither mined nor
+            // ours to send: a gap the node will wait on for ever. Repair fills it.
             repair.repair(first.chain(), first.address());
         }
-        long mined = nodes.transactionCount(first.chain(), first.address(), "latest");
         long nowMicros = System.currentTimeMillis() * 1_000;
         for (ChainTransaction transaction : sent) {
             if (transaction.status() != ChainStatus.BROADCAST || transaction.nonce() < mined) {

@@ -98,8 +98,8 @@ final class ChainRoutes {
     }
 
     private Reply create(Call call) {
+        Intent intent = intent(call); // the body first: a bad one is 400 whatever the wallet
         Wallet wallet = wallet(call);
-        Intent intent = intent(call);
         Optional<String> stored = store.fingerprint(intent.id());
         if (stored.isPresent()) {
             return replay(wallet, intent, stored.get());
@@ -274,14 +274,18 @@ final class ChainRoutes {
             call.body(reader);
         }
         reader.finish();
-        ChainTransaction released = store.release(found.id(), Actor.of(call))
-                .orElseThrow(() -> new ApiException(
-                        409,
-                        "transaction_not_held",
-                        "chain transaction " + found.id() + " is "
-                                + store.find(found.id()).orElseThrow().status().code()
-                                + ", not held"));
-        return answer(200, released, false);
+        Optional<ChainTransaction> released = store.release(found.id(), Actor.of(call));
+        if (released.isPresent()) {
+            return answer(200, released.get(), false);
+        }
+        ChainTransaction now = store.find(found.id()).orElseThrow();
+        if (now.status() == ChainStatus.QUEUED) {
+            return answer(200, now, false); // released already (or never held): as it is, like a replay
+        }
+        throw new ApiException(
+                409,
+                "transaction_not_held",
+                "chain transaction " + now.id() + " is " + now.status().code() + ", not held");
     }
 
     private Reply answer(int status, ChainTransaction transaction, boolean replayed) {
@@ -292,12 +296,12 @@ final class ChainRoutes {
     }
 
     private Reply monitor(Call call) {
-        Wallet wallet = wallet(call);
         RequestReader reader = new RequestReader();
         RequestReader.Fields body = call.body(reader, "below_wei", "severity");
         BigInteger below = wei(body, reader, "below_wei");
         Severity severity = body.choice("severity", Severity.byCode(), Severity.WARNING);
         reader.finish();
+        Wallet wallet = wallet(call);
         WalletMonitors.Monitor monitor = monitors.set(wallet, below, severity, Actor.of(call));
         try (JsonOutput out = new JsonOutput()) {
             ChainJson.writeMonitor(out, monitor);

@@ -43,6 +43,8 @@ final class ChainWorker {
      * anyway, so more would only wait on the pool.
      */
     static final int WORKERS = 4;
+    /** The wait of a transaction whose chain no URL answers: its breakers' business, not a tight loop. */
+    static final Duration UNREACHABLE_WAIT = Duration.ofSeconds(10);
 
     private final ChainStore store;
     private final ChainSigner signer;
@@ -100,7 +102,7 @@ final class ChainWorker {
             };
         } catch (ChainNodes.Unreachable e) {
             LOG.debug("chain transaction {} waits for its node: {}", transaction.id(), e.getMessage());
-            return waitFor(poll);
+            return waitFor(poll.compareTo(UNREACHABLE_WAIT) > 0 ? poll : UNREACHABLE_WAIT);
         }
     }
 
@@ -115,8 +117,7 @@ final class ChainWorker {
         try {
             gas = gasLimit(queued);
         } catch (ChainNodes.RpcError e) {
-            end(queued, ChainStatus.FAILED, null, null, "gas estimate refused: " + e.getMessage());
-            return JobOutcome.succeeded();
+            return ended(end(queued, ChainStatus.FAILED, null, null, "gas estimate refused: " + e.getMessage()));
         }
         long chainCount = nodes.transactionCount(queued.chain(), queued.address(), "pending");
         Optional<ChainTransaction> signed;
@@ -175,8 +176,7 @@ final class ChainWorker {
                 return waitFor(poll);
             }
             repair.accept(signed.chain(), signed.address());
-            end(signed, ChainStatus.FAILED, null, null, "nonce used by another transaction: " + message);
-            return JobOutcome.succeeded();
+            return ended(end(signed, ChainStatus.FAILED, null, null, "nonce used by another transaction: " + message));
         }
         if (refusal.contains("nonce too high")) {
             repair.accept(signed.chain(), signed.address());
@@ -185,7 +185,9 @@ final class ChainWorker {
         if (ChainTransaction.FILLER.equals(signed.kind())) {
             return JobOutcome.failed("the node refused the filler of nonce " + signed.nonce() + ": " + message);
         }
-        end(signed, ChainStatus.FAILED, null, null, "refused by the node: " + message);
+        if (!end(signed, ChainStatus.FAILED, null, null, "refused by the node: " + message)) {
+            return ended(false);
+        }
         fill(signed);
         return JobOutcome.succeeded();
     }
@@ -214,8 +216,12 @@ final class ChainWorker {
         }
         String hash = receipt.get().path("transactionHash").asString();
         boolean succeeded = "0x1".equals(receipt.get().path("status").asString());
-        end(sent, succeeded ? ChainStatus.CONFIRMED : ChainStatus.FAILED, hash, block, succeeded ? null : "reverted");
-        return JobOutcome.succeeded();
+        return ended(end(
+                sent,
+                succeeded ? ChainStatus.CONFIRMED : ChainStatus.FAILED,
+                hash,
+                block,
+                succeeded ? null : "reverted"));
     }
 
     /** The receipt of whichever attempt was mined, newest attempt first. */
@@ -231,8 +237,11 @@ final class ChainWorker {
         return Optional.empty();
     }
 
-    /** Ends it, its ledger posting posted (confirmed) or voided (failed) first. */
-    void end(ChainTransaction transaction, ChainStatus to, String hash, Long block, String reason) {
+    /**
+     * Ends it, its ledger posting posted (confirmed) or voided (failed) first; false, and nothing
+     * ended, when the ledger did not take that (its writer elsewhere or stopped): the job tries again.
+     */
+    boolean end(ChainTransaction transaction, ChainStatus to, String hash, Long block, String reason) {
         if (transaction.ledgerPosting() != null) {
             String ledger = transaction.ledgerPosting().ledger();
             TransactionResult result = Engines.await(
@@ -244,14 +253,20 @@ final class ChainWorker {
                     && code != ResultCode.PENDING_ALREADY_POSTED
                     && code != ResultCode.PENDING_ALREADY_VOIDED) {
                 LOG.warn(
-                        "chain transaction {}: the ledger answered {} to its reserve {}",
+                        "chain transaction {}: the ledger answered {} to its reserve {}; trying again",
                         transaction.id(),
                         code.code(),
                         transaction.reserveId());
+                return false;
             }
         }
         store.finish(transaction.id(), to, hash, block, reason);
         alerts.resolve("custody.pending:" + transaction.id());
+        return true;
+    }
+
+    private static JobOutcome ended(boolean ended) {
+        return ended ? JobOutcome.succeeded() : JobOutcome.failed("the ledger did not take the reserve's end");
     }
 
     private static JobOutcome waitFor(Duration delay) {

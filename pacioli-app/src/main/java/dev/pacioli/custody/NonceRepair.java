@@ -20,7 +20,7 @@ import org.web3j.utils.Numeric;
  * <ul>
  *   <li>behind (the chain counts more: the key was used elsewhere, or the database is older than the
  *       chain): the counter jumps to the chain's count, so no nonce is signed twice;
- *   <li>ahead (nonces we allocated that the node does not hold): each such nonce held by a live
+ *   <li>otherwise, every nonce from the chain's mined count up to the counter: one held by a live
  *       transaction of ours is broadcast again; one that none holds (its transaction failed unsent, or
  *       the counter was set ahead) is filled with a zero-value self-transfer, so later ones are not
  *       stuck behind the gap.
@@ -98,8 +98,11 @@ final class NonceRepair {
                     moved == 1 ? "" : " by another instance");
             return;
         }
-        long last = Math.min(next, pending + FILLERS_PER_REPAIR_MAX);
-        for (long nonce = pending; nonce < last; nonce++) {
+        // From the chain's mined count: a nonce in the pool beyond a gap counts as pending on some
+        // nodes, yet waits on the gap.
+        long mined = nodes.transactionCount(chain, address, "latest");
+        long last = Math.min(next, mined + FILLERS_PER_REPAIR_MAX);
+        for (long nonce = mined; nonce < last; nonce++) {
             Optional<ChainTransaction> live = live(chain, address, nonce);
             if (live.isPresent()) {
                 if (live.get().status().open() && live.get().raw() != null) {

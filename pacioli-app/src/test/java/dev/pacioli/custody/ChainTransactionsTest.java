@@ -20,8 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Keys;
 import tools.jackson.databind.JsonNode;
 
@@ -32,6 +35,7 @@ import tools.jackson.databind.JsonNode;
  * the emergency stop holding everything unsigned, nonce repair, ledger postings.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChainTransactionsTest {
     private static final BigInteger ETHER = BigInteger.TEN.pow(18);
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -41,6 +45,7 @@ class ChainTransactionsTest {
     private final TestService.Running first;
     private final TestService.Running second;
     private final HttpTester admin;
+    private boolean secondClosed;
 
     ChainTransactionsTest() throws Exception {
         own = TestDatabases.ownSchema(TestDatabases.all().getFirst().database(), "pacioli_custody_chain", 24);
@@ -62,7 +67,9 @@ class ChainTransactionsTest {
 
     @AfterAll
     void stop() {
-        second.service().close();
+        if (!secondClosed) {
+            second.service().close();
+        }
         first.service().close();
         anvil.close();
         TestDatabases.drop(own);
@@ -90,7 +97,7 @@ class ChainTransactionsTest {
     }
 
     private String status(String wallet, String id) {
-        return transaction(wallet, id).path("status").stringValue();
+        return transaction(wallet, id).path("status").asString(); // a problem's is a number: not there yet
     }
 
     private BigInteger balance(String address) throws Exception {
@@ -120,7 +127,19 @@ class ChainTransactionsTest {
         }
     }
 
+    /**
+     * From here on one instance: a ledger's writer is one instance's (an advisory lock), so the ledger
+     * postings of the tests that follow are made where their writer is.
+     */
+    private void oneInstance() {
+        if (!secondClosed) {
+            second.service().close();
+            secondClosed = true;
+        }
+    }
+
     @Test
+    @Order(1)
     void twoHundredFromSixteenClientsOnTwoInstancesUseEachNonceOnceInOrder() throws Exception {
         String from = wallet("nonces");
         String to = newAddress();
@@ -184,6 +203,7 @@ class ChainTransactionsTest {
     }
 
     @Test
+    @Order(2)
     void theSameIdTwentyTimesAtOnceIsOneTransactionOnChain() throws Exception {
         wallet("idempotent");
         String to = newAddress();
@@ -213,6 +233,7 @@ class ChainTransactionsTest {
     }
 
     @Test
+    @Order(3)
     void aTransactionPendingTooLongIsAlertedAndReplacedWithHigherFeesThenConfirmedOnce() throws Exception {
         wallet("stuck");
         String to = newAddress();
@@ -246,11 +267,12 @@ class ChainTransactionsTest {
         assertThat(admin.get("/v1/alerts?category=custody.pending").text()).contains("slow");
         // On whichever instance's monitor replaced it.
         assertThat(first.admin().get("/metrics").text()
-                        + second.admin().get("/metrics").text())
+                        + (secondClosed ? "" : second.admin().get("/metrics").text()))
                 .containsPattern("(?m)^pacioli_custody_replacements_total [1-9]");
     }
 
     @Test
+    @Order(3)
     void aTransactionDroppedFromThePoolIsBroadcastAgain() throws Exception {
         wallet("dropped");
         String to = newAddress();
@@ -277,6 +299,7 @@ class ChainTransactionsTest {
     }
 
     @Test
+    @Order(3)
     void aBaseFeeAboveTwiceItsBaselineRaisesAGasSpike() throws Exception {
         wallet("gas");
         admin.post("/v1/custody/wallets/gas/transactions", send("gas-1", newAddress(), "1"));
@@ -284,9 +307,10 @@ class ChainTransactionsTest {
         Await.until("a baseline", WAIT, this::samplesTaken);
         BigInteger base = ChainNodes.quantity(
                 anvil.call("eth_getBlockByNumber", "latest", false).path("baseFeePerGas"));
-        anvil.call(
-                "anvil_setNextBlockBaseFeePerGas",
-                "0x" + base.multiply(BigInteger.TEN).toString(16));
+        // Ten times the latest, and at least 100 gwei: above twice any baseline of the base fees before
+        // (they fall block after block while blocks are nearly empty, as here).
+        BigInteger spike = base.multiply(BigInteger.TEN).max(BigInteger.valueOf(100_000_000_000L));
+        anvil.call("anvil_setNextBlockBaseFeePerGas", "0x" + spike.toString(16));
         anvil.call("evm_mine");
         Await.until(
                 "gas_spike",
@@ -296,6 +320,7 @@ class ChainTransactionsTest {
                                 .path("data")
                                 .size()
                         == 1);
+        assertThat(admin.get("/v1/alerts?category=custody.gas_spike").text()).contains("evm:31337");
     }
 
     /** The monitor has run three times more than now: its baseline has samples. */
@@ -308,12 +333,199 @@ class ChainTransactionsTest {
     /** Runs on both instances: the monitor's one job runs on whichever claims it. */
     private double monitorRuns() {
         double runs = 0;
-        for (TestService.Running instance : List.of(first, second)) {
+        for (TestService.Running instance : secondClosed ? List.of(first) : List.of(first, second)) {
             java.util.regex.Matcher found = java.util.regex.Pattern.compile(
                             "(?m)^pacioli_custody_monitor_runs_total (\\S+)")
                     .matcher(instance.admin().get("/metrics").text());
             runs += found.find() ? Double.parseDouble(found.group(1)) : 0;
         }
         return runs;
+    }
+
+    private JsonNode account(String ledger, String id) {
+        return admin.get("/v1/ledgers/" + ledger + "/accounts/" + id).json().path("balances");
+    }
+
+    private static String withPosting(String id, String to, String valueWei, String ledger, long amount) {
+        return "{\"id\": \"" + id + "\", \"to\": \"" + to + "\", \"value_wei\": \"" + valueWei
+                + "\", \"data\": \"0x\", \"ledger_posting\": {\"ledger\": \"" + ledger
+                + "\", \"from\": \"world\", \"to\": \"wallet\", \"amount\": " + amount
+                + ", \"asset\": \"USD\"}}";
+    }
+
+    @Test
+    @Order(10)
+    void aRefusalForGoodFailsVoidsItsPostingAndFillsItsNonceAndTheNextProceedsWithPostingPosted() throws Exception {
+        oneInstance();
+        String from = wallet("refused");
+        String ledger = TestService.uniqueName("custody-ledger");
+        admin.openLedgerWithWorldAndWallet(ledger);
+        String to = newAddress();
+        String transactions = "/v1/custody/wallets/refused/transactions";
+        Response tooMuch = admin.post(
+                transactions, withPosting("too-much", to, ETHER.pow(2).toString(), ledger, 500));
+        assertThat(tooMuch.status()).as(tooMuch.toString()).isEqualTo(201);
+        assertThat(account(ledger, "wallet").path("pending_credits").longValue())
+                .isEqualTo(500);
+        Await.until("failed", WAIT, () -> "failed".equals(status("refused", "too-much")));
+        assertThat(transaction("refused", "too-much").path("failure_reason").stringValue())
+                .contains("refused by the node");
+        String filler = "filler:evm:31337:" + from + ":0";
+        Await.until("the filler confirmed", WAIT, () -> "confirmed".equals(status("refused", filler)));
+        assertThat(transaction("refused", filler).path("kind").stringValue()).isEqualTo("filler");
+        assertThat(transaction("refused", filler).path("to").stringValue()).isEqualTo(from);
+        admin.post(transactions, withPosting("fine", to, "42", ledger, 300));
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("refused", "fine")));
+        assertThat(transaction("refused", "fine").path("nonce").longValue()).isEqualTo(1);
+        assertThat(balance(to)).isEqualTo(BigInteger.valueOf(42));
+        JsonNode wallet = account(ledger, "wallet");
+        assertThat(wallet.path("balance").longValue()).isEqualTo(300);
+        assertThat(wallet.path("pending_credits").longValue()).isZero();
+        assertThat(admin.get("/metrics").text()).contains("pacioli_custody_nonce_gaps 0.0");
+    }
+
+    @Test
+    @Order(11)
+    void dryModeAndTheEmergencyStopHoldEverythingUnsignedAndReleasingResumes() throws Exception {
+        oneInstance();
+        wallet("held");
+        String to = newAddress();
+        String transactions = "/v1/custody/wallets/held/transactions";
+        assertThat(admin.put("/v1/controls/mode", "{\"mode\": \"dry\", \"reason\": \"custody test\"}")
+                        .status())
+                .isEqualTo(200);
+        JsonNode dry = admin.post(transactions, send("in-dry", to, "1")).json();
+        assertThat(dry.path("status").stringValue()).isEqualTo("held");
+        assertThat(dry.path("hold_reason").stringValue()).isEqualTo("dry_mode");
+        admin.goLive();
+        assertThat(admin.post("/v1/controls/emergency-stop", "{\"scope\": \"all\", \"reason\": \"drill\"}")
+                        .status())
+                .isEqualTo(200);
+        JsonNode stopped = admin.post(transactions, send("in-stop", to, "2")).json();
+        assertThat(stopped.path("hold_reason").stringValue()).isEqualTo("emergency_stop");
+        assertThat(signatures("held")).isZero();
+        assertThat(admin.send(
+                                "DELETE",
+                                "/v1/controls/emergency-stop",
+                                "{\"reason\": \"drill over\"}",
+                                java.util.Map.of())
+                        .status())
+                .isEqualTo(200);
+        // Live again, and nothing released by itself.
+        assertThat(status("held", "in-dry")).isEqualTo("held");
+        assertThat(status("held", "in-stop")).isEqualTo("held");
+        assertThat(signatures("held")).isZero();
+        for (String id : List.of("in-dry", "in-stop")) {
+            Response released = admin.post(transactions + "/" + id + "/release", "{}");
+            assertThat(released.status()).as(released.toString()).isEqualTo(200);
+            Await.until(id + " confirmed", WAIT, () -> "confirmed".equals(status("held", id)));
+        }
+        assertThat(admin.post(transactions + "/in-dry/release", "{}").code()).isEqualTo("transaction_not_held");
+        assertThat(balance(to)).isEqualTo(BigInteger.valueOf(3));
+        assertThat(signatures("held")).isEqualTo(2);
+    }
+
+    private void counter(String address, long next) throws Exception {
+        try (Connection connection = own.dataSource().getConnection();
+                PreparedStatement update = connection.prepareStatement(
+                        "insert into custody_nonces (chain, address, next_nonce) values ('evm:31337', ?, ?)"
+                                + " on conflict (chain, address) do update set next_nonce = excluded.next_nonce")) {
+            update.setString(1, address);
+            update.setLong(2, next);
+            update.executeUpdate();
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aNonceCounterAheadOfTheChainIsFilledAndOneBehindIsMovedUp() throws Exception {
+        oneInstance();
+        String ahead = wallet("ahead");
+        counter(ahead, 2); // as if two nonces were allocated and lost: the node has none of them
+        admin.post("/v1/custody/wallets/ahead/transactions", send("after-gap", newAddress(), "1"));
+        Await.until("confirmed past the gap", WAIT, () -> "confirmed".equals(status("ahead", "after-gap")));
+        assertThat(transaction("ahead", "after-gap").path("nonce").longValue()).isEqualTo(2);
+        for (int nonce = 0; nonce < 2; nonce++) {
+            String filler = "filler:evm:31337:" + ahead + ":" + nonce;
+            Await.until(filler, WAIT, () -> "confirmed".equals(status("ahead", filler)));
+        }
+        String behind = wallet("behind");
+        admin.post("/v1/custody/wallets/behind/transactions", send("first", newAddress(), "1"));
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("behind", "first")));
+        counter(behind, 0); // as if the database were older than the chain
+        admin.post("/v1/custody/wallets/behind/transactions", send("second", newAddress(), "1"));
+        Await.until("confirmed", WAIT, () -> "confirmed".equals(status("behind", "second")));
+        assertThat(transaction("behind", "second").path("nonce").longValue()).isEqualTo(1);
+        assertThat(admin.get("/metrics").text()).contains("pacioli_custody_nonce_gaps 0.0");
+    }
+
+    @Test
+    @Order(13)
+    void aWalletShowsItsChainBalanceAndItsMonitorAlertsBelowTheFloor() throws Exception {
+        oneInstance();
+        wallet("funded");
+        JsonNode shown = admin.get("/v1/custody/wallets/funded").json();
+        assertThat(shown.path("balance_wei").stringValue())
+                .isEqualTo(ETHER.multiply(BigInteger.valueOf(1_000)).toString());
+        Response monitor = admin.put(
+                "/v1/custody/wallets/funded/monitor",
+                "{\"below_wei\": \"" + ETHER.multiply(BigInteger.valueOf(2_000)) + "\", \"severity\": \"critical\"}");
+        assertThat(monitor.status()).as(monitor.toString()).isEqualTo(200);
+        Await.until(
+                "custody.balance",
+                WAIT,
+                () -> admin.get("/v1/alerts?category=custody.balance&status=open")
+                        .text()
+                        .contains("custody_wallet:funded"));
+        admin.put("/v1/custody/wallets/funded/monitor", "{\"below_wei\": \"1\"}");
+        Await.until(
+                "resolved",
+                WAIT,
+                () -> !admin.get("/v1/alerts?category=custody.balance&status=open")
+                        .text()
+                        .contains("custody_wallet:funded"));
+    }
+
+    @Test
+    @Order(14)
+    void badInputIsRefusedWithFieldErrors() throws Exception {
+        wallet("strict");
+        String transactions = "/v1/custody/wallets/strict/transactions";
+        String good = newAddress();
+        String badChecksum = good.substring(0, 2) + swapCase(good.substring(2));
+        for (String[] bad : List.of(
+                new String[] {send("b1", badChecksum, "1"), "to"},
+                new String[] {send("b2", "0x1234", "1"), "to"},
+                new String[] {send("b3", good, "1.5"), "value_wei"},
+                new String[] {send("b4", good, "-1"), "value_wei"},
+                new String[] {send("b5", good, BigInteger.TWO.pow(256).toString()), "value_wei"},
+                new String[] {"{\"id\": \"b6\", \"to\": \"" + good + "\", \"value_wei\": 1}", "value_wei"},
+                new String[] {
+                    "{\"id\": \"b7\", \"to\": \"" + good + "\", \"value_wei\": \"1\", \"data\": \"0x1\"}", "data"
+                })) {
+            Response refused = admin.post(transactions, bad[0]);
+            assertThat(refused.status()).as(bad[0]).isEqualTo(400);
+            assertThat(refused.text()).contains("\"" + bad[1] + "\"");
+        }
+        assertThat(admin.post(transactions, send("b8", good.toLowerCase(java.util.Locale.ROOT), "0"))
+                        .status())
+                .isEqualTo(201);
+        Response other = admin.post("/v1/custody/wallets", "{\"id\": \"elsewhere\", \"chain\": \"evm:5\"}");
+        assertThat(other.status()).isEqualTo(201);
+        assertThat(admin.post("/v1/custody/wallets/elsewhere/transactions", send("c1", good, "1"))
+                        .code())
+                .isEqualTo("unknown_chain");
+        assertThat(admin.post("/v1/custody/wallets/nobody/transactions", send("c2", good, "1"))
+                        .code())
+                .isEqualTo("wallet_not_found");
+    }
+
+    /** The address with the case of its letters swapped: a checksum that cannot match. */
+    private static String swapCase(String hex) {
+        StringBuilder swapped = new StringBuilder();
+        for (char c : hex.toCharArray()) {
+            swapped.append(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+        }
+        return swapped.toString();
     }
 }
