@@ -195,15 +195,11 @@ class TidyTest {
                                 "dev.pacioli.controls",
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
-                                "dev.pacioli.events"),
-                "dev.pacioli.custody",
-                        List.of(
-                                "dev.pacioli.platform",
-                                "dev.pacioli.ledger.http",
-                                "dev.pacioli.events",
-                                "dev.pacioli.controls")));
-        // Treasury converts through the payments' connectors; reconciliation holds payouts.
-        for (String afterPayments : List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation")) {
+                                "dev.pacioli.events")));
+        // Treasury converts through the payments' connectors; reconciliation holds payouts; custody
+        // reaches its chains through the payments' evm_rpc connectors.
+        for (String afterPayments :
+                List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation", "dev.pacioli.custody")) {
             allowed.put(
                     afterPayments,
                     List.of(
