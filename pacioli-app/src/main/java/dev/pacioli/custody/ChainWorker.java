@@ -196,7 +196,12 @@ final class ChainWorker {
     void fill(ChainTransaction failed) throws ChainNodes.Unreachable {
         Wallet wallet = wallets.find(failed.walletId()).orElseThrow();
         long chainId = nodes.chain(failed.chain()).orElseThrow().settings().chainId();
-        signer.signFiller(wallet, chainId, failed.nonce(), nodes.market(failed.chain()));
+        ChainSigner.Fees fees = nodes.market(failed.chain());
+        try (SubmissionGate.Pass pass = gate.enter()) {
+            if (pass.allowed()) { // else the monitor's repair fills it once signing is allowed again
+                signer.signFiller(wallet, chainId, failed.nonce(), fees);
+            }
+        }
     }
 
     /** A broadcast transaction: final once a receipt of any attempt has its confirmations. */

@@ -46,7 +46,7 @@ public final class CustodyCapability implements Capability {
         ChainSigner signer = new ChainSigner(store, wallets);
         WalletMonitors monitors =
                 new WalletMonitors(dataSource, nodes, walletStore, reach.alerts(), settings.balanceCache());
-        NonceRepair repair = new NonceRepair(dataSource, store, signer, nodes, walletStore);
+        NonceRepair repair = new NonceRepair(dataSource, store, signer, nodes, walletStore, reach.gate());
         ChainMonitor[] monitor = new ChainMonitor[1];
         ChainWorker worker = new ChainWorker(
                 store,

@@ -36,13 +36,21 @@ final class NonceRepair {
     private final ChainSigner signer;
     private final ChainNodes nodes;
     private final WalletStore wallets;
+    private final dev.pacioli.controls.SubmissionGate gate;
 
-    NonceRepair(DataSource dataSource, ChainStore store, ChainSigner signer, ChainNodes nodes, WalletStore wallets) {
+    NonceRepair(
+            DataSource dataSource,
+            ChainStore store,
+            ChainSigner signer,
+            ChainNodes nodes,
+            WalletStore wallets,
+            dev.pacioli.controls.SubmissionGate gate) {
         this.dataSource = dataSource;
         this.store = store;
         this.signer = signer;
         this.nodes = nodes;
         this.wallets = wallets;
+        this.gate = gate;
     }
 
     /** Every (chain, address) with a counter, as {@code chain|address}. */
@@ -111,15 +119,21 @@ final class NonceRepair {
                 continue;
             }
             Wallet wallet = wallet(chain, address).orElseThrow();
+            Optional<ChainTransaction> signed;
+            try (dev.pacioli.controls.SubmissionGate.Pass pass = gate.enter()) {
+                if (!pass.allowed()) {
+                    return; // a filler is a signature: none while dry or stopped; the next repair fills it
+                }
+                signed = signer.signFiller(wallet, found.get().settings().chainId(), nonce, nodes.market(chain));
+            }
             LOG.warn("nonce {} of {} on {} is held by no transaction: filled", nonce, address, chain);
-            signer.signFiller(wallet, found.get().settings().chainId(), nonce, nodes.market(chain))
-                    .ifPresent(filler -> {
-                        try {
-                            resend(filler);
-                        } catch (ChainNodes.Unreachable e) {
-                            LOG.debug("filler {} waits for its worker: {}", filler.id(), e.getMessage());
-                        }
-                    });
+            signed.ifPresent(filler -> {
+                try {
+                    resend(filler);
+                } catch (ChainNodes.Unreachable e) {
+                    LOG.debug("filler {} waits for its worker: {}", filler.id(), e.getMessage());
+                }
+            });
         }
     }
 

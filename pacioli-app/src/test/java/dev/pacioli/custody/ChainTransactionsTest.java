@@ -47,8 +47,9 @@ class ChainTransactionsTest {
     private final HttpTester admin;
     private boolean secondClosed;
 
+    /** On the external PostgreSQL when one is configured (the last test database), else the embedded one. */
     ChainTransactionsTest() throws Exception {
-        own = TestDatabases.ownSchema(TestDatabases.all().getFirst().database(), "pacioli_custody_chain", 24);
+        own = TestDatabases.ownSchema(TestDatabases.all().getLast().database(), "pacioli_custody_chain", 24);
         anvil = Anvil.start();
         CustodySettings settings = CustodySettings.DEFAULTS.withChain(
                 new ChainSettings(Duration.ofMillis(150), Duration.ofMillis(1_500), 3, Duration.ofMillis(50)));
