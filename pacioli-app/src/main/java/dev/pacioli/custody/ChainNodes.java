@@ -99,7 +99,9 @@ final class ChainNodes {
             try {
                 HttpExchange.Answer answer = connector.send(
                         HttpExchange.Request.post(urls.get(i), Map.of(), "application/json", body),
-                        Idempotence.IDEMPOTENT,
+                        // One attempt per URL: the next URL is the retry (the calls are idempotent, but
+                        // a dead node's retries would only delay the failover).
+                        Idempotence.NOT_IDEMPOTENT,
                         ChainNodes::judge);
                 if (judge(answer) != null) {
                     last = judge(answer);
