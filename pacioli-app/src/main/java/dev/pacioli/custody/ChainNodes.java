@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The chains custody reaches: the {@code evm_rpc} payment connectors (custody.md), a chain's being the
  * connector with its {@code chain_id} and the lowest {@code priority}. Each of its URLs is a platform
- * connector of its own ({@code <connector>:<n>}, kind {@code evm_rpc}) with its breaker and the outbound
+ * connector of its own ({@code <connector>:<n>-<hash>}, kind {@code evm_rpc}) with its breaker and the outbound
  * policy; a call tries them in order and takes the first answer. JSON-RPC over the platform's HTTP
  * client rather than web3j's: that client is the one the outbound policy and breakers wrap, and custody
  * needs a dozen methods, each a line here.
@@ -34,6 +34,7 @@ final class ChainNodes {
     private final PaymentRails rails;
     private final Connectors connectors;
     private final AtomicLong ids = new AtomicLong();
+    private final Map<String, List<String>> named = new java.util.concurrent.ConcurrentHashMap<>();
 
     ChainNodes(PaymentRails rails, Connectors connectors) {
         this.rails = rails;
@@ -93,9 +94,9 @@ final class ChainNodes {
         byte[] body = request(method, params);
         String last = "no URL";
         List<URI> urls = found.settings().urls();
+        List<String> names = names(found);
         for (int i = 0; i < urls.size(); i++) {
-            Connector connector =
-                    connectors.connector(found.connector() + ":" + (i + 1), "evm_rpc", ConnectorSettings.DEFAULTS);
+            Connector connector = connectors.connector(names.get(i), "evm_rpc", ConnectorSettings.DEFAULTS);
             try {
                 HttpExchange.Answer answer = connector.send(
                         HttpExchange.Request.post(urls.get(i), Map.of(), "application/json", body),
@@ -120,6 +121,25 @@ final class ChainNodes {
             }
         }
         throw new Unreachable(chain + " unreachable: " + last);
+    }
+
+    /**
+     * The platform connectors of a chain's URLs: {@code <connector>:<n>-<hash of the URL>}, so a URL
+     * changed in place gets a breaker of its own rather than the open one of the URL it replaced. The
+     * connectors of URLs no longer configured are forgotten.
+     */
+    private List<String> names(Chain chain) {
+        List<String> names = new ArrayList<>();
+        List<URI> urls = chain.settings().urls();
+        for (int i = 0; i < urls.size(); i++) {
+            names.add(chain.connector() + ":" + (i + 1) + "-"
+                    + Integer.toHexString(urls.get(i).hashCode()));
+        }
+        List<String> before = named.put(chain.connector(), names);
+        if (before != null && !before.equals(names)) {
+            before.stream().filter(name -> !names.contains(name)).forEach(connectors::remove);
+        }
+        return names;
     }
 
     /** A failure for the breaker: trouble at the node, or an answer that is not JSON-RPC. */

@@ -521,6 +521,51 @@ class ChainTransactionsTest {
                 .isEqualTo("wallet_not_found");
     }
 
+    @Test
+    @Order(15)
+    void aTransactionIsConfirmedOnlyWithItsConfirmationsTheBlockIncludingItTheFirst() throws Exception {
+        oneInstance();
+        wallet("patient");
+        Response patched = admin.send(
+                "PATCH",
+                "/v1/connectors/anvil",
+                "{\"config\": {\"urls\": [\"" + anvil.url() + "\"], \"chain_id\": 31337, \"confirmations\": 2}}",
+                java.util.Map.of());
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        try {
+            admin.post("/v1/custody/wallets/patient/transactions", send("deep", newAddress(), "1"));
+            Await.until("mined", WAIT, () -> mined(hash("deep")));
+            double runs = monitorRuns();
+            Await.until("three monitor runs", WAIT, () -> monitorRuns() >= runs + 3);
+            assertThat(status("patient", "deep")).as("one confirmation of two").isEqualTo("broadcast");
+            anvil.call("evm_mine");
+            Await.until("confirmed", WAIT, () -> "confirmed".equals(status("patient", "deep")));
+        } finally {
+            admin.send(
+                    "PATCH",
+                    "/v1/connectors/anvil",
+                    "{\"config\": {\"urls\": [\"" + anvil.url() + "\"], \"chain_id\": 31337, \"confirmations\": 1}}",
+                    java.util.Map.of());
+        }
+    }
+
+    private String hash(String id) {
+        return transaction("patient", id).path("hash").asString();
+    }
+
+    /** Whether the node has a receipt for the hash (false for none yet, or no hash yet). */
+    private boolean mined(String hash) {
+        if (hash == null || !hash.startsWith("0x")) {
+            return false;
+        }
+        try {
+            JsonNode receipt = anvil.call("eth_getTransactionReceipt", hash);
+            return receipt.isObject();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The address with the case of its letters swapped: a checksum that cannot match. */
     private static String swapCase(String hex) {
         StringBuilder swapped = new StringBuilder();
