@@ -468,7 +468,12 @@ public final class Service implements AutoCloseable {
         capabilities.add(treasury(database, port, jobs, payments, controls, alerts, metrics, ledgers));
         capabilities.add(new ReconciliationCapability(
                 database, port, alerts, controls, payments.payoutHolds(), jobs, metrics.registry()));
-        capabilities.add(custody(database, jobs, options));
+        capabilities.add(custody(
+                database,
+                jobs,
+                options,
+                new CustodyCapability.Reach(
+                        port, payments.rails(), connectors, controls.gate(), alerts, metrics.registry())));
         scheduleBackups(database, jobs, alerts, metrics, options);
         List<String> serviceEventTypes = capabilities.stream()
                 .flatMap(capability -> capability.serviceEventTypes().stream())
@@ -544,8 +549,9 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    private static CustodyCapability custody(Database database, Jobs jobs, Options options) {
-        return new CustodyCapability(database.dataSource(), jobs, options.custody(), options.dataDirectory());
+    private static CustodyCapability custody(
+            Database database, Jobs jobs, Options options, CustodyCapability.Reach reach) {
+        return new CustodyCapability(database.dataSource(), jobs, options.custody(), options.dataDirectory(), reach);
     }
 
     public int port() {

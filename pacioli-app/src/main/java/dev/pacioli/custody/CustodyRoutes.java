@@ -28,11 +28,13 @@ final class CustodyRoutes {
     private final Wallets wallets;
     private final KeyVault vault;
     private final KeyRotation rotation;
+    private final WalletMonitors monitors;
 
-    CustodyRoutes(Wallets wallets, KeyVault vault, KeyRotation rotation) {
+    CustodyRoutes(Wallets wallets, KeyVault vault, KeyRotation rotation, WalletMonitors monitors) {
         this.wallets = wallets;
         this.vault = vault;
         this.rotation = rotation;
+        this.monitors = monitors;
     }
 
     List<Route> routes() {
@@ -129,19 +131,36 @@ final class CustodyRoutes {
         String id = call.path("id");
         Wallet wallet = wallets.store().find(id).orElseThrow(() -> Wallets.notFound(id));
         try (JsonOutput out = new JsonOutput()) {
-            writeWallet(out, wallet);
+            out.json.writeStartObject();
+            writeWalletFields(out, wallet);
+            // The chain balance, a few seconds old at most; null when the chain cannot be reached now.
+            out.string(
+                    "balance_wei",
+                    monitors.balance(wallet).map(Object::toString).orElse(null));
+            out.json.writeName("monitor");
+            WalletMonitors.Monitor monitor = monitors.find(id).orElse(null);
+            if (monitor == null) {
+                out.json.writeNull();
+            } else {
+                ChainJson.writeMonitor(out, monitor);
+            }
+            out.json.writeEndObject();
             return Reply.json(200, out);
         }
     }
 
     static void writeWallet(JsonOutput out, Wallet wallet) {
         out.json.writeStartObject();
+        writeWalletFields(out, wallet);
+        out.json.writeEndObject();
+    }
+
+    private static void writeWalletFields(JsonOutput out, Wallet wallet) {
         out.string("id", wallet.id());
         out.string("chain", wallet.chain());
         out.string("label", wallet.label());
         out.string("address", wallet.address());
         out.string("key_id", wallet.keyId());
         out.time("created_at", wallet.createdAtMicros());
-        out.json.writeEndObject();
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param rotationPause the wait between two batches, so a rotation of many wallets leaves the database
  *     to the service's other work ({@code PACIOLI_CUSTODY_ROTATION_PAUSE}, milliseconds)
  * @param balanceCache how long a chain balance is served from memory
+ * @param chain how chain transactions are watched
  */
 public record CustodySettings(
         String kek,
@@ -27,13 +28,14 @@ public record CustodySettings(
         boolean allowFileKek,
         int rotationBatch,
         Duration rotationPause,
-        Duration balanceCache) {
+        Duration balanceCache,
+        ChainSettings chain) {
     public static final String KEK_VARIABLE = "PACIOLI_KEK";
     public static final String KEK_FILE_DEFAULT = "custody-kek.json";
     public static final int ROTATION_BATCH_MAX = 10_000;
     public static final Duration ROTATION_PAUSE_MAX = Duration.ofMinutes(1);
-    public static final CustodySettings DEFAULTS =
-            new CustodySettings(null, null, "pacioli-kek", false, false, 100, Duration.ZERO, Duration.ofSeconds(5));
+    public static final CustodySettings DEFAULTS = new CustodySettings(
+            null, null, "pacioli-kek", false, false, 100, Duration.ZERO, Duration.ofSeconds(5), ChainSettings.DEFAULTS);
 
     public CustodySettings {
         if (kek != null && !kek.startsWith("file:") && !kek.startsWith("pkcs11:")) {
@@ -49,6 +51,9 @@ public record CustodySettings(
         if (rotationPause.isNegative() || rotationPause.compareTo(ROTATION_PAUSE_MAX) > 0) {
             throw new IllegalArgumentException(
                     "PACIOLI_CUSTODY_ROTATION_PAUSE is 0 to " + ROTATION_PAUSE_MAX.toMillis() + " milliseconds");
+        }
+        if (chain == null) {
+            throw new IllegalArgumentException("custody needs its chain settings");
         }
         if (kekLabel == null || kekLabel.isBlank()) {
             throw new IllegalArgumentException("PACIOLI_KEK_LABEL is empty");
@@ -66,10 +71,11 @@ public record CustodySettings(
                 "true".equals(environment.get("PACIOLI_KEK_ALLOW_FILE")),
                 (int) number(environment, "PACIOLI_CUSTODY_ROTATION_BATCH", DEFAULTS.rotationBatch()),
                 Duration.ofMillis(number(environment, "PACIOLI_CUSTODY_ROTATION_PAUSE", 0)),
-                DEFAULTS.balanceCache());
+                DEFAULTS.balanceCache(),
+                ChainSettings.of(environment));
     }
 
-    private static long number(Map<String, String> environment, String variable, long absent) {
+    static long number(Map<String, String> environment, String variable, long absent) {
         String text = environment.get(variable);
         if (text == null || text.isBlank()) {
             return absent;
@@ -83,11 +89,17 @@ public record CustodySettings(
 
     public CustodySettings withKek(String spec, String pin) {
         return new CustodySettings(
-                spec, pin, kekLabel, production, allowFileKek, rotationBatch, rotationPause, balanceCache);
+                spec, pin, kekLabel, production, allowFileKek, rotationBatch, rotationPause, balanceCache, chain);
     }
 
     public CustodySettings withRotation(int wallets, Duration pause) {
-        return new CustodySettings(kek, kekPin, kekLabel, production, allowFileKek, wallets, pause, balanceCache);
+        return new CustodySettings(
+                kek, kekPin, kekLabel, production, allowFileKek, wallets, pause, balanceCache, chain);
+    }
+
+    public CustodySettings withChain(ChainSettings watching) {
+        return new CustodySettings(
+                kek, kekPin, kekLabel, production, allowFileKek, rotationBatch, rotationPause, balanceCache, watching);
     }
 
     /** The file of a file KEK: the one named, or the development default under the data directory. */

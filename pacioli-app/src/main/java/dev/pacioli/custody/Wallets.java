@@ -132,6 +132,27 @@ public final class Wallets {
      * transaction's chain id must be the wallet's.
      */
     public SignedTransaction signTransaction(String walletId, org.web3j.crypto.RawTransaction raw1559, Actor actor) {
+        Signed signed = sign(walletId, raw1559);
+        audit.appendAlone(actor, signed.record());
+        return signed.transaction();
+    }
+
+    /**
+     * As {@link #signTransaction}, its audit record written on the caller's database transaction: the
+     * chain worker stores the signed transaction, its nonce and its record together (a signature whose
+     * transaction rolls back was never sent anywhere).
+     */
+    SignedTransaction signTransaction(
+            java.sql.Connection connection, String walletId, org.web3j.crypto.RawTransaction raw1559, Actor actor)
+            throws java.sql.SQLException {
+        Signed signed = sign(walletId, raw1559);
+        AuditLog.append(connection, actor, signed.record());
+        return signed.transaction();
+    }
+
+    private record Signed(SignedTransaction transaction, AuditEntry record) {}
+
+    private Signed sign(String walletId, org.web3j.crypto.RawTransaction raw1559) {
         if (!(raw1559.getTransaction() instanceof org.web3j.crypto.transaction.type.Transaction1559 transaction)) {
             throw new IllegalArgumentException("custody signs EIP-1559 transactions only");
         }
@@ -158,14 +179,9 @@ public final class Wallets {
         detail.put(
                 "max_priority_fee_per_gas",
                 transaction.getMaxPriorityFeePerGas().toString());
-        audit.appendAlone(
-                actor,
-                AuditEntry.of(
-                        AuditAction.CUSTODY_SIGNED,
-                        wallet.id(),
-                        null,
-                        RequestReader.MAPPER.writeValueAsString(detail)));
-        return new SignedTransaction(raw, hash);
+        AuditEntry record = AuditEntry.of(
+                AuditAction.CUSTODY_SIGNED, wallet.id(), null, RequestReader.MAPPER.writeValueAsString(detail));
+        return new Signed(new SignedTransaction(raw, hash), record);
     }
 
     static ApiException notFound(String id) {

@@ -195,18 +195,14 @@ class TidyTest {
                                 "dev.pacioli.controls",
                                 "dev.pacioli.platform",
                                 "dev.pacioli.ledger.http",
-                                "dev.pacioli.events"),
-                "dev.pacioli.custody",
-                        List.of(
-                                "dev.pacioli.platform",
-                                "dev.pacioli.ledger.http",
-                                "dev.pacioli.events",
-                                "dev.pacioli.controls")));
+                                "dev.pacioli.events")));
         // Operations copies the database as a whole, beneath every capability, through storage alone;
         // of custody it uses the KEK, which encrypts backups.
         allowed.put("dev.pacioli.operations", List.of("dev.pacioli.platform", "dev.pacioli.custody"));
-        // Treasury converts through the payments' connectors; reconciliation holds payouts.
-        for (String afterPayments : List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation")) {
+        // Treasury converts through the payments' connectors; reconciliation holds payouts; custody
+        // reaches its chains through the payments' evm_rpc connectors.
+        for (String afterPayments :
+                List.of("dev.pacioli.treasury", "dev.pacioli.reconciliation", "dev.pacioli.custody")) {
             allowed.put(
                     afterPayments,
                     List.of(

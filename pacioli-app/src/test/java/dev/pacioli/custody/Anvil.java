@@ -78,6 +78,11 @@ final class Anvil implements AutoCloseable {
         }
     }
 
+    /** Where the node answers JSON-RPC. */
+    URI url() {
+        return url;
+    }
+
     /** The result of a JSON-RPC call; an error answer throws with its message. */
     synchronized JsonNode call(String method, Object... params) throws IOException, InterruptedException {
         String body = RequestReader.MAPPER.writeValueAsString(

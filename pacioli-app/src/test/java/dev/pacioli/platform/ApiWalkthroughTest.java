@@ -813,6 +813,7 @@ class ApiWalkthroughTest {
         assertThat(admin.get("/v1/custody/wallets?limit=5").status()).isEqualTo(200);
         assertThat(admin.get("/v1/custody/wallets/" + id).json().path("address").stringValue())
                 .isEqualTo(created.json().path("address").stringValue());
+        custodyChain();
         Response rotated = admin.post("/v1/custody/keys/rotate", "{}");
         assertThat(rotated.status()).as(rotated.toString()).isIn(202, 409);
         Await.until(
@@ -824,6 +825,50 @@ class ApiWalkthroughTest {
                         .path("state")
                         .stringValue()
                         .equals("finished"));
+    }
+
+    /**
+     * Custody's chain side on a chain whose node is not there (ChainTransactionsTest sends to a real
+     * one): an evm_rpc connector, a transaction accepted queued, listed, read, released (a no-op: it
+     * was never held), and a balance monitor.
+     */
+    private void custodyChain() {
+        String connector = TestService.uniqueName("walk-evm");
+        Response node = admin.post(
+                "/v1/connectors",
+                "{\"id\": \"" + connector + "\", \"kind\": \"evm_rpc\", \"config\": {\"urls\":"
+                        + " [\"http://127.0.0.1:1\"], \"chain_id\": 424242, \"confirmations\": 2}}");
+        assertThat(node.status()).as(node.toString()).isEqualTo(201);
+        String wallet = TestService.uniqueName("walk-relayer");
+        assertThat(admin.post("/v1/custody/wallets", "{\"id\": \"" + wallet + "\", \"chain\": \"evm:424242\"}")
+                        .status())
+                .isEqualTo(201);
+        String transactions = "/v1/custody/wallets/" + wallet + "/transactions";
+        Response sent = admin.post(
+                transactions,
+                "{\"id\": \"walk-ctx-1\", \"to\": \"0x000000000000000000000000000000000000dEaD\","
+                        + " \"value_wei\": \"1000000000000000\", \"data\": \"0x\", \"ledger_posting\": null}");
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+        assertThat(sent.json().path("status").stringValue()).isEqualTo("queued");
+        assertThat(admin.get(transactions).json().path("data")).hasSize(1);
+        assertThat(admin.get(transactions + "/walk-ctx-1").json().path("attempts"))
+                .isEmpty();
+        // Never held: releasing answers it as it is.
+        assertThat(admin.post(transactions + "/walk-ctx-1/release", "{}")
+                        .json()
+                        .path("status")
+                        .stringValue())
+                .isEqualTo("queued");
+        Response monitor = admin.put(
+                "/v1/custody/wallets/" + wallet + "/monitor",
+                "{\"below_wei\": \"200000000000000000\", \"severity\": \"warning\"}");
+        assertThat(monitor.status()).as(monitor.toString()).isEqualTo(200);
+        assertThat(admin.get("/v1/custody/wallets/" + wallet)
+                        .json()
+                        .path("monitor")
+                        .path("below_wei")
+                        .stringValue())
+                .isEqualTo("200000000000000000");
     }
 
     /** Limits: a daily limit on user wallets, a payment it refuses, its usage, replaced, listed, deleted. */

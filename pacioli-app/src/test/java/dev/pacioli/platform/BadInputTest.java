@@ -2820,6 +2820,63 @@ class BadInputTest {
                 "unknown_field",
                 "key:unknown_field"));
         cases.add(get("custody wallet: one that does not exist", wallets + "/bad-wallet", 404, "wallet_not_found"));
+        String sends = wallets + "/bad-wallet/transactions";
+        String to = "\"to\": \"0x000000000000000000000000000000000000dEaD\"";
+        cases.add(post(
+                "custody transaction: a bad checksum",
+                sends,
+                "{\"id\": \"bad-ctx\", \"to\": \"0x000000000000000000000000000000000000DeaD\", \"value_wei\": \"1\"}",
+                400,
+                "validation_failed",
+                "to:invalid_format"));
+        cases.add(post(
+                "custody transaction: an address too short",
+                sends,
+                "{\"id\": \"bad-ctx\", \"to\": \"0xdead\", \"value_wei\": \"1\"}",
+                400,
+                "validation_failed",
+                "to:invalid_format"));
+        cases.add(post(
+                "custody transaction: a value that is not an integer",
+                sends,
+                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": \"1.5\"}",
+                400,
+                "validation_failed",
+                "value_wei:invalid_format"));
+        cases.add(post(
+                "custody transaction: a value as a JSON number",
+                sends,
+                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": 1}",
+                400,
+                "validation_failed",
+                "value_wei:invalid_format"));
+        cases.add(post(
+                "custody transaction: a value beyond 256 bits",
+                sends,
+                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": \"" + java.math.BigInteger.TWO.pow(256) + "\"}",
+                400,
+                "validation_failed",
+                "value_wei:invalid_value"));
+        cases.add(post(
+                "custody transaction: data of half a byte",
+                sends,
+                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": \"1\", \"data\": \"0x1\"}",
+                400,
+                "validation_failed",
+                "data:invalid_format"));
+        cases.add(post(
+                "custody transaction: an unknown wallet",
+                sends,
+                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": \"1\"}",
+                404,
+                "wallet_not_found"));
+        cases.add(put(
+                "custody monitor: a negative floor",
+                wallets + "/bad-wallet/monitor",
+                "{\"below_wei\": \"-1\"}",
+                400,
+                "validation_failed",
+                "below_wei:invalid_format"));
     }
 
     private static Case post(String name, String path, String body, int status, String code, String... errors) {

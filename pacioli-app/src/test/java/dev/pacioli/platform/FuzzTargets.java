@@ -583,12 +583,24 @@ final class FuzzTargets {
     }
 
     private String custodyWallet;
+    private String chainWallet;
 
     /** Custody: wallets made with fresh ids over one made once; the keys read and rotated. */
     private synchronized List<Target> custody() {
         if (custodyWallet == null) {
             custodyWallet = fresh();
             created(admin.post("/v1/custody/wallets", "{\"id\": \"" + custodyWallet + "\", \"chain\": \"evm:31337\"}"));
+            // A chain with an evm_rpc connector and no node: valid sends are accepted and stay queued.
+            created(admin.post(
+                    "/v1/connectors",
+                    "{\"id\": \"" + fresh() + "\", \"kind\": \"evm_rpc\", \"config\": {\"urls\":"
+                            + " [\"http://127.0.0.1:1\"], \"chain_id\": 424298}}"));
+            chainWallet = fresh();
+            created(admin.post("/v1/custody/wallets", "{\"id\": \"" + chainWallet + "\", \"chain\": \"evm:424298\"}"));
+            created(admin.post(
+                    "/v1/custody/wallets/" + chainWallet + "/transactions",
+                    "{\"id\": \"fuzz-ctx\", \"to\": \"0x000000000000000000000000000000000000dEaD\", \"value_wei\":"
+                            + " \"1\"}"));
         }
         return List.of(
                 new Target(
@@ -600,7 +612,30 @@ final class FuzzTargets {
                                 "/v1/custody/wallets/" + answer.path("id").stringValue())),
                 new Target("GET /v1/custody/wallets", Map.of(), null, null).covering("limit", "cursor"),
                 new Target("GET /v1/custody/wallets/{id}", Map.of("id", () -> custodyWallet), null, null),
-                new Target("POST /v1/custody/keys/rotate", Map.of(), () -> "{}", null));
+                new Target("POST /v1/custody/keys/rotate", Map.of(), () -> "{}", null),
+                new Target(
+                        "POST /v1/custody/wallets/{id}/transactions",
+                        Map.of("id", () -> chainWallet),
+                        () -> "{\"id\": \"" + fresh() + "\", \"to\": \"0x000000000000000000000000000000000000dEaD\","
+                                + " \"value_wei\": \"1\", \"data\": \"0x\", \"ledger_posting\": null}",
+                        null),
+                new Target("GET /v1/custody/wallets/{id}/transactions", Map.of("id", () -> chainWallet), null, null)
+                        .covering("limit", "cursor"),
+                new Target(
+                        "GET /v1/custody/wallets/{id}/transactions/{transaction}",
+                        Map.of("id", () -> chainWallet, "transaction", () -> "fuzz-ctx"),
+                        null,
+                        null),
+                new Target(
+                        "POST /v1/custody/wallets/{id}/transactions/{transaction}/release",
+                        Map.of("id", () -> chainWallet, "transaction", () -> "fuzz-ctx"),
+                        () -> "{}",
+                        null),
+                new Target(
+                        "PUT /v1/custody/wallets/{id}/monitor",
+                        Map.of("id", () -> chainWallet),
+                        () -> "{\"below_wei\": \"1000\", \"severity\": \"info\"}",
+                        null));
     }
 
     private String alertChannel;

@@ -1205,6 +1205,45 @@ class RoleMatrixTest {
                         Need.READER,
                         (f, l) -> "/v1/custody/wallets/" + l + "-wallet",
                         null,
+                        200),
+                // Chain transactions: operators send and release, readers read; admins set monitors. The
+                // fixture's wallet is on a chain with a connector (and no node): sends stay queued.
+                new Operation(
+                        "send custody transaction",
+                        "POST /v1/custody/wallets/{id}/transactions",
+                        Need.OPERATOR,
+                        (f, l) -> "/v1/custody/wallets/" + f.custodyWallet + "/transactions",
+                        f -> "{\"id\": \"matrix-ctx-2\", \"to\": \"0x000000000000000000000000000000000000dEaD\","
+                                + " \"value_wei\": \"1\"}",
+                        201),
+                new Operation(
+                        "list custody transactions",
+                        "GET /v1/custody/wallets/{id}/transactions",
+                        Need.READER,
+                        (f, l) -> "/v1/custody/wallets/" + f.custodyWallet + "/transactions",
+                        null,
+                        200),
+                new Operation(
+                        "get custody transaction",
+                        "GET /v1/custody/wallets/{id}/transactions/{transaction}",
+                        Need.READER,
+                        (f, l) -> "/v1/custody/wallets/" + f.custodyWallet + "/transactions/matrix-ctx",
+                        null,
+                        200),
+                new Operation(
+                        "release custody transaction",
+                        "POST /v1/custody/wallets/{id}/transactions/{transaction}/release",
+                        Need.OPERATOR,
+                        // Queued (never held): answered as it is.
+                        (f, l) -> "/v1/custody/wallets/" + f.custodyWallet + "/transactions/matrix-ctx/release",
+                        f -> "{}",
+                        200),
+                new Operation(
+                        "set custody wallet monitor",
+                        "PUT /v1/custody/wallets/{id}/monitor",
+                        Need.ADMIN,
+                        (f, l) -> "/v1/custody/wallets/" + f.custodyWallet + "/monitor",
+                        f -> "{\"below_wei\": \"1000\", \"severity\": \"info\"}",
                         200));
     }
 
@@ -1511,7 +1550,32 @@ class RoleMatrixTest {
             fixture.scopedAdmin = fixture.key("scoped admin", "admin", fixture.ledgerA);
             fixture.scopedReader = fixture.key("scoped reader", "reader", fixture.ledgerA);
             fixture.setUpPayments();
+            fixture.setUpCustody();
             return fixture;
+        }
+
+        final String custodyWallet = TestService.uniqueName("matrix-chain-wallet");
+
+        /**
+         * A wallet on a chain whose evm_rpc connector points at no node, with one transaction: it stays
+         * queued (the worker waits for the node), so it can be read and is never held.
+         */
+        private void setUpCustody() {
+            expect(
+                    admin.post(
+                            "/v1/connectors",
+                            "{\"id\": \"" + TestService.uniqueName("matrix-evm") + "\", \"kind\": \"evm_rpc\","
+                                    + " \"config\": {\"urls\": [\"http://127.0.0.1:1\"], \"chain_id\": 424299}}"),
+                    201);
+            expect(
+                    admin.post("/v1/custody/wallets", "{\"id\": \"" + custodyWallet + "\", \"chain\": \"evm:424299\"}"),
+                    201);
+            expect(
+                    admin.post(
+                            "/v1/custody/wallets/" + custodyWallet + "/transactions",
+                            "{\"id\": \"matrix-ctx\", \"to\": \"0x000000000000000000000000000000000000dEaD\","
+                                    + " \"value_wei\": \"1\"}"),
+                    201);
         }
 
         HttpTester client(Caller caller) {

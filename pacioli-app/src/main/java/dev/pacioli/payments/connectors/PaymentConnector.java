@@ -31,19 +31,21 @@ public record PaymentConnector(
     public enum Kind {
         SIMULATOR,
         HTTP,
-        INBOUND;
+        INBOUND,
+        /** A chain node's JSON-RPC (custody.md): no money leaves through it here; custody sends through it. */
+        EVM_RPC;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
         }
 
         public static Map<String, Kind> byCode() {
-            return Map.of("simulator", SIMULATOR, "http", HTTP, "inbound", INBOUND);
+            return Map.of("simulator", SIMULATOR, "http", HTTP, "inbound", INBOUND, "evm_rpc", EVM_RPC);
         }
 
         /** Whether money can leave through it. */
         public boolean sends() {
-            return this != INBOUND;
+            return this != INBOUND && this != EVM_RPC;
         }
     }
 

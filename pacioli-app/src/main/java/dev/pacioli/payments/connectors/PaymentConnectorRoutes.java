@@ -236,6 +236,13 @@ public final class PaymentConnectorRoutes {
                             "config.base_url",
                             connector.config().get("base_url").stringValue());
                 }
+                case EVM_RPC -> {
+                    EvmRpcSettings settings = EvmRpcSettings.fromConfig(connector.config());
+                    for (int i = 0; i < settings.urls().size(); i++) {
+                        connectors.refuseUrl(
+                                "config.urls[" + i + "]", settings.urls().get(i).toString());
+                    }
+                }
                 case INBOUND -> {
                     if (connector.inbound() == null) {
                         throw new IllegalArgumentException("inbound: an inbound connector needs its inbound object");

@@ -82,7 +82,7 @@ public final class PaymentRails implements AutoCloseable {
                         dev.pacioli.payments.rails.ConversionSettings.fromConfig(connector.config()),
                         event -> reports.report(connector.id(), event));
             case HTTP -> new HttpRail(platform, HttpRail.Settings.fromConfig(connector.config()));
-            case INBOUND -> null;
+            case INBOUND, EVM_RPC -> null;
         };
         return new Running(connector, rail);
     }
@@ -127,6 +127,12 @@ public final class PaymentRails implements AutoCloseable {
                         e);
             }
         }
+    }
+
+    /** Every connector as it runs (custody finds its chains' evm_rpc connectors here). */
+    public java.util.List<PaymentConnector> all() {
+        fresh();
+        return running.values().stream().map(Running::connector).toList();
     }
 
     public Optional<PaymentConnector> connector(String id) {

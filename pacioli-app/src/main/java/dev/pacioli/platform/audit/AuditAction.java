@@ -57,7 +57,10 @@ public enum AuditAction {
     CUSTODY_WALLET_CREATED("custody_wallet.created"),
     CUSTODY_KEY_ROTATED("custody_key.rotated"),
     CUSTODY_KEY_ROTATION_FINISHED("custody_key.rotation_finished"),
-    CUSTODY_SIGNED("custody.signed");
+    CUSTODY_SIGNED("custody.signed"),
+    CUSTODY_TRANSACTION_CREATED("custody_transaction.created"),
+    CUSTODY_TRANSACTION_RELEASED("custody_transaction.released"),
+    CUSTODY_WALLET_MONITOR_SET("custody_wallet.monitor_set");
 
     private final String code;
 
