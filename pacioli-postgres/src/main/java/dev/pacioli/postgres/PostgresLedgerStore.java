@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -125,6 +126,20 @@ public final class PostgresLedgerStore implements LedgerStore {
     /** Where this process takes writes forwarded to it; recorded with every writer lease it takes. */
     public void advertise(String url) {
         locks.advertise(url);
+    }
+
+    /** The URL the live holder of the ledger's writer lease advertised; empty when none (or none live). */
+    public Optional<String> writerUrl(long ledgerId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("select url from ledger_writers"
+                        + " where ledger_id = ? and lease_until > clock_timestamp() and url is not null")) {
+            select.setLong(1, ledgerId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the writer of ledger " + ledgerId, e);
+        }
     }
 
     @Override

@@ -76,7 +76,7 @@ final class WriterLeases {
         this.renewing = renewing;
     }
 
-    /** Where this process takes writes forwarded to it, recorded with every lease it takes. */
+    /** Where this process takes writes forwarded to it, recorded with every lease it takes or renews. */
     void advertise(String url) {
         this.url = url;
     }
@@ -260,12 +260,13 @@ final class WriterLeases {
         Set<Long> renewed = new HashSet<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement("update ledger_writers w"
-                        + " set lease_until = clock_timestamp() + make_interval(secs => ?)"
+                        + " set lease_until = clock_timestamp() + make_interval(secs => ?), url = ?"
                         + " from unnest(?::bigint[], ?::bigint[]) as h (ledger_id, epoch)"
                         + " where w.ledger_id = h.ledger_id and w.epoch = h.epoch returning w.ledger_id")) {
             statement.setDouble(1, LEASE_MILLIS / 1000.0);
-            statement.setArray(2, connection.createArrayOf("bigint", ids));
-            statement.setArray(3, connection.createArrayOf("bigint", heldEpochs));
+            statement.setString(2, url);
+            statement.setArray(3, connection.createArrayOf("bigint", ids));
+            statement.setArray(4, connection.createArrayOf("bigint", heldEpochs));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     renewed.add(rows.getLong(1));
