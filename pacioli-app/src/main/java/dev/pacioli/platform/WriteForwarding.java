@@ -28,7 +28,8 @@ public final class WriteForwarding {
     static final String FORWARDED_HEADER = "X-Pacioli-Forwarded";
     static final long RETRY_AFTER_SECONDS = 1;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    /** Longer than a large batch takes; a holder silent this long is paused or gone, and loses its lease. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
     /** The request headers that travel with it; hop-by-hop and length headers are the client's own. */
     private static final List<String> REQUEST_HEADERS =
             List.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "Accept");

@@ -7,6 +7,7 @@ import dev.pacioli.platform.ChildService;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +108,10 @@ class FailoverTest {
                             + AMOUNT + ", \"asset\": \"USD\"}]}");
         } catch (IllegalStateException e) {
             // Not reachable (killed, or not listening yet): a status no instance answers.
-            return new Response(0, HttpHeaders.of(Map.of(), (name, value) -> true), new byte[0]);
+            return new Response(
+                    0,
+                    HttpHeaders.of(Map.of(), (name, value) -> true),
+                    String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -137,6 +141,8 @@ class FailoverTest {
         private final ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
         private final List<Future<?>> loops = new ArrayList<>();
         volatile long after = Long.MAX_VALUE;
+        /** The last answer other than an acknowledgement, for the message of a failed wait. */
+        volatile String lastRefusal = "none";
 
         Clients(List<HttpTester> instances, String base) {
             for (int c = 0; c < CLIENTS; c++) {
@@ -156,6 +162,7 @@ class FailoverTest {
                                 }
                                 break;
                             }
+                            lastRefusal = answer.status() + " " + new String(answer.body());
                             at = (at + 1) % instances.size(); // another instance, the same id
                             TimeUnit.MILLISECONDS.sleep(50);
                         }
@@ -166,7 +173,11 @@ class FailoverTest {
         }
 
         void await(String what, long count) {
-            Await.until(what, WAIT_MAX, () -> acknowledged.size() >= count);
+            try {
+                Await.until(what, WAIT_MAX, () -> acknowledged.size() >= count);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the last refusal: " + lastRefusal, e);
+            }
         }
 
         /** When the first transfer acknowledged after {@link #after} was. */
