@@ -64,6 +64,7 @@ import dev.pacioli.reconciliation.ReconciliationCapability;
 import dev.pacioli.treasury.TreasuryCapability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -86,6 +87,9 @@ import org.slf4j.LoggerFactory;
  * database stays open: whoever opened it closes it, after the service.
  */
 public final class Service implements AutoCloseable {
+    /** Where this instance takes the writes other instances forward to it (operations.md). */
+    public static final String ADVERTISE_URL_VARIABLE = "PACIOLI_ADVERTISE_URL";
+
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
     static final String ADMIN_KEY_FILE = "admin-key";
 
@@ -348,6 +352,10 @@ public final class Service implements AutoCloseable {
             // Migrations applied before this start that the audit log lacks (a crash after Flyway).
             MigrationAudit.record(database.dataSource());
             installAdminKey(database, options);
+            if (options.http().port() != 0) {
+                database.store()
+                        .advertise(advertisedUrl(options.http(), options.http().port()));
+            }
             ledgers.startAll();
             controls = Controls.start(database, options.controls(), metrics.registry(), alerts);
             watch(alerts, ledgers, database, connectors);
@@ -371,6 +379,7 @@ public final class Service implements AutoCloseable {
                             idempotencyKeys(database),
                             routes(database, ledgers, metrics, connectors, jobs, controls, capabilities))
                     .start();
+            database.store().advertise(advertisedUrl(options.http(), server.port()));
             logListening(database, ledgers, options, server);
             return new Service(
                     database,
@@ -389,6 +398,31 @@ public final class Service implements AutoCloseable {
                     .close();
             throw e;
         }
+    }
+
+    /**
+     * Where other instances forward this one the writes of the ledgers it writes: {@code
+     * PACIOLI_ADVERTISE_URL} (the {@code pacioli.advertise.url} property first, as tests set it), else
+     * this instance's own address on its port — loopback when it listens on every interface, which
+     * serves instances on one machine; instances on several machines set the variable.
+     */
+    static String advertisedUrl(HttpServer.Settings http, int port) {
+        String configured = System.getProperty("pacioli.advertise.url", System.getenv(ADVERTISE_URL_VARIABLE));
+        if (configured == null || configured.isBlank()) {
+            String host = http.host().equals("0.0.0.0") || http.host().equals("::") ? "127.0.0.1" : http.host();
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+        URI url;
+        try {
+            url = URI.create(configured.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ADVERTISE_URL_VARIABLE + " is not a URL: " + configured);
+        }
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+            throw new IllegalArgumentException(ADVERTISE_URL_VARIABLE
+                    + " is an http(s) URL with a host, such as http://10.0.0.7:8080: " + configured);
+        }
+        return url.toString().replaceAll("/+$", "");
     }
 
     /** The conditions the service's own parts raise alerts for. */

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +77,7 @@ public final class HttpServer implements AutoCloseable {
     private final Settings settings;
     private final Authenticator authenticator;
     private final LedgerDirectory ledgers;
+    private final WriteForwarding forwarding = new WriteForwarding();
     private final ServiceMetrics metrics;
     private final RateLimiter rateLimiter;
     private final IdempotencyKeys idempotencyKeys;
@@ -246,7 +248,7 @@ public final class HttpServer implements AutoCloseable {
             }
             Call call = admit(route, context);
             Reply reply = isMutating(route)
-                    ? idempotencyKeys.run(call, () -> perform(route, call))
+                    ? writeHereOrForward(route, call)
                     : route.action().handle(call);
             context.status(reply.status());
             reply.headers().forEach(context::header);
@@ -255,6 +257,23 @@ public final class HttpServer implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * A write to a ledger another instance writes goes to it, idempotency key and all (the holder keeps
+     * the key's record); every other write runs here under its idempotency key.
+     */
+    private Reply writeHereOrForward(Route route, Call call) throws Exception {
+        if (route.path().contains("{ledger}")) {
+            String ledger = call.context.pathParam("ledger");
+            if (!ledgers.writesHere(ledger)) {
+                URI holder = ledgers.writerElsewhere(ledger)
+                        .orElseThrow(() -> WriteForwarding.unavailable("no instance writes ledger '" + ledger
+                                + "' at this moment (its writer is being taken over); retry by the same id"));
+                return forwarding.forward(call.context, call.body, holder, ledger);
+            }
+        }
+        return idempotencyKeys.run(call, () -> perform(route, call));
     }
 
     private static boolean isMutating(Route route) {

@@ -20,6 +20,9 @@ import java.util.stream.Stream;
  * {@code target/NAME-PID}, or a database of its own on the external server when
  * {@code PACIOLI_TEST_DATABASE_URL} is set.
  *
+ * <p>More instances on the same data ({@link #startAnother}) stand for the instances of a deployment
+ * on one database; each has its port and is addressed by its index (the first is 0).
+ *
  * <p>{@link #close} ends every child still alive, drops the external database, and deletes the
  * embedded data when the last child stopped gracefully; after a failure it only stops the orphaned
  * PostgreSQL, leaving the data directory and {@link #log} for inspection.
@@ -35,9 +38,9 @@ public final class ChildService implements AutoCloseable {
     private final String databaseUrl;
     private final Path dataDirectory;
     private final Path log;
-    private final int port;
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<Process> current = new ArrayList<>();
     private final List<Process> started = new ArrayList<>();
-    private Process current;
     private boolean stoppedGracefully;
 
     private ChildService(String name, String adminKey, Map<String, String> settings) throws Exception {
@@ -50,14 +53,15 @@ public final class ChildService implements AutoCloseable {
         this.databaseUrl = externalUrl == null ? null : ChildServe.createDatabase(externalUrl, databaseName);
         this.dataDirectory = Path.of("target", name + "-" + pid).toAbsolutePath();
         this.log = Files.createDirectories(Path.of("target")).resolve(name + "-" + pid + ".log");
-        this.port = ChildServe.freePort();
+        this.ports.add(ChildServe.freePort());
+        this.current.add(null);
     }
 
     /** Starts the first child and waits until it is ready; {@code settings} are extra environment variables. */
     public static ChildService start(String name, String adminKey, Map<String, String> settings) throws Exception {
         ChildService service = new ChildService(name, adminKey, settings);
         try {
-            service.launch();
+            service.launch(0);
             return service;
         } catch (Exception | AssertionError e) {
             try (service) {
@@ -66,23 +70,66 @@ public final class ChildService implements AutoCloseable {
         }
     }
 
-    /** An admin client of the child; it keeps working across restarts (same port). */
+    /** Starts one more instance on the same data, on a port of its own; answers its index. */
+    public int startAnother() throws Exception {
+        ports.add(ChildServe.freePort());
+        current.add(null);
+        launch(ports.size() - 1);
+        return ports.size() - 1;
+    }
+
+    /** An admin client of the first instance; it keeps working across restarts (same port). */
     public HttpTester admin() {
-        return new HttpTester(URI.create("http://127.0.0.1:" + port), adminKey);
+        return admin(0);
+    }
+
+    public HttpTester admin(int instance) {
+        return new HttpTester(URI.create("http://127.0.0.1:" + ports.get(instance)), adminKey);
     }
 
     /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL is left running for the next child to adopt. */
     public void kill() throws InterruptedException {
-        current.destroyForcibly();
-        assertThat(current.waitFor(KILL_SECONDS_MAX, TimeUnit.SECONDS))
+        kill(0);
+    }
+
+    public void kill(int instance) throws InterruptedException {
+        Process process = current.get(instance);
+        process.destroyForcibly();
+        assertThat(process.waitFor(KILL_SECONDS_MAX, TimeUnit.SECONDS))
                 .as("the child exits on SIGKILL")
+                .isTrue();
+    }
+
+    /** SIGSTOP: the instance is frozen as a long pause would (its sockets stay open); {@link #resume} ends it. */
+    public void pause(int instance) throws Exception {
+        signal(instance, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume(int instance) throws Exception {
+        signal(instance, "CONT");
+    }
+
+    private void signal(int instance, String signal) throws Exception {
+        Process kill = new ProcessBuilder(
+                        "kill",
+                        "-" + signal,
+                        Long.toString(current.get(instance).pid()))
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -%s", signal)
                 .isTrue();
     }
 
     /** Starts a new child on the same data and port, after {@link #kill}, and waits until it is ready. */
     public void restart() throws Exception {
-        assertThat(current.isAlive()).as("restart follows kill").isFalse();
-        launch();
+        restart(0);
+    }
+
+    public void restart(int instance) throws Exception {
+        assertThat(current.get(instance).isAlive()).as("restart follows kill").isFalse();
+        launch(instance);
     }
 
     public void killAndRestart() throws Exception {
@@ -90,12 +137,18 @@ public final class ChildService implements AutoCloseable {
         restart();
     }
 
-    /** SIGTERM: the graceful stop, which also stops the embedded PostgreSQL; asserts the child exits. */
+    /** SIGTERM to every instance alive: the graceful stop, which also stops the embedded PostgreSQL. */
     public void stop() throws InterruptedException {
-        current.destroy();
-        assertThat(current.waitFor(STOP_SECONDS_MAX, TimeUnit.SECONDS))
-                .as("the child exits within %d s of SIGTERM; log:%n%s", STOP_SECONDS_MAX, ChildServe.tail(log))
-                .isTrue();
+        for (int instance = current.size() - 1; instance >= 0; instance--) {
+            Process process = current.get(instance);
+            if (!process.isAlive()) {
+                continue;
+            }
+            process.destroy();
+            assertThat(process.waitFor(STOP_SECONDS_MAX, TimeUnit.SECONDS))
+                    .as("the child exits within %d s of SIGTERM; log:%n%s", STOP_SECONDS_MAX, ChildServe.tail(log))
+                    .isTrue();
+        }
         stoppedGracefully = true;
     }
 
@@ -112,10 +165,11 @@ public final class ChildService implements AutoCloseable {
         return log;
     }
 
-    private void launch() throws Exception {
-        current = ChildServe.start(dataDirectory, databaseUrl, port, adminKey, settings, log);
-        started.add(current);
-        ChildServe.awaitReady(current, port, log);
+    private void launch(int instance) throws Exception {
+        Process process = ChildServe.start(dataDirectory, databaseUrl, ports.get(instance), adminKey, settings, log);
+        current.set(instance, process);
+        started.add(process);
+        ChildServe.awaitReady(process, ports.get(instance), log);
     }
 
     @Override

@@ -28,12 +28,10 @@ import tools.jackson.databind.JsonNode;
  * in time, each decides each buffer exactly once, every conversion belongs to exactly one decision, and
  * no buffer ever has a second conversion before its first ended.
  *
- * <p>Instance A writes the ledger (it made it, so it holds the ledger's writer lock), and the operator's
- * requests go to it: an instance that does not hold a ledger's writer lock cannot serve that ledger's
- * routes (the platform's rule, one writer per ledger). Instance B races through the scheduled cycle job,
- * which either runner may claim at each tick. A conversion job B claims fails there (it cannot write the
- * ledger) and is retried until A takes it, which is how any job of a ledger behaves on an instance that
- * does not write it.
+ * <p>Instance A writes the ledger (it made it, so it holds the ledger's writer lease), and the operator's
+ * requests go to it. Instance B races through the scheduled cycle job, which either runner may claim at
+ * each tick. A conversion job B claims is deferred there (it does not write the ledger) until A takes
+ * it, which is how any job of a ledger behaves on an instance that does not write it.
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")

@@ -96,6 +96,16 @@ public interface LedgerStore {
         }
     }
 
+    /**
+     * The writer found its lock lost (another process took the ledger over: its lease ran out, or its
+     * session died): it stops, having committed nothing under the lost lock, and its service stands by.
+     */
+    class WriterLockLostException extends IllegalStateException {
+        public WriterLockLostException(String message) {
+            super(message);
+        }
+    }
+
     /** Another process holds the writer lock of this ledger. */
     class LedgerLockedException extends RuntimeException {
         public LedgerLockedException(String message) {

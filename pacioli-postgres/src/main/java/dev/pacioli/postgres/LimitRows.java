@@ -60,10 +60,12 @@ final class LimitRows {
      * Inserts a version, in the caller's transaction, after locking the ledger's row and checking its
      * head is the version's {@code after_sequence}: false when it is not (memory is stale).
      */
-    static boolean insert(Connection connection, long ledgerId, Limit version) throws SQLException {
-        try (PreparedStatement head =
-                connection.prepareStatement("select head_sequence from ledgers where id = ? for update")) {
+    static boolean insert(Connection connection, long ledgerId, long epoch, Limit version) throws SQLException {
+        try (PreparedStatement head = connection.prepareStatement("select l.head_sequence from ledgers l where l.id = ?"
+                + " and exists (select 1 from ledger_writers w where w.ledger_id = l.id and w.epoch = ?)"
+                + " for update of l")) {
             head.setLong(1, ledgerId);
+            head.setLong(2, epoch);
             try (ResultSet row = head.executeQuery()) {
                 if (!row.next() || row.getLong(1) != version.afterSequence()) {
                     return false;

@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -40,8 +41,9 @@ import org.postgresql.PGConnection;
  * statement is issued per row. Two batches of one ledger can so commit at once, each in its own
  * backend: the second's inserts run while the first finishes.
  *
- * <p>Only one process writes a ledger: {@link #lockWriter} takes a session-level advisory lock, held
- * for as long as the writer runs, on the one lock session every ledger of this store shares.
+ * <p>Only one process writes a ledger: {@link #lockWriter} takes its writer lease ({@link WriterLeases}),
+ * and the head moves only while the lease's fencing epoch is the ledger's current one, so a writer that
+ * lost its lease without noticing commits nothing.
  */
 public final class PostgresLedgerStore implements LedgerStore {
     /** The statements of a batch's commit, in the order they run. */
@@ -71,7 +73,9 @@ public final class PostgresLedgerStore implements LedgerStore {
     static final int STATEMENT_INSERT_RECORDS_MAX = 256;
 
     private final DataSource dataSource;
-    private final AdvisoryLocks locks;
+    /** Package-private: tests renew and expire leases by hand. */
+    final WriterLeases locks;
+
     private final int statementInsertRecordsMax;
     private final LongAdder[] stepNanos = new LongAdder[STEPS.length];
     private final LongAdder commits = new LongAdder();
@@ -83,9 +87,14 @@ public final class PostgresLedgerStore implements LedgerStore {
 
     /** With a threshold of its own: tests drive each way of inserting with every batch. */
     PostgresLedgerStore(DataSource dataSource, int statementInsertRecordsMax) {
+        this(dataSource, statementInsertRecordsMax, true);
+    }
+
+    /** Without {@code renewLeases}, a process paused forever as far as its leases go: for tests of takeovers. */
+    PostgresLedgerStore(DataSource dataSource, int statementInsertRecordsMax, boolean renewLeases) {
         this.dataSource = dataSource;
         this.statementInsertRecordsMax = statementInsertRecordsMax;
-        this.locks = new AdvisoryLocks(dataSource);
+        this.locks = new WriterLeases(dataSource, renewLeases);
         for (int i = 0; i < stepNanos.length; i++) {
             stepNanos[i] = new LongAdder();
         }
@@ -108,10 +117,29 @@ public final class PostgresLedgerStore implements LedgerStore {
         return new long[] {commits.sum(), committedRecords.sum()};
     }
 
-    /** Takes the ledger's writer lock on the one lock session of this store (see {@link AdvisoryLocks}). */
+    /** Takes the ledger's writer lease, with its fencing epoch (see {@link WriterLeases}). */
     @Override
     public WriterLock lockWriter(long ledgerId, String ledgerName) {
         return locks.lock(ledgerId, ledgerName);
+    }
+
+    /** Where this process takes writes forwarded to it; recorded with every writer lease it takes. */
+    public void advertise(String url) {
+        locks.advertise(url);
+    }
+
+    /** The URL the live holder of the ledger's writer lease advertised; empty when none (or none live). */
+    public Optional<String> writerUrl(long ledgerId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("select url from ledger_writers"
+                        + " where ledger_id = ? and lease_until > clock_timestamp() and url is not null")) {
+            select.setLong(1, ledgerId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the writer of ledger " + ledgerId, e);
+        }
     }
 
     @Override
@@ -230,8 +258,9 @@ public final class PostgresLedgerStore implements LedgerStore {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                if (!LimitRows.insert(connection, ledgerId, version)) {
-                    throw new SQLException("the ledger's head is not at " + version.afterSequence());
+                if (!LimitRows.insert(connection, ledgerId, locks.epoch(ledgerId), version)) {
+                    throw new SQLException("the ledger's head is not at " + version.afterSequence()
+                            + ", or this process no longer holds its writer lease");
                 }
                 if (attachment != null) {
                     if (!(attachment instanceof CommitRows rows)) {
@@ -268,7 +297,7 @@ public final class PostgresLedgerStore implements LedgerStore {
                 // After the predecessor: an attachment may lock rows (an audit log's head) that the
                 // predecessor's own attachments need, so it must not hold them while waiting for it.
                 writeAttachments(connection, batch);
-                finish(connection, batch);
+                finish(connection, batch, locks.epoch(batch.ledgerId()));
                 // The COMMIT went with the finish; the driver sees the transaction ended and sends
                 // nothing here. The call keeps the pool's view of the connection clean.
                 connection.commit();
@@ -459,7 +488,7 @@ public final class PostgresLedgerStore implements LedgerStore {
      * discards the batch. The head moves only from the head the batch executed against: when the batch
      * before failed, or a second or stale writer committed, it finds no row and the check fails.
      */
-    private static void finish(Connection connection, BatchWrite batch) throws SQLException {
+    private static void finish(Connection connection, BatchWrite batch, long epoch) throws SQLException {
         AccountColumns accounts = batch.accountsUpdated();
         List<Transaction> transactions = batch.transactionsUpdated();
         try (PreparedStatement statement = connection.prepareStatement(FINISH)) {
@@ -473,13 +502,15 @@ public final class PostgresLedgerStore implements LedgerStore {
             statement.setLong(++p, batch.head().timestampMicros());
             statement.setLong(++p, batch.ledgerId());
             statement.setLong(++p, batch.previousSequence());
+            statement.setLong(++p, epoch);
             statement.setInt(++p, accounts.size());
             statement.setInt(++p, transactions.size());
             statement.setString(
                     ++p,
                     "the head move from sequence " + batch.previousSequence()
                             + ", which this batch was executed on (the batch before it did not commit, or"
-                            + " another writer did)");
+                            + " another writer did), by the writer of epoch " + epoch
+                            + " (another instance took the ledger over)");
             statement.execute();
         }
     }
@@ -497,7 +528,8 @@ public final class PostgresLedgerStore implements LedgerStore {
             + " where t.ledger_id = ? and t.id = v.id returning 1),"
             + " head_moved as ("
             + " update ledgers set head_sequence = ?, head_hash = ?, head_timestamp = ?"
-            + " where id = ? and head_sequence = ? returning 1)"
+            + " where id = ? and head_sequence = ?"
+            + " and exists (select 1 from ledger_writers w where w.ledger_id = ledgers.id and w.epoch = ?) returning 1)"
             + " select pacioli_expect_rows('the account updates', (select count(*) from accounts_updated), ?)"
             + " and pacioli_expect_rows('the transaction updates', (select count(*) from transactions_updated), ?)"
             + " and pacioli_expect_rows(?, (select count(*) from head_moved), 1);"

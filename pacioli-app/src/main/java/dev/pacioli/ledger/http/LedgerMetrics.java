@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The ledger's series. The core reports through {@link EngineObserver}; this class turns those calls
@@ -33,15 +34,24 @@ public final class LedgerMetrics {
         this.registry = metrics.registry();
     }
 
-    /** Gauges over one ledger's writer: its queue and whether it runs. */
-    public void watch(String ledger, LedgerEngine engine) {
-        Gauge.builder("pacioli.queue.depth", engine, LedgerEngine::queueDepth)
+    /**
+     * Gauges over one ledger's writer on this instance, whichever engine that is now ({@code writer}
+     * answers null while another instance writes the ledger): its queue and whether it runs here.
+     */
+    public void watch(String ledger, Supplier<LedgerEngine> writer) {
+        Gauge.builder(
+                        "pacioli.queue.depth",
+                        writer,
+                        current -> current.get() == null ? 0 : current.get().queueDepth())
                 .tag("ledger", ledger)
                 .description("requests waiting for the ledger's writer")
                 .register(registry);
-        Gauge.builder("pacioli.writer.running", engine, running -> running.isRunning() ? 1 : 0)
+        Gauge.builder("pacioli.writer.running", writer, current -> {
+                    LedgerEngine engine = current.get();
+                    return engine != null && engine.isRunning() ? 1 : 0;
+                })
                 .tag("ledger", ledger)
-                .description("1 while the ledger's writer runs, 0 once it stopped")
+                .description("1 while the ledger's writer runs on this instance, 0 once it stopped or elsewhere")
                 .register(registry);
     }
 

@@ -1,6 +1,8 @@
 package dev.pacioli.ledger.http;
 
 import dev.pacioli.ledger.Ledger;
+import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.Limit;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.ledger.engine.EngineObserver;
@@ -11,22 +13,43 @@ import dev.pacioli.platform.Call;
 import dev.pacioli.platform.LedgerDirectory;
 import dev.pacioli.postgres.Catalog;
 import dev.pacioli.postgres.Database;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The ledgers this service writes, each with its running engine. Every ledger in the catalog gets its
- * writer at startup, so pending transactions expire even when nobody calls; a ledger created through
- * the API gets its writer before the creation is answered.
+ * The ledgers of the database and, for each, its writer when this instance holds it. Every ledger in
+ * the catalog gets its writer at startup, so pending transactions expire even when nobody calls; a
+ * ledger created through the API gets its writer before the creation is answered.
  *
- * <p>Engines are started under this object's lock (creation is rare); lookups are lock-free.
+ * <p>Several instances on one database (operations.md, high availability): a ledger whose writer lease
+ * another instance holds is known here without a writer ({@link Running#writesHere()} false): its reads
+ * are served here, its writes forwarded to the holder. Every {@value #TAKEOVER_MILLIS} ms a daemon
+ * thread tries to take the writer of each ledger not written here; it succeeds when the holder released
+ * its lease, died (its lock session ended) or stopped renewing (paused past its lease), so a writer is
+ * taken over within seconds of its holder's end. A writer that finds its lease lost (its commit fenced
+ * by the new holder's epoch) stops, and is replaced here by a stand-by: it steps down.
+ *
+ * <p>Engines are started under this object's lock (creation and takeover are rare); lookups are
+ * lock-free.
  */
 public final class Ledgers implements LedgerDirectory, AutoCloseable {
-    /** A ledger and its writer. */
-    public record Running(Ledger ledger, LedgerEngine engine) {}
+    private static final System.Logger LOG = System.getLogger(Ledgers.class.getName());
+
+    /** How often a stand-by instance tries to take the writers it does not hold. */
+    static final long TAKEOVER_MILLIS = 1_000;
+
+    /** A ledger and its writer here, or null while another instance writes it. */
+    public record Running(Ledger ledger, LedgerEngine engine) {
+        public boolean writesHere() {
+            return engine != null;
+        }
+    }
 
     private final Database database;
     private final EngineConfig config;
@@ -34,6 +57,8 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
     private final LedgerMetrics metrics;
     private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
     private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+    private Thread takeovers;
 
     public Ledgers(Database database, EngineConfig config, LedgerClock clock, LedgerMetrics metrics) {
         this.database = database;
@@ -42,24 +67,82 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Starts a writer for every ledger in the catalog. */
+    /** Starts a writer for every ledger in the catalog not written elsewhere, then watches for takeovers. */
     public synchronized void startAll() {
         for (Ledger ledger : database.catalog().listLedgers()) {
             start(ledger);
         }
+        if (takeovers == null) {
+            takeovers = Thread.ofVirtual().name("pacioli-writer-takeovers").start(this::takeOverLoop);
+        }
     }
 
+    /**
+     * The ledger with this instance's writer, started if it can be: its lease is free, or its holder's
+     * ran out. Another instance holding it leaves the ledger here without a writer.
+     */
     private synchronized Running start(Ledger ledger) {
-        Running existing = running.get(ledger.name());
-        if (existing != null) {
+        String name = ledger.name();
+        Running existing = running.get(name);
+        if (existing != null && existing.writesHere()) {
             return existing;
         }
-        LedgerEngine engine = LedgerEngine.start(
-                database.store(), ledger.id(), ledger.name(), config, clock, observed(ledger.name()));
-        metrics.watch(ledger.name(), engine);
-        Running started = new Running(ledger, engine);
-        running.put(ledger.name(), started);
-        return started;
+        if (closed) {
+            return existing != null ? existing : new Running(ledger, null);
+        }
+        if (existing == null) {
+            metrics.watch(name, () -> {
+                Running current = running.get(name);
+                return current == null ? null : current.engine();
+            });
+        }
+        try {
+            LedgerEngine engine =
+                    LedgerEngine.start(database.store(), ledger.id(), name, config, clock, observed(name));
+            Running started = new Running(ledger, engine);
+            running.put(name, started);
+            if (existing != null) {
+                LOG.log(System.Logger.Level.WARNING, "took over the writer of ledger " + name);
+            }
+            return started;
+        } catch (LedgerStore.LedgerLockedException e) {
+            Running standing = existing != null ? existing : new Running(ledger, null);
+            running.put(name, standing);
+            return standing;
+        }
+    }
+
+    private void takeOverLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(TAKEOVER_MILLIS * 1_000_000L);
+            try {
+                takeOver();
+            } catch (RuntimeException e) {
+                // The database is away: the next round tries again.
+                LOG.log(System.Logger.Level.DEBUG, "writer takeovers skipped: " + e.getMessage());
+            }
+        }
+    }
+
+    /** One round: steps down writers that lost their lease, and tries every ledger not written here. */
+    synchronized void takeOver() {
+        for (Running each : running.values()) {
+            LedgerEngine engine = each.engine();
+            if (engine != null && engine.stopCause() instanceof LedgerStore.WriterLockLostException) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "stepped down as the writer of ledger " + each.ledger().name()
+                                + ": another instance took it over");
+                engine.close();
+                running.put(each.ledger().name(), new Running(each.ledger(), null));
+            }
+        }
+        for (Ledger ledger : database.catalog().listLedgers()) {
+            Running known = running.get(ledger.name());
+            if (known == null || !known.writesHere()) {
+                start(ledger);
+            }
+        }
     }
 
     /**
@@ -133,28 +216,73 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
         return List.copyOf(running.values());
     }
 
+    /**
+     * The limits in force on a ledger: its writer's own when it runs here, else as its writer last
+     * committed them (the latest version of each, deleted ones left out, by id as the writer orders them).
+     */
+    public List<Limit> limits(String name) {
+        return find(name)
+                .map(found -> found.writesHere() ? found.engine().limits() : stored(found.ledger()))
+                .orElse(List.of());
+    }
+
+    private List<Limit> stored(Ledger ledger) {
+        TreeMap<String, Limit> latest = new TreeMap<>();
+        for (Limit version : database.store().loadLimitHistory(ledger.id())) {
+            latest.put(version.id(), version);
+        }
+        return latest.values().stream().filter(limit -> !limit.deleted()).toList();
+    }
+
     /** How many limits are in force across the ledgers this service writes (their writers' own count). */
     public long limitsInForce() {
         return running.values().stream()
+                .filter(Running::writesHere)
                 .mapToLong(ledger -> ledger.engine().limits().size())
                 .sum();
     }
 
-    /** True when every writer runs: none stopped on a bug or a lost lock. */
+    /** True when every writer here runs: none stopped on a bug (one that lost its lease steps down). */
     public boolean allWritersRunning() {
         for (Running ledger : running.values()) {
-            if (!ledger.engine().isRunning()) {
+            if (ledger.writesHere()
+                    && !ledger.engine().isRunning()
+                    && !(ledger.engine().stopCause() instanceof LedgerStore.WriterLockLostException)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Lets every writer finish and commit its queue, then releases the locks. */
+    /**
+     * Where a ledger's writes go when this instance does not write it: the URL its holder advertised;
+     * empty when this instance writes it, or no live holder advertised one (a takeover in progress).
+     */
+    @Override
+    public Optional<URI> writerElsewhere(String name) {
+        Running found = find(name).orElse(null);
+        if (found == null || found.writesHere()) {
+            return Optional.empty();
+        }
+        return database.store().writerUrl(found.ledger().id()).map(URI::create);
+    }
+
+    @Override
+    public boolean writesHere(String name) {
+        return find(name).map(Running::writesHere).orElse(false);
+    }
+
+    /** Lets every writer finish and commit its queue, then releases the leases. */
     @Override
     public synchronized void close() {
+        closed = true;
+        if (takeovers != null) {
+            LockSupport.unpark(takeovers);
+        }
         for (Running ledger : running.values()) {
-            ledger.engine().close();
+            if (ledger.writesHere()) {
+                ledger.engine().close();
+            }
         }
         running.clear();
     }

@@ -15,6 +15,7 @@ import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.engine.LedgerEngine;
+import dev.pacioli.platform.WriteForwarding;
 import dev.pacioli.postgres.LedgerReads;
 import java.util.Collections;
 import java.util.List;
@@ -153,7 +154,7 @@ public final class LocalLedgers implements LedgerPort, LedgerLimits {
 
     @Override
     public List<Limit> limits(String ledger) {
-        return ledgers.find(ledger).map(running -> running.engine().limits()).orElse(List.of());
+        return ledgers.limits(ledger);
     }
 
     @Override
@@ -167,7 +168,15 @@ public final class LocalLedgers implements LedgerPort, LedgerLimits {
     private <T> CompletableFuture<T> write(
             String ledger, Function<LedgerEngine, CompletableFuture<T>> action, T absent) {
         return ledgers.find(ledger)
-                .map(running -> action.apply(running.engine()))
+                .map(running -> {
+                    if (!running.writesHere()) {
+                        // A job or a capability on an instance that stands by for this ledger: the
+                        // request routes forwarded its callers already; a job is retried, and taken by
+                        // the instance that writes the ledger.
+                        throw WriteForwarding.unavailable("ledger '" + ledger + "' is written by another instance");
+                    }
+                    return action.apply(running.engine());
+                })
                 .orElseGet(() -> CompletableFuture.completedFuture(absent));
     }
 

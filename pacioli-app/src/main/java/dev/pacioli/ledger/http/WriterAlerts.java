@@ -1,5 +1,6 @@
 package dev.pacioli.ledger.http;
 
+import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.alerts.Severity;
 import java.util.HashSet;
@@ -34,7 +35,11 @@ public final class WriterAlerts implements Runnable {
     public synchronized void run() {
         for (Ledgers.Running running : ledgers.all()) {
             String name = running.ledger().name();
-            Throwable cause = running.engine().stopCause();
+            // Another instance writes it (a stand-by here), or this one stepped down: no writer stopped.
+            Throwable cause = running.writesHere() ? running.engine().stopCause() : null;
+            if (cause instanceof LedgerStore.WriterLockLostException) {
+                cause = null;
+            }
             if (cause != null) {
                 alerts.raise(new Alerts.Raise(
                         Severity.CRITICAL,

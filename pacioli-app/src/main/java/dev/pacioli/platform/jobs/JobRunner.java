@@ -1,5 +1,6 @@
 package dev.pacioli.platform.jobs;
 
+import dev.pacioli.platform.WriteForwarding;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -41,6 +42,8 @@ final class JobRunner implements AutoCloseable {
 
     /** How long close waits for attempts in flight before interrupting them. */
     private static final Duration CLOSE_WAIT_MAX = Duration.ofSeconds(10);
+    /** How long a job whose ledger another instance writes waits before it is claimable again. */
+    private static final Duration WRITER_ELSEWHERE_DELAY = Duration.ofMillis(500);
 
     private record Registered(JobType type, Semaphore permits, long[] renewedAtNanos) {}
 
@@ -178,7 +181,11 @@ final class JobRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 outcome = new JobOutcome.Abandoned();
             } catch (Exception e) {
-                outcome = JobOutcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+                outcome = WriteForwarding.isWriterElsewhere(e)
+                        // Its ledger is written by another instance: not an attempt; that instance's
+                        // runner takes it (or this one, once it writes the ledger).
+                        ? new JobOutcome.Deferred(WRITER_ELSEWHERE_DELAY, connection -> true)
+                        : JobOutcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             record(type, claim, outcome);
         } catch (RuntimeException e) {

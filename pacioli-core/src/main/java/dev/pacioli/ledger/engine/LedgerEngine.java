@@ -589,7 +589,8 @@ public final class LedgerEngine implements AutoCloseable {
     private boolean reload(List<Command> batch) {
         try {
             if (!lock.isHeld()) {
-                throw new IllegalStateException("the writer lock of ledger " + memory.ledgerName + " was lost");
+                throw new LedgerStore.WriterLockLostException(
+                        "the writer lock of ledger " + memory.ledgerName + " was lost");
             }
             long before = memory.sequence;
             load();
