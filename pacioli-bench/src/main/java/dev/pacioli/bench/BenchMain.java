@@ -1,5 +1,9 @@
 package dev.pacioli.bench;
 
+import dev.pacioli.app.Service;
+import dev.pacioli.ledger.engine.EngineConfig;
+import dev.pacioli.platform.HttpServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -20,11 +24,11 @@ public final class BenchMain {
             return;
         }
         if (List.of(args).contains("clearing")) {
-            alone(args, "bench-data-clearing", ClearingRun::main);
+            alone(args, "bench-data-clearing", ClearingRun.ADMIN_SECRET, ClearingRun::run);
             return;
         }
         if (List.of(args).contains("reconciliation")) {
-            alone(args, "bench-data-reconciliation", ReconciliationRun::main);
+            alone(args, "bench-data-reconciliation", ReconciliationRun.ADMIN_SECRET, ReconciliationRun::run);
             return;
         }
         BenchOptions options;
@@ -49,17 +53,18 @@ public final class BenchMain {
                         : 1);
     }
 
-    /** A section run alone: {@code main(dataDirectory, output)}. */
+    /** A section run alone against the service on {@code port}; answers its text for BENCHMARKS.md. */
     private interface Section {
-        void main(Path dataDirectory, Path output) throws Exception;
+        String run(int port, String loadBefore) throws Exception;
     }
 
     /**
      * {@code --only clearing|reconciliation [--data-dir DIR] [--output FILE]}: one section alone ({@link
-     * ClearingRun}, {@link ReconciliationRun}), printed and, with {@code --output}, written to that file
-     * (not BENCHMARKS.md).
+     * ClearingRun}, {@link ReconciliationRun}) against the real service on loopback over the embedded
+     * PostgreSQL, printed and, with {@code --output}, written to that file (not BENCHMARKS.md).
      */
-    private static void alone(String[] args, String defaultDirectory, Section section) throws Exception {
+    private static void alone(String[] args, String defaultDirectory, String adminSecret, Section section)
+            throws Exception {
         Path dataDirectory = Path.of("pacioli-bench", "target", defaultDirectory);
         Path output = null;
         for (int i = 0; i < args.length; i++) {
@@ -69,7 +74,19 @@ public final class BenchMain {
                 default -> {}
             }
         }
-        section.main(dataDirectory, output);
+        String loadBefore = Machine.loadAverage();
+        String text;
+        try (Target target = Target.embedded(dataDirectory)) {
+            HttpServer.Settings http = new HttpServer.Settings("127.0.0.1", 0, 0, 0, false);
+            Service.Options options = new Service.Options(dataDirectory, adminSecret, http, EngineConfig.DEFAULTS);
+            try (Service service = Service.start(target.database, options)) {
+                text = section.run(service.port(), loadBefore);
+            }
+        }
+        System.out.print(text);
+        if (output != null) {
+            Files.writeString(output, text);
+        }
         System.exit(0);
     }
 }

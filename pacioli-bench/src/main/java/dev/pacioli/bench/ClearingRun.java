@@ -1,11 +1,7 @@
 package dev.pacioli.bench;
 
-import dev.pacioli.app.Service;
-import dev.pacioli.ledger.engine.EngineConfig;
-import dev.pacioli.platform.HttpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>./pacioli-bench/run --only clearing [--output FILE]</pre>
  */
 public final class ClearingRun {
-    private static final String ADMIN_SECRET = "pacioli-bench-clearing-admin-0123456789abcdef";
+    static final String ADMIN_SECRET = "pacioli-bench-clearing-admin-0123456789abcdef";
     private static final int PARTICIPANTS = 100;
     private static final int WINDOW_OBLIGATIONS = 100_000;
     private static final int BATCH = 8_000;
@@ -35,24 +31,8 @@ public final class ClearingRun {
 
     private ClearingRun() {}
 
-    /** Runs the section and writes it to {@code output} (or prints it when null). */
-    static void main(Path dataDirectory, Path output) throws Exception {
-        String loadBefore = Machine.loadAverage();
-        String section;
-        try (Target target = Target.embedded(dataDirectory)) {
-            HttpServer.Settings http = new HttpServer.Settings("127.0.0.1", 0, 0, 0, false);
-            Service.Options options = new Service.Options(dataDirectory, ADMIN_SECRET, http, EngineConfig.DEFAULTS);
-            try (Service service = Service.start(target.database, options)) {
-                section = run(service.port(), loadBefore);
-            }
-        }
-        System.out.print(section);
-        if (output != null) {
-            Files.writeString(output, section);
-        }
-    }
-
-    private static String run(int port, String loadBefore) throws Exception {
+    /** Runs the section against the service on {@code port}; answers it for BENCHMARKS.md. */
+    static String run(int port, String loadBefore) throws Exception {
         String base = "/v1/ledgers/bench-clearing/clearing";
         Random random = new Random(20_261_205L);
         try (LoopbackHttp http = new LoopbackHttp(port, ADMIN_SECRET)) {

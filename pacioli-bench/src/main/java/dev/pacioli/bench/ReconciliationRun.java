@@ -1,15 +1,11 @@
 package dev.pacioli.bench;
 
-import dev.pacioli.app.Service;
-import dev.pacioli.ledger.engine.EngineConfig;
-import dev.pacioli.platform.HttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,31 +25,15 @@ import java.util.Locale;
  * <pre>./pacioli-bench/run --only reconciliation [--output FILE]</pre>
  */
 public final class ReconciliationRun {
-    private static final String ADMIN_SECRET = "pacioli-bench-recon-admin-0123456789abcdef";
+    static final String ADMIN_SECRET = "pacioli-bench-recon-admin-0123456789abcdef";
     private static final String LEDGER = "bench-recon";
     private static final int PAIRS = 100_000;
     private static final int BATCH = 8_000;
 
     private ReconciliationRun() {}
 
-    /** Runs the section and writes it to {@code output} (or prints it when null). */
-    static void main(Path dataDirectory, Path output) throws Exception {
-        String loadBefore = Machine.loadAverage();
-        String section;
-        try (Target target = Target.embedded(dataDirectory)) {
-            HttpServer.Settings http = new HttpServer.Settings("127.0.0.1", 0, 0, 0, false);
-            Service.Options options = new Service.Options(dataDirectory, ADMIN_SECRET, http, EngineConfig.DEFAULTS);
-            try (Service service = Service.start(target.database, options)) {
-                section = run(service.port(), loadBefore);
-            }
-        }
-        System.out.print(section);
-        if (output != null) {
-            Files.writeString(output, section);
-        }
-    }
-
-    private static String run(int port, String loadBefore) throws Exception {
+    /** Runs the section against the service on {@code port}; answers it for BENCHMARKS.md. */
+    static String run(int port, String loadBefore) throws Exception {
         String base = "/v1/ledgers/" + LEDGER;
         try (LoopbackHttp http = new LoopbackHttp(port, ADMIN_SECRET)) {
             expect(http.send("PUT", "/v1/assets/EUR", bytes("{\"scale\": 2}"), null), 200, 201);
