@@ -967,7 +967,8 @@ class ApiWalkthroughTest {
                         .get(0)
                         .path("balance")
                         .longValue())
-                .isEqualTo(9_990);
+                .as("sized at the quote (1.0000 less 10 bps): 10,011 USD for the 10,000 USDC short")
+                .isEqualTo(10_000);
         assertThat(field(
                         admin.get(base + "/treasury/conversions?status=completed")
                                 .json()
