@@ -73,8 +73,3 @@ create table custody_wallet_monitors (
     severity            text not null check (severity in ('info', 'warning', 'critical')),
     updated_at          timestamptz not null default now()
 );
-
--- Chains are reached through payment connectors of kind evm_rpc (custody.md).
-alter table payment_connectors drop constraint payment_connectors_kind_check;
-alter table payment_connectors add constraint payment_connectors_kind_check
-    check (kind in ('simulator', 'http', 'inbound', 'evm_rpc'));

@@ -4,9 +4,4 @@
 -- loses: chain transaction attempts: select count(*) from custody_transaction_attempts
 -- loses: wallet balance monitors: select count(*) from custody_wallet_monitors
 -- loses: nonce counters: select count(*) from custody_nonces
--- loses: evm_rpc connectors: select count(*) from payment_connectors where kind = 'evm_rpc'
 drop table custody_wallet_monitors, custody_transaction_attempts, custody_transactions, custody_nonces;
-delete from payment_connectors where kind = 'evm_rpc';
-alter table payment_connectors drop constraint payment_connectors_kind_check;
-alter table payment_connectors add constraint payment_connectors_kind_check
-    check (kind in ('simulator', 'http', 'inbound'));

@@ -96,7 +96,7 @@ class InputFuzzTest {
      * fuzzed); the seventeen reconciliation operations 670; treasury's ten about 343; custody's four with
      * inputs, 81; custody's five chain operations about 180.
      */
-    private static final int PROBES_MAX = 5_260;
+    private static final int PROBES_MAX = 5_290;
 
     private static final int FAILURES_SHOWN_MAX = 400;
     private static final Map<String, FuzzTargets> TARGETS = new ConcurrentHashMap<>();
