@@ -4,6 +4,7 @@ import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.operations.BackupCommands;
+import dev.pacioli.operations.PreflightCommand;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
 import dev.pacioli.platform.HttpServer;
@@ -43,6 +44,9 @@ public final class Main {
                                              (docs/operations.md)
               restore --from FILE            restore a backup into an empty data directory or database,
                                              then verify every ledger and print its head
+              preflight [--url URL] [--expect-mode live|dry] [--admin-key-days N]
+                                             the go-live checks against a running service and its
+                                             database: PASS, WARN or FAIL each, exit 1 on a FAIL
               keys create --role R [--ledger L]... [--name N] [--principal P] [--flag F]...
                                              create an API key: role reader, writer, operator or admin;
                                              principal (who holds it) defaults to the name (cli);
@@ -95,6 +99,7 @@ public final class Main {
                 case "keys" -> keys(settings, rest, out);
                 case "controls" -> controls(settings, rest, out);
                 case "backup", "restore" -> backupOrRestore(settings, rest, out);
+                case "preflight" -> preflight(settings, rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -299,6 +304,22 @@ public final class Main {
         return rest.get(0).equals("backup")
                 ? BackupCommands.backup(args, settings::openDatabaseBeside, kek, out, System.err)
                 : BackupCommands.restore(args, settings::openDatabaseBeside, kek, out, System.err);
+    }
+
+    private static int preflight(Settings settings, List<String> rest, PrintStream out) {
+        return PreflightCommand.run(
+                rest.subList(1, rest.size()),
+                new PreflightCommand.Service(
+                        settings.host(),
+                        settings.port(),
+                        settings.adminKey(),
+                        settings.nats() == null ? null : settings.nats().url(),
+                        settings.custody(),
+                        settings.dataDirectory()),
+                System.getenv(),
+                settings::openDatabaseBeside,
+                out,
+                System.err);
     }
 
     private static int controls(Settings settings, List<String> rest, PrintStream out) {

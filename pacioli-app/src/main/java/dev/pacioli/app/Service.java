@@ -596,6 +596,11 @@ public final class Service implements AutoCloseable {
         return database;
     }
 
+    /** The outbound connectors and their breakers (tests trip one). */
+    public Connectors connectors() {
+        return connectors;
+    }
+
     /** The jobs service every capability's background work runs on. */
     public Jobs jobs() {
         return jobs;

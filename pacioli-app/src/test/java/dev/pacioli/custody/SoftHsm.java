@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * machine's default token directory, and deleted when the JVM exits. Its SunPKCS11 configuration file
  * names the token's slot.
  */
-final class SoftHsm {
-    static final String PIN = "pacioli-test-pin";
+public final class SoftHsm {
+    public static final String PIN = "pacioli-test-pin";
     private static final List<Path> LIBRARIES = List.of(
             Path.of("/usr/lib/softhsm/libsofthsm2.so"), Path.of("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"));
     private static Path config;
@@ -24,7 +24,7 @@ final class SoftHsm {
     private SoftHsm() {}
 
     /** The SunPKCS11 configuration of this JVM's token, made on first use. */
-    static synchronized Path config() throws IOException, InterruptedException {
+    public static synchronized Path config() throws IOException, InterruptedException {
         if (config != null) {
             return config;
         }
