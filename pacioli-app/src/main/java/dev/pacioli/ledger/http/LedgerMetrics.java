@@ -39,10 +39,12 @@ public final class LedgerMetrics {
      * answers null while another instance writes the ledger): its queue and whether it runs here.
      */
     public void watch(String ledger, Supplier<LedgerEngine> writer) {
+        // Strong references: the supplier is a lambda nothing else holds (a weak one reads NaN once collected).
         Gauge.builder(
                         "pacioli.queue.depth",
                         writer,
                         current -> current.get() == null ? 0 : current.get().queueDepth())
+                .strongReference(true)
                 .tag("ledger", ledger)
                 .description("requests waiting for the ledger's writer")
                 .register(registry);
@@ -50,6 +52,7 @@ public final class LedgerMetrics {
                     LedgerEngine engine = current.get();
                     return engine != null && engine.isRunning() ? 1 : 0;
                 })
+                .strongReference(true)
                 .tag("ledger", ledger)
                 .description("1 while the ledger's writer runs on this instance, 0 once it stopped or elsewhere")
                 .register(registry);
