@@ -4,6 +4,7 @@ import dev.pacioli.access.ApiKeys;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.operations.BackupCommands;
+import dev.pacioli.operations.DrillCommand;
 import dev.pacioli.operations.PreflightCommand;
 import dev.pacioli.platform.ApiKey;
 import dev.pacioli.platform.Authenticator;
@@ -14,6 +15,7 @@ import dev.pacioli.platform.audit.MigrationAudit;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.MigrationsDown;
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +46,9 @@ public final class Main {
                                              (docs/operations.md)
               restore --from FILE            restore a backup into an empty data directory or database,
                                              then verify every ledger and print its head
+              drill list | drill run NAME|all [--url URL]
+                                             failure drills against a running service (PASS/FAIL
+                                             with figures; docs/operations.md)
               preflight [--url URL] [--expect-mode live|dry] [--admin-key-days N]
                                              the go-live checks against a running service and its
                                              database: PASS, WARN or FAIL each, exit 1 on a FAIL
@@ -100,6 +105,15 @@ public final class Main {
                 case "controls" -> controls(settings, rest, out);
                 case "backup", "restore" -> backupOrRestore(settings, rest, out);
                 case "preflight" -> preflight(settings, rest, out);
+                case "drill" ->
+                    DrillCommand.run(
+                            rest.subList(1, rest.size()),
+                            URI.create("http://" + (settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host())
+                                    + ":" + settings.port()),
+                            settings.adminKey(),
+                            settings::openDatabaseBeside,
+                            out,
+                            System.err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
