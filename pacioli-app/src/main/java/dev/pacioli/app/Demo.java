@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -175,7 +176,7 @@ final class Demo {
 
     /** Makes one call, printing it as curl and its answer in one line. */
     JsonNode call(String method, String path, String body) {
-        return call(method, path, body, body, secret, "PACIOLI_KEY", java.util.Map.of());
+        return call(method, path, body, body, secret, "PACIOLI_KEY", Map.of());
     }
 
     /** The demo's own admin key, for calls that print their body differently. */
@@ -200,7 +201,7 @@ final class Demo {
             String shownBody,
             String key,
             String keyVariable,
-            java.util.Map<String, String> headers) {
+            Map<String, String> headers) {
         StringBuilder curl = new StringBuilder("$ curl -s");
         if (!method.equals("GET")) {
             curl.append(" -X ").append(method);
@@ -291,7 +292,7 @@ final class Demo {
     static void printReport(PrintStream out, VerifyReport report) {
         out.printf("verify: %s%n", report.ok() ? "ok" : "FAILED");
         report.checked().entrySet().stream()
-                .sorted(java.util.Map.Entry.comparingByKey())
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(checked -> out.printf("  checked %-16s %d%n", checked.getKey(), checked.getValue()));
         report.failures().forEach(failure -> out.println("  failure: " + failure));
     }

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
@@ -194,7 +195,7 @@ final class DemoPayments {
     }
 
     /** Polls quietly until the condition holds: the worker and the jobs take a moment. */
-    private void await(java.util.function.BooleanSupplier condition) {
+    private void await(BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS_MAX;
         demo.quiet(true);
         try {

@@ -1,6 +1,7 @@
 package dev.pacioli.app;
 
 import dev.pacioli.access.ApiKeys;
+import dev.pacioli.controls.ControlsStore;
 import dev.pacioli.ledger.Ledger;
 import dev.pacioli.ledger.VerifyReport;
 import dev.pacioli.operations.BackupCommands;
@@ -338,8 +339,7 @@ public final class Main {
 
     private static int controls(Settings settings, List<String> rest, PrintStream out) {
         try (Database database = settings.openDatabase(true)) {
-            return ControlsCommand.run(
-                    new dev.pacioli.controls.ControlsStore(database.dataSource()), rest.subList(1, rest.size()), out);
+            return ControlsCommand.run(new ControlsStore(database.dataSource()), rest.subList(1, rest.size()), out);
         }
     }
 

@@ -69,6 +69,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -578,7 +579,7 @@ public final class Service implements AutoCloseable {
                             settings,
                             alerts,
                             BackupCommands.kek(options.custody(), options.dataDirectory()),
-                            java.time.Instant::now)
+                            Instant::now)
                     .start(jobs, metrics.registry());
         }
     }

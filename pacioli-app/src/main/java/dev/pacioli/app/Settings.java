@@ -13,7 +13,9 @@ import dev.pacioli.platform.jobs.JobSettings;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.DatabaseUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -92,7 +94,7 @@ record Settings(
         final Map<String, String> values;
 
         Flags(Map<String, String> environment) {
-            this.values = new java.util.HashMap<>(environment);
+            this.values = new HashMap<>(environment);
         }
 
         Settings settings(List<String> rest) {
@@ -267,7 +269,7 @@ record Settings(
             }
         }
 
-        private java.time.Duration duration(String variable, java.time.Duration absent) {
+        private Duration duration(String variable, Duration absent) {
             String text = values.get(variable);
             if (text == null || text.isBlank()) {
                 return absent;
@@ -279,7 +281,7 @@ record Settings(
             }
         }
 
-        private List<java.time.Duration> schedule(List<java.time.Duration> absent) {
+        private List<Duration> schedule(List<Duration> absent) {
             String text = values.get("PACIOLI_WEBHOOK_RETRY_SCHEDULE");
             if (text == null || text.isBlank()) {
                 return absent;

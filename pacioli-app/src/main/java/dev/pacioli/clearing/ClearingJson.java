@@ -1,8 +1,10 @@
 package dev.pacioli.clearing;
 
 import dev.pacioli.platform.JsonOutput;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Clearing's objects as the API answers them (clearing.md). */
 public final class ClearingJson {
@@ -86,13 +88,13 @@ public final class ClearingJson {
         out.string("bic", participant.bic());
         out.json.writeName("settlement_accounts");
         out.json.writeStartObject();
-        for (Map.Entry<String, String> account : new java.util.TreeMap<>(participant.settlementAccounts()).entrySet()) {
+        for (Map.Entry<String, String> account : new TreeMap<>(participant.settlementAccounts()).entrySet()) {
             out.string(account.getKey(), account.getValue());
         }
         out.json.writeEndObject();
         out.json.writeName("net_debit_caps");
         out.json.writeStartObject();
-        for (Map.Entry<String, Long> cap : new java.util.TreeMap<>(participant.netDebitCaps()).entrySet()) {
+        for (Map.Entry<String, Long> cap : new TreeMap<>(participant.netDebitCaps()).entrySet()) {
             out.number(cap.getKey(), cap.getValue());
         }
         out.json.writeEndObject();
@@ -139,7 +141,7 @@ public final class ClearingJson {
             }
             out.json.writeEndArray();
             out.json.writeEndObject();
-            return new String(out.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(out.toBytes(), StandardCharsets.UTF_8);
         }
     }
 

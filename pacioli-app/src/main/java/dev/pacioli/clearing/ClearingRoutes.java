@@ -1,5 +1,6 @@
 package dev.pacioli.clearing;
 
+import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
@@ -82,7 +83,7 @@ public final class ClearingRoutes {
         JsonNode accountsNode = map(reader, body, "settlement_accounts", true);
         if (accountsNode != null) {
             assets(reader, "settlement_accounts", accountsNode, (asset, value) -> {
-                if (!value.isString() || !dev.pacioli.ledger.Limits.isIdentifier(value.stringValue())) {
+                if (!value.isString() || !Limits.isIdentifier(value.stringValue())) {
                     reader.add("settlement_accounts." + asset, FieldError.INVALID_FORMAT, "must be an account id");
                 } else {
                     accounts.put(asset, value.stringValue());
@@ -140,7 +141,7 @@ public final class ClearingRoutes {
             return;
         }
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            if (!dev.pacioli.ledger.Limits.isAssetCode(entry.getKey())) {
+            if (!Limits.isAssetCode(entry.getKey())) {
                 reader.add(
                         field + "." + RequestReader.printable(entry.getKey()),
                         FieldError.INVALID_FORMAT,
@@ -153,7 +154,7 @@ public final class ClearingRoutes {
 
     private static String id(Call call) {
         String id = call.path("id");
-        if (!dev.pacioli.ledger.Limits.isIdentifier(id)) {
+        if (!Limits.isIdentifier(id)) {
             throw ApiException.invalid(List.of(new FieldError("id", FieldError.INVALID_FORMAT, "must be an id")));
         }
         return id;
@@ -254,7 +255,7 @@ public final class ClearingRoutes {
 
     private static String query(Call call, String name) {
         String value = call.query(name);
-        if (value != null && !dev.pacioli.ledger.Limits.isIdentifier(value)) {
+        if (value != null && !Limits.isIdentifier(value)) {
             throw ApiException.invalid(List.of(new FieldError(name, FieldError.INVALID_FORMAT, "must be an id")));
         }
         return value;

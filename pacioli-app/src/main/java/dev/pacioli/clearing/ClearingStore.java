@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +114,7 @@ public final class ClearingStore {
         try (PreparedStatement update = connection.prepareStatement(
                 "update clearing_state set close_every_seconds = ?, auto_settle = ? where ledger = ?")) {
             if (closeEverySeconds == null) {
-                update.setNull(1, java.sql.Types.INTEGER);
+                update.setNull(1, Types.INTEGER);
             } else {
                 update.setInt(1, closeEverySeconds);
             }
@@ -492,8 +493,8 @@ public final class ClearingStore {
                 select.setString(1, ledger);
                 select.setString(2, status == null ? null : status.code());
                 select.setString(3, status == null ? null : status.code());
-                select.setObject(4, before, java.sql.Types.BIGINT);
-                select.setObject(5, before, java.sql.Types.BIGINT);
+                select.setObject(4, before, Types.BIGINT);
+                select.setObject(5, before, Types.BIGINT);
                 List<Window> found = new ArrayList<>();
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {

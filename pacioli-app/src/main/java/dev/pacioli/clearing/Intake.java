@@ -6,6 +6,7 @@ import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ServiceEvents;
+import dev.pacioli.postgres.Timestamps;
 import dev.pacioli.postgres.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -139,7 +140,7 @@ public final class Intake {
             try (PreparedStatement select = connection.prepareStatement("select now()");
                     ResultSet row = select.executeQuery()) {
                 row.next();
-                this.nowMicros = dev.pacioli.postgres.Timestamps.micros(row, 1);
+                this.nowMicros = Timestamps.micros(row, 1);
             }
         }
 

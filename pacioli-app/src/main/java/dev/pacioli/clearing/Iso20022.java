@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.w3c.dom.Document;
@@ -215,7 +216,7 @@ public final class Iso20022 {
     byte[] report(String messageId, String hash, List<Status> statuses) {
         FIToFIPaymentStatusReportV10 report = new FIToFIPaymentStatusReportV10()
                 .setGrpHdr(new GroupHeader91()
-                        .setMsgId("PACIOLI-" + hash.substring(0, 24).toUpperCase(java.util.Locale.ROOT))
+                        .setMsgId("PACIOLI-" + hash.substring(0, 24).toUpperCase(Locale.ROOT))
                         .setCreDtTm(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)))
                 .addOrgnlGrpInfAndSts(
                         new OriginalGroupHeader17().setOrgnlMsgId(messageId).setOrgnlMsgNmId(PACS_008_NAME));
@@ -255,7 +256,7 @@ public final class Iso20022 {
                 .setGrpHdr(new GroupHeader91()
                         .setMsgId(("PACIOLI-" + sha256(obligation.id().getBytes(StandardCharsets.UTF_8)))
                                 .substring(0, 32)
-                                .toUpperCase(java.util.Locale.ROOT))
+                                .toUpperCase(Locale.ROOT))
                         .setCreDtTm(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)))
                 .addTxInfAndSts(
                         transaction(new Status(obligation.reference(), null, uetr(obligation.id()), status, reason)));

@@ -20,6 +20,7 @@ import dev.pacioli.postgres.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Windows that close (and settle) by themselves: {@code PUT .../clearing/schedule} (admin, audited)
@@ -90,7 +91,7 @@ public final class Schedule {
     }
 
     private static Reply reply(ClearingStore.State state) {
-        return new Reply(200, Reply.JSON, json(state).getBytes(StandardCharsets.UTF_8), java.util.Map.of());
+        return new Reply(200, Reply.JSON, json(state).getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private static String json(ClearingStore.State state) {

@@ -1,6 +1,8 @@
 package dev.pacioli.clearing;
 
 import dev.pacioli.ledger.Assert;
+import dev.pacioli.ledger.LedgerPort;
+import dev.pacioli.ledger.LedgerStore;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.ServiceEvents;
@@ -28,9 +30,9 @@ public final class Windows {
     private final ClearingStore store;
     private final Intake intake;
     private final ClearingMetrics metrics;
-    private final dev.pacioli.ledger.LedgerPort ledgers;
+    private final LedgerPort ledgers;
 
-    public Windows(ClearingStore store, Intake intake, ClearingMetrics metrics, dev.pacioli.ledger.LedgerPort ledgers) {
+    public Windows(ClearingStore store, Intake intake, ClearingMetrics metrics, LedgerPort ledgers) {
         this.store = store;
         this.intake = intake;
         this.metrics = metrics;
@@ -130,7 +132,7 @@ public final class Windows {
             return ClearingStore.participant(connection, ledger, id)
                     .orElseThrow(() -> new IllegalStateException("participant " + id + " of an obligation is gone"));
         } catch (SQLException e) {
-            throw new dev.pacioli.ledger.LedgerStore.StoreException("could not read participant " + id, e);
+            throw new LedgerStore.StoreException("could not read participant " + id, e);
         }
     }
 

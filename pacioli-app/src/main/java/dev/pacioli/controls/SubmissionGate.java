@@ -3,6 +3,8 @@ package dev.pacioli.controls;
 import dev.pacioli.controls.ControlsState.Mode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,7 @@ public final class SubmissionGate {
         UNREADABLE;
 
         public String holdReason() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -61,7 +63,7 @@ public final class SubmissionGate {
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
-            try (java.sql.Statement lock = connection.createStatement()) {
+            try (Statement lock = connection.createStatement()) {
                 lock.execute("lock table controls_state in share mode");
             }
             ControlsState state = ControlsStore.read(connection);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
@@ -34,7 +35,7 @@ final class ChainNodes {
     private final PaymentRails rails;
     private final Connectors connectors;
     private final AtomicLong ids = new AtomicLong();
-    private final Map<String, List<String>> named = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<String>> named = new ConcurrentHashMap<>();
 
     ChainNodes(PaymentRails rails, Connectors connectors) {
         this.rails = rails;

@@ -23,6 +23,7 @@ import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Page;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -197,8 +198,8 @@ final class ChainRoutes {
         }
         String checksummed = Keys.toChecksumAddress(to);
         String digits = to.substring(2);
-        boolean oneCase = digits.equals(digits.toLowerCase(java.util.Locale.ROOT))
-                || digits.equals(digits.toUpperCase(java.util.Locale.ROOT));
+        boolean oneCase =
+                digits.equals(digits.toLowerCase(Locale.ROOT)) || digits.equals(digits.toUpperCase(Locale.ROOT));
         if (!oneCase && !checksummed.equals(to)) {
             reader.add("to", FieldError.INVALID_FORMAT, "the EIP-55 checksum does not match: a typo?");
             return null;

@@ -5,14 +5,17 @@ import dev.pacioli.ledger.LedgerPort;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.http.Engines;
+import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.jobs.Backoff;
 import dev.pacioli.platform.jobs.Claim;
 import dev.pacioli.platform.jobs.JobOutcome;
 import dev.pacioli.platform.jobs.JobType;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -52,7 +55,7 @@ final class ChainWorker {
     private final WalletStore wallets;
     private final SubmissionGate gate;
     private final LedgerPort ledgers;
-    private final dev.pacioli.platform.alerts.Alerts alerts;
+    private final Alerts alerts;
     private final Duration poll;
     private final BiConsumer<String, String> repair;
 
@@ -63,7 +66,7 @@ final class ChainWorker {
             WalletStore wallets,
             SubmissionGate gate,
             LedgerPort ledgers,
-            dev.pacioli.platform.alerts.Alerts alerts,
+            Alerts alerts,
             Duration poll,
             BiConsumer<String, String> repair) {
         this.store = store;
@@ -141,7 +144,7 @@ final class ChainWorker {
         if (queued.data().length == 0) {
             return TRANSFER_GAS;
         }
-        java.util.Map<String, String> call = new java.util.LinkedHashMap<>();
+        Map<String, String> call = new LinkedHashMap<>();
         call.put("from", queued.address());
         call.put("to", queued.to());
         call.put("value", ChainNodes.hex(queued.valueWei()));

@@ -10,6 +10,7 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -85,7 +86,7 @@ public record Kek(Aead aead, String description, boolean development) {
                 try {
                     // A link, not a rename: it fails when another instance made the file first (use theirs).
                     Files.createLink(file, temporary);
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                } catch (FileAlreadyExistsException raced) {
                     // theirs stays
                 } finally {
                     Files.deleteIfExists(temporary);

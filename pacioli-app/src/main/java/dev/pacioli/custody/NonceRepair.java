@@ -1,5 +1,6 @@
 package dev.pacioli.custody;
 
+import dev.pacioli.controls.SubmissionGate;
 import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.postgres.Transactions;
 import java.sql.Connection;
@@ -36,7 +37,7 @@ final class NonceRepair {
     private final ChainSigner signer;
     private final ChainNodes nodes;
     private final WalletStore wallets;
-    private final dev.pacioli.controls.SubmissionGate gate;
+    private final SubmissionGate gate;
 
     NonceRepair(
             DataSource dataSource,
@@ -44,7 +45,7 @@ final class NonceRepair {
             ChainSigner signer,
             ChainNodes nodes,
             WalletStore wallets,
-            dev.pacioli.controls.SubmissionGate gate) {
+            SubmissionGate gate) {
         this.dataSource = dataSource;
         this.store = store;
         this.signer = signer;
@@ -120,7 +121,7 @@ final class NonceRepair {
             }
             Wallet wallet = wallet(chain, address).orElseThrow();
             Optional<ChainTransaction> signed;
-            try (dev.pacioli.controls.SubmissionGate.Pass pass = gate.enter()) {
+            try (SubmissionGate.Pass pass = gate.enter()) {
                 if (!pass.allowed()) {
                     return; // a filler is a signature: none while dry or stopped; the next repair fills it
                 }

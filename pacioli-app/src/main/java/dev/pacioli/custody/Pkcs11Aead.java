@@ -1,6 +1,7 @@
 package dev.pacioli.custody;
 
 import com.google.crypto.tink.Aead;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
@@ -54,7 +55,7 @@ final class Pkcs11Aead implements Aead {
                         .warn("generated the key-encryption key '{}' inside the PKCS#11 token", label);
             }
             return new Pkcs11Aead(provider, key);
-        } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new Kek.KekException("could not open the PKCS#11 KEK '" + label + "' with " + config + ": " + e, e);
         }
     }

@@ -8,6 +8,7 @@ import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
 import dev.pacioli.platform.audit.AuditEntry;
 import dev.pacioli.platform.audit.AuditLog;
+import dev.pacioli.postgres.Timestamps;
 import dev.pacioli.postgres.Transactions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -125,7 +126,7 @@ final class WalletMonitors {
                 row.getString(1),
                 row.getBigDecimal(2).toBigIntegerExact(),
                 Severity.byCode().get(row.getString(3)),
-                dev.pacioli.postgres.Timestamps.micros(row, 4));
+                Timestamps.micros(row, 4));
     }
 
     /** Every monitor against its wallet's balance now: raised below the floor, resolved above. */

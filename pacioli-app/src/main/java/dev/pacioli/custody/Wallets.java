@@ -8,6 +8,8 @@ import dev.pacioli.platform.audit.AuditEntry;
 import dev.pacioli.platform.audit.AuditLog;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -143,8 +145,8 @@ public final class Wallets {
      * transaction rolls back was never sent anywhere).
      */
     SignedTransaction signTransaction(
-            java.sql.Connection connection, String walletId, org.web3j.crypto.RawTransaction raw1559, Actor actor)
-            throws java.sql.SQLException {
+            Connection connection, String walletId, org.web3j.crypto.RawTransaction raw1559, Actor actor)
+            throws SQLException {
         Signed signed = sign(walletId, raw1559);
         AuditLog.append(connection, actor, signed.record());
         return signed.transaction();

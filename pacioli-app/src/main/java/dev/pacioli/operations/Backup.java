@@ -1,9 +1,11 @@
 package dev.pacioli.operations;
 
 import com.google.crypto.tink.Aead;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,9 +70,9 @@ public final class Backup {
                             StandardOpenOption.CREATE,
                             StandardOpenOption.TRUNCATE_EXISTING,
                             StandardOpenOption.WRITE);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                    OutputStream out = Channels.newOutputStream(channel)) {
                 // Kept open: the channel must outlive the archive's close to be forced to disk.
-                OutputStream sink = new KeptOpen(new java.io.BufferedOutputStream(out, 1 << 16));
+                OutputStream sink = new KeptOpen(new BufferedOutputStream(out, 1 << 16));
                 manifest = write(dataSource, schema, kek == null ? sink : BackupEncryption.encrypting(sink, kek));
                 channel.force(true);
             }

@@ -4,6 +4,7 @@ import com.google.crypto.tink.Aead;
 import dev.pacioli.custody.CustodySettings;
 import dev.pacioli.custody.Kek;
 import dev.pacioli.postgres.Database;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +137,7 @@ public final class BackupCommands {
     private static long size(Path file) {
         try {
             return Files.size(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
     }

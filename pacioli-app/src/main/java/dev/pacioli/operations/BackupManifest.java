@@ -2,10 +2,13 @@ package dev.pacioli.operations;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -46,12 +49,12 @@ public record BackupManifest(
                     && id == head.id
                     && name.equals(head.name)
                     && headSequence == head.headSequence
-                    && java.util.Arrays.equals(headHash, head.headHash);
+                    && Arrays.equals(headHash, head.headHash);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(id, name, headSequence, java.util.Arrays.hashCode(headHash));
+            return Objects.hash(id, name, headSequence, Arrays.hashCode(headHash));
         }
 
         @Override
@@ -75,7 +78,7 @@ public record BackupManifest(
     public BackupManifest {
         ledgers = List.copyOf(ledgers);
         tables = List.copyOf(tables);
-        sequences = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sequences));
+        sequences = Collections.unmodifiableMap(new LinkedHashMap<>(sequences));
     }
 
     byte[] toJson() {

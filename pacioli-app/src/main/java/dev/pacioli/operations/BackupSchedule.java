@@ -23,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,7 +80,7 @@ public final class BackupSchedule {
         }
 
         /** From the environment; null when {@code PACIOLI_BACKUP_DIR} is unset (no scheduled backups). */
-        public static Settings of(java.util.Map<String, String> environment) {
+        public static Settings of(Map<String, String> environment) {
             String directory = environment.get("PACIOLI_BACKUP_DIR");
             if (directory == null || directory.isBlank()) {
                 return null;

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -170,7 +171,7 @@ public final class Preflight {
         if (newest == null) {
             return new Check(name, Status.FAIL, "no backup in " + in.backups());
         }
-        Duration age = Duration.between(Files.getLastModifiedTime(newest).toInstant(), java.time.Instant.now());
+        Duration age = Duration.between(Files.getLastModifiedTime(newest).toInstant(), Instant.now());
         if (age.compareTo(in.backupEvery().multipliedBy(2)) > 0) {
             return new Check(name, Status.FAIL, newest.getFileName() + " is " + age.toHours() + " h old");
         }

@@ -15,9 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.flywaydb.core.api.MigrationInfo;
@@ -210,8 +213,7 @@ public final class Restore {
 
     /** Binary COPY reads what the same or a newer major version wrote; an older server is refused. */
     private static void refuseOlderServer(Database target, String backedUpOn) {
-        java.util.regex.Matcher major =
-                java.util.regex.Pattern.compile("^(\\d+)").matcher(backedUpOn);
+        Matcher major = Pattern.compile("^(\\d+)").matcher(backedUpOn);
         if (!major.find()) {
             return;
         }
@@ -266,7 +268,7 @@ public final class Restore {
         List<SchemaTables.Table> backedUp = manifest.tables().stream()
                 .map(table -> new SchemaTables.Table(table.name(), table.columns()))
                 .toList();
-        if (!new java.util.HashSet<>(targetTables).equals(new java.util.HashSet<>(backedUp))) {
+        if (!new HashSet<>(targetTables).equals(new HashSet<>(backedUp))) {
             throw new IllegalStateException("restore refused: the tables built by migrating to V"
                     + manifest.migrationVersion() + " are not the backup's (target " + targetTables + ", backup "
                     + backedUp + ")");

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -402,7 +403,7 @@ public final class HttpServer implements AutoCloseable {
                             + route.bodyTypes().stream()
                                     .sorted()
                                     .map(type -> " or " + type)
-                                    .collect(java.util.stream.Collectors.joining()));
+                                    .collect(Collectors.joining()));
         }
         try (InputStream in = context.req().getInputStream()) {
             byte[] body = length > route.bodyBytesMax() ? new byte[0] : in.readNBytes((int) route.bodyBytesMax() + 1);

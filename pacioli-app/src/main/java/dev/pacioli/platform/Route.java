@@ -6,6 +6,7 @@ import dev.pacioli.platform.ApiKey.Role;
 import io.javalin.http.HandlerType;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -115,7 +116,7 @@ public record Route(
     public Route accepting(String... mediaTypes) {
         Set<String> types = new HashSet<>(bodyTypes);
         for (String type : mediaTypes) {
-            types.add(type.toLowerCase(java.util.Locale.ROOT));
+            types.add(type.toLowerCase(Locale.ROOT));
         }
         return new Route(
                 method,

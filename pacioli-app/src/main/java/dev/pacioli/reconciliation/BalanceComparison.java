@@ -1,5 +1,7 @@
 package dev.pacioli.reconciliation;
 
+import dev.pacioli.ledger.Limits;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -8,9 +10,11 @@ import java.math.BigInteger;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -43,7 +47,7 @@ final class BalanceComparison {
     /** Reads {@code account,balance[,asset]} with a header row; a refusal names the line. */
     static List<LegacyRow> read(byte[] csv) {
         Reader reader = new InputStreamReader(
-                new java.io.ByteArrayInputStream(csv),
+                new ByteArrayInputStream(csv),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT));
         List<LegacyRow> rows = new ArrayList<>();
         CSVFormat format = CSVFormat.RFC4180
@@ -61,7 +65,7 @@ final class BalanceComparison {
                     || header.size() > 3) {
                 throw refused("line 1", "the header is account,balance[,asset]");
             }
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (CSVRecord record : parser) {
                 String at = "line " + (record.getRecordNumber() + 1);
                 if (!record.isConsistent()) {
@@ -71,7 +75,7 @@ final class BalanceComparison {
                     throw new StatementFile.Refused("too_many_lines", at, "up to " + ROWS_MAX + " accounts");
                 }
                 String account = record.get(0);
-                if (!dev.pacioli.ledger.Limits.isIdentifier(account) || !seen.add(account)) {
+                if (!Limits.isIdentifier(account) || !seen.add(account)) {
                     throw refused(at, "'" + account + "' is not an account id, or is given twice");
                 }
                 long balance;

@@ -1,6 +1,7 @@
 package dev.pacioli.reconciliation;
 
 import dev.pacioli.ledger.Asset;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -30,7 +31,7 @@ public final class CsvStatements {
     public static StatementFile read(byte[] csv, CsvMapping mapping, Asset asset) {
         DateTimeFormatter dates = DateTimeFormatter.ofPattern(mapping.dateFormat());
         Reader reader = new InputStreamReader(
-                new java.io.ByteArrayInputStream(csv),
+                new ByteArrayInputStream(csv),
                 StandardCharsets.UTF_8
                         .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)

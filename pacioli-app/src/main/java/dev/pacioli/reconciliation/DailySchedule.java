@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -77,7 +78,7 @@ final class DailySchedule {
     /** Runs what is due now; answers the ledgers and days this call ran. */
     List<String> tick() {
         Instant now = clock.get();
-        List<String> ran = new java.util.ArrayList<>();
+        List<String> ran = new ArrayList<>();
         for (DailyStore.Schedule schedule : store.schedules()) {
             ZonedDateTime local = now.atZone(schedule.timeZone());
             if (local.toLocalTime().isBefore(schedule.at())) {

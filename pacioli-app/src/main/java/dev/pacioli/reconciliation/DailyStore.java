@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ final class DailyStore {
     void putComparison(
             String id,
             String ledger,
-            java.time.OffsetDateTime asOf,
+            OffsetDateTime asOf,
             long tolerance,
             String report,
             String csv,

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,7 +215,7 @@ final class DriftStore {
                 List<Drift> drifts = new ArrayList<>();
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        java.time.OffsetDateTime cleared = row.getObject(12, java.time.OffsetDateTime.class);
+                        OffsetDateTime cleared = row.getObject(12, OffsetDateTime.class);
                         drifts.add(new Drift(
                                 row.getLong(1),
                                 row.getString(2),

@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +69,7 @@ final class LedgerSide {
                 while (row.next()) {
                     long debit = row.getLong(3);
                     long credit = row.getLong(4);
-                    long micros = Timestamps.micros(row.getObject(5, java.time.OffsetDateTime.class));
+                    long micros = Timestamps.micros(row.getObject(5, OffsetDateTime.class));
                     String description = row.getString(6);
                     String reference = row.getString(9) != null ? row.getString(9) : description;
                     items.add(new Matcher.Item(
@@ -93,6 +95,6 @@ final class LedgerSide {
     }
 
     static LocalDate utcDate(long micros) {
-        return LocalDate.ofInstant(java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000)), ZoneOffset.UTC);
+        return LocalDate.ofInstant(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000)), ZoneOffset.UTC);
     }
 }

@@ -5,14 +5,17 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntToLongFunction;
 
 /**
  * Matching statement lines against an account's ledger entries, tier by tier, decided for the whole
@@ -109,8 +112,8 @@ public final class Matcher {
         Assert.that(windowDays >= 0 && windowDays <= WINDOW_DAYS_MAX, "window of %s days", windowDays);
         this.lines = lines.toArray(Line[]::new);
         this.items = items.toArray(Item[]::new);
-        java.util.Arrays.sort(this.lines, Comparator.comparing(Line::id));
-        java.util.Arrays.sort(this.items, Comparator.comparingLong(Item::sequence));
+        Arrays.sort(this.lines, Comparator.comparing(Line::id));
+        Arrays.sort(this.items, Comparator.comparingLong(Item::sequence));
         for (int i = 1; i < this.lines.length; i++) {
             Assert.that(!this.lines[i].id().equals(this.lines[i - 1].id()), "line %s twice", this.lines[i].id());
         }
@@ -135,8 +138,8 @@ public final class Matcher {
     private Outcome outcome() {
         List<String> openLines = new ArrayList<>();
         List<Long> openEntries = new ArrayList<>();
-        Set<String> matchedLines = new java.util.HashSet<>();
-        Set<Long> matchedEntries = new java.util.HashSet<>();
+        Set<String> matchedLines = new HashSet<>();
+        Set<Long> matchedEntries = new HashSet<>();
         for (Match match : matches) {
             for (String line : match.lines()) {
                 Assert.that(matchedLines.add(line), "line %s in two matches", line);
@@ -410,8 +413,7 @@ public final class Matcher {
     }
 
     /** Every subset of 2 to 5 of the pool (ascending indexes) whose amounts sum to the target. */
-    private static List<List<Integer>> subsetsSumming(
-            List<Integer> pool, java.util.function.IntToLongFunction amount, long target) {
+    private static List<List<Integer>> subsetsSumming(List<Integer> pool, IntToLongFunction amount, long target) {
         List<List<Integer>> found = new ArrayList<>();
         if (pool.size() < 2 || pool.size() > POOL_SIZE_MAX) {
             return found;
@@ -422,7 +424,7 @@ public final class Matcher {
 
     private static void search(
             List<Integer> pool,
-            java.util.function.IntToLongFunction amount,
+            IntToLongFunction amount,
             long target,
             int from,
             List<Integer> chosen,

@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,7 +126,7 @@ final class OperationsRoutes {
 
     private static OffsetDateTime asOf(String text) {
         if (text == null) {
-            return OffsetDateTime.now(java.time.ZoneOffset.UTC);
+            return OffsetDateTime.now(ZoneOffset.UTC);
         }
         try {
             return OffsetDateTime.parse(text);

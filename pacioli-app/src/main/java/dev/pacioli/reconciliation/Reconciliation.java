@@ -15,6 +15,7 @@ import dev.pacioli.postgres.Transactions;
 import dev.pacioli.reconciliation.DriftPolicy.Action;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -140,7 +141,7 @@ final class Reconciliation {
                     connection,
                     "reconciliation.run_completed",
                     ledger,
-                    run.summaryJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    run.summaryJson().getBytes(StandardCharsets.UTF_8));
             return run.summaryJson();
         });
         Transactions.run(database.dataSource(), "could not read the statement", connection -> {

@@ -9,6 +9,7 @@ import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Database;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public final class ReconciliationCapability implements Capability {
         DailyStore daily = new DailyStore(database.dataSource());
         DailyReport report = new DailyReport(database.dataSource(), reconciliation.drifts, daily);
         routes.addAll(new OperationsRoutes(database, reconciliation, daily, report, alerts).routes());
-        new DailySchedule(reconciliation, daily, database.dataSource(), alerts, java.time.Instant::now, jobs.runnerId())
+        new DailySchedule(reconciliation, daily, database.dataSource(), alerts, Instant::now, jobs.runnerId())
                 .start(jobs);
     }
 

@@ -12,6 +12,7 @@ import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Page;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ final class ReconciliationRoutes {
         reader.finish();
         String json = reconciliation.run(
                 call.path("ledger"), account, from, to, window == null ? 2 : window.intValue(), call.principal());
-        return new Reply(201, Reply.JSON, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+        return new Reply(201, Reply.JSON, json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     static LocalDate date(RequestReader.Fields body, String name) {
@@ -195,7 +196,7 @@ final class ReconciliationRoutes {
     private Reply getRun(Call call) {
         String id = call.path("id");
         String json = reconciliation.runJson(call.path("ledger"), id).orElseThrow(() -> runNotFound(id));
-        return new Reply(200, Reply.JSON, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+        return new Reply(200, Reply.JSON, json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private static ApiException runNotFound(String id) {

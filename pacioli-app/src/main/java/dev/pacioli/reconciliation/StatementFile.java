@@ -1,5 +1,6 @@
 package dev.pacioli.reconciliation;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -54,8 +55,8 @@ public record StatementFile(
     }
 
     /** The asset's amount of {@code value} in minor units; a refusal naming {@code at} when it has more decimals. */
-    static long minorUnits(java.math.BigDecimal value, int scale, String at) {
-        java.math.BigDecimal stripped = value.stripTrailingZeros();
+    static long minorUnits(BigDecimal value, int scale, String at) {
+        BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.scale() > scale) {
             throw new Refused(
                     "too_many_decimals",

@@ -19,6 +19,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,7 +118,7 @@ final class BalanceMonitors implements AutoCloseable {
         }
         if (!to.equals("ok")) {
             alerts.raise(new Alerts.Raise(
-                    Severity.valueOf(monitor.severity().toUpperCase(java.util.Locale.ROOT)),
+                    Severity.valueOf(monitor.severity().toUpperCase(Locale.ROOT)),
                     "balance_monitor",
                     monitor.alertKey(),
                     monitor.account() + " is " + to + " " + (to.equals("below") ? monitor.below() : monitor.above())

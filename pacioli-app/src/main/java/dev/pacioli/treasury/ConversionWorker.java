@@ -7,6 +7,7 @@ import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.http.Engines;
+import dev.pacioli.ledger.http.Outcomes;
 import dev.pacioli.payments.connectors.ProviderAccounts;
 import dev.pacioli.payments.rails.ConversionRequest;
 import dev.pacioli.payments.rails.ConversionResult;
@@ -14,6 +15,7 @@ import dev.pacioli.payments.rails.Conversions;
 import dev.pacioli.payments.rails.RailException;
 import dev.pacioli.platform.alerts.Alerts;
 import dev.pacioli.platform.alerts.Severity;
+import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.jobs.Backoff;
 import dev.pacioli.platform.jobs.Claim;
 import dev.pacioli.platform.jobs.JobOutcome;
@@ -21,6 +23,7 @@ import dev.pacioli.platform.jobs.JobType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,13 +242,7 @@ final class ConversionWorker {
     }
 
     /** Posts the reserve with the delivery, atomically, then marks the conversion completed. */
-    JobOutcome complete(
-            Conversion conversion,
-            long toAmount,
-            String rate,
-            String actor,
-            String reason,
-            dev.pacioli.platform.audit.Actor audit) {
+    JobOutcome complete(Conversion conversion, long toAmount, String rate, String actor, String reason, Actor audit) {
         String deliverId = conversion.deliverId();
         List<TransactionResult> results = Engines.await(ledgers.postWith(
                 conversion.ledger(), conversion.reserveTransaction(), deliverSpec(conversion, toAmount, rate)));
@@ -320,12 +317,11 @@ final class ConversionWorker {
     }
 
     /** An operator's decision on a conversion in needs_review: failed, its reserve voided. */
-    void resolveFailed(Conversion conversion, String reason, String principal, dev.pacioli.platform.audit.Actor audit) {
+    void resolveFailed(Conversion conversion, String reason, String principal, Actor audit) {
         TransactionResult voided =
                 Engines.await(ledgers.voidPending(conversion.ledger(), conversion.reserveTransaction()));
         if (!voided.code().succeeded()) {
-            throw dev.pacioli.ledger.http.Outcomes.failure(
-                    voided.code(), "could not void " + conversion.reserveTransaction());
+            throw Outcomes.failure(voided.code(), "could not void " + conversion.reserveTransaction());
         }
         store.transition(
                         conversion,
@@ -341,7 +337,7 @@ final class ConversionWorker {
     }
 
     private static List<String> append(List<String> list, String item) {
-        List<String> copy = new java.util.ArrayList<>(list);
+        List<String> copy = new ArrayList<>(list);
         copy.add(item);
         return copy;
     }

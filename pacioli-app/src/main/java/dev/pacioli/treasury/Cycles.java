@@ -16,6 +16,7 @@ import dev.pacioli.postgres.Timestamps;
 import dev.pacioli.postgres.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -391,8 +392,7 @@ final class Cycles {
             // Exact microseconds (a double of seconds since the epoch cannot hold all of them).
             insert.setObject(5, Timestamps.offsetDateTime(cycle.startedAtMicros()));
             insert.setObject(6, Timestamps.offsetDateTime(cycle.finishedAtMicros()));
-            insert.setString(
-                    7, new String(TreasuryJson.decisions(cycle.decisions()), java.nio.charset.StandardCharsets.UTF_8));
+            insert.setString(7, new String(TreasuryJson.decisions(cycle.decisions()), StandardCharsets.UTF_8));
             insert.executeUpdate();
         }
     }

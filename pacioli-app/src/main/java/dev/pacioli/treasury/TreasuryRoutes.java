@@ -4,15 +4,19 @@ import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
+import dev.pacioli.platform.Cursor;
 import dev.pacioli.platform.FieldError;
 import dev.pacioli.platform.JsonOutput;
+import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.Route;
 import dev.pacioli.platform.audit.Actor;
+import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Transactions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +33,9 @@ final class TreasuryRoutes {
     private final Cycles cycles;
     private final Providers providers;
     private final ConversionWorker worker;
-    private final dev.pacioli.platform.jobs.Jobs jobs;
+    private final Jobs jobs;
 
-    TreasuryRoutes(
-            TreasuryStore store,
-            Cycles cycles,
-            Providers providers,
-            ConversionWorker worker,
-            dev.pacioli.platform.jobs.Jobs jobs) {
+    TreasuryRoutes(TreasuryStore store, Cycles cycles, Providers providers, ConversionWorker worker, Jobs jobs) {
         this.store = store;
         this.cycles = cycles;
         this.providers = providers;
@@ -250,7 +249,7 @@ final class TreasuryRoutes {
         if (json == null) {
             throw ApiException.notFound("cycle_not_found", "no cycle '" + id + "' on this ledger");
         }
-        return new Reply(status, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+        return new Reply(status, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private Reply createConversion(Call call) {
@@ -355,16 +354,13 @@ final class TreasuryRoutes {
             throw ApiException.invalid(List.of(new FieldError(
                     "buffer", FieldError.INVALID_FORMAT, "must match ^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,127}$")));
         }
-        String after = dev.pacioli.platform.Cursor.id(call.query("cursor"), "conversion");
+        String after = Cursor.id(call.query("cursor"), "conversion");
         List<Conversion> page = store.conversions(call.path("ledger"), status, buffer, after, call.limit() + 1);
         boolean more = page.size() > call.limit();
         List<Conversion> shown = more ? page.subList(0, call.limit()) : page;
-        return dev.pacioli.platform.Lists.reply(
+        return Lists.reply(
                 shown,
-                more
-                        ? dev.pacioli.platform.Cursor.ofId(
-                                "conversion", shown.getLast().id())
-                        : null,
+                more ? Cursor.ofId("conversion", shown.getLast().id()) : null,
                 (out, c) -> TreasuryJson.conversion(out, c, List.of()));
     }
 

@@ -7,11 +7,13 @@ import dev.pacioli.platform.audit.AuditEntry;
 import dev.pacioli.platform.audit.AuditLog;
 import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Transactions;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,8 +118,8 @@ public final class TreasuryStore {
             }
             AuditAction action =
                     before.isEmpty() ? AuditAction.TREASURY_BUFFER_CREATED : AuditAction.TREASURY_BUFFER_REPLACED;
-            String after = new String(json, java.nio.charset.StandardCharsets.UTF_8);
-            String old = before.map(b -> new String(TreasuryJson.bytes(b), java.nio.charset.StandardCharsets.UTF_8))
+            String after = new String(json, StandardCharsets.UTF_8);
+            String old = before.map(b -> new String(TreasuryJson.bytes(b), StandardCharsets.UTF_8))
                     .orElse(null);
             AuditLog.append(
                     connection,
@@ -214,7 +216,7 @@ public final class TreasuryStore {
      * job in flight or the id is taken.
      */
     boolean insert(Connection connection, Conversion conversion, String reason) throws SQLException {
-        try (java.sql.Statement savepoint = connection.createStatement()) {
+        try (Statement savepoint = connection.createStatement()) {
             savepoint.execute("savepoint conversion_insert");
         }
         try (PreparedStatement insert = connection.prepareStatement("""
@@ -238,7 +240,7 @@ public final class TreasuryStore {
             insert.executeUpdate();
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                try (java.sql.Statement rollback = connection.createStatement()) {
+                try (Statement rollback = connection.createStatement()) {
                     rollback.execute("rollback to savepoint conversion_insert");
                 }
                 return false;
@@ -413,12 +415,8 @@ public final class TreasuryStore {
                         AuditEntry.of(
                                         AuditAction.TREASURY_CONVERSION_RESOLVED,
                                         current.id(),
-                                        new String(
-                                                TreasuryJson.bytes(current, List.of()),
-                                                java.nio.charset.StandardCharsets.UTF_8),
-                                        new String(
-                                                TreasuryJson.bytes(after, List.of()),
-                                                java.nio.charset.StandardCharsets.UTF_8))
+                                        new String(TreasuryJson.bytes(current, List.of()), StandardCharsets.UTF_8),
+                                        new String(TreasuryJson.bytes(after, List.of()), StandardCharsets.UTF_8))
                                 .inLedger(current.ledger())
                                 .because(reason));
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -160,7 +161,7 @@ class MigrationTest {
             assertThat(row.next()).isTrue();
             List<String> columns = new ArrayList<>();
             for (int column = 1; column <= 5; column++) {
-                java.sql.Array array = row.getArray(column);
+                Array array = row.getArray(column);
                 columns.add(
                         array == null
                                 ? "null"

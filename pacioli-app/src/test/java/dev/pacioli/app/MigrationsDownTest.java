@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -192,8 +193,8 @@ class MigrationsDownTest {
         Database database = shared.database()
                 .inSchema(
                         prefix + "_"
-                                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current()
-                                        .nextInt(1 << 24)),
+                                + Integer.toHexString(
+                                        ThreadLocalRandom.current().nextInt(1 << 24)),
                         4);
         opened.add(database);
         return database;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.platform.connectors.OutboundPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class SettingsTest {
         assertThat(settings.connectors().allow().hosts()).containsExactly("hooks.internal");
         assertThat(settings.connectors().allow().ranges()).hasSize(2);
         assertThat(settings.connectors().breaker())
-                .isEqualTo(new ConnectorSettings.Breaker(3, java.time.Duration.ofMinutes(2), 1));
+                .isEqualTo(new ConnectorSettings.Breaker(3, Duration.ofMinutes(2), 1));
         assertRefused(Map.of("PACIOLI_OUTBOUND_ALLOW", "10.0.0.0/33"), "PACIOLI_OUTBOUND_ALLOW '10.0.0.0/33'");
         assertRefused(Map.of("PACIOLI_OUTBOUND_ALLOW", "a,,b"), "PACIOLI_OUTBOUND_ALLOW has an empty entry");
         assertRefused(Map.of("PACIOLI_OUTBOUND_ALLOW", "http://x"), "such as hooks.internal,10.1.0.0/16");

@@ -21,12 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -108,8 +113,7 @@ class ShutdownTest {
             String base = admin.openLedgerWithWorldAndWallet(ledger);
 
             List<Answer> answers = new ArrayList<>();
-            java.util.concurrent.CompletableFuture<Long> exitNanos =
-                    first.onExit().thenApply(process -> System.nanoTime());
+            CompletableFuture<Long> exitNanos = first.onExit().thenApply(process -> System.nanoTime());
             long sigtermNanos = fireAndTerminate(first, port, base, answers);
             boolean exited = first.waitFor(30, TimeUnit.SECONDS);
             assertThat(exited)
@@ -251,7 +255,7 @@ class ShutdownTest {
             throws InterruptedException {
         CountDownLatch go = new CountDownLatch(1);
         AtomicInteger answered = new AtomicInteger();
-        List<java.util.concurrent.Future<Answer>> futures = new ArrayList<>();
+        List<Future<Answer>> futures = new ArrayList<>();
         long sigtermNanos;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < TOGETHER + LATE; i++) {
@@ -279,10 +283,10 @@ class ShutdownTest {
             }
             sigtermNanos = System.nanoTime();
             child.destroy(); // SIGTERM on Linux
-            for (java.util.concurrent.Future<Answer> future : futures) {
+            for (Future<Answer> future : futures) {
                 try {
                     answers.add(future.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new AssertionError("a request thread failed", e.getCause());
                 }
             }
@@ -391,7 +395,7 @@ class ShutdownTest {
                     end);
         }
         int status = Integer.parseInt(text.substring(9, 12));
-        String headers = text.substring(0, headerEnd).toLowerCase(java.util.Locale.ROOT);
+        String headers = text.substring(0, headerEnd).toLowerCase(Locale.ROOT);
         String body = text.substring(headerEnd + 4);
         if (headers.contains("transfer-encoding: chunked")) {
             body = unchunk(body);
@@ -435,7 +439,7 @@ class ShutdownTest {
 
     private static void deleteRecursively(Path directory) throws IOException {
         try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

@@ -7,12 +7,14 @@ import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,7 +100,7 @@ class ClearingConcurrencyTest {
         fixture.participant("B", Long.MAX_VALUE / 4);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger counter = new AtomicInteger();
-        Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> created = ConcurrentHashMap.newKeySet();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<?>> producers = new ArrayList<>();
@@ -164,8 +166,7 @@ class ClearingConcurrencyTest {
     private void checkEveryObligationInExactlyOneWindow(ClearingFixture fixture, Set<String> created) {
         List<JsonNode> windows = all(fixture.clearing + "/windows");
         Map<String, long[]> ranges = new HashMap<>();
-        windows.sort(java.util.Comparator.comparingLong(
-                window -> window.path("number").longValue()));
+        windows.sort(Comparator.comparingLong(window -> window.path("number").longValue()));
         long next = 1;
         for (JsonNode window : windows) {
             assertThat(window.path("first_position").longValue()).isEqualTo(next);

@@ -10,6 +10,7 @@ import dev.pacioli.platform.TestService;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,7 +239,7 @@ class ClearingIsoTest {
         return admin.raw(
                 "POST",
                 fixture.clearing + "/iso20022",
-                body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                body.getBytes(StandardCharsets.UTF_8),
                 "application/xml",
                 Map.of());
     }

@@ -3,9 +3,11 @@ package dev.pacioli.clearing;
 import static dev.pacioli.clearing.ClearingFixture.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -308,9 +310,9 @@ class ClearingTest {
                         200)
                 .json();
         assertThat(schedule.path("close_every_seconds").longValue()).isEqualTo(1);
-        dev.pacioli.platform.Await.until(
+        Await.until(
                 "the schedule closes and settles w-1",
-                java.time.Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
                 () -> "settled"
                         .equals(admin.get(fixture.clearing + "/windows/w-1")
                                 .json()

@@ -2,6 +2,8 @@ package dev.pacioli.clearing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -140,8 +142,8 @@ class NettingTest {
                 assertThat(position.net()).isEqualTo(position.incoming() - position.outgoing());
             }
             assertThat(result.efficiency())
-                    .isEqualTo(new java.math.BigDecimal(result.gross() - positive)
-                            .divide(new java.math.BigDecimal(result.gross()), 4, java.math.RoundingMode.HALF_UP)
+                    .isEqualTo(new BigDecimal(result.gross() - positive)
+                            .divide(new BigDecimal(result.gross()), 4, RoundingMode.HALF_UP)
                             .toPlainString());
         }
     }

@@ -2,6 +2,7 @@ package dev.pacioli.controls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.app.ControlsCommand;
 import dev.pacioli.app.Service;
 import dev.pacioli.payments.execution.PaymentSettings;
 import dev.pacioli.platform.Await;
@@ -13,11 +14,13 @@ import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +71,7 @@ class ControlsTest {
         service = TestService.startAsInstalled(
                         "controls", database, TestService.options(0, 0).withPayments(FAST))
                 .service();
-        admin = new HttpTester(java.net.URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
+        admin = new HttpTester(URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
         base = admin.openLedgerWithWorldAndWallet(TestService.uniqueName("controls"));
         expect(
                 admin.post(
@@ -189,8 +192,7 @@ class ControlsTest {
                 .isEqualTo("live");
         expect(admin.get(base + "/payouts?status=held"), 200);
 
-        Response lifted =
-                admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"contained\"}", java.util.Map.of());
+        Response lifted = admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"contained\"}", Map.of());
         expect(lifted, 200);
         assertThat(lifted.json().path("emergency_stop").isNull()).isTrue();
         expect(transfer("t-after-lift"), 201);
@@ -218,7 +220,7 @@ class ControlsTest {
     void theCommandLineStopsWithNoServiceRunningAndTheServiceFindsItInForce() {
         ControlsStore store = new ControlsStore(database.dataSource());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int exit = dev.pacioli.app.ControlsCommand.run(
+        int exit = ControlsCommand.run(
                 store,
                 List.of("stop", "--scope", "payouts", "--reason", "the API is unreachable"),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
@@ -86,7 +87,7 @@ final class Anvil implements AutoCloseable {
     /** The result of a JSON-RPC call; an error answer throws with its message. */
     synchronized JsonNode call(String method, Object... params) throws IOException, InterruptedException {
         String body = RequestReader.MAPPER.writeValueAsString(
-                java.util.Map.of("jsonrpc", "2.0", "id", ++ids, "method", method, "params", List.of(params)));
+                Map.of("jsonrpc", "2.0", "id", ++ids, "method", method, "params", List.of(params)));
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")

@@ -12,13 +12,19 @@ import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -198,7 +204,7 @@ class ChainTransactionsTest {
                 row.next();
                 return row.getLong(1);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -208,7 +214,7 @@ class ChainTransactionsTest {
     void theSameIdTwentyTimesAtOnceIsOneTransactionOnChain() throws Exception {
         wallet("idempotent");
         String to = newAddress();
-        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> statuses = new CopyOnWriteArrayList<>();
         try (ExecutorService clients = Executors.newFixedThreadPool(20)) {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -335,8 +341,7 @@ class ChainTransactionsTest {
     private double monitorRuns() {
         double runs = 0;
         for (TestService.Running instance : secondClosed ? List.of(first) : List.of(first, second)) {
-            java.util.regex.Matcher found = java.util.regex.Pattern.compile(
-                            "(?m)^pacioli_custody_monitor_runs_total (\\S+)")
+            Matcher found = Pattern.compile("(?m)^pacioli_custody_monitor_runs_total (\\S+)")
                     .matcher(instance.admin().get("/metrics").text());
             runs += found.find() ? Double.parseDouble(found.group(1)) : 0;
         }
@@ -405,11 +410,7 @@ class ChainTransactionsTest {
         JsonNode stopped = admin.post(transactions, send("in-stop", to, "2")).json();
         assertThat(stopped.path("hold_reason").stringValue()).isEqualTo("emergency_stop");
         assertThat(signatures("held")).isZero();
-        assertThat(admin.send(
-                                "DELETE",
-                                "/v1/controls/emergency-stop",
-                                "{\"reason\": \"drill over\"}",
-                                java.util.Map.of())
+        assertThat(admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"drill over\"}", Map.of())
                         .status())
                 .isEqualTo(200);
         // Live again, and nothing released by itself.
@@ -508,7 +509,7 @@ class ChainTransactionsTest {
             assertThat(refused.status()).as(bad[0]).isEqualTo(400);
             assertThat(refused.text()).contains("\"" + bad[1] + "\"");
         }
-        assertThat(admin.post(transactions, send("b8", good.toLowerCase(java.util.Locale.ROOT), "0"))
+        assertThat(admin.post(transactions, send("b8", good.toLowerCase(Locale.ROOT), "0"))
                         .status())
                 .isEqualTo(201);
         Response other = admin.post("/v1/custody/wallets", "{\"id\": \"elsewhere\", \"chain\": \"evm:5\"}");
@@ -530,7 +531,7 @@ class ChainTransactionsTest {
                 "PATCH",
                 "/v1/connectors/anvil",
                 "{\"config\": {\"urls\": [\"" + anvil.url() + "\"], \"chain_id\": 31337, \"confirmations\": 2}}",
-                java.util.Map.of());
+                Map.of());
         assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
         try {
             admin.post("/v1/custody/wallets/patient/transactions", send("deep", newAddress(), "1"));
@@ -545,7 +546,7 @@ class ChainTransactionsTest {
                     "PATCH",
                     "/v1/connectors/anvil",
                     "{\"config\": {\"urls\": [\"" + anvil.url() + "\"], \"chain_id\": 31337, \"confirmations\": 1}}",
-                    java.util.Map.of());
+                    Map.of());
         }
     }
 

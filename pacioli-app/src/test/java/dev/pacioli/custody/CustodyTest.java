@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +151,7 @@ class CustodyTest {
         return List.of(
                 privateKeyHex.toLowerCase(),
                 HexFormat.of().formatHex(bytes),
-                java.util.Base64.getEncoder().encodeToString(bytes).toLowerCase());
+                Base64.getEncoder().encodeToString(bytes).toLowerCase());
     }
 
     /** Every row of every custody table and of the audit log, as PostgreSQL writes a row as text. */

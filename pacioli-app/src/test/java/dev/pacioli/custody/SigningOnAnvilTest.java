@@ -9,6 +9,7 @@ import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.RawTransaction;
@@ -46,7 +47,7 @@ class SigningOnAnvilTest {
 
     /** The receipt once the node has mined the transaction (anvil mines each as it arrives, shortly after). */
     private JsonNode receipt(String hash) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             JsonNode receipt = anvil.call("eth_getTransactionReceipt", hash);
             if (!receipt.isNull() && !receipt.isMissingNode()) {

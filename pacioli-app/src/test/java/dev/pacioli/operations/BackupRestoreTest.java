@@ -8,6 +8,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.pacioli.app.MainAccess;
 import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.TestService;
@@ -23,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -171,8 +173,7 @@ class BackupRestoreTest {
         Aead kek = aead();
         BackupManifest manifest = Backup.toFile(own.dataSource(), own.schema(), file, kek);
         byte[] bytes = Files.readAllBytes(file);
-        assertThat(java.util.Arrays.copyOf(bytes, BackupEncryption.MAGIC.length))
-                .isEqualTo(BackupEncryption.MAGIC);
+        assertThat(Arrays.copyOf(bytes, BackupEncryption.MAGIC.length)).isEqualTo(BackupEncryption.MAGIC);
         Database target =
                 shared.database().inSchema(TestService.uniqueName("encrypted").replace('-', '_'), 4);
         try {
@@ -279,7 +280,7 @@ class BackupRestoreTest {
         // A damaged archive (cut short after its manifest): refused while loading, the target empty again.
         Path damaged = file.resolveSibling("damaged.backup");
         byte[] whole = Files.readAllBytes(file);
-        Files.write(damaged, java.util.Arrays.copyOf(whole, whole.length * 3 / 4));
+        Files.write(damaged, Arrays.copyOf(whole, whole.length * 3 / 4));
         assertThatThrownBy(() -> Restore.fromFile(target, damaged))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("the target is empty again");
@@ -358,30 +359,27 @@ class BackupRestoreTest {
     private static void checkCommandLine(Path dataDirectory, Path file, Path directory, BackupManifest manifest)
             throws Exception {
         Path second = directory.resolve("second.backup");
-        assertThat(dev.pacioli.app.MainAccess.run(
-                        "backup", "--to", second.toString(), "--data-dir", dataDirectory.toString()))
+        assertThat(MainAccess.run("backup", "--to", second.toString(), "--data-dir", dataDirectory.toString()))
                 .isZero();
         assertThat(Files.size(second)).isPositive();
-        assertThat(dev.pacioli.app.MainAccess.run(
-                        "restore", "--from", file.toString(), "--data-dir", dataDirectory.toString()))
+        assertThat(MainAccess.run("restore", "--from", file.toString(), "--data-dir", dataDirectory.toString()))
                 .isEqualTo(1);
         // Encrypted under the data directory's KEK file; without it, refused before any target is made.
         Path encrypted = directory.resolve("encrypted.zip.aead");
-        assertThat(dev.pacioli.app.MainAccess.run(
+        assertThat(MainAccess.run(
                         "backup", "--to", encrypted.toString(), "--encrypt", "--data-dir", dataDirectory.toString()))
                 .as("no KEK file yet")
                 .isEqualTo(1);
         Files.writeString(dataDirectory.resolve("custody-kek.json"), kekFile());
-        assertThat(dev.pacioli.app.MainAccess.run(
+        assertThat(MainAccess.run(
                         "backup", "--to", encrypted.toString(), "--encrypt", "--data-dir", dataDirectory.toString()))
                 .isZero();
         assertThat(Restore.isEncrypted(encrypted)).isTrue();
         Path elsewhere = directory.resolve("elsewhere");
-        assertThat(dev.pacioli.app.MainAccess.run(
-                        "restore", "--from", encrypted.toString(), "--data-dir", elsewhere.toString()))
+        assertThat(MainAccess.run("restore", "--from", encrypted.toString(), "--data-dir", elsewhere.toString()))
                 .isEqualTo(1);
         assertThat(elsewhere).doesNotExist();
-        assertThat(dev.pacioli.app.MainAccess.run("restore", "--from", "--data-dir", dataDirectory.toString()))
+        assertThat(MainAccess.run("restore", "--from", "--data-dir", dataDirectory.toString()))
                 .isEqualTo(2);
     }
 

@@ -2,8 +2,18 @@ package dev.pacioli.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.clearing.ClearingWalkthrough;
+import dev.pacioli.controls.screening.Subject;
+import dev.pacioli.controls.screening.TestObjects;
 import dev.pacioli.platform.HttpTester.Response;
+import dev.pacioli.reconciliation.ReconciliationWalkthrough;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -275,7 +285,7 @@ class ApiWalkthroughTest {
         JsonNode events = admin.get(base + "/events?after=0&limit=1000").json().path("data");
         assertThat(events.get(0).path("type").stringValue()).isEqualTo("account.created");
         assertThat(events.get(0).path("id").stringValue()).isEqualTo("evt_" + ledger + "_1");
-        java.util.List<String> paymentEvents = new java.util.ArrayList<>();
+        List<String> paymentEvents = new ArrayList<>();
         long previous = 0;
         for (JsonNode event : events) {
             assertThat(event.path("sequence").longValue()).isEqualTo(previous + 1);
@@ -317,7 +327,7 @@ class ApiWalkthroughTest {
         JsonNode connector = admin.get("/v1/connectors/webhook:" + hookId).json();
         assertThat(connector.path("kind").stringValue()).isEqualTo("webhook");
         assertThat(connector.path("state").stringValue()).isEqualTo("closed");
-        java.util.List<String> connectorIds = new java.util.ArrayList<>();
+        List<String> connectorIds = new ArrayList<>();
         String connectorCursor = null;
         do {
             JsonNode page = admin.get(
@@ -354,14 +364,14 @@ class ApiWalkthroughTest {
         Response rotated = admin.post(hookPath + "/rotate-secret", "{}");
         assertThat(rotated.json().path("secret").stringValue())
                 .isNotEqualTo(hook.json().path("secret").stringValue());
-        JsonNode paused = admin.send("PATCH", hookPath, "{\"enabled\": false}", java.util.Map.of())
-                .json();
+        JsonNode paused =
+                admin.send("PATCH", hookPath, "{\"enabled\": false}", Map.of()).json();
         assertThat(paused.path("disabled_reason").stringValue()).isEqualTo("disabled through the API");
         JsonNode resumed = admin.send(
                         "PATCH",
                         hookPath,
                         "{\"enabled\": true, \"events\": [\"*\"], \"url\": \"https://webhooks.invalid/v2\"}",
-                        java.util.Map.of())
+                        Map.of())
                 .json();
         assertThat(resumed.path("enabled").booleanValue()).isTrue();
         assertThat(resumed.path("disabled_reason").isNull()).isTrue();
@@ -401,8 +411,8 @@ class ApiWalkthroughTest {
         commissions(base);
         limits(base);
         treasury(base);
-        dev.pacioli.clearing.ClearingWalkthrough.walk(admin);
-        dev.pacioli.reconciliation.ReconciliationWalkthrough.walk(admin);
+        ClearingWalkthrough.walk(admin);
+        ReconciliationWalkthrough.walk(admin);
         custody();
 
         seen.addAll(admin.exercised());
@@ -442,8 +452,7 @@ class ApiWalkthroughTest {
         JsonNode held = admin.post(base + "/payouts", payoutBody("po_stopped", connectorId, 100, ""))
                 .json();
         assertThat(held.path("hold_reason").stringValue()).isEqualTo("emergency_stop");
-        JsonNode lifted = admin.send(
-                        "DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"walkthrough\"}", java.util.Map.of())
+        JsonNode lifted = admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"walkthrough\"}", Map.of())
                 .json();
         assertThat(lifted.path("emergency_stop").isNull()).isTrue();
         JsonNode released = admin.post(
@@ -521,8 +530,7 @@ class ApiWalkthroughTest {
         assertThat(connector.json().path("kind").stringValue()).isEqualTo("simulator");
         assertThat(connector.json().path("assets").path("USD").stringValue()).isEqualTo("providers:walk:USD");
         assertThat(connector.json().path("priority").intValue()).isEqualTo(100);
-        Response changed =
-                admin.send("PATCH", "/v1/connectors/" + connectorId, "{\"priority\": 10}", java.util.Map.of());
+        Response changed = admin.send("PATCH", "/v1/connectors/" + connectorId, "{\"priority\": 10}", Map.of());
         assertThat(changed.json().path("priority").intValue()).isEqualTo(10);
 
         String policy = "{\"rules\": [{\"asset\": \"USD\", \"min_amount\": 50000, \"approvals\": 1}]}";
@@ -672,11 +680,11 @@ class ApiWalkthroughTest {
         String event = "{\"id\": \"evt-" + bank + "\", \"type\": \"deposit.succeeded\", \"data\": {\"id\":"
                 + " \"bank-dep-1\", \"amount\": 900, \"asset\": \"USD\", \"reference\": \"VA-walk\", \"metadata\": {}}}";
         Response received =
-                admin.as(null).send("POST", "/v1/inbound/" + bank, event, java.util.Map.of("X-Signature", sign(event)));
+                admin.as(null).send("POST", "/v1/inbound/" + bank, event, Map.of("X-Signature", sign(event)));
         assertThat(received.status()).as(received.toString()).isEqualTo(200);
         assertThat(received.json().path("provider_event_id").stringValue()).isEqualTo("evt-" + bank);
         assertThat(received.json().path("duplicate").booleanValue()).isFalse();
-        java.util.List<String> connectors = java.util.List.of();
+        List<String> connectors = List.of();
         for (int i = 0; i < 300 && !connectors.contains(bank); i++) {
             sleep(50);
             connectors = field(admin.get(base + "/deposits").json().path("data"), "connector");
@@ -694,7 +702,7 @@ class ApiWalkthroughTest {
                 .isEqualTo(201);
         String instruction = payoutBody("po_signal", simulator, 400, "");
         Response instructed = admin.as(null)
-                .send("POST", "/v1/inbound/" + bot, instruction, java.util.Map.of("X-Signature", sign(instruction)));
+                .send("POST", "/v1/inbound/" + bot, instruction, Map.of("X-Signature", sign(instruction)));
         assertThat(instructed.status()).as(instructed.toString()).isEqualTo(201);
         assertThat(instructed.json().path("created_by").stringValue()).isEqualTo("connector:" + bot);
         assertThat(admin.get(base + "/payouts/po_signal").json().path("source").stringValue())
@@ -704,10 +712,9 @@ class ApiWalkthroughTest {
     private static String sign(String body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(
-                    INBOUND_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.HexFormat.of()
-                    .formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            mac.init(
+                    new javax.crypto.spec.SecretKeySpec(INBOUND_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -722,7 +729,7 @@ class ApiWalkthroughTest {
 
     /** Screening: a list, its aliases from alt.csv, a check, and a case decided by a compliance officer. */
     private void screening() {
-        dev.pacioli.controls.screening.TestObjects.install(service);
+        TestObjects.install(service);
         String list = TestService.uniqueName("walk-sdn");
         String surname = "Walkthroughov"
                 + list.replaceAll("[^0-9]", "")
@@ -732,28 +739,28 @@ class ApiWalkthroughTest {
         Response loaded = admin.send(
                 "PUT",
                 "/v1/screening/lists/" + list,
-                "501,\"" + surname.toUpperCase(java.util.Locale.ROOT)
+                "501,\"" + surname.toUpperCase(Locale.ROOT)
                         + ", Pavel\",\"individual\",\"RUSSIA\",-0- ,-0- ,"
                         + "-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\u001a",
-                java.util.Map.of("Content-Type", "text/csv"));
+                Map.of("Content-Type", "text/csv"));
         assertThat(loaded.status()).as(loaded.toString()).isEqualTo(200);
         Response aliased = admin.send(
                 "PUT",
                 "/v1/screening/lists/" + list + "/aliases",
                 "501,1,\"aka\",\"Pasha Q\",-0- \r\n",
-                java.util.Map.of("Content-Type", "text/csv"));
+                Map.of("Content-Type", "text/csv"));
         assertThat(aliased.json().path("version").longValue()).isEqualTo(2);
         assertThat(admin.get("/v1/screening/lists").status()).isEqualTo(200);
         JsonNode matches = admin.post("/v1/screening/check", "{\"name\": \"Pavel " + surname + "\"}")
                 .json()
                 .path("matches");
         assertThat(matches.get(0).path("entry").path("id").stringValue()).isEqualTo("501");
-        String caseId = dev.pacioli.controls.screening.TestObjects.create(
+        String caseId = TestObjects.create(
                         service,
-                        dev.pacioli.controls.screening.TestObjects.TYPE,
+                        TestObjects.TYPE,
                         TestService.uniqueName("walk-obj"),
                         "walk-maker",
-                        new dev.pacioli.controls.screening.Subject("Pavel " + surname, null, null))
+                        new Subject("Pavel " + surname, null, null))
                 .getFirst();
         assertThat(admin.get("/v1/screening/cases?status=open").status()).isEqualTo(200);
         assertThat(admin.get("/v1/screening/cases/" + caseId)
@@ -818,7 +825,7 @@ class ApiWalkthroughTest {
         assertThat(rotated.status()).as(rotated.toString()).isIn(202, 409);
         Await.until(
                 "the rotation finished",
-                java.time.Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
                 () -> admin.get("/v1/custody/keys")
                         .json()
                         .path("rotation")
@@ -917,8 +924,8 @@ class ApiWalkthroughTest {
     }
 
     /** One top-level field of each item. */
-    private static java.util.List<String> field(JsonNode items, String name) {
-        java.util.List<String> values = new java.util.ArrayList<>();
+    private static List<String> field(JsonNode items, String name) {
+        List<String> values = new ArrayList<>();
         items.forEach(item -> values.add(item.path(name).stringValue(null)));
         return values;
     }
@@ -934,7 +941,7 @@ class ApiWalkthroughTest {
         assertThat(transfer(base, "treasury-fund", "treasury:usd", "world", 50_000)
                         .status())
                 .isEqualTo(201);
-        String fx = TestService.uniqueName("walk-fx").toLowerCase(java.util.Locale.ROOT);
+        String fx = TestService.uniqueName("walk-fx").toLowerCase(Locale.ROOT);
         assertThat(admin.post("/v1/connectors", """
                         {"id": "%s", "kind": "simulator", "assets": {"USD": "providers:%s:USD",
                          "USDC": "providers:%s:USDC"}, "config": {"rates": {"USD/USDC": "1.0000", "USDC/USD": "1.0000"}, "fee_bps": 10}}""".formatted(fx, fx, fx)).status())
@@ -955,7 +962,7 @@ class ApiWalkthroughTest {
                 .isEqualTo(cycle.json().path("decisions"));
         Await.until(
                 "the top-up completes",
-                java.time.Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
                 () -> "completed"
                         .equals(admin.get(base + "/treasury/conversions/" + conversion)
                                 .json()

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.HttpTester.Response;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -1354,7 +1362,7 @@ class BadInputTest {
                 Map.of("X-Signature", hex(hmac("not-the-secret", event))),
                 401,
                 "invalid_signature"));
-        long stale = java.time.Instant.now().getEpochSecond() - 3_600;
+        long stale = Instant.now().getEpochSecond() - 3_600;
         cases.add(inbound(
                 "inbound: a Stripe signature an hour old",
                 "/v1/inbound/" + INBOUND_STRIPE,
@@ -1485,7 +1493,7 @@ class BadInputTest {
     }
 
     private static String hex(byte[] bytes) {
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** The connector the payment rows use, its provider account opened by the payout set up with it. */
@@ -2156,7 +2164,7 @@ class BadInputTest {
         String body = row.body() == null
                 ? null
                 : row.body().get().replace("{LEDGER}", base.substring("/v1/ledgers/".length()));
-        Map<String, String> headers = new java.util.HashMap<>(row.headers());
+        Map<String, String> headers = new HashMap<>(row.headers());
         headers.replaceAll((name, value) -> value.equals(SIGN) ? hex(hmac(INBOUND_SECRET, body)) : value);
         headers.replaceAll((name, value) -> value.equals(ScreeningBadInput.COMPLIANCE)
                 ? "Bearer " + COMPLIANCE_KEYS.computeIfAbsent(base, ledger -> ScreeningBadInput.complianceKey(admin))
@@ -2226,7 +2234,7 @@ class BadInputTest {
         byte[] body = padded(transfer("big-1", "world", "wallet", "100"), MIB + 64 * 1024)
                 .getBytes(StandardCharsets.UTF_8);
         AtomicInteger answered = new AtomicInteger();
-        List<String> lost = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> lost = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int client = 0; client < 8; client++) {
                 int number = client;
@@ -2330,7 +2338,7 @@ class BadInputTest {
             String text = new String(answer, StandardCharsets.UTF_8);
             int split = text.indexOf("\r\n\r\n");
             assertThat(split).as(target.getKey() + " answered " + text).isPositive();
-            String head = text.substring(0, split).toLowerCase(java.util.Locale.ROOT);
+            String head = text.substring(0, split).toLowerCase(Locale.ROOT);
             byte[] body = text.substring(split + 4).getBytes(StandardCharsets.UTF_8);
             assertThat(head)
                     .as(target.getKey())
@@ -2354,7 +2362,7 @@ class BadInputTest {
             String answer = new String(
                     rawExchange("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), StandardCharsets.UTF_8);
             String head =
-                    answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+                    answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(Locale.ROOT);
             assertThat(head)
                     .as(abbreviate(answer))
                     .matches("(?s)http/1.1 4(00|14) .*")
@@ -2362,9 +2370,8 @@ class BadInputTest {
         }
     }
 
-    private byte[] rawExchange(String request) throws java.io.IOException {
-        try (java.net.Socket socket =
-                new java.net.Socket(admin.base().getHost(), admin.base().getPort())) {
+    private byte[] rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket(admin.base().getHost(), admin.base().getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return socket.getInputStream().readAllBytes();
@@ -2853,7 +2860,7 @@ class BadInputTest {
         cases.add(post(
                 "custody transaction: a value beyond 256 bits",
                 sends,
-                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": \"" + java.math.BigInteger.TWO.pow(256) + "\"}",
+                "{\"id\": \"bad-ctx\", " + to + ", \"value_wei\": \"" + BigInteger.TWO.pow(256) + "\"}",
                 400,
                 "validation_failed",
                 "value_wei:invalid_value"));

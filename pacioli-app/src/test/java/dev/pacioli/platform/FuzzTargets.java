@@ -2,6 +2,7 @@ package dev.pacioli.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.clearing.ClearingWalkthrough;
 import dev.pacioli.postgres.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -575,8 +576,7 @@ final class FuzzTargets {
                 new Target(
                                 "POST /v1/ledgers/{ledger}/clearing/iso20022",
                                 onLedger,
-                                () -> dev.pacioli.clearing.ClearingWalkthrough.PACS_008.replace(
-                                        "<MsgId>M1<", "<MsgId>" + fresh() + "<"),
+                                () -> ClearingWalkthrough.PACS_008.replace("<MsgId>M1<", "<MsgId>" + fresh() + "<"),
                                 null)
                         .with(body -> Map.of("Content-Type", "application/xml"))
                         .covering("ledger"));

@@ -3,13 +3,16 @@ package dev.pacioli.platform;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,7 +26,7 @@ public final class HttpTester {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
     private final URI base;
@@ -65,7 +68,7 @@ public final class HttpTester {
     }
 
     /** An answer, with its body parsed when it is JSON. */
-    public record Response(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    public record Response(int status, HttpHeaders headers, byte[] body) {
         public JsonNode json() {
             return JSON.readTree(body);
         }
@@ -115,8 +118,8 @@ public final class HttpTester {
     }
 
     private static void expect(Response response, Integer... statuses) {
-        if (!java.util.List.of(statuses).contains(response.status())) {
-            throw new AssertionError("expected " + java.util.List.of(statuses) + ", got " + response);
+        if (!List.of(statuses).contains(response.status())) {
+            throw new AssertionError("expected " + List.of(statuses) + ", got " + response);
         }
     }
 

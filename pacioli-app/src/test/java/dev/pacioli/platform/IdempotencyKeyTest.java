@@ -6,6 +6,8 @@ import dev.pacioli.platform.HttpTester.Response;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -91,9 +94,9 @@ class IdempotencyKeyTest {
             statement.setString(1, key);
             try (var rows = statement.executeQuery()) {
                 assertThat(rows.next()).isTrue();
-                return new String(rows.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+                return new String(rows.getBytes(1), StandardCharsets.ISO_8859_1);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new AssertionError(e);
         }
     }
@@ -250,7 +253,7 @@ class IdempotencyKeyTest {
     }
 
     /** Sends {@link #CLIENTS} requests at once: each on its own virtual thread, all released by one latch. */
-    private static List<Response> race(java.util.function.Supplier<Response> request) {
+    private static List<Response> race(Supplier<Response> request) {
         CountDownLatch ready = new CountDownLatch(CLIENTS);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Response>> futures = new ArrayList<>();

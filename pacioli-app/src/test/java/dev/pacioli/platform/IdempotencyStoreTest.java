@@ -15,8 +15,11 @@ import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +49,7 @@ class IdempotencyStoreTest {
                         "idempotency-store",
                         "idempotency-store",
                         ApiKey.Role.WRITER,
-                        java.util.Set.of(),
+                        Set.of(),
                         null,
                         secretHash,
                         Actor.SYSTEM)
@@ -104,7 +107,7 @@ class IdempotencyStoreTest {
                         "idempotency-store-2",
                         "idempotency-store-2",
                         ApiKey.Role.WRITER,
-                        java.util.Set.of(),
+                        Set.of(),
                         null,
                         Authenticator.hash(Authenticator.newSecret()),
                         Actor.SYSTEM)
@@ -258,7 +261,7 @@ class IdempotencyStoreTest {
      * more than {@code millis} past the row's {@code column}.
      */
     private void awaitDatabaseClockPast(String key, String column, long millis) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         String sql = "select now() > " + column + " + ? * interval '1 millisecond' from idempotency_keys"
                 + " where api_key_id = ? and idempotency_key = ?";
         while (true) {
@@ -276,7 +279,7 @@ class IdempotencyStoreTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the database's clock never passed " + column + " + " + millis + " ms");
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
     }
 

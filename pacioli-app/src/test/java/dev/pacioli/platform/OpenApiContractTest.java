@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -895,8 +896,7 @@ class OpenApiContractTest {
                 CONTRACT.document().path("paths").properties()) {
             for (Map.Entry<String, JsonNode> entry : path.getValue().properties()) {
                 if (!entry.getKey().equals("parameters")) {
-                    visitor.visit(
-                            entry.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), entry.getValue());
+                    visitor.visit(entry.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), entry.getValue());
                 }
             }
         }

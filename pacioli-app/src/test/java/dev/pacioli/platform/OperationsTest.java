@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -298,7 +299,7 @@ class OperationsTest {
         return ledger;
     }
 
-    private final Map<String, String> keyIds = new java.util.HashMap<>();
+    private final Map<String, String> keyIds = new HashMap<>();
 
     private String createKey(String role, String ledger) {
         String ledgers = ledger == null ? "" : ", \"ledgers\": [\"" + ledger + "\"]";

@@ -2,12 +2,18 @@ package dev.pacioli.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.clearing.ClearingWalkthrough;
+import dev.pacioli.controls.screening.Subject;
+import dev.pacioli.controls.screening.TestObjects;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.reconciliation.ReconciliationFixture;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -1530,7 +1536,7 @@ class RoleMatrixTest {
             Fixture fixture = new Fixture(admin);
             fixture.database = database;
             fixture.running = running;
-            dev.pacioli.controls.screening.TestObjects.install(running);
+            TestObjects.install(running);
             expect(admin.put("/v1/screening/lists/" + SCREENING_LIST, SCREENING_BODY), 200);
             expect(admin.put("/v1/assets/USD", "{\"scale\": 2}"), 200, 201);
             fixture.setUpLedger(fixture.ledgerA);
@@ -1618,12 +1624,12 @@ class RoleMatrixTest {
 
         /** A new open case on a new test object that a principal of no caller created. */
         String screeningCase() {
-            return dev.pacioli.controls.screening.TestObjects.create(
+            return TestObjects.create(
                             running,
-                            dev.pacioli.controls.screening.TestObjects.TYPE,
+                            TestObjects.TYPE,
                             TestService.uniqueName("matrix-object"),
                             "matrix-object-maker",
-                            new dev.pacioli.controls.screening.Subject("Matrixa Screenovich", null, null))
+                            new Subject("Matrixa Screenovich", null, null))
                     .getFirst();
         }
 
@@ -1726,11 +1732,9 @@ class RoleMatrixTest {
             try {
                 javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
                 mac.init(new javax.crypto.spec.SecretKeySpec(
-                        INBOUND_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+                        INBOUND_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
                 return Map.of(
-                        "X-Signature",
-                        java.util.HexFormat.of()
-                                .formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                        "X-Signature", HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8))));
             } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
@@ -1837,13 +1841,13 @@ class RoleMatrixTest {
             return id;
         }
 
-        private dev.pacioli.reconciliation.ReconciliationFixture recon;
+        private ReconciliationFixture recon;
         private String reconComparison;
 
         /** Ledger A's reconciliation objects, made on first use. */
-        synchronized dev.pacioli.reconciliation.ReconciliationFixture recon() {
+        synchronized ReconciliationFixture recon() {
             if (recon == null) {
-                recon = dev.pacioli.reconciliation.ReconciliationFixture.setUp(admin, ledgerA);
+                recon = ReconciliationFixture.setUp(admin, ledgerA);
             }
             return recon;
         }
@@ -1948,7 +1952,7 @@ class RoleMatrixTest {
                     insert.setArray(3, connection.createArrayOf("text", new String[] {provider}));
                     insert.setString(4, provider);
                     assertThat(insert.executeUpdate()).isEqualTo(1);
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -2000,7 +2004,7 @@ class RoleMatrixTest {
         }
 
         /** A pacs.008 of one transaction from a BIC no participant has: answered RJCT, nothing stored. */
-        static final String PACS_008 = dev.pacioli.clearing.ClearingWalkthrough.PACS_008;
+        static final String PACS_008 = ClearingWalkthrough.PACS_008;
 
         static final String CLEARING_PARTICIPANT =
                 "{\"name\": \"C\", \"settlement_accounts\": {\"USD\": \"participants:matrix-clr-c:USD\"}}";

@@ -2,6 +2,7 @@ package dev.pacioli.platform;
 
 import dev.pacioli.platform.BadInputTest.Case;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Bad input for every screening route, for {@link BadInputTest}: each refused with its code and
@@ -217,7 +218,7 @@ final class ScreeningBadInput {
                 code,
                 List.of(errors),
                 false,
-                java.util.Map.of("Authorization", COMPLIANCE));
+                Map.of("Authorization", COMPLIANCE));
     }
 
     private static String tooMany() {

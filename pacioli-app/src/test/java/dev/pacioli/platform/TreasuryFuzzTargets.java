@@ -1,6 +1,10 @@
 package dev.pacioli.platform;
 
 import dev.pacioli.platform.FuzzTargets.Target;
+import dev.pacioli.postgres.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +27,7 @@ final class TreasuryFuzzTargets {
              "sweep_to": "fz:source", "providers": ["fz-none"], "conversion_timeout_seconds": 60}""";
 
     private final HttpTester admin;
-    private final dev.pacioli.postgres.Database database;
+    private final Database database;
 
     TreasuryFuzzTargets(TestService.Running service) {
         this.admin = service.admin();
@@ -60,8 +64,8 @@ final class TreasuryFuzzTargets {
         FuzzTargets.created(admin.post(base + "/transactions", """
                 {"id": "%s-hold", "postings": [{"from": "fz:usd", "to": "world", "amount": 1, "asset": "USD"}],
                  "pending": true}""".formatted(id)));
-        try (java.sql.Connection connection = database.dataSource().getConnection();
-                java.sql.PreparedStatement insert = connection.prepareStatement("""
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
                         insert into treasury_conversions (ledger, id, purpose, from_account, to_account, from_asset,
                                to_asset, from_amount, providers, provider, reserve_transaction, status,
                                timeout_seconds, created_by)
@@ -73,7 +77,7 @@ final class TreasuryFuzzTargets {
             insert.setString(4, fx);
             insert.setString(5, id + "-hold");
             insert.executeUpdate();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return id;

@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -259,21 +265,21 @@ class ReconciliationTest {
         assertThat(tooMany.code()).as(tooMany.toString()).isEqualTo("too_many_lines");
         assertThat(tooMany.json().path("detail").stringValue()).startsWith("line 500002");
         byte[] tooLarge = new byte[(int) StatementFile.BYTES_MAX + 1];
-        java.util.Arrays.fill(tooLarge, (byte) 'x');
+        Arrays.fill(tooLarge, (byte) 'x');
         // Chunked, so the server reads the 50 MiB + 1 it refuses, and its answer is not lost to a reset of a
         // connection still sending (a Content-Length over the limit is answered before the body is read).
-        java.net.http.HttpResponse<String> refused;
+        HttpResponse<String> refused;
         try {
-            refused = java.net.http.HttpClient.newHttpClient()
+            refused = HttpClient.newHttpClient()
                     .send(
-                            java.net.http.HttpRequest.newBuilder(admin.base().resolve(path))
+                            HttpRequest.newBuilder(admin.base().resolve(path))
                                     .header("Authorization", "Bearer " + TestService.ADMIN_KEY)
                                     .header("Content-Type", "text/csv")
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                                            () -> new java.io.ByteArrayInputStream(tooLarge)))
+                                    .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                            () -> new ByteArrayInputStream(tooLarge)))
                                     .build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException | InterruptedException e) {
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
         assertThat(refused.statusCode()).isEqualTo(413);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -280,7 +281,7 @@ class TreasuryTest {
 
     /** The monitor's alerts, oldest first: status and count. */
     private List<String> monitorAlerts(String dedupeKey) {
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         for (JsonNode alert : admin.get("/v1/alerts?category=balance_monitor&limit=1000")
                 .json()
                 .path("data")) {

@@ -3,12 +3,14 @@ package dev.pacioli.treasury;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.HttpTester;
+import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.TestService;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -132,7 +134,7 @@ class TwoInstancesCycleTest {
                 while (rows.next()) {
                     runners.add(rows.getString(3) + ":" + rows.getString(2));
                     spans.add(new long[] {rows.getLong(4), rows.getLong(5)});
-                    JsonNode decisions = dev.pacioli.platform.RequestReader.MAPPER.readTree(rows.getString(6));
+                    JsonNode decisions = RequestReader.MAPPER.readTree(rows.getString(6));
                     Set<String> buffers = new HashSet<>();
                     for (JsonNode decision : decisions) {
                         assertThat(buffers.add(decision.path("buffer").stringValue()))
@@ -173,7 +175,7 @@ class TwoInstancesCycleTest {
                           from treasury_conversions c where c.ledger = ? order by c.buffer, c.created_at""")) {
             select.setString(1, ledger);
             String lastBuffer = null;
-            java.sql.Timestamp lastEnded = null;
+            Timestamp lastEnded = null;
             int conversions = 0;
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -142,7 +143,7 @@ public final class ClearingRun {
         String text = report.text();
         String efficiency = text.replaceAll("(?s).*\"efficiency\":\\s*\"([0-9.]+)\".*", "$1");
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 """
                 ## Clearing: obligations taken, and a window of 100,000 netted and settled (clearing.md)
 

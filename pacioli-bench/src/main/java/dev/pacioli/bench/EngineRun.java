@@ -8,6 +8,7 @@ import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.engine.LedgerEngine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,7 +40,7 @@ final class EngineRun {
     }
 
     /** Runs for the window; returns the answers that were not commits, by code. */
-    java.util.Map<String, Long> run(String runId) throws InterruptedException {
+    Map<String, Long> run(String runId) throws InterruptedException {
         List<Thread> producers = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
             int producer = p;

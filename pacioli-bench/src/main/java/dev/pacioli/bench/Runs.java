@@ -9,6 +9,7 @@ import dev.pacioli.platform.HttpServer;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,7 +133,7 @@ final class Runs {
      * Payments on loopback ({@link PaymentsRun}): one ledger and two connectors made through the API of
      * the real service, payouts for {@code payouts}, then signed deposit webhooks for {@code deposits}.
      */
-    java.util.List<PaymentMeasurement> payments(RunWindow payouts, RunWindow deposits) throws Exception {
+    List<PaymentMeasurement> payments(RunWindow payouts, RunWindow deposits) throws Exception {
         int run = RUNS.incrementAndGet();
         String name = "bench-payments-" + run;
         HttpServer.Settings http = new HttpServer.Settings("127.0.0.1", 0, 0, 0, false);
@@ -170,7 +171,7 @@ final class Runs {
     Measurement baseline(Workload workload, int users, RunWindow window, int workers)
             throws InterruptedException, SQLException {
         AccountIds accounts = accounts(users);
-        String prefix = "baseline_" + workload.name().toLowerCase(java.util.Locale.ROOT) + "_" + RUNS.incrementAndGet();
+        String prefix = "baseline_" + workload.name().toLowerCase(Locale.ROOT) + "_" + RUNS.incrementAndGet();
         BaselineLedger ledger = new BaselineLedger(target.database.dataSource(), prefix);
         ledger.create(accounts);
         String[] tables = DiskUsage.baselineTables(prefix);

@@ -7,6 +7,7 @@ import dev.pacioli.controls.screening.ScreeningIndex;
 import dev.pacioli.controls.screening.Subject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -225,7 +226,7 @@ public final class ScreeningRun {
                 words.set(w, word.substring(0, at) + (char) ('a' + random.nextInt(26)) + word.substring(at + 1));
             }
             case 1 -> words.set(w, word.charAt(0) + ".");
-            case 2 -> java.util.Collections.reverse(words);
+            case 2 -> Collections.reverse(words);
             default -> {
                 if (words.size() > 2) {
                     words.remove(w);

@@ -1,6 +1,7 @@
 package dev.pacioli.bench;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,7 +18,7 @@ final class Tally {
     }
 
     Map<String, Long> snapshot() {
-        Map<String, Long> snapshot = new java.util.TreeMap<>();
+        Map<String, Long> snapshot = new TreeMap<>();
         counts.forEach((code, count) -> snapshot.put(code, count.sum()));
         return snapshot;
     }

@@ -3,6 +3,7 @@ package dev.pacioli.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -103,7 +104,7 @@ public final class Database implements AutoCloseable {
      * connections give up quickly: within a second to connect, two to read. {@code jdbcUrl} maps the
      * service's JDBC URL to the one these connections use (a test may put a proxy in between).
      */
-    public HikariDataSource companion(String name, int poolSize, java.util.function.UnaryOperator<String> jdbcUrl) {
+    public HikariDataSource companion(String name, int poolSize, UnaryOperator<String> jdbcUrl) {
         // Not copyStateTo: that shares the driver's properties object, and these timeouts are ours alone.
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl.apply(dataSource.getJdbcUrl()));

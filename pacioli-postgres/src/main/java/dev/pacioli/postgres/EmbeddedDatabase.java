@@ -1,13 +1,16 @@
 package dev.pacioli.postgres;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -142,7 +145,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             ClusterLayout.remove(data);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("could not remove the cluster of " + data, e);
+            throw new UncheckedIOException("could not remove the cluster of " + data, e);
         }
     }
 
@@ -196,7 +199,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "unpacking-");
         try (TarArchiveInputStream tar =
-                new TarArchiveInputStream(new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
+                new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = staging.resolve(entry.getName()).normalize();
@@ -222,7 +225,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException e) {
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
             if (!Files.exists(target)) {
                 throw e;
             }

@@ -9,6 +9,7 @@ import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.Transaction;
 import dev.pacioli.ledger.TransactionStatus;
 import dev.pacioli.ledger.VerifyReport;
+import dev.pacioli.ledger.engine.LedgerEngine;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -108,7 +109,7 @@ class CrashTest {
     }
 
     /** The killed process's session ends, and its lock with it, as soon as PostgreSQL sees the socket close. */
-    private static dev.pacioli.ledger.engine.LedgerEngine startWhenLockReleased(TestLedger ledger) throws Exception {
+    private static LedgerEngine startWhenLockReleased(TestLedger ledger) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {

@@ -6,6 +6,8 @@ import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.ledger.engine.EngineConfig;
 import dev.pacioli.ledger.engine.LedgerClock;
 import dev.pacioli.ledger.engine.LedgerEngine;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Semaphore;
 
@@ -20,7 +22,7 @@ public final class CrashWriter {
         DatabaseUrl url = new DatabaseUrl(args[0], args[1], null);
         Database database = Database.connect(url, args[2], 8);
         long ledgerId = Long.parseLong(args[3]);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         LedgerEngine engine =
                 LedgerEngine.start(database.store(), ledgerId, args[4], EngineConfig.DEFAULTS, LedgerClock.SYSTEM);
         Semaphore inFlight = new Semaphore(64);

@@ -17,8 +17,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -52,7 +54,7 @@ class IndexUseTest {
             // Enough records of other subjects, with fresh statistics, that reading the ledger's journal
             // by sequence costs more than the subject index: on a journal of five rows either plan is
             // cheap, and which one the planner picks is chance.
-            List<TransactionSpec> others = new java.util.ArrayList<>();
+            List<TransactionSpec> others = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
                 others.add(TransactionSpec.posted("bulk-" + i, new Posting("world", "shop", 1, "USD")));
             }
@@ -134,7 +136,7 @@ class IndexUseTest {
         }
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+    private static <T> T join(CompletableFuture<T> future) throws Exception {
         return future.get(30, TimeUnit.SECONDS);
     }
 }

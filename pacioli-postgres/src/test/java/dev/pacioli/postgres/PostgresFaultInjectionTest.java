@@ -6,23 +6,31 @@ import dev.pacioli.ledger.Account;
 import dev.pacioli.ledger.AccountColumns;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.BatchWrite;
+import dev.pacioli.ledger.CommitAttachment;
 import dev.pacioli.ledger.LedgerHead;
 import dev.pacioli.ledger.LedgerStore;
+import dev.pacioli.ledger.Limit;
+import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.PendingDeadline;
 import dev.pacioli.ledger.Posting;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.Transaction;
+import dev.pacioli.ledger.TransactionResult;
 import dev.pacioli.ledger.TransactionSpec;
 import dev.pacioli.postgres.TestDatabases.TestDatabase;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,19 +79,17 @@ class PostgresFaultInjectionTest {
         }
 
         @Override
-        public List<dev.pacioli.ledger.Limit> loadLimitHistory(long ledgerId) {
+        public List<Limit> loadLimitHistory(long ledgerId) {
             return real.loadLimitHistory(ledgerId);
         }
 
         @Override
-        public void loadTransactionsSince(
-                long ledgerId, long sinceMicros, java.util.function.Consumer<Transaction> each) {
+        public void loadTransactionsSince(long ledgerId, long sinceMicros, Consumer<Transaction> each) {
             real.loadTransactionsSince(ledgerId, sinceMicros, each);
         }
 
         @Override
-        public void commitLimitChange(
-                long ledgerId, dev.pacioli.ledger.Limit version, dev.pacioli.ledger.CommitAttachment attachment) {
+        public void commitLimitChange(long ledgerId, Limit version, CommitAttachment attachment) {
             real.commitLimitChange(ledgerId, version, attachment);
         }
 
@@ -181,7 +187,7 @@ class PostgresFaultInjectionTest {
         join(ledger.engine.createAccount(AccountSpec.of("wallet", "USD", NormalBalance.CREDIT)));
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+    private static <T> T join(CompletableFuture<T> future) throws Exception {
         return future.get(30, TimeUnit.SECONDS);
     }
 
@@ -279,8 +285,7 @@ class PostgresFaultInjectionTest {
                 + "')");
         try (TestLedger ledger = new TestLedger(database.database())) {
             openWorldAndWallet(ledger);
-            List<java.util.concurrent.CompletableFuture<dev.pacioli.ledger.TransactionResult>> answers =
-                    new java.util.ArrayList<>();
+            List<CompletableFuture<TransactionResult>> answers = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 String description = i % 10 == 3 ? refused : "deposit " + i;
                 answers.add(ledger.engine.createTransaction(new TransactionSpec(
@@ -288,7 +293,7 @@ class PostgresFaultInjectionTest {
                         List.of(new Posting("world", "wallet", 1 + i, "USD")),
                         false,
                         null,
-                        dev.pacioli.ledger.Metadata.EMPTY,
+                        Metadata.EMPTY,
                         description)));
             }
             var batch = ledger.engine.createTransactions(
@@ -299,7 +304,7 @@ class PostgresFaultInjectionTest {
                                     List.of(new Posting("world", "wallet", 1000, "USD")),
                                     false,
                                     null,
-                                    dev.pacioli.ledger.Metadata.EMPTY,
+                                    Metadata.EMPTY,
                                     refused)),
                     false,
                     false);
@@ -312,7 +317,7 @@ class PostgresFaultInjectionTest {
                 expected += i % 10 == 3 ? 0 : 1 + i;
             }
             assertThat(join(batch))
-                    .extracting(dev.pacioli.ledger.TransactionResult::code)
+                    .extracting(TransactionResult::code)
                     .containsExactly(ResultCode.CREATED, ResultCode.STORAGE_REJECTED);
             assertThat(balance(ledger, "wallet")).isEqualTo(expected);
             assertThat(ledger.engine.isRunning()).isTrue();
@@ -332,7 +337,7 @@ class PostgresFaultInjectionTest {
         }
         assertThat(PostgresLedgerStore.refusedData(errorOf("select * from no_such_table")))
                 .isFalse();
-        assertThat(PostgresLedgerStore.refusedData(new java.io.IOException("connection reset")))
+        assertThat(PostgresLedgerStore.refusedData(new IOException("connection reset")))
                 .isFalse();
     }
 

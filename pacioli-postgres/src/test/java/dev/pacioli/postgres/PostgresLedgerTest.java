@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +62,7 @@ class PostgresLedgerTest {
         assertThat(join(ledger.engine.createAccount(spec)).code()).isEqualTo(ResultCode.CREATED);
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+    private static <T> T join(CompletableFuture<T> future) {
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package dev.pacioli.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pacioli.ledger.AccountResult;
 import dev.pacioli.ledger.AccountSpec;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.ledger.NormalBalance;
@@ -114,9 +115,8 @@ class StatementInsertTest {
 
     private static void created(CompletableFuture<?> answer) throws Exception {
         Object result = join(answer);
-        ResultCode code = result instanceof TransactionResult transaction
-                ? transaction.code()
-                : ((dev.pacioli.ledger.AccountResult) result).code();
+        ResultCode code =
+                result instanceof TransactionResult transaction ? transaction.code() : ((AccountResult) result).code();
         assertThat(code).isEqualTo(ResultCode.CREATED);
     }
 

@@ -2,6 +2,7 @@ package dev.pacioli.controls.screening;
 
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -215,7 +216,7 @@ public final class NameNormalizer {
     }
 
     private static Map<String, String> variants(Map<String, List<String>> byCanonical) {
-        Map<String, String> variants = new java.util.HashMap<>();
+        Map<String, String> variants = new HashMap<>();
         byCanonical.forEach((canonical, spellings) -> spellings.forEach(spelling -> {
             String previous = variants.put(spelling, canonical);
             if (previous != null) {
@@ -226,7 +227,7 @@ public final class NameNormalizer {
     }
 
     private static Map<Character, String> letters() {
-        Map<Character, String> letters = new java.util.HashMap<>();
+        Map<Character, String> letters = new HashMap<>();
         String[] latin = {
             "ß", "ss", "æ", "ae", "ø", "o", "œ", "oe", "ł", "l", "đ", "d", "ð", "d", "þ", "th", "ı", "i", "ħ", "h", "ŀ",
             "l", "ŧ", "t", "ĸ", "k", "ŋ", "ng", "ƒ", "f", "ſ", "s"

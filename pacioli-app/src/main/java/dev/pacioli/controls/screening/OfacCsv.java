@@ -1,5 +1,6 @@
 package dev.pacioli.controls.screening;
 
+import dev.pacioli.ledger.Limits;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -130,7 +131,7 @@ public final class OfacCsv {
                     throw new Malformed(line, "has " + values.size() + " columns; this layout has " + columns);
                 }
                 for (String value : values) {
-                    if (!dev.pacioli.ledger.Limits.isStorableText(value) || hasControl(value)) {
+                    if (!Limits.isStorableText(value) || hasControl(value)) {
                         throw new Malformed(line, "holds a control character");
                     }
                 }

@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -76,7 +78,7 @@ public final class Screening {
     public List<Hit> screen(Subject subject) {
         List<Hit> hits = new ArrayList<>();
         for (ScreeningIndex index : current().values().stream()
-                .sorted(java.util.Comparator.comparing(ScreeningIndex::list))
+                .sorted(Comparator.comparing(ScreeningIndex::list))
                 .toList()) {
             hits.addAll(index.screen(subject, settings.threshold()));
         }
@@ -206,7 +208,7 @@ public final class Screening {
                                     list.getKey(),
                                     version.version(),
                                     version.entries(),
-                                    java.util.Set.copyOf(version.blockedCountries()))));
+                                    Set.copyOf(version.blockedCountries()))));
         }
         indexes = Map.copyOf(next);
         checkedAtNanos = now;

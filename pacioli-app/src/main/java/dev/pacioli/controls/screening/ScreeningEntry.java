@@ -1,6 +1,8 @@
 package dev.pacioli.controls.screening;
 
+import dev.pacioli.ledger.Assert;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -30,7 +32,7 @@ public record ScreeningEntry(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
-        dev.pacioli.ledger.Assert.that(
+        Assert.that(
                 name.length() <= NAME_LENGTH_MAX && aliases.stream().allMatch(a -> a.length() <= NAME_LENGTH_MAX),
                 "an entry's names are at most %d characters (the index packs token lengths)",
                 NAME_LENGTH_MAX);
@@ -50,7 +52,7 @@ public record ScreeningEntry(
     public static String addressKey(String address) {
         String trimmed = address.strip();
         if (trimmed.length() > 2 && (trimmed.startsWith("0x") || trimmed.startsWith("0X")) && isHex(trimmed, 2)) {
-            return trimmed.toLowerCase(java.util.Locale.ROOT);
+            return trimmed.toLowerCase(Locale.ROOT);
         }
         return trimmed;
     }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One version of one list, held in memory for screening: every name and alias normalised once, and
@@ -72,8 +74,7 @@ public final class ScreeningIndex {
     private final List<int[]> nameTokenIds;
 
     /** Tokens screened before and the names holding list tokens similar to them: names repeat given names. */
-    private final java.util.concurrent.ConcurrentHashMap<Similar, int[]> similar =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Similar, int[]> similar = new ConcurrentHashMap<>();
 
     private record Similar(String token, double threshold) {}
 
@@ -81,7 +82,7 @@ public final class ScreeningIndex {
     private static final int SIMILAR_CACHED_MAX = 100_000;
 
     private static final long CACHED_NAMES_MAX = 20_000_000;
-    private final java.util.concurrent.atomic.AtomicLong cachedNames = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong cachedNames = new AtomicLong();
 
     private static final int TOKEN_IDS_MAX = 1 << 24;
 

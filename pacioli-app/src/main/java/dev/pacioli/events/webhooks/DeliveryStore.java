@@ -7,6 +7,7 @@ import dev.pacioli.platform.jobs.Jobs;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
 import dev.pacioli.postgres.Transactions;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -127,7 +128,7 @@ public final class DeliveryStore {
             List<Lag> lags = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    java.sql.Array ledgers = rows.getArray(3);
+                    Array ledgers = rows.getArray(3);
                     lags.add(new Lag(
                             rows.getString(1),
                             List.of((String[]) rows.getArray(2).getArray()),

@@ -2,6 +2,7 @@ package dev.pacioli.payments.connectors;
 
 import dev.pacioli.platform.JsonOutput;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** A payment connector's own fields, as its answers and {@code GET /v1/connectors} show them. */
 final class PaymentConnectorJson {
@@ -11,7 +12,7 @@ final class PaymentConnectorJson {
     static void details(JsonOutput out, PaymentConnector connector) {
         out.json.writeName("assets");
         out.json.writeStartObject();
-        for (Map.Entry<String, String> asset : new java.util.TreeMap<>(connector.assets()).entrySet()) {
+        for (Map.Entry<String, String> asset : new TreeMap<>(connector.assets()).entrySet()) {
             out.string(asset.getKey(), asset.getValue());
         }
         out.json.writeEndObject();

@@ -1,9 +1,11 @@
 package dev.pacioli.payments.connectors;
 
+import dev.pacioli.ledger.Limits;
 import dev.pacioli.payments.inbound.InboundConfig;
 import dev.pacioli.payments.inbound.InboundKind;
 import dev.pacioli.payments.inbound.InboundScheme;
 import dev.pacioli.payments.inbound.InboundSecrets;
+import dev.pacioli.payments.rails.ConversionSettings;
 import dev.pacioli.payments.rails.HttpRail;
 import dev.pacioli.payments.rails.SimulatorRail;
 import dev.pacioli.platform.ApiException;
@@ -19,6 +21,7 @@ import dev.pacioli.platform.connectors.Connectors;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -149,10 +152,10 @@ public final class PaymentConnectorRoutes {
         }
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String path = "assets." + entry.getKey();
-            if (!dev.pacioli.ledger.Limits.isAssetCode(entry.getKey())) {
+            if (!Limits.isAssetCode(entry.getKey())) {
                 body.reader().add(path, FieldError.INVALID_FORMAT, "keys are asset codes: ^[A-Z][A-Z0-9_]{0,15}$");
             } else if (!entry.getValue().isString()
-                    || !dev.pacioli.ledger.Limits.isIdentifier(entry.getValue().stringValue())) {
+                    || !Limits.isIdentifier(entry.getValue().stringValue())) {
                 body.reader().add(path, FieldError.INVALID_FORMAT, "must be an account id: the provider account");
             } else {
                 assets.put(entry.getKey(), entry.getValue().stringValue());
@@ -212,7 +215,7 @@ public final class PaymentConnectorRoutes {
 
     private static <E extends Enum<E>> Map<String, E> codes(E[] values) {
         Map<String, E> codes = new LinkedHashMap<>();
-        Arrays.stream(values).forEach(value -> codes.put(value.name().toLowerCase(java.util.Locale.ROOT), value));
+        Arrays.stream(values).forEach(value -> codes.put(value.name().toLowerCase(Locale.ROOT), value));
         return codes;
     }
 
@@ -227,7 +230,7 @@ public final class PaymentConnectorRoutes {
             switch (connector.kind()) {
                 case SIMULATOR -> {
                     SimulatorRail.Settings.fromConfig(connector.config());
-                    dev.pacioli.payments.rails.ConversionSettings.fromConfig(connector.config());
+                    ConversionSettings.fromConfig(connector.config());
                 }
                 case HTTP -> {
                     HttpRail.Settings.fromConfig(connector.config());

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
 
@@ -178,7 +179,7 @@ public final class PaymentConnectorStore {
         json.put("kind", inbound.kind().code());
         json.put("default_ledger", inbound.defaultLedger());
         json.put("has_secret", inbound.secrets().hasSecret());
-        json.put("public_keys", new java.util.TreeMap<>(inbound.secrets().publicKeys()));
+        json.put("public_keys", new TreeMap<>(inbound.secrets().publicKeys()));
         return RequestReader.MAPPER.writeValueAsString(json);
     }
 
@@ -230,7 +231,7 @@ public final class PaymentConnectorStore {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("kind", connector.kind().code());
-        json.put("assets", new java.util.TreeMap<>(connector.assets()));
+        json.put("assets", new TreeMap<>(connector.assets()));
         json.put("config", connector.config());
         json.put(
                 "inbound",

@@ -1,5 +1,7 @@
 package dev.pacioli.payments.connectors;
 
+import dev.pacioli.payments.inbound.InboundEvent;
+import dev.pacioli.payments.rails.ConversionSettings;
 import dev.pacioli.payments.rails.HttpRail;
 import dev.pacioli.payments.rails.Rail;
 import dev.pacioli.payments.rails.SimulatorRail;
@@ -37,7 +39,7 @@ public final class PaymentRails implements AutoCloseable {
     /** Where a built-in rail's reports go, with the connector that made them. */
     @FunctionalInterface
     public interface Reports {
-        void report(String connector, dev.pacioli.payments.inbound.InboundEvent event);
+        void report(String connector, InboundEvent event);
     }
 
     public PaymentRails(PaymentConnectorStore store, Connectors connectors, Reports reports) {
@@ -79,7 +81,7 @@ public final class PaymentRails implements AutoCloseable {
                 SimulatorRail.start(
                         connector.id(),
                         SimulatorRail.Settings.fromConfig(connector.config()),
-                        dev.pacioli.payments.rails.ConversionSettings.fromConfig(connector.config()),
+                        ConversionSettings.fromConfig(connector.config()),
                         event -> reports.report(connector.id(), event));
             case HTTP -> new HttpRail(platform, HttpRail.Settings.fromConfig(connector.config()));
             case INBOUND, EVM_RPC -> null;
@@ -130,7 +132,7 @@ public final class PaymentRails implements AutoCloseable {
     }
 
     /** Every connector as it runs (custody finds its chains' evm_rpc connectors here). */
-    public java.util.List<PaymentConnector> all() {
+    public List<PaymentConnector> all() {
         fresh();
         return running.values().stream().map(Running::connector).toList();
     }

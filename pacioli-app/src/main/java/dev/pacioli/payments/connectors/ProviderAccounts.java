@@ -7,6 +7,11 @@ import dev.pacioli.ledger.NormalBalance;
 import dev.pacioli.ledger.ResultCode;
 import dev.pacioli.ledger.http.Engines;
 import dev.pacioli.ledger.http.Outcomes;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Accounts payments open on first use. Provider accounts: the debit-normal account, per connector and
@@ -20,8 +25,7 @@ public final class ProviderAccounts {
      * opened it need not be asked for again (each ask is a round trip through the ledger's writer).
      * Bounded: forgotten whole when full, which only costs asking again.
      */
-    private static final java.util.Map<LedgerPort, java.util.Set<String>> OPENED =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final Map<LedgerPort, Set<String>> OPENED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private static final int REMEMBERED_MAX = 100_000;
 
@@ -41,8 +45,7 @@ public final class ProviderAccounts {
     }
 
     private static void open(LedgerPort ledgers, String ledger, AccountSpec spec) {
-        java.util.Set<String> opened =
-                OPENED.computeIfAbsent(ledgers, port -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        Set<String> opened = OPENED.computeIfAbsent(ledgers, port -> ConcurrentHashMap.newKeySet());
         String known = ledger + "\u0000" + spec.id();
         if (opened.contains(known)) {
             return;

@@ -4,6 +4,7 @@ import dev.pacioli.controls.screening.Subject;
 import dev.pacioli.ledger.Metadata;
 import dev.pacioli.platform.FieldError;
 import dev.pacioli.platform.RequestReader;
+import java.util.Objects;
 
 /**
  * A deposit to record: from a verified provider event, the simulator, or an operator.
@@ -48,6 +49,6 @@ public record DepositRequest(
         return deposit.account().equals(account)
                 && deposit.amount() == amount
                 && deposit.asset().equals(asset)
-                && java.util.Objects.equals(deposit.connector(), connector);
+                && Objects.equals(deposit.connector(), connector);
     }
 }

@@ -13,15 +13,19 @@ import dev.pacioli.payments.rails.Rail;
 import dev.pacioli.payments.rails.RailException;
 import dev.pacioli.payments.rails.TransferRequest;
 import dev.pacioli.payments.rails.TransferResult;
+import dev.pacioli.platform.RequestReader;
 import dev.pacioli.platform.jobs.Backoff;
 import dev.pacioli.platform.jobs.Claim;
 import dev.pacioli.platform.jobs.JobOutcome;
 import dev.pacioli.platform.jobs.JobType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,15 +265,14 @@ public final class PayoutWorker {
     }
 
     private static String answer(TransferResult answer) {
-        Map<String, Object> fields = new java.util.TreeMap<>();
-        fields.put("status", answer.status().name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, Object> fields = new TreeMap<>();
+        fields.put("status", answer.status().name().toLowerCase(Locale.ROOT));
         fields.put("provider_reference", answer.providerReference());
         fields.put("failure_reason", answer.failureReason());
-        return dev.pacioli.platform.RequestReader.MAPPER.writeValueAsString(fields);
+        return RequestReader.MAPPER.writeValueAsString(fields);
     }
 
     private static String detail(String name, String value) {
-        return dev.pacioli.platform.RequestReader.MAPPER.writeValueAsString(
-                java.util.Collections.singletonMap(name, value));
+        return RequestReader.MAPPER.writeValueAsString(Collections.singletonMap(name, value));
     }
 }

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -108,7 +109,7 @@ final class EventFields {
             name = null;
         }
         String country = text(countryNode, countryField);
-        country = country == null ? null : country.toUpperCase(java.util.Locale.ROOT);
+        country = country == null ? null : country.toUpperCase(Locale.ROOT);
         if (country != null && !country.matches("[A-Z]{2}")) {
             country = null;
         }

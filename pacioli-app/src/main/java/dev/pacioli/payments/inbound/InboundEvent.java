@@ -1,7 +1,9 @@
 package dev.pacioli.payments.inbound;
 
 import dev.pacioli.controls.screening.Subject;
+import java.math.BigDecimal;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A verified provider event, mapped to what it means here. Every event is stored by {@code (connector,
@@ -61,14 +63,14 @@ public record InboundEvent(
          * The ledger's integer amount for an asset of this scale; empty when it is not exact (a decimal
          * with more places than the scale) or not positive.
          */
-        public java.util.OptionalLong atScale(int scale) {
+        public OptionalLong atScale(int scale) {
             try {
-                java.math.BigDecimal decimal = new java.math.BigDecimal(value);
-                java.math.BigDecimal units = minorUnits ? decimal : decimal.movePointRight(scale);
+                BigDecimal decimal = new BigDecimal(value);
+                BigDecimal units = minorUnits ? decimal : decimal.movePointRight(scale);
                 long exact = units.longValueExact();
-                return exact > 0 ? java.util.OptionalLong.of(exact) : java.util.OptionalLong.empty();
+                return exact > 0 ? OptionalLong.of(exact) : OptionalLong.empty();
             } catch (NumberFormatException | ArithmeticException e) {
-                return java.util.OptionalLong.empty();
+                return OptionalLong.empty();
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.pacioli.payments.inbound.InboundEvent;
 import dev.pacioli.platform.RequestReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
 /** A mapped inbound event as stored, so its processing (a job, maybe after a crash) reads what was verified. */
@@ -28,7 +29,7 @@ final class InboundEventJson {
         }
         json.put("provider_reference", event.providerReference());
         json.put("failure_reason", event.failureReason());
-        json.put("metadata", new java.util.TreeMap<>(event.metadata()));
+        json.put("metadata", new TreeMap<>(event.metadata()));
         json.put("routing_reference", event.routingReference());
         if (event.originator() != null) {
             Map<String, String> originator = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -37,7 +38,7 @@ public final class InboundEventStore {
                 insert.setString(1, connector);
                 insert.setString(2, event.providerEventId());
                 insert.setString(3, event.providerType());
-                insert.setString(4, event.kind().name().toLowerCase(java.util.Locale.ROOT));
+                insert.setString(4, event.kind().name().toLowerCase(Locale.ROOT));
                 insert.setString(5, InboundEventJson.write(event));
                 insert.setString(6, new String(body, StandardCharsets.UTF_8));
                 if (insert.executeUpdate() == 0) {

@@ -25,6 +25,7 @@ import dev.pacioli.platform.jobs.JobType;
 import dev.pacioli.postgres.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -244,7 +245,7 @@ public final class InboundProcessor {
                 "an event from " + connector + " matched nothing",
                 why + "; event " + event.providerEventId(),
                 "connector:" + connector));
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        Map<String, Object> data = new LinkedHashMap<>();
         data.put("connector", connector);
         data.put("provider_event_id", event.providerEventId());
         data.put("provider_type", event.providerType());

@@ -19,6 +19,7 @@ import dev.pacioli.payments.rails.SimulatorRail;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Call;
+import dev.pacioli.platform.FieldError;
 import dev.pacioli.platform.JsonOutput;
 import dev.pacioli.platform.LedgerDirectory;
 import dev.pacioli.platform.Reply;
@@ -27,6 +28,7 @@ import dev.pacioli.platform.Route;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -111,15 +113,12 @@ public final class InboundRoutes {
 
     private Reply instruction(String id, InboundConfig inbound, Verification.Verified verified, Call call) {
         RequestReader reader = new RequestReader();
-        List<String> fields = new java.util.ArrayList<>(PayoutRequest.FIELDS);
+        List<String> fields = new ArrayList<>(PayoutRequest.FIELDS);
         fields.add("ledger");
         RequestReader.Fields body = reader.body(verified.body(), fields.toArray(String[]::new));
         String ledger = body.has("ledger") ? body.identifier("ledger", true) : inbound.defaultLedger();
         if (ledger == null) {
-            reader.add(
-                    "ledger",
-                    dev.pacioli.platform.FieldError.REQUIRED,
-                    "is required: the connector names no default ledger");
+            reader.add("ledger", FieldError.REQUIRED, "is required: the connector names no default ledger");
         }
         PayoutRequest request = PayoutRequest.read(ledger, body);
         reader.finish();

@@ -1,7 +1,9 @@
 package dev.pacioli.payments.payouts;
 
 import dev.pacioli.platform.JsonOutput;
+import dev.pacioli.platform.RequestReader;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** A payout as the API, its events and its history show it. */
 public final class PayoutJson {
@@ -73,6 +75,6 @@ public final class PayoutJson {
 
     /** A small JSON object for a history entry's detail. */
     static String detail(Map<String, ?> fields) {
-        return dev.pacioli.platform.RequestReader.MAPPER.writeValueAsString(new java.util.TreeMap<>(fields));
+        return RequestReader.MAPPER.writeValueAsString(new TreeMap<>(fields));
     }
 }

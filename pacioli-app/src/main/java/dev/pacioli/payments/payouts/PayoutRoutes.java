@@ -1,5 +1,6 @@
 package dev.pacioli.payments.payouts;
 
+import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.ApiKey.Flag;
 import dev.pacioli.platform.ApiKey.Role;
@@ -14,6 +15,9 @@ import dev.pacioli.platform.Route;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.platform.audit.AuditAction;
 import dev.pacioli.postgres.Page;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -87,7 +91,7 @@ public final class PayoutRoutes {
 
     private static String identifier(Call call, String name) {
         String value = call.query(name);
-        if (value != null && !dev.pacioli.ledger.Limits.isIdentifier(value)) {
+        if (value != null && !Limits.isIdentifier(value)) {
             throw ApiException.invalid(List.of(new FieldError(name, FieldError.INVALID_FORMAT, "must be an id")));
         }
         return value;
@@ -194,7 +198,7 @@ public final class PayoutRoutes {
                         "reconciliation", "reconciliation",
                         "screening", "screening"),
                 null);
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         List<tools.jackson.databind.JsonNode> items = body.array("ids", true, 1, RELEASE_IDS_MAX);
         for (int i = 0; i < items.size(); i++) {
             if (!items.get(i).isString() || items.get(i).stringValue().length() > PayoutRequest.ID_LENGTH_MAX) {
@@ -211,8 +215,8 @@ public final class PayoutRoutes {
             out.json.writeStartObject();
             out.json.writeName("released");
             out.json.writeStartArray();
-            List<Map<String, String>> refused = new java.util.ArrayList<>();
-            for (String id : new java.util.LinkedHashSet<>(ids)) {
+            List<Map<String, String>> refused = new ArrayList<>();
+            for (String id : new LinkedHashSet<>(ids)) {
                 try {
                     PayoutJson.write(out, payouts.release(call.path("ledger"), id, holdReason, compliance, audit));
                 } catch (ApiException e) {
@@ -270,20 +274,12 @@ public final class PayoutRoutes {
     private Reply putPolicy(Call call) {
         ApprovalPolicy policy = PolicyJson.read(call);
         payouts.policies().put(call.path("ledger"), policy, Actor.of(call));
-        return new Reply(
-                200,
-                "application/json",
-                PolicyStore.json(policy).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of());
+        return new Reply(200, "application/json", PolicyStore.json(policy).getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private Reply policy(Call call) {
         ApprovalPolicy policy = payouts.policies().get(call.path("ledger"));
-        return new Reply(
-                200,
-                "application/json",
-                PolicyStore.json(policy).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of());
+        return new Reply(200, "application/json", PolicyStore.json(policy).getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     /** An identical creation again: 200 with the payout and {@code Idempotent-Replayed: true}. */

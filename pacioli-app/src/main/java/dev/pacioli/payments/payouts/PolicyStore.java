@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
 
@@ -88,7 +89,7 @@ public final class PolicyStore {
         }
         json.put("rules", rules);
         json.put("approval_window_seconds", policy.approvalWindowSeconds());
-        json.put("routing", new java.util.TreeMap<>(policy.routing()));
+        json.put("routing", new TreeMap<>(policy.routing()));
         return RequestReader.MAPPER.writeValueAsString(json);
     }
 

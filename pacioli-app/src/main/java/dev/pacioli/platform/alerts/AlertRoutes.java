@@ -15,11 +15,14 @@ import dev.pacioli.platform.Signatures;
 import dev.pacioli.platform.audit.Actor;
 import dev.pacioli.postgres.Page;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -116,7 +119,7 @@ public final class AlertRoutes {
         RequestReader reader = new RequestReader();
         RequestReader.Fields body = call.body(reader, "rules");
         List<JsonNode> items = body.array("rules", true, 0, ChannelStore.RULES_MAX);
-        Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         alerts.channels().list().forEach(channel -> known.add(channel.id()));
         List<ChannelStore.Rule> rules = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -219,7 +222,7 @@ public final class AlertRoutes {
         E choice = choices.get(value);
         if (choice == null) {
             throw ApiException.invalid(List.of(new FieldError(
-                    name, FieldError.INVALID_VALUE, "must be one of " + new java.util.TreeSet<>(choices.keySet()))));
+                    name, FieldError.INVALID_VALUE, "must be one of " + new TreeSet<>(choices.keySet()))));
         }
         return choice;
     }
@@ -247,7 +250,7 @@ public final class AlertRoutes {
     private Alert alert(Call call) {
         String id = call.path("id");
         long sequence = Alert.sequenceOf(id);
-        return (sequence > 0 ? alerts.store().find(sequence) : java.util.Optional.<Alert>empty())
+        return (sequence > 0 ? alerts.store().find(sequence) : Optional.<Alert>empty())
                 .orElseThrow(() -> ApiException.notFound(
                         "alert_not_found", "no alert '" + (Limits.isIdentifier(id) ? id : "…") + "'"));
     }

@@ -1,6 +1,7 @@
 package dev.pacioli.platform.alerts;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -67,7 +68,7 @@ public record AlertSettings(
     }
 
     private static List<Duration> schedule() {
-        List<Duration> waits = new java.util.ArrayList<>(
+        List<Duration> waits = new ArrayList<>(
                 List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15)));
         while (waits.size() < RETRIES_MAX) {
             waits.add(Duration.ofHours(3));

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ final class Senders {
     private Connector connector(Channel channel) {
         return connectors.connector(
                 "alert:" + channel.id(),
-                "alert_" + channel.kind().name().toLowerCase(java.util.Locale.ROOT),
+                "alert_" + channel.kind().name().toLowerCase(Locale.ROOT),
                 ConnectorSettings.DEFAULTS
                         .withTimeouts(settings.connectTimeout(), settings.readTimeout())
                         .withRetry(ConnectorSettings.Retry.NONE)

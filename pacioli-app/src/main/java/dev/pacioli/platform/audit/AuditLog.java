@@ -6,6 +6,7 @@ import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.postgres.Page;
 import dev.pacioli.postgres.Timestamps;
 import java.security.MessageDigest;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -192,7 +193,7 @@ public final class AuditLog {
                 statement.setObject(index++, time);
                 statement.setObject(index++, time);
             }
-            java.sql.Array ledgers = filter.ledgers() == null
+            Array ledgers = filter.ledgers() == null
                     ? null
                     : connection.createArrayOf("text", filter.ledgers().toArray());
             statement.setArray(index++, ledgers);

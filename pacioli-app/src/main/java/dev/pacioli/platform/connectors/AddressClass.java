@@ -3,6 +3,7 @@ package dev.pacioli.platform.connectors;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -127,10 +128,10 @@ public enum AddressClass {
         try {
             InetAddress v6Address = InetAddress.getByAddress(v6);
             if (mapped || compatible || V6_NAT64.contains(v6Address)) {
-                return Inet4Address.getByAddress(java.util.Arrays.copyOfRange(v6, 12, 16));
+                return Inet4Address.getByAddress(Arrays.copyOfRange(v6, 12, 16));
             }
             if (V6_6TO4.contains(v6Address)) {
-                return Inet4Address.getByAddress(java.util.Arrays.copyOfRange(v6, 2, 6));
+                return Inet4Address.getByAddress(Arrays.copyOfRange(v6, 2, 6));
             }
             return null;
         } catch (UnknownHostException e) {

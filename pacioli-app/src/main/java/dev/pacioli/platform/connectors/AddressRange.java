@@ -2,6 +2,7 @@ package dev.pacioli.platform.connectors;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -71,7 +72,7 @@ public record AddressRange(byte[] network, int prefixBits) {
 
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
-        return bytes.length == network.length && java.util.Arrays.equals(masked(bytes, prefixBits), network);
+        return bytes.length == network.length && Arrays.equals(masked(bytes, prefixBits), network);
     }
 
     private static byte[] masked(byte[] bytes, int prefixBits) {
@@ -92,12 +93,12 @@ public record AddressRange(byte[] network, int prefixBits) {
     public boolean equals(Object other) {
         return other instanceof AddressRange range
                 && range.prefixBits == prefixBits
-                && java.util.Arrays.equals(range.network, network);
+                && Arrays.equals(range.network, network);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(network) * 31 + prefixBits;
+        return Arrays.hashCode(network) * 31 + prefixBits;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.pacioli.platform.Lists;
 import dev.pacioli.platform.Reply;
 import dev.pacioli.platform.Route;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The connectors' health (operator): {@code GET /v1/connectors} and {@code GET /v1/connectors/{id}}.
@@ -45,7 +46,7 @@ public final class ConnectorRoutes {
 
     private Reply show(Call call) {
         String id = call.path("id");
-        Connector connector = (Limits.isIdentifier(id) ? connectors.find(id) : java.util.Optional.<Connector>empty())
+        Connector connector = (Limits.isIdentifier(id) ? connectors.find(id) : Optional.<Connector>empty())
                 .orElseThrow(() -> ApiException.notFound("connector_not_found", "no connector '" + id + "'"));
         try (JsonOutput out = new JsonOutput()) {
             write(out, connector);

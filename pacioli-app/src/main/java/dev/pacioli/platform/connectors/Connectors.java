@@ -4,6 +4,7 @@ import dev.pacioli.ledger.Limits;
 import dev.pacioli.platform.ApiException;
 import dev.pacioli.platform.FieldError;
 import dev.pacioli.platform.JsonOutput;
+import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class Connectors implements AutoCloseable {
      * address they connect to.
      */
     public void refuseUrl(String field, String url) {
-        String refusal = policy().urlRefusal(java.net.URI.create(url));
+        String refusal = policy().urlRefusal(URI.create(url));
         if (refusal != null) {
             throw new ApiException(
                     400,

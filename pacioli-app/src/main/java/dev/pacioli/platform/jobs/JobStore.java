@@ -11,9 +11,11 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -100,7 +102,7 @@ final class JobStore {
                     claims.add(new Claim(rows.getLong(1), type, rows.getString(2), rows.getInt(3), runner));
                 }
             }
-            claims.sort(java.util.Comparator.comparingLong(Claim::id));
+            claims.sort(Comparator.comparingLong(Claim::id));
             return claims;
         } catch (SQLException e) {
             throw new StoreException("could not claim jobs of type " + type, e);
@@ -269,14 +271,14 @@ final class JobStore {
     }
 
     /** The job of a type and key, if any. */
-    java.util.Optional<Job> find(String type, String key) {
+    Optional<Job> find(String type, String key) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement =
                         connection.prepareStatement("select " + COLUMNS + " from jobs where type = ? and key = ?")) {
             statement.setString(1, type);
             statement.setString(2, key);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? java.util.Optional.of(job(row)) : java.util.Optional.empty();
+                return row.next() ? Optional.of(job(row)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException("could not read a job", e);

@@ -3,6 +3,7 @@ package dev.pacioli.controls.screening;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -143,7 +144,7 @@ class ScreeningIndexTest {
                     case 1 -> words.set(w, word.length() > 2 ? drop(word) : word);
                     case 2 -> words.set(w, insert(word));
                     case 3 -> words.set(w, word.length() > 2 ? swap(word) : word);
-                    case 4 -> java.util.Collections.shuffle(words, random);
+                    case 4 -> Collections.shuffle(words, random);
                     case 5 -> words.set(w, word.substring(0, 1) + ".");
                     case 6 -> {
                         if (words.size() > 1) {

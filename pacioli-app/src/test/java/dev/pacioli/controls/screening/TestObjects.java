@@ -4,6 +4,7 @@ import dev.pacioli.platform.TestService;
 import dev.pacioli.postgres.Transactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -54,7 +55,7 @@ public final class TestObjects {
                 update.setString(1, screeningCase.objectId());
                 update.executeUpdate();
             }
-            throw new java.sql.SQLException("the test handler fails after writing", "P0001");
+            throw new SQLException("the test handler fails after writing", "P0001");
         });
         INSTALLED.put(screening, true);
     }

@@ -15,6 +15,7 @@ import dev.pacioli.postgres.TestDatabases.TestDatabase;
 import io.nats.client.Message;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -147,9 +148,8 @@ class NatsPublisherTest {
                 .filter(event -> ledgerObject.equals(event.ledger()))
                 .findFirst()
                 .orElseThrow();
-        List<Message> underLedger = nats.consume(
-                nats.prefix + "." + dev.pacioli.events.nats.NatsSubjects.ledgerToken(ledgerObject) + ".test.of_ledger",
-                1);
+        List<Message> underLedger =
+                nats.consume(nats.prefix + "." + NatsSubjects.ledgerToken(ledgerObject) + ".test.of_ledger", 1);
         assertThat(underLedger.getFirst().getHeaders().getFirst("Nats-Msg-Id")).isEqualTo(ofLedger.id());
     }
 
@@ -311,7 +311,7 @@ class NatsPublisherTest {
     }
 
     private static int natsPort() {
-        return java.net.URI.create(NatsTestStream.URL).getPort();
+        return URI.create(NatsTestStream.URL).getPort();
     }
 
     private static String unique() {

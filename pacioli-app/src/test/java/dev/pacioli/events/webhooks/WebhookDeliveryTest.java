@@ -10,13 +10,16 @@ import dev.pacioli.platform.Await;
 import dev.pacioli.platform.HttpServer;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
+import dev.pacioli.platform.ServiceEvents;
 import dev.pacioli.platform.TestService;
 import dev.pacioli.platform.connectors.ConnectorOptions;
 import dev.pacioli.platform.connectors.ConnectorSettings;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.TestDatabases;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -427,10 +430,10 @@ class WebhookDeliveryTest {
         // An event of one of the ledger's objects (a payout's, say) is on the service stream carrying the
         // ledger: the ledger's endpoint receives it, the endpoint of _service alone (api_key.*) does not.
         long ofLedger;
-        try (java.sql.Connection connection = target.database().dataSource().getConnection()) {
+        try (Connection connection = target.database().dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            ofLedger = dev.pacioli.platform.ServiceEvents.append(
-                    connection, "test.of_ledger", ledger, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ofLedger =
+                    ServiceEvents.append(connection, "test.of_ledger", ledger, "{}".getBytes(StandardCharsets.UTF_8));
             connection.commit();
         }
         await(

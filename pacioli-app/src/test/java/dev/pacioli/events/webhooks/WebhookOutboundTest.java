@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -144,8 +145,8 @@ class WebhookOutboundTest {
         Response created = admin.post("/v1/webhooks", body(allowed, ledger));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().path("id").stringValue();
-        Response moved = admin.send(
-                "PATCH", "/v1/webhooks/" + id, "{\"url\": \"http://[::1]:" + port + "/x\"}", java.util.Map.of());
+        Response moved =
+                admin.send("PATCH", "/v1/webhooks/" + id, "{\"url\": \"http://[::1]:" + port + "/x\"}", Map.of());
         assertThat(moved.code()).isEqualTo("outbound_url_refused");
         assertThat(admin.get("/v1/webhooks/" + id).json().path("url").stringValue())
                 .isEqualTo(allowed);

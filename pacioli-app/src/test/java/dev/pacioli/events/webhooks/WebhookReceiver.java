@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -129,8 +131,8 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     /** The distinct ids a path acknowledged with a 2xx. */
-    java.util.Set<String> acknowledged(String path) {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
+    Set<String> acknowledged(String path) {
+        Set<String> ids = new TreeSet<>();
         for (Received request : at(path)) {
             if (request.answered() >= 200 && request.answered() < 300) {
                 ids.add(request.id());

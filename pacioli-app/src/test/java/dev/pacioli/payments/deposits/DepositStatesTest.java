@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -207,13 +208,7 @@ class DepositStatesTest {
             deliver(ProviderSchemes.HTTP_RAIL, connector, "stopped-" + ledger, "pending");
             awaitOnly("pending");
         } finally {
-            expect(
-                    admin.send(
-                            "DELETE",
-                            "/v1/controls/emergency-stop",
-                            "{\"reason\": \"drill over\"}",
-                            java.util.Map.of()),
-                    200);
+            expect(admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"drill over\"}", Map.of()), 200);
         }
         assertThat(balance("wallet")).isZero();
     }

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pacioli.payments.inbound.InboundEvent.Kind;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,7 @@ class InboundMapperTest {
                 InboundSecrets.ofSecret("s3cr3t-shared-with-upstream"),
                 InboundHeaders.of(Map.of("X-Signature", signature)),
                 instruction,
-                java.time.Instant.EPOCH);
+                Instant.EPOCH);
         Verdicts.assertVerified(verification);
     }
 
@@ -153,7 +155,7 @@ class InboundMapperTest {
                     damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
                 }
             }
-            case 1 -> damaged = java.util.Arrays.copyOf(damaged, random.nextInt(damaged.length));
+            case 1 -> damaged = Arrays.copyOf(damaged, random.nextInt(damaged.length));
             default -> {
                 int from = random.nextInt(damaged.length);
                 String text = new String(damaged, StandardCharsets.ISO_8859_1);

@@ -3,16 +3,19 @@ package dev.pacioli.payments.payouts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.Await;
+import dev.pacioli.platform.ChildServe;
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -49,8 +52,7 @@ class PayoutsTest {
                         "{\"id\": \"fund\", \"postings\": [{\"from\": \"world\","
                                 + " \"to\": \"wallet\", \"amount\": 100000, \"asset\": \"USD\"}]}"),
                 201);
-        connector =
-                TestService.uniqueName("sim").toLowerCase(java.util.Locale.ROOT).replace(':', '-');
+        connector = TestService.uniqueName("sim").toLowerCase(Locale.ROOT).replace(':', '-');
         expect(
                 admin.post(
                         "/v1/connectors",
@@ -216,7 +218,7 @@ class PayoutsTest {
     @Test
     void anOpenBreakerSendsNothingAndTheRoutingTakesTheNextHealthyConnector() throws Exception {
         String primary = connector + "-down";
-        int closedPort = dev.pacioli.platform.ChildServe.freePort();
+        int closedPort = ChildServe.freePort();
         expect(
                 admin.post(
                         "/v1/connectors",
@@ -296,7 +298,7 @@ class PayoutsTest {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
+    private static void await(String what, BooleanSupplier condition) {
         Await.until(what, WAIT_MAX, condition);
     }
 }

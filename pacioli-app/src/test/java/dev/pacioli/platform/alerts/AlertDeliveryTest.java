@@ -12,6 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +22,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +79,7 @@ class AlertDeliveryTest {
                                 new HttpServer.Settings("127.0.0.1", 0, 0, 0, false),
                                 EngineConfig.DEFAULTS)
                         .withAlerts(fast));
-        admin = new HttpTester(java.net.URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
+        admin = new HttpTester(URI.create("http://127.0.0.1:" + service.port()), TestService.ADMIN_KEY);
         receiver = new Receiver();
         // Each test states its own routes; none carries over.
         put("/v1/alerts/routes", "{\"rules\": []}");
@@ -130,7 +134,7 @@ class AlertDeliveryTest {
     }
 
     private HttpTester.Response put(String path, String body) {
-        HttpTester.Response response = admin.send("PUT", path, body, java.util.Map.of());
+        HttpTester.Response response = admin.send("PUT", path, body, Map.of());
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return response;
     }
@@ -364,8 +368,7 @@ class AlertDeliveryTest {
     }
 
     private double openInfoAlerts() {
-        java.util.regex.Matcher value = java.util.regex.Pattern.compile(
-                        "(?m)^pacioli_alerts_open\\{severity=\"info\"\\} ([0-9.]+)$")
+        Matcher value = Pattern.compile("(?m)^pacioli_alerts_open\\{severity=\"info\"\\} ([0-9.]+)$")
                 .matcher(admin.as(null).get("/metrics").text());
         assertThat(value.find())
                 .as("pacioli_alerts_open{severity=\"info\"} in /metrics")
@@ -375,7 +378,7 @@ class AlertDeliveryTest {
 
     @Test
     void aTestAlertSentTwiceUnderOneIdempotencyKeyRaisesOne() {
-        java.util.Map<String, String> key = java.util.Map.of("Idempotency-Key", TestService.uniqueName("idem"));
+        Map<String, String> key = Map.of("Idempotency-Key", TestService.uniqueName("idem"));
         HttpTester.Response first = admin.send("POST", "/v1/alerts/test", "{\"severity\": \"info\"}", key);
         HttpTester.Response again = admin.send("POST", "/v1/alerts/test", "{\"severity\": \"info\"}", key);
         assertThat(first.status()).as(first.toString()).isEqualTo(201);
@@ -421,7 +424,7 @@ class AlertDeliveryTest {
         assertThat(alert.path("severity").stringValue()).isEqualTo("warning");
         assertThat(alert.path("object").stringValue()).isEqualTo(endpoint);
 
-        admin.send("PATCH", "/v1/webhooks/" + endpoint, "{\"enabled\": true}", java.util.Map.of());
+        admin.send("PATCH", "/v1/webhooks/" + endpoint, "{\"enabled\": true}", Map.of());
         await("the resolution", () -> find("webhook.disabled:" + endpoint, "resolved") != null);
     }
 

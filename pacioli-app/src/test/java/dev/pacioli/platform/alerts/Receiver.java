@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -28,7 +29,7 @@ final class Receiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 byte[] body = in.readAllBytes();
-                Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 headers.putAll(exchange.getRequestHeaders());
                 requests.add(new Request(exchange.getRequestURI().getPath(), headers, body));
             }

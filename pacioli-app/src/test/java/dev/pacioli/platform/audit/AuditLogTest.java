@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pacioli.access.ApiKeys;
+import dev.pacioli.ledger.JournalCodec;
 import dev.pacioli.ledger.LedgerStore.StoreException;
 import dev.pacioli.platform.ApiKey.Role;
 import dev.pacioli.platform.Authenticator;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -254,8 +256,8 @@ class AuditLogTest {
         // A golden hash, computed apart from this code from the layout docs/audit-log.md states: any
         // change to the layout would break every existing log, so it must break this.
         Path golden = Path.of("src", "test", "resources", "audit-v1-golden.txt");
-        String hash = java.util.HexFormat.of()
-                .formatHex(AuditCodec.hash(dev.pacioli.ledger.JournalCodec.sha256(), AuditCodec.genesisHash(), record));
+        String hash =
+                HexFormat.of().formatHex(AuditCodec.hash(JournalCodec.sha256(), AuditCodec.genesisHash(), record));
         assertThat(hash).isEqualTo(Files.readString(golden).strip());
     }
 

@@ -3,10 +3,12 @@ package dev.pacioli.platform.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +90,7 @@ class OutboundPolicyTest {
         mapped[13] = (byte) 254;
         mapped[14] = (byte) 169;
         mapped[15] = (byte) 254;
-        InetAddress held = java.net.Inet6Address.getByAddress(null, mapped, -1);
+        InetAddress held = Inet6Address.getByAddress(null, mapped, -1);
         assertThat(held.getAddress()).hasSize(16);
         assertThat(AddressClass.of(held)).isEqualTo(AddressClass.METADATA);
     }
@@ -225,7 +227,7 @@ class OutboundPolicyTest {
 
     static HostResolver fixed(Map<String, String> names) {
         return host -> {
-            String literal = names.get(host.toLowerCase(java.util.Locale.ROOT));
+            String literal = names.get(host.toLowerCase(Locale.ROOT));
             if (literal == null) {
                 return HostResolver.SYSTEM.resolve(host); // an IP literal: no DNS
             }

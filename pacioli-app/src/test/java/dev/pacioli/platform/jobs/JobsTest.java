@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -239,7 +240,7 @@ class JobsTest {
             assertThat(countOf("select count(*) from jobs where type = 'test.once' and attempts <> 1"))
                     .as("no job claimed twice")
                     .isZero();
-            Map<String, Long> byRunner = new java.util.TreeMap<>();
+            Map<String, Long> byRunner = new TreeMap<>();
             try (Connection connection = database.dataSource().getConnection();
                     Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery(
