@@ -3,9 +3,8 @@ package dev.pacioli.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.app.Newcomer.Result;
+import dev.pacioli.platform.ChildServe;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -149,7 +148,7 @@ class NewcomerTest {
 
     /** {@code ./pacioli serve} on the demo's data: ready, the demo's ledger listed, then SIGTERM by pid. */
     private static void serveAgain(Newcomer newcomer, String ledger) throws Exception {
-        int port = freePort();
+        int port = ChildServe.freePort();
         Process serve = newcomer.start("serve", "./pacioli", "serve", "--port", Integer.toString(port));
         try {
             awaitReady(serve, port, newcomer.log("serve"));
@@ -249,12 +248,6 @@ class NewcomerTest {
     private static String tail(Result result) {
         List<String> lines = result.output().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Map<Path, String> modes(Path... paths) throws IOException {

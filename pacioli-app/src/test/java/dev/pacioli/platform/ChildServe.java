@@ -20,7 +20,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real {@code pacioli serve} in a child JVM, for the tests that kill or stop the process (SIGTERM,
@@ -88,11 +90,33 @@ public final class ChildServe {
         throw new AssertionError("the child was not ready within " + READY_SECONDS_MAX + " s; log:\n" + tail(log));
     }
 
+    /**
+     * A loopback port for a child to listen on later, never handed out twice in this JVM. Ports come
+     * from below the kernel's ephemeral range (32768 and up), so neither a concurrent test's
+     * {@code bind(0)} (an embedded PostgreSQL, an in-process server) nor an outgoing connection can
+     * take one between this call and the child's bind, and a crashed child's port stays its own for its
+     * restart. (With {@code bind(0)} here, a concurrent test once restarted its child on the port just
+     * handed out, and this test's readiness probe was answered by the other service.)
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        while (true) {
+            int port = NEXT_PORT.getAndIncrement();
+            if (port >= PORTS_END) {
+                throw new IOException("no free loopback port left in [" + PORTS_START + ", " + PORTS_END + ")");
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // held by something outside this JVM; try the next
+            }
         }
     }
+
+    private static final int PORTS_START = 20_000;
+    private static final int PORTS_END = 32_000;
+    /** A random start per JVM, so two test runs on one machine rarely walk the same ports. */
+    private static final AtomicInteger NEXT_PORT =
+            new AtomicInteger(PORTS_START + ThreadLocalRandom.current().nextInt(10_000));
 
     /** The last 40 lines of a child's log, for failure messages. */
     public static String tail(Path log) {
