@@ -43,9 +43,10 @@ public final class ChildService implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
     private boolean stoppedGracefully;
 
-    private ChildService(String name, String adminKey, Map<String, String> settings) throws Exception {
+    private ChildService(String name, String adminKey, Map<String, String> settings, boolean embedded)
+            throws Exception {
         long pid = ProcessHandle.current().pid();
-        String external = System.getenv("PACIOLI_TEST_DATABASE_URL");
+        String external = embedded ? null : System.getenv("PACIOLI_TEST_DATABASE_URL");
         this.adminKey = adminKey;
         this.settings = Map.copyOf(settings);
         this.externalUrl = external == null || external.isBlank() ? null : external;
@@ -59,7 +60,19 @@ public final class ChildService implements AutoCloseable {
 
     /** Starts the first child and waits until it is ready; {@code settings} are extra environment variables. */
     public static ChildService start(String name, String adminKey, Map<String, String> settings) throws Exception {
-        ChildService service = new ChildService(name, adminKey, settings);
+        return start(new ChildService(name, adminKey, settings, false));
+    }
+
+    /**
+     * As {@link #start}, always on the embedded PostgreSQL under {@link #dataDirectory}, even when the
+     * suite runs against an external server: for the tests that stop and start the database itself.
+     */
+    public static ChildService startEmbedded(String name, String adminKey, Map<String, String> settings)
+            throws Exception {
+        return start(new ChildService(name, adminKey, settings, true));
+    }
+
+    private static ChildService start(ChildService service) throws Exception {
         try {
             service.launch(0);
             return service;
@@ -150,6 +163,11 @@ public final class ChildService implements AutoCloseable {
                     .isTrue();
         }
         stoppedGracefully = true;
+    }
+
+    /** The process of an instance: the same one for as long as it was neither killed nor restarted. */
+    public ProcessHandle process(int instance) {
+        return current.get(instance).toHandle();
     }
 
     public Path dataDirectory() {

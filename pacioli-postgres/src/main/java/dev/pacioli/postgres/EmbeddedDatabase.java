@@ -22,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -166,6 +167,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("stopping the embedded PostgreSQL failed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Stops the server (fast: every session is cut) and starts it again on the same port after {@code
+     * down}: a PostgreSQL restart as a service's connections see it (tests and drills).
+     */
+    public void restart(Duration down) throws InterruptedException {
+        close();
+        Thread.sleep(down);
+        startServer();
     }
 
     public boolean adopted() {
