@@ -273,6 +273,10 @@ final class WriterLeases {
                 }
             }
         }
+        // A lock session the database ended (a restart, a terminated backend) holds no lock any more:
+        // validating it forgets them, and they are taken again below. Otherwise a stand-by would find
+        // them free and take over every ledger of a live holder after each database restart.
+        session();
         for (Long ledgerId : ids) {
             if (!renewed.contains(ledgerId)) {
                 epochs.remove(ledgerId, held.get(ledgerId)); // taken over: the next commit is refused
@@ -281,6 +285,7 @@ final class WriterLeases {
                 tryAdvisory(ledgerId); // after a lost session; if another has it, it takes over and fences us
             }
         }
+        closeIfUnused();
     }
 
     private final class Lease implements WriterLock {

@@ -32,6 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
 class WriterLeasesTest {
+    /** The sessions holding a ledger's writer advisory lock (two-key form: objsubid 2) in this database. */
+    private static final String ADVISORY_HOLDERS = "select count(*) from pg_locks where locktype = 'advisory'"
+            + " and objsubid = 2 and objid = ? and database = (select oid from pg_database"
+            + " where datname = current_database())";
+
     private final TestDatabase database;
 
     WriterLeasesTest(TestDatabase database) {
@@ -98,6 +103,37 @@ class WriterLeasesTest {
                 taker.close();
             }
             ledger.engine = start(holder, ledger); // for TestLedger.close
+        }
+    }
+
+    @Test
+    void aHolderWhoseLockSessionWasCutTakesItsLockBackAtItsNextRenewal() throws Exception {
+        PostgresLedgerStore holder = new PostgresLedgerStore(
+                database.database().dataSource(), PostgresLedgerStore.STATEMENT_INSERT_RECORDS_MAX, false);
+        PostgresLedgerStore other = new PostgresLedgerStore(database.database().dataSource());
+        try (TestLedger ledger = new TestLedger(database.database(), holder)) {
+            // What a database restart does to the holder's lock session (its lease row survives).
+            assertThat(single(
+                            "select count(pg_terminate_backend(pid))"
+                                    + ADVISORY_HOLDERS.substring(ADVISORY_HOLDERS.indexOf(" from")),
+                            ledger))
+                    .isEqualTo(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (single(ADVISORY_HOLDERS, ledger) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the backend ends, and its lock with it, a moment after the signal
+            }
+            assertThat(single(ADVISORY_HOLDERS, ledger))
+                    .as("the lock went with its session")
+                    .isZero();
+            holder.locks.renew();
+            assertThatThrownBy(() -> start(other, ledger))
+                    .as("the live holder took its lock back: the other finds it held, not free")
+                    .isInstanceOf(LedgerStore.LedgerLockedException.class);
+            open(ledger.engine, "world", NormalBalance.DEBIT);
+            open(ledger.engine, "wallet", NormalBalance.CREDIT);
+            assertThat(transfer(ledger.engine, "t-1").code())
+                    .as("the holder still writes")
+                    .isEqualTo(ResultCode.CREATED);
         }
     }
 
