@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -121,6 +122,11 @@ public final class PostgresLedgerStore implements LedgerStore {
     @Override
     public WriterLock lockWriter(long ledgerId, String ledgerName) {
         return locks.lock(ledgerId, ledgerName);
+    }
+
+    /** The ledgers a live holder writes (see {@link WriterLeases#heldAlive}): a takeover round skips them. */
+    public Set<Long> writersHeldAlive() {
+        return locks.heldAlive();
     }
 
     /** Where this process takes writes forwarded to it; recorded with every writer lease it takes. */

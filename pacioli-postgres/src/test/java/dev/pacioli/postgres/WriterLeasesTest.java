@@ -112,6 +112,10 @@ class WriterLeasesTest {
                 database.database().dataSource(), PostgresLedgerStore.STATEMENT_INSERT_RECORDS_MAX, false);
         PostgresLedgerStore other = new PostgresLedgerStore(database.database().dataSource());
         try (TestLedger ledger = new TestLedger(database.database(), holder)) {
+            long id = ledger.ledger.id();
+            assertThat(other.writersHeldAlive())
+                    .as("a live holder: a takeover round skips it")
+                    .contains(id);
             // What a database restart does to the holder's lock session (its lease row survives).
             assertThat(single(
                             "select count(pg_terminate_backend(pid))"
@@ -125,7 +129,11 @@ class WriterLeasesTest {
             assertThat(single(ADVISORY_HOLDERS, ledger))
                     .as("the lock went with its session")
                     .isZero();
+            assertThat(other.writersHeldAlive())
+                    .as("no lock session: worth a try")
+                    .doesNotContain(id);
             holder.locks.renew();
+            assertThat(other.writersHeldAlive()).contains(id);
             assertThatThrownBy(() -> start(other, ledger))
                     .as("the live holder took its lock back: the other finds it held, not free")
                     .isInstanceOf(LedgerStore.LedgerLockedException.class);

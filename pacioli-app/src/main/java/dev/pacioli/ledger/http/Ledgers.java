@@ -16,6 +16,7 @@ import dev.pacioli.postgres.Database;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,9 +138,10 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
                 running.put(each.ledger().name(), new Running(each.ledger(), null));
             }
         }
+        Set<Long> heldAlive = database.store().writersHeldAlive();
         for (Ledger ledger : database.catalog().listLedgers()) {
             Running known = running.get(ledger.name());
-            if (known == null || !known.writesHere()) {
+            if (known == null || !known.writesHere() && !heldAlive.contains(ledger.id())) {
                 start(ledger);
             }
         }
