@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -124,9 +123,14 @@ public final class PostgresLedgerStore implements LedgerStore {
         return locks.lock(ledgerId, ledgerName);
     }
 
-    /** The ledgers a live holder writes (see {@link WriterLeases#heldAlive}): a takeover round skips them. */
-    public Set<Long> writersHeldAlive() {
-        return locks.heldAlive();
+    /** Records this instance as live and surveys the writers (see {@link WriterLeases#survey}). */
+    public WriterSurvey surveyWriters() {
+        return locks.survey();
+    }
+
+    /** A graceful stop: this instance no longer counts among those sharing the writers. */
+    public void leave() {
+        locks.leave();
     }
 
     /** Where this process takes writes forwarded to it; recorded with every writer lease it takes. */

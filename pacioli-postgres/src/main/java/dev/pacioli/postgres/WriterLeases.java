@@ -68,6 +68,9 @@ final class WriterLeases {
     private final Set<Long> advisory = new HashSet<>();
 
     private volatile String url;
+    /** When a release last failed to reach the database (System.nanoTime), or 0. */
+    private volatile long unreachableAt;
+
     private Connection session;
     private Thread renewer;
 
@@ -109,26 +112,76 @@ final class WriterLeases {
         }
     }
 
+    /** An instance is live while it recorded itself within this; it records itself every round (1 s). */
+    static final long INSTANCE_SEEN_MILLIS = 3_000;
+
     /**
-     * The ledgers whose writer is held by a live holder: its lease runs and its lock session is open. A
-     * round of takeovers skips them without trying (trying costs two statements per ledger; this is one
-     * for all). A ledger missing here may still be refused by {@link #lock}.
+     * Records this instance as live, then surveys the writers of the database in one transaction: which
+     * ledgers a live holder writes (its lease runs and its lock session is open: a takeover would fail on
+     * them, so a round skips them without trying — a try costs two statements), how long each other
+     * ledger's lease has been out, and how many ledgers each live instance writes.
      */
-    Set<Long> heldAlive() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("select w.ledger_id from ledger_writers w"
-                        + " where w.lease_until > clock_timestamp() and exists (select 1 from pg_locks k"
-                        + " where k.locktype = 'advisory' and k.granted and k.objsubid = 2"
-                        + " and k.classid = (" + NAMESPACE + ")::oid and k.objid = w.ledger_id::oid"
-                        + " and k.database = (select oid from pg_database where datname = current_database()))");
-                ResultSet rows = select.executeQuery()) {
-            Set<Long> held = new HashSet<>();
-            while (rows.next()) {
-                held.add(rows.getLong(1));
+    WriterSurvey survey() {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement seen = connection.prepareStatement("insert into service_instances"
+                    + " (instance, url, seen_at) values (?, ?, clock_timestamp()) on conflict (instance)"
+                    + " do update set url = excluded.url, seen_at = excluded.seen_at")) {
+                seen.setString(1, instance);
+                seen.setString(2, url);
+                seen.executeUpdate();
             }
-            return held;
+            Set<Long> heldAlive = new HashSet<>();
+            Map<Long, Long> outForMillis = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("select w.ledger_id,"
+                            + " w.lease_until > clock_timestamp() and exists (select 1 from pg_locks k"
+                            + " where k.locktype = 'advisory' and k.granted and k.objsubid = 2"
+                            + " and k.classid = (" + NAMESPACE + ")::oid and k.objid = w.ledger_id::oid"
+                            + " and k.database = (select oid from pg_database where datname = current_database())),"
+                            + " (extract(epoch from clock_timestamp() - w.lease_until) * 1000)::bigint"
+                            + " from ledger_writers w");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getBoolean(2)) {
+                        heldAlive.add(rows.getLong(1));
+                    } else {
+                        outForMillis.put(rows.getLong(1), rows.getLong(3));
+                    }
+                }
+            }
+            Map<String, Integer> writing = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                            "select i.instance,"
+                                    + " (select count(*) from ledger_writers w where w.instance = i.instance"
+                                    + " and w.lease_until > clock_timestamp())"
+                                    + " from service_instances i where i.seen_at > clock_timestamp() - make_interval(secs => ?)");
+                    PreparedStatement stale = connection.prepareStatement(
+                            "delete from service_instances where seen_at < clock_timestamp() - interval '1 hour'")) {
+                select.setDouble(1, INSTANCE_SEEN_MILLIS / 1000.0);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        writing.put(rows.getString(1), rows.getInt(2));
+                    }
+                }
+                stale.executeUpdate();
+            }
+            return new WriterSurvey(heldAlive, outForMillis, writing, instance);
         } catch (SQLException e) {
-            throw new StoreException("could not read the writer leases", e);
+            throw new StoreException("could not survey the writer leases", e);
+        }
+    }
+
+    /** A graceful stop: the others stop counting this instance at once. */
+    void leave() {
+        if (unreachableRecently()) {
+            return; // its row goes stale within INSTANCE_SEEN_MILLIS
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete =
+                        connection.prepareStatement("delete from service_instances where instance = ?")) {
+            delete.setString(1, instance);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            // Its row goes stale within INSTANCE_SEEN_MILLIS.
         }
     }
 
@@ -205,6 +258,13 @@ final class WriterLeases {
         if (!epochs.remove(lease.ledgerId, lease.epoch)) {
             return; // lost already: another holds it
         }
+        if (unreachableRecently()) {
+            // A stop while the database is away: each release would wait out the pool's connection
+            // timeout in turn. The lease runs out by itself within LEASE_MILLIS.
+            unlockAdvisory(lease.ledgerId);
+            closeIfUnused();
+            return;
+        }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement("update ledger_writers"
                         + " set lease_until = clock_timestamp() - interval '1 millisecond'"
@@ -214,6 +274,7 @@ final class WriterLeases {
             statement.executeUpdate(); // the next taker need not wait for the lease to run out
         } catch (SQLException e) {
             // It runs out by itself within LEASE_MILLIS.
+            unreachableAt = System.nanoTime();
         }
         unlockAdvisory(lease.ledgerId);
         closeIfUnused();
@@ -233,6 +294,12 @@ final class WriterLeases {
             session = null;
             advisory.clear();
         }
+    }
+
+    /** Whether a release found the database unreachable within the last {@link #LEASE_MILLIS}. */
+    private boolean unreachableRecently() {
+        long at = unreachableAt;
+        return at != 0 && System.nanoTime() - at < LEASE_MILLIS * 1_000_000L;
     }
 
     private void closeIfUnused() {

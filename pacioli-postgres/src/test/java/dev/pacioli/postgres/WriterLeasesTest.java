@@ -113,7 +113,7 @@ class WriterLeasesTest {
         PostgresLedgerStore other = new PostgresLedgerStore(database.database().dataSource());
         try (TestLedger ledger = new TestLedger(database.database(), holder)) {
             long id = ledger.ledger.id();
-            assertThat(other.writersHeldAlive())
+            assertThat(other.surveyWriters().heldAlive())
                     .as("a live holder: a takeover round skips it")
                     .contains(id);
             // What a database restart does to the holder's lock session (its lease row survives).
@@ -129,11 +129,11 @@ class WriterLeasesTest {
             assertThat(single(ADVISORY_HOLDERS, ledger))
                     .as("the lock went with its session")
                     .isZero();
-            assertThat(other.writersHeldAlive())
+            assertThat(other.surveyWriters().heldAlive())
                     .as("no lock session: worth a try")
                     .doesNotContain(id);
             holder.locks.renew();
-            assertThat(other.writersHeldAlive()).contains(id);
+            assertThat(other.surveyWriters().heldAlive()).contains(id);
             assertThatThrownBy(() -> start(other, ledger))
                     .as("the live holder took its lock back: the other finds it held, not free")
                     .isInstanceOf(LedgerStore.LedgerLockedException.class);
@@ -142,6 +142,23 @@ class WriterLeasesTest {
             assertThat(transfer(ledger.engine, "t-1").code())
                     .as("the holder still writes")
                     .isEqualTo(ResultCode.CREATED);
+        }
+    }
+
+    @Test
+    void aSurveyCountsTheLiveInstancesAndWhatEachWrites() throws Exception {
+        PostgresLedgerStore holder = new PostgresLedgerStore(database.database().dataSource());
+        PostgresLedgerStore other = new PostgresLedgerStore(database.database().dataSource());
+        try (TestLedger ledger = new TestLedger(database.database(), holder)) {
+            WriterSurvey holders = holder.surveyWriters();
+            WriterSurvey others = other.surveyWriters();
+            assertThat(others.writing())
+                    .as("both live (other tests' instances on this database may be live too)")
+                    .containsEntry(holders.self(), 1)
+                    .containsEntry(others.self(), 0);
+            assertThat(others.heldAlive()).contains(ledger.ledger.id());
+            holder.leave();
+            assertThat(other.surveyWriters().writing()).doesNotContainKey(holders.self());
         }
     }
 

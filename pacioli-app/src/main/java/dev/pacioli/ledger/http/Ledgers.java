@@ -13,13 +13,16 @@ import dev.pacioli.platform.Call;
 import dev.pacioli.platform.LedgerDirectory;
 import dev.pacioli.postgres.Catalog;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.WriterSurvey;
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -36,6 +39,11 @@ import java.util.function.Consumer;
  * taken over within seconds of its holder's end. A writer that finds its lease lost (its commit fenced
  * by the new holder's epoch) stops, and is replaced here by a stand-by: it steps down.
  *
+ * <p>The writers spread over the live instances: a free lease is taken at once by an instance that
+ * writes no more ledgers than any other live one, and by any instance once it has been free for {@value
+ * #ORPHAN_GRACE_MILLIS} ms (or its holder died); an instance that writes more than one ledger beyond the
+ * least busy hands one over every few seconds until the writers are even.
+ *
  * <p>Engines are started under this object's lock (creation and takeover are rare); lookups are
  * lock-free.
  */
@@ -44,6 +52,15 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
 
     /** How often a stand-by instance tries to take the writers it does not hold. */
     static final long TAKEOVER_MILLIS = 1_000;
+
+    /**
+     * A lease out for this long is taken by any instance; before, only by the least busy ones (a writer
+     * handed over goes to the instance that should have it, not back to the one that let it go).
+     */
+    static final long ORPHAN_GRACE_MILLIS = 2_000;
+
+    /** An instance hands at most one writer over this often while the writers are uneven. */
+    static final long HAND_OVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** A ledger and its writer here, or null while another instance writes it. */
     public record Running(Ledger ledger, LedgerEngine engine) {
@@ -60,6 +77,7 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
     private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread takeovers;
+    private long lastHandOver = System.nanoTime();
 
     public Ledgers(Database database, EngineConfig config, LedgerClock clock, LedgerMetrics metrics) {
         this.database = database;
@@ -138,13 +156,51 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
                 running.put(each.ledger().name(), new Running(each.ledger(), null));
             }
         }
-        Set<Long> heldAlive = database.store().writersHeldAlive();
+        WriterSurvey survey = database.store().surveyWriters();
+        int here = (int) running.values().stream().filter(Running::writesHere).count();
+        int fewestElsewhere = survey.writing().entrySet().stream()
+                .filter(instance -> !instance.getKey().equals(survey.self()))
+                .mapToInt(Map.Entry::getValue)
+                .min()
+                .orElse(Integer.MAX_VALUE);
         for (Ledger ledger : database.catalog().listLedgers()) {
             Running known = running.get(ledger.name());
-            if (known == null || !known.writesHere() && !heldAlive.contains(ledger.id())) {
-                start(ledger);
+            if (known != null && (known.writesHere() || survey.heldAlive().contains(ledger.id()))) {
+                continue;
+            }
+            Long out = survey.outForMillis().get(ledger.id());
+            boolean myShare = here <= fewestElsewhere; // no live instance writes fewer ledgers than this one
+            boolean orphaned = out == null || out < 0 || out >= ORPHAN_GRACE_MILLIS; // never held, holder died
+            if (known == null || myShare || orphaned) {
+                if (start(ledger).writesHere()) {
+                    here++;
+                }
             }
         }
+        boolean alone = fewestElsewhere == Integer.MAX_VALUE;
+        if (!alone && here > fewestElsewhere + 1 && System.nanoTime() - lastHandOver >= HAND_OVER_EVERY_NANOS) {
+            handOver(here, fewestElsewhere);
+        }
+    }
+
+    /**
+     * Spreads the writers: this instance writes more than one ledger beyond the least busy live instance,
+     * so it hands one writer over. The writer finishes and commits its queue and releases its lease; the
+     * least busy instance takes it at its next round (a second at most), and writes reaching an instance
+     * meanwhile are answered 503 {@code writer_unavailable} (Retry-After 1), as during any takeover.
+     */
+    private void handOver(int here, int fewestElsewhere) {
+        Running handed = running.values().stream()
+                .filter(Running::writesHere)
+                .max(Comparator.comparing(each -> each.ledger().name()))
+                .orElseThrow();
+        running.put(handed.ledger().name(), new Running(handed.ledger(), null));
+        handed.engine().close();
+        lastHandOver = System.nanoTime();
+        LOG.log(
+                System.Logger.Level.WARNING, // as a takeover: the writers' map changed
+                "handed the writer of ledger " + handed.ledger().name() + " over to spread the writers (" + here
+                        + " written here, " + fewestElsewhere + " by the least busy instance)");
     }
 
     /**
@@ -287,5 +343,6 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
             }
         }
         running.clear();
+        database.store().leave();
     }
 }
