@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pacioli.platform.HttpTester;
 import dev.pacioli.platform.TestService;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +34,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * {@code promtool} (unpacked from Debian's package by {@code scripts/setup-test-tools}) checks the rules
  * and the configuration and runs the rules' unit tests; every alert has its runbook and every runbook
  * its alert; every metric a rule or a dashboard panel reads is one the service exports; the compose file
- * and the Kubernetes manifests have what they rely on, and their probes are routes the service answers.
+ * and the Kubernetes manifests have what they rely on, and their probes are routes the service answers;
+ * the manifests read into the Kubernetes API's own types with no field the API does not have.
  */
 class OpsAssetsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -161,6 +169,83 @@ class OpsAssetsTest {
         HttpTester anyone = TestService.all().getFirst().admin().as(null);
         for (String probe : probes) {
             assertThat(anyone.get(probe).status()).as(probe).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Each manifest read into the Kubernetes API's own classes (fabric8's model, generated from the API's
+     * OpenAPI schema): a field of the wrong type fails to read, and a field the API does not have — a
+     * typo the cluster would silently drop (an {@code readinessProbe} spelled {@code readynessProbe}) —
+     * lands in a model object's additional properties, which must all be empty.
+     */
+    @Test
+    void theKubernetesManifestsReadIntoTheApisOwnTypesWithNoUnknownField() throws Exception {
+        Map<String, Class<? extends KubernetesResource>> types = Map.of(
+                "v1/Secret", Secret.class,
+                "apps/v1/Deployment", Deployment.class,
+                "v1/Service", Service.class,
+                "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class);
+        com.fasterxml.jackson.databind.ObjectMapper kubernetes = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (MappingIterator<JsonNode> documents = new YAMLMapper()
+                .readerFor(JsonNode.class)
+                .readValues(OPS.resolve("kubernetes/pacioli.yaml").toFile())) {
+            while (documents.hasNextValue()) {
+                JsonNode document = documents.nextValue();
+                String type = document.path("apiVersion").stringValue() + "/"
+                        + document.path("kind").stringValue();
+                assertThat(types).as("a kind of the API this test knows").containsKey(type);
+                KubernetesResource read = kubernetes.readValue(document.toString(), types.get(type));
+                List<String> unknown = new ArrayList<>();
+                unknownFields(read, type, unknown);
+                assertThat(unknown)
+                        .as("fields the Kubernetes API does not have")
+                        .isEmpty();
+            }
+        }
+        List<String> planted = new ArrayList<>();
+        unknownFields(
+                kubernetes.readValue(
+                        "{\"spec\": {\"template\": {\"spec\": {\"containers\": [{\"name\": \"x\","
+                                + " \"readynessProbe\": {}}]}}}}",
+                        Deployment.class),
+                "planted",
+                planted);
+        assertThat(planted)
+                .as("the check sees a misspelt field")
+                .containsExactly("planted.spec.template.spec.containers[0].readynessProbe");
+    }
+
+    /** Walks a model object's getters, collecting the names of fields the model did not know. */
+    private static void unknownFields(Object object, String path, List<String> unknown) throws Exception {
+        if (object instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                unknownFields(list.get(i), path + "[" + i + "]", unknown);
+            }
+            return;
+        }
+        if (object instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                unknownFields(entry.getValue(), path + "." + entry.getKey(), unknown);
+            }
+            return;
+        }
+        if (!(object instanceof KubernetesResource)) {
+            return;
+        }
+        for (Method getter : object.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object value = getter.invoke(object);
+            if (getter.getName().equals("getAdditionalProperties")) {
+                ((Map<?, ?>) value).keySet().forEach(name -> unknown.add(path + "." + name));
+            } else {
+                String field = Character.toLowerCase(getter.getName().charAt(3))
+                        + getter.getName().substring(4);
+                unknownFields(value, path + "." + field, unknown);
+            }
         }
     }
 
