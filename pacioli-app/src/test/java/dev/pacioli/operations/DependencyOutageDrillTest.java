@@ -42,7 +42,7 @@ class DependencyOutageDrillTest {
         assertThat(result.passed()).as("%s", result.figures()).isTrue();
         assertThat(String.join("\n", result.figures()))
                 .contains("transfer during the cut: 503")
-                .contains("effective mode dry");
+                .contains("effective mode dry, seen");
     }
 
     @Test

@@ -24,9 +24,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The drills built so far, against a service of its own: each passes on a healthy service, and the two
- * that read the books (backup-restore, migration-rollback) fail when a ledger's stored rows were changed
- * behind its writer. The command lists every drill of the contract and refuses what it does not know.
+ * The drills built so far, against a service of its own (live, on a schema of its own): each passes on
+ * a healthy service — emergency-stop, ledger-tamper, backup-restore, migration-rollback,
+ * duplicate-instruction (an instructions connector and a simulator of the drill's own) and
+ * connector-outage (a loopback provider of the drill's own behind an http connector) — and the two that
+ * read the books (backup-restore, migration-rollback) fail when a ledger's stored rows were changed
+ * behind its writer. dependency-outage cuts a whole database, every service on it, so it is not run
+ * here on the database the JVM's other tests share: {@link DependencyOutageDrillTest} runs it on a
+ * database of its own and sees it fail on a service that breaks the behaviour. Each drill's figures go
+ * to target/drills/. The command lists every drill of the contract and refuses what it does not know.
  */
 class DrillsTest {
     /** Drills that cut the whole database: tested on a database of their own (DependencyOutageDrillTest). */
