@@ -67,7 +67,8 @@ final class ConnectorOutageDrill {
                 return new ConnectorOutageDrill.Run(d, provider, base, connector, figures).outageAndRecovery();
             } finally {
                 provider.recover();
-                d.send("DELETE", "/v1/connectors/" + connector, null);
+                figures.add("the drill's connector deleted: "
+                        + d.send("DELETE", "/v1/connectors/" + connector, null).statusCode());
             }
         }
     }

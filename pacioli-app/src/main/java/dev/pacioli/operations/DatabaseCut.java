@@ -32,6 +32,7 @@ final class DatabaseCut implements AutoCloseable {
     private final Properties credentials;
     private final String target;
     private Connection maintenance;
+    private int maintenancePid;
     private boolean cut;
 
     private DatabaseCut(String maintenanceUrl, Properties credentials, String target) {
@@ -64,8 +65,22 @@ final class DatabaseCut implements AutoCloseable {
         String maintenance = target.equals("postgres") ? "template1" : "postgres";
         String url = pool.getJdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + maintenance);
         DatabaseCut cut = new DatabaseCut(url, credentials, target);
-        cut.maintenance = DriverManager.getConnection(url, credentials);
+        cut.connect();
         return cut;
+    }
+
+    private void connect() throws SQLException {
+        maintenance = DriverManager.getConnection(maintenanceUrl, credentials);
+        try (Statement statement = maintenance.createStatement();
+                ResultSet row = statement.executeQuery("select pg_backend_pid()")) {
+            row.next();
+            maintenancePid = row.getInt(1);
+        }
+    }
+
+    /** The server process of the connection the cut is made from (a test breaks it on purpose). */
+    int maintenancePid() {
+        return maintenancePid;
     }
 
     String target() {
@@ -97,7 +112,7 @@ final class DatabaseCut implements AutoCloseable {
             try {
                 if (maintenance == null || maintenance.isClosed() || !maintenance.isValid(2)) {
                     closeQuietly();
-                    maintenance = DriverManager.getConnection(maintenanceUrl, credentials);
+                    connect();
                 }
                 try (Statement statement = maintenance.createStatement()) {
                     statement.execute("alter database " + quoted(target) + " allow_connections true");

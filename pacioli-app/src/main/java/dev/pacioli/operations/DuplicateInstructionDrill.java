@@ -40,6 +40,7 @@ final class DuplicateInstructionDrill {
     private DuplicateInstructionDrill() {}
 
     static Drills.Result run(Drills d) throws Exception {
+        List<String> figures = new ArrayList<>();
         String base = d.scratchLedger("instruction");
         String ledger = base.substring(base.lastIndexOf('/') + 1);
         Drills.expect(
@@ -70,18 +71,20 @@ final class DuplicateInstructionDrill {
                                     + "\", \"kind\": \"instructions\", \"default_ledger\": \"" + ledger + "\"}}"),
                     201);
             try {
-                return deliverTwice(d, base, simulator, bot, secret);
+                return deliverTwice(d, base, simulator, bot, secret, figures);
             } finally {
-                d.send("DELETE", "/v1/connectors/" + bot, null);
+                figures.add("instructions connector deleted: "
+                        + d.send("DELETE", "/v1/connectors/" + bot, null).statusCode());
             }
         } finally {
             settle(d, base);
-            d.send("DELETE", "/v1/connectors/" + simulator, null);
+            figures.add("simulator connector deleted: "
+                    + d.send("DELETE", "/v1/connectors/" + simulator, null).statusCode());
         }
     }
 
-    private static Drills.Result deliverTwice(Drills d, String base, String simulator, String bot, String secret)
-            throws Exception {
+    private static Drills.Result deliverTwice(
+            Drills d, String base, String simulator, String bot, String secret, List<String> figures) throws Exception {
         String payout = "po-drill-1";
         String body = "{\"id\": \"" + payout + "\", \"source\": \"wallet\", \"amount\": " + AMOUNT
                 + ", \"asset\": \"USD\", \"connector\": \"" + simulator + "\", \"destination\": {\"type\":"
@@ -104,7 +107,6 @@ final class DuplicateInstructionDrill {
                 answers.add(answer.get());
             }
         }
-        List<String> figures = new ArrayList<>();
         figures.add("two deliveries answered in " + (System.nanoTime() - started) / 1_000_000 + " ms: "
                 + answers.get(0).statusCode() + " and " + answers.get(1).statusCode());
         List<String> named = new ArrayList<>();

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * test and dropped after. On a healthy service the drill passes; on a service that reads its controls
  * every 10 minutes and trusts a read for 20 (against the contract's "cached at most 1 s"), the effective
  * mode stays live through the cut and the drill fails. Either way the database lets connections in
- * again afterwards.
+ * again afterwards, and it does even when the connection the cut was made from broke meanwhile.
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
@@ -54,16 +54,33 @@ class DependencyOutageDrillTest {
         assertThat(String.join("\n", result.figures())).contains("effective mode still live");
     }
 
+    @Test
+    void theCutIsLiftedEvenWhenTheConnectionThatMadeItBroke() throws Exception {
+        inOwnDatabase(name -> {
+            try (Database own = connect(name, 2)) {
+                try (DatabaseCut cut = DatabaseCut.of(own)) {
+                    assertThat(cut.cut()).as("the pool's connection ended").isPositive();
+                    assertThat(allowsConnections(name)).isFalse();
+                    execute("select pg_terminate_backend(" + cut.maintenancePid() + ")");
+                }
+                assertThat(allowsConnections(name))
+                        .as("connections let in again")
+                        .isTrue();
+                try (Database again = connect(name, 1);
+                        Connection connection = again.dataSource().getConnection()) {
+                    assertThat(connection.isValid(2))
+                            .as("a new connection is accepted")
+                            .isTrue();
+                }
+            }
+            return null;
+        });
+    }
+
     /** Runs the drill against a service of its own on a fresh database, then drops both. */
     private Drills.Result drill(dev.pacioli.app.Service.Options options) throws Exception {
-        String name = "pacioli_drill_" + ProcessHandle.current().pid() + "_"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        HikariDataSource pool = (HikariDataSource) server.database().dataSource();
-        execute("create database " + name);
-        try {
-            String url = pool.getJdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + name);
-            try (Database own =
-                    Database.connect(new DatabaseUrl(url, pool.getUsername(), pool.getPassword()), "pacioli", 8)) {
+        return inOwnDatabase(name -> {
+            try (Database own = connect(name, 8)) {
                 own.migrate();
                 TestService.Running service = TestService.startAsInstalled("outage", own, options);
                 try {
@@ -80,9 +97,31 @@ class DependencyOutageDrillTest {
                     service.service().close();
                 }
             }
+        });
+    }
+
+    @FunctionalInterface
+    private interface InDatabase<T> {
+        T run(String name) throws Exception;
+    }
+
+    /** A fresh database on the test server for {@code body}, dropped after. */
+    private <T> T inOwnDatabase(InDatabase<T> body) throws Exception {
+        String name = "pacioli_drill_" + ProcessHandle.current().pid() + "_"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        execute("create database " + name);
+        try {
+            return body.run(name);
         } finally {
+            execute("alter database " + name + " allow_connections true");
             execute("drop database if exists " + name + " with (force)");
         }
+    }
+
+    private Database connect(String name, int poolSize) {
+        HikariDataSource pool = (HikariDataSource) server.database().dataSource();
+        String url = pool.getJdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + name);
+        return Database.connect(new DatabaseUrl(url, pool.getUsername(), pool.getPassword()), "pacioli", poolSize);
     }
 
     private boolean allowsConnections(String name) throws Exception {
