@@ -50,10 +50,10 @@ public final class Drills {
                     "migration-rollback",
                     "the newest migration down and up again, on a copy with data; every ledger verifies",
                     Drills::rollback),
-            new Drill("dependency-outage", "not built yet", null),
-            new Drill("duplicate-instruction", "not built yet", null),
+            new Drill("dependency-outage", DependencyOutageDrill.CHECKS, DependencyOutageDrill::run),
+            new Drill("duplicate-instruction", DuplicateInstructionDrill.CHECKS, DuplicateInstructionDrill::run),
             new Drill("worker-crash", "not built yet", null),
-            new Drill("connector-outage", "not built yet", null),
+            new Drill("connector-outage", ConnectorOutageDrill.CHECKS, ConnectorOutageDrill::run),
             new Drill("rpc-slow", "not built yet", null),
             new Drill("writer-failover", "not built yet (FailoverTest proves it in the suite)", null));
 
@@ -198,7 +198,7 @@ public final class Drills {
     // ---- the API
 
     /** A ledger of the drill's own with world and wallet accounts; answers its base path. */
-    private String scratchLedger(String drill) throws Exception {
+    String scratchLedger(String drill) throws Exception {
         String ledger = "drill-" + drill + "-" + UUID.randomUUID().toString().substring(0, 8);
         String base = "/v1/ledgers/" + ledger;
         send("PUT", "/v1/assets/USD", "{\"scale\": 2}");
@@ -213,7 +213,7 @@ public final class Drills {
         return base;
     }
 
-    private HttpResponse<String> transfer(String base, String id) throws Exception {
+    HttpResponse<String> transfer(String base, String id) throws Exception {
         return send(
                 "POST",
                 base + "/transactions",
@@ -221,28 +221,39 @@ public final class Drills {
                         + " \"to\": \"wallet\", \"amount\": 100, \"asset\": \"USD\"}]}");
     }
 
-    private JsonNode json(String method, String path, String body) throws Exception {
+    JsonNode json(String method, String path, String body) throws Exception {
         HttpResponse<String> answer = send(method, path, body);
         expect(answer, 200);
         return RequestReader.MAPPER.readTree(answer.body());
     }
 
-    private static void expect(HttpResponse<String> answer, int status) throws IOException {
+    static void expect(HttpResponse<String> answer, int status) throws IOException {
         if (answer.statusCode() != status) {
             throw new IOException(answer.request().method() + " " + answer.uri().getPath() + " answered "
                     + answer.statusCode() + ": " + answer.body());
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return send(method, path, body, Map.of());
+    }
+
+    /** As {@link #send(String, String, String)}, with more headers (a webhook's signature). */
+    HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + adminKey);
+        headers.forEach(request::header);
         request = body == null
                 ? request.method(method, HttpRequest.BodyPublishers.noBody())
                 : request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The service's database, for a drill that acts on it (dependency-outage cuts it). */
+    Database database() {
+        return database;
     }
 
     /** Runs one drill; a drill that throws fails with why. */
