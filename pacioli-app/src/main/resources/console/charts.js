@@ -16,18 +16,28 @@ function width(container) {
  */
 export function chart(title, xs, series, options = {}) {
   const figure = h('figure', { class: 'chart', 'data-chart': title }, h('figcaption', {}, title));
+  const discrete = options.time === false;
   const opts = {
     width: 800,
     height: options.height || 240,
-    scales: { x: { time: options.time !== false } },
+    scales: {
+      x: discrete
+        ? { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] }
+        : { time: true },
+    },
     axes: [
-      options.xLabels
-        ? { values: (u, splits) => splits.map((s) => (Number.isInteger(s) ? options.xLabels[s] || '' : '')) }
-        : {},
-      {},
+      Object.assign(
+        { label: options.xLabel },
+        discrete ? { incrs: [1, 2, 5, 10, 20, 50, 100, 1000] } : {},
+        options.xLabels
+          ? { values: (u, splits) => splits.map((s) => (Number.isInteger(s) ? options.xLabels[s] || '' : '')) }
+          : {},
+      ),
+      // Room for amounts in minor units (eight digits and a sign).
+      { size: 90 },
     ],
     series: [
-      {},
+      { label: options.xLabel || (discrete ? 'x' : 'time') },
       ...series.map((s, i) => ({
         label: s.label,
         stroke: s.color || COLORS[i % COLORS.length],

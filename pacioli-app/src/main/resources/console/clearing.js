@@ -40,7 +40,7 @@ export async function clearing(args) {
             'Netting efficiency per window',
             numbers,
             Object.entries(byAsset).map(([asset, values]) => ({ label: asset, values: numbers.map((n) => values.get(n) ?? null), bars: true })),
-            { time: false, yRange: [0, 1] },
+            { time: false, yRange: [0, 1], xLabel: 'window' },
           ),
     ),
     latest

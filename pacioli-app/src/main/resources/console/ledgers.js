@@ -68,7 +68,10 @@ async function account(ledger, id) {
   const b = details.balances;
   // Entries come newest first; the chart runs oldest to newest, one point per entry.
   const ordered = entries.slice().reverse();
-  const xs = ordered.map((e) => seconds(e.committed_at));
+  // Over time when the entries spread over a minute or more; by entry when they came all at once.
+  const times = ordered.map((e) => seconds(e.committed_at));
+  const overTime = times.length > 1 && times[times.length - 1] - times[0] >= 60;
+  const xs = overTime ? times : ordered.map((e) => e.sequence);
   return [
     h('h1', {}, `Account ${id}`),
     h('p', {}, link(`#/ledgers/${enc(ledger)}`, `← ledger ${ledger}`)),
@@ -92,7 +95,7 @@ async function account(ledger, id) {
         : chart('Balance over time', xs, [
             { label: 'balance', values: ordered.map((e) => e.balance_after), stepped: true },
             { label: 'available', values: ordered.map((e) => e.available_after), stepped: true, dash: [6, 4] },
-          ]),
+          ], overTime ? {} : { time: false, xLabel: 'entry' }),
     ),
     card(
       'Statement',

@@ -24,34 +24,42 @@ export async function reconciliation(args) {
         ['Matched', report.matched_lines],
         ['Match rate', report.match_rate],
       ]),
-      report.accounts.map((account) => accountReport(account)),
+      report.accounts.map((account) => accountReport(account, report.date)),
     ),
     card(
       'Runs',
       h(
         'div',
         { class: 'row' },
-        field('run-account', 'Account'),
+        field('run-account', 'Account', report.accounts.length > 0 ? report.accounts[0].account : ''),
         field('run-from', 'From', day, { type: 'date' }),
         field('run-to', 'To', day, { type: 'date' }),
         action('Start a run', runArea, async () => {
           const run = await post(base + '/runs', { account: value('run-account'), from: value('run-from'), to: value('run-to') });
           return runView(base, run);
-        }),
+        }, { id: 'start-run' }),
       ),
       h(
         'div',
         { class: 'row' },
         field('run-id', 'Run id'),
-        action('Open the run', runArea, async () => runView(base, await get(`${base}/runs/${enc(value('run-id'))}`))),
+        action('Open the run', runArea, async () => runView(base, await get(`${base}/runs/${enc(value('run-id'))}`)), { id: 'open-run' }),
       ),
       runArea,
     ),
   ];
 }
 
-function accountReport(account) {
-  const days = Object.keys(account.drift_by_day || {}).sort();
+/** The 30 days up to `date`, oldest first, as ISO dates. */
+function daysUpTo(date) {
+  const end = Date.parse(date + 'T00:00:00Z');
+  return Array.from({ length: 30 }, (_, i) => new Date(end - (29 - i) * 86400000).toISOString().slice(0, 10));
+}
+
+function accountReport(account, date) {
+  const drifts = account.drift_by_day || {};
+  const measured = Object.keys(drifts).length > 0;
+  const days = daysUpTo(date);
   return h(
     'div',
     { class: 'account-report' },
@@ -61,10 +69,10 @@ function accountReport(account) {
       ['Lines by status', account.lines_by_status],
       ['Drift', account.drift ? h('span', {}, String(account.drift.drift), ' ', badge(account.drift.severity)) : 'not measured'],
     ]),
-    days.length === 0
+    !measured
       ? h('p', { class: 'empty' }, 'No drift measured in the last 30 days.')
-      : chart(`Drift of ${account.account}`, days.map((d) => seconds(d + 'T00:00:00Z')), [
-          { label: 'drift (ledger − outside)', values: days.map((d) => account.drift_by_day[d]) },
+      : chart(`Drift of ${account.account} over 30 days`, days.map((d) => seconds(d + 'T00:00:00Z')), [
+          { label: 'drift (ledger − outside)', values: days.map((d) => (d in drifts ? drifts[d] : null)), points: true },
         ]),
     h('h4', {}, 'Aged exceptions'),
     table(account.aged_exceptions, [
@@ -107,7 +115,7 @@ function runView(base, run) {
         ? action('Accept', result, async () => {
             await post(`${base}/proposals/${enc(p.id)}/accept`, {});
             return `Proposal ${p.id} accepted.`;
-          })
+          }, { 'data-proposal': p.id })
         : null)],
     ], 'No proposal.'),
   );

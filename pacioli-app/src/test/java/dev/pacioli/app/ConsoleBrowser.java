@@ -143,6 +143,10 @@ final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    String attribute(String css, String name) {
+        return waitFor(css).getAttribute(name);
+    }
+
     String text(String css) {
         return waitFor(css).getText();
     }

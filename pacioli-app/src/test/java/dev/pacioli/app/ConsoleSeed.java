@@ -23,6 +23,7 @@ record ConsoleSeed(
         String makerApprover,
         String approvalPayout,
         String stuckPayout,
+        String reconciliationRun,
         List<Page> pages) {
 
     /** A page by its hash, the texts that prove it rendered its data, and whether it draws a chart. */
@@ -60,17 +61,27 @@ record ConsoleSeed(
         expect(maker.post(base + "/payouts", payout("po-approve", 5_000, "acct-approve", "succeed")), 201);
         expect(maker.post(base + "/payouts", payout("po-stuck", 100, "acct-stuck", "stuck")), 201);
 
+        ReconciliationFixture reconciliation = ReconciliationFixture.setUp(admin, ledger);
+        assertThat(reconciliation.proposals).isNotEmpty();
         List<Page> pages = List.of(
                 new Page("deposits", "#/deposits/" + ledger, deposit(admin, ledger), false),
                 new Page("screening", "#/screening/open", screening(admin, maker, base), false),
                 new Page("clearing", "#/clearing/" + ledger, clearing(admin, base), true),
-                new Page("reconciliation", "#/reconciliation/" + ledger, reconciliation(admin, ledger), true),
+                new Page(
+                        "reconciliation",
+                        "#/reconciliation/" + ledger,
+                        List.of(
+                                ReconciliationFixture.ACCOUNT,
+                                "Match rate",
+                                "Drift of " + ReconciliationFixture.ACCOUNT),
+                        true),
                 new Page("treasury", "#/treasury/" + ledger, treasury(admin, base), true),
                 new Page("custody", "#/custody", custody(admin), false),
                 new Page("audit", "#/audit", List.of("payout.approved", "api_key.created", "alice"), false),
                 new Page("ledgers-list", "#/ledgers", List.of(ledger), false),
                 new Page("overview-final", "#/overview", List.of("po-stuck", CONNECTOR, ledger), false));
-        return new ConsoleSeed(ledger, alice, bob, makerApprover, "po-approve", "po-stuck", pages);
+        return new ConsoleSeed(
+                ledger, alice, bob, makerApprover, "po-approve", "po-stuck", reconciliation.runId, pages);
     }
 
     private static List<String> deposit(HttpTester admin, String ledger) {
@@ -140,12 +151,6 @@ record ConsoleSeed(
                         "{\"id\": \"" + id + "\", \"debtor\": \"" + debtor + "\", \"creditor\": \"" + creditor
                                 + "\", \"amount\": " + amount + ", \"asset\": \"USD\"}"),
                 201);
-    }
-
-    private static List<String> reconciliation(HttpTester admin, String ledger) {
-        ReconciliationFixture fixture = ReconciliationFixture.setUp(admin, ledger);
-        assertThat(fixture.proposals).isNotEmpty();
-        return List.of(ReconciliationFixture.ACCOUNT, "Match rate", "Drift of " + ReconciliationFixture.ACCOUNT);
     }
 
     private static List<String> treasury(HttpTester admin, String base) {

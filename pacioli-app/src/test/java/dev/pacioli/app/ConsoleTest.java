@@ -297,6 +297,25 @@ class ConsoleTest {
 
     @Test
     @Order(7)
+    void aReconciliationProposalIsAcceptedThroughThePage() {
+        browser.signIn(TestService.ADMIN_KEY);
+        browser.go("#/reconciliation/" + seed.ledger());
+        browser.type("#run-id", seed.reconciliationRun());
+        browser.click("#open-run");
+        browser.waitForText("#run", "Proposals");
+        browser.waitFor("#run button[data-proposal]");
+        String proposal = browser.attribute("#run button[data-proposal]", "data-proposal");
+        browser.shoot("reconciliation-run");
+        browser.click("#run button[data-proposal]");
+        browser.waitForText("#run", "Proposal " + proposal + " accepted.");
+        assertThat(admin.get("/v1/audit-log?action=reconciliation_proposal.accepted&object_id=" + proposal)
+                        .json()
+                        .path("data"))
+                .hasSize(1);
+    }
+
+    @Test
+    @Order(8)
     void everyPageRendersItsData() {
         browser.signIn(TestService.ADMIN_KEY);
         for (ConsoleSeed.Page page : seed.pages()) {
