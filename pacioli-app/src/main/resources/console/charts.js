@@ -45,7 +45,7 @@ export function chart(title, xs, series, options = {}) {
         dash: s.dash,
         width: 2,
         points: s.pointsOnly ? { show: true, size: 12, width: 3 } : { show: s.points !== undefined ? s.points : xs.length < 40 },
-        paths: s.pointsOnly ? () => null : s.bars ? uPlot.paths.bars({ size: [0.6, 60] }) : s.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
+        paths: s.pointsOnly ? () => null : s.bars ? uPlot.paths.bars({ size: [0.6, 60], align: 0 }) : s.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
       })),
     ],
   };

@@ -25,7 +25,7 @@ export async function treasury(args) {
             { label: 'min', values: buffers.map((b) => b.min), pointsOnly: true, color: '#dc2626' },
             { label: 'target', values: buffers.map((b) => b.target), pointsOnly: true, color: '#16a34a' },
             { label: 'max', values: buffers.map((b) => b.max), pointsOnly: true, color: '#d97706' },
-          ], { time: false, xLabels: labels, xLabel: 'buffer' }),
+          ], { time: false, xLabels: labels, xLabel: 'buffer', yRange: [0, Math.max(...buffers.map((b) => Math.max(b.max, b.balance))) * 1.15] }),
     ),
     card(
       'Buffers',
