@@ -88,18 +88,23 @@ final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
-    /** Opens the console afresh (a new session storage is not needed: sign-out forgets the key). */
+    /** Signs in with this key, after signing out whoever was signed in (sign-out forgets the key). */
     void signIn(String key) {
         driver.get(origin + "/console#/overview");
-        List<WebElement> signOut = driver.findElements(By.cssSelector("#sign-out:not([hidden])"));
-        if (!signOut.isEmpty()) {
-            signOut.getFirst().click();
-        }
+        signOutIfSignedIn();
         waitFor("#sign-in:not([hidden]) #api-key");
         type("#api-key", key);
         click("#sign-in-button");
         waitFor("#nav:not([hidden])");
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(By.id("sign-in")));
+    }
+
+    void signOutIfSignedIn() {
+        List<WebElement> signOut = driver.findElements(By.cssSelector("#sign-out:not([hidden])"));
+        if (!signOut.isEmpty()) {
+            signOut.getFirst().click();
+        }
+        waitFor("#sign-in:not([hidden]) #api-key");
     }
 
     void go(String hash) {
@@ -161,18 +166,25 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /**
      * Every request the console's pages made since the last call went to this origin (or was a data:
-     * URL; a request's page is its {@code documentURL} in Chromium's network log), and
-     * the browser's console shows no Content-Security-Policy violation and no uncaught script error.
+     * URL), and the browser's console shows no Content-Security-Policy violation and no uncaught script
+     * error.
      */
     void assertCleanLogs() {
+        assertThat(requestsElsewhere()).as("requests to another origin").isEmpty();
+        assertThat(violations()).as("policy violations and script errors").isEmpty();
+    }
+
+    /**
+     * The requests of the console's pages since the last call that went to another origin: a request's
+     * page is its {@code documentURL} in Chromium's network log, so the browser's own pages (its new
+     * tab) are not counted.
+     */
+    List<String> requestsElsewhere() {
         List<String> elsewhere = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
             JsonNode message = JSON.readTree(entry.getMessage()).path("message");
-            if (!text(message.path("method")).equals("Network.requestWillBeSent")) {
-                continue;
-            }
-            // Only what the console's pages asked for: the browser's own pages (its new tab) are not ours.
-            if (!text(message.path("params").path("documentURL")).startsWith(origin + "/console")) {
+            if (!text(message.path("method")).equals("Network.requestWillBeSent")
+                    || !text(message.path("params").path("documentURL")).startsWith(origin + "/console")) {
                 continue;
             }
             String url = text(message.path("params").path("request").path("url"));
@@ -181,6 +193,11 @@ final class ConsoleBrowser implements AutoCloseable {
                 elsewhere.add(url);
             }
         }
+        return elsewhere;
+    }
+
+    /** The browser console's policy violations and script errors since the last call. */
+    List<String> violations() {
         List<String> violations = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
             String message = entry.getMessage();
@@ -192,8 +209,12 @@ final class ConsoleBrowser implements AutoCloseable {
                 violations.add(message);
             }
         }
-        assertThat(elsewhere).as("requests to another origin").isEmpty();
-        assertThat(violations).as("policy violations and script errors").isEmpty();
+        return violations;
+    }
+
+    /** Runs a script in the page (through the driver, which the page's policy does not govern). */
+    Object script(String javascript) {
+        return driver.executeScript(javascript);
     }
 
     private static String text(JsonNode node) {

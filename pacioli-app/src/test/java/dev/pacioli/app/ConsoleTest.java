@@ -38,7 +38,9 @@ import tools.jackson.databind.JsonNode;
  * <p>What the issue asks of the console, each a test: sign in; find an account and see its statement
  * and balance chart; approve a payout with two different principals, the first refused a second
  * approval and the creator refused any; engage and lift the emergency stop through the page's
- * confirmation; a stuck payout on the overview. After every test the browser's logs must show no
+ * confirmation; a stuck payout on the overview; a reconciliation proposal accepted. The key stays in
+ * the tab's session storage only; an inline script or handler injected into the page is refused by the
+ * browser under the policy, and seen in its log. After every test the browser's logs must show no
  * request to another origin and no Content-Security-Policy violation nor script error; each page is
  * kept as a screenshot under {@code target/console-screenshots/}. The files' own headers (CSP and the
  * rest) and the refusal of any path outside the console's list are checked over plain HTTP.
@@ -162,6 +164,39 @@ class ConsoleTest {
 
     @Test
     @Order(3)
+    void anUnknownKeyIsRefusedAndAKnownOneStaysInTheTabsSessionStorageOnly() {
+        browser.go("#/overview");
+        browser.signOutIfSignedIn();
+        browser.type("#api-key", "pacioli_not_a_key_0123456789abcdefghijklmn");
+        browser.click("#sign-in-button");
+        browser.waitForText("#sign-in-error", "unknown or revoked");
+        assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
+
+        browser.signIn(TestService.ADMIN_KEY);
+        assertThat(browser.script("return sessionStorage.getItem('pacioli.console.key')"))
+                .isEqualTo(TestService.ADMIN_KEY);
+        assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+        assertThat(browser.script("return document.cookie")).isEqualTo("");
+        assertThat((String) browser.script("return location.href")).doesNotContain(TestService.ADMIN_KEY);
+        browser.shoot("sign-in-done");
+    }
+
+    @Test
+    @Order(4)
+    void thePolicyIsEnforcedInTheBrowserAndItsViolationsAreSeen() {
+        browser.signIn(TestService.ADMIN_KEY);
+        browser.waitForText("main", "Mode and emergency stop");
+        browser.script("const s = document.createElement('script'); s.textContent = 'window.injected = 1;';"
+                + " document.body.append(s);"
+                + " const d = document.createElement('div'); d.setAttribute('onclick', 'window.injected = 2');"
+                + " document.body.append(d); d.click();");
+        assertThat(browser.script("return window.injected === undefined")).isEqualTo(true);
+        List<String> refused = browser.violations();
+        assertThat(refused).isNotEmpty().allMatch(message -> message.contains("Content Security Policy"));
+    }
+
+    @Test
+    @Order(5)
     void signInThenFindAnAccountAndSeeItsStatementAndBalanceChart() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/ledgers");
@@ -197,7 +232,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void twoOtherPrincipalsApproveThroughThePageAndTheServersRefusalsShow() {
         String payout = seed.approvalPayout();
         String hash = admin.get(seed.base() + "/payouts/" + payout)
@@ -240,7 +275,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void engageAndLiftTheEmergencyStopBehindTheConfirmation() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/controls");
@@ -275,7 +310,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aStuckPayoutAppearsOnTheOverview() {
         Await.until(
                 "the stuck payout needs review",
@@ -296,7 +331,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aReconciliationProposalIsAcceptedThroughThePage() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/reconciliation/" + seed.ledger());
@@ -315,7 +350,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void everyPageRendersItsData() {
         browser.signIn(TestService.ADMIN_KEY);
         for (ConsoleSeed.Page page : seed.pages()) {
