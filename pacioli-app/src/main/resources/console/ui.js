@@ -150,6 +150,7 @@ export function confirm(title, text, needReason = true) {
     const done = (value) => {
       yes.removeEventListener('click', onYes);
       no.removeEventListener('click', onNo);
+      dialog.removeEventListener('cancel', onNo);
       dialog.close();
       resolve(value);
     };
@@ -163,6 +164,8 @@ export function confirm(title, text, needReason = true) {
     const onNo = () => done(null);
     yes.addEventListener('click', onYes);
     no.addEventListener('click', onNo);
+    // Escape closes a modal dialog: that is a cancel too.
+    dialog.addEventListener('cancel', onNo);
     dialog.showModal();
     (needReason ? reason : yes).focus();
   });

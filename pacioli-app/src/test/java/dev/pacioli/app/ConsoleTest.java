@@ -280,6 +280,14 @@ class ConsoleTest {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/controls");
         browser.waitForText("#controls-stop", "not engaged");
+        // Cancelled in the dialog: nothing happens.
+        browser.click("#stop-payouts");
+        browser.waitFor("dialog#confirm[open]");
+        browser.click("#confirm-no");
+        browser.waitForText("#controls-stop", "not engaged");
+        assertThat(admin.get("/v1/controls").json().path("emergency_stop").isNull())
+                .isTrue();
+
         browser.click("#stop-payouts");
         browser.waitFor("dialog#confirm[open]");
         browser.shoot("controls-confirm");
