@@ -75,10 +75,14 @@ async function signIn() {
   try {
     await get('/v1/controls');
   } catch (e) {
-    forget();
-    error.textContent = e.status === 401 ? 'This key is unknown or revoked.' : `Sign-in failed: ${e.message}`;
-    error.hidden = false;
-    return;
+    // Only a 401 says the key is not one: a 403 (a key scoped to ledgers, say) is a key that may sign
+    // in and will see the pages its role and scope allow.
+    if (e.status !== 403) {
+      forget();
+      error.textContent = e.status === 401 ? 'This key is unknown or revoked.' : `Sign-in failed: ${e.message}`;
+      error.hidden = false;
+      return;
+    }
   }
   input.value = '';
   await show();

@@ -183,6 +183,24 @@ class ConsoleTest {
 
     @Test
     @Order(4)
+    void aReaderSeesWhatItsRoleAllowsAndTheServersRefusalOfTheRest() {
+        browser.signIn(seed.alice());
+        browser.go("#/overview");
+        browser.waitForText("main", "Mode and emergency stop");
+        browser.waitForText("main", "403 forbidden: this needs the operator role; the key is reader");
+        browser.shoot("overview-reader");
+        browser.go("#/controls");
+        browser.click("#stop-payouts");
+        browser.waitFor("dialog#confirm[open]");
+        browser.type("#confirm-reason", "a reader tries");
+        browser.click("#confirm-yes");
+        browser.waitForText("#controls-result", "403 forbidden: this needs the operator role");
+        assertThat(admin.get("/v1/controls").json().path("emergency_stop").isNull())
+                .isTrue();
+    }
+
+    @Test
+    @Order(5)
     void thePolicyIsEnforcedInTheBrowserAndItsViolationsAreSeen() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.waitForText("main", "Mode and emergency stop");
@@ -196,7 +214,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void signInThenFindAnAccountAndSeeItsStatementAndBalanceChart() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/ledgers");
@@ -232,7 +250,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void twoOtherPrincipalsApproveThroughThePageAndTheServersRefusalsShow() {
         String payout = seed.approvalPayout();
         String hash = admin.get(seed.base() + "/payouts/" + payout)
@@ -275,7 +293,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void engageAndLiftTheEmergencyStopBehindTheConfirmation() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/controls");
@@ -318,7 +336,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aStuckPayoutAppearsOnTheOverview() {
         Await.until(
                 "the stuck payout needs review",
@@ -339,7 +357,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aReconciliationProposalIsAcceptedThroughThePage() {
         browser.signIn(TestService.ADMIN_KEY);
         browser.go("#/reconciliation/" + seed.ledger());
@@ -358,7 +376,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void everyPageRendersItsData() {
         browser.signIn(TestService.ADMIN_KEY);
         for (ConsoleSeed.Page page : seed.pages()) {
