@@ -2,7 +2,7 @@
 // breakers, and where each ledger's writer runs.
 
 import { all, enc, get, ledgerPath } from './api.js';
-import { badge, card, facts, h, later, link, table, time } from './ui.js';
+import { badge, facts, h, laterCard, link, table, time } from './ui.js';
 
 /** A payout is stuck when it needs review, is held, or sits too long where a worker should move it. */
 const STUCK_AFTER_SECONDS = { approved: 5 * 60, processing: 10 * 60 };
@@ -13,19 +13,18 @@ const LEDGERS_MAX = 100;
 export async function overview() {
   return [
     h('h1', {}, 'Overview'),
-    later(controlsCard),
-    later(stuckCard),
-    later(alertsCard),
-    later(connectorsCard),
-    later(writersCard),
+    laterCard('Mode and emergency stop', controlsCard),
+    laterCard('Stuck payouts', stuckCard),
+    laterCard('Open alerts', alertsCard),
+    laterCard('Connectors', connectorsCard),
+    laterCard('Writer per ledger (this instance)', writersCard),
   ];
 }
 
 async function controlsCard() {
   const controls = await get('/v1/controls');
   const stop = controls.emergency_stop;
-  return card(
-    'Mode and emergency stop',
+  return [
     facts([
       ['Effective mode', badge(controls.effective_mode)],
       ['Mode set', controls.mode],
@@ -38,7 +37,7 @@ async function controlsCard() {
       ['Changed', `${time(controls.changed_at)} by ${controls.changed_by || '—'}`],
     ]),
     link('#/controls', 'Change the controls'),
-  );
+  ];
 }
 
 async function stuckCard() {
@@ -60,8 +59,7 @@ async function stuckCard() {
       }
     }
   }
-  return card(
-    'Stuck payouts',
+  return [
     h(
       'div',
       { id: 'stuck-payouts' },
@@ -79,13 +77,12 @@ async function stuckCard() {
         'No payout is stuck.',
       ),
     ),
-  );
+  ];
 }
 
 async function alertsCard() {
   const alerts = await all('/v1/alerts?status=open&limit=100', 100);
-  return card(
-    'Open alerts',
+  return [
     table(
       alerts,
       [
@@ -98,13 +95,12 @@ async function alertsCard() {
       ],
       'No open alert.',
     ),
-  );
+  ];
 }
 
 async function connectorsCard() {
   const connectors = await all('/v1/connectors?limit=100', 200);
-  return card(
-    'Connectors',
+  return [
     table(connectors, [
       ['Connector', (c) => c.id],
       ['Kind', (c) => c.kind],
@@ -113,7 +109,7 @@ async function connectorsCard() {
       ['Last success', (c) => time(c.last_success_at)],
       ['Last error', (c) => c.last_error],
     ], 'No connector.'),
-  );
+  ];
 }
 
 /** The writer gauges of /metrics (no key needed): 1 while a ledger's writer runs on this instance. */
@@ -127,12 +123,11 @@ async function writersCard() {
     }
   }
   const rows = Object.entries(writers).map(([ledger, gauges]) => ({ ledger, ...gauges }));
-  return card(
-    'Writer per ledger (this instance)',
+  return [
     table(rows, [
       ['Ledger', (r) => link(`#/ledgers/${enc(r.ledger)}`, r.ledger)],
       ['Writer', (r) => (Number(r.writer_running) === 1 ? badge('here', 'ok') : badge('elsewhere or stopped', 'warn'))],
-      ['Queue', (r) => r.queue_depth],
+      ['Queue', (r) => Number(r.queue_depth)],
     ], 'No ledger.'),
-  );
+  ];
 }

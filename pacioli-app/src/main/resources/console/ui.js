@@ -120,6 +120,11 @@ export function later(render, attributes) {
   return target;
 }
 
+/** A titled card whose content is filled later; a refusal shows under the title. */
+export function laterCard(title, render) {
+  return card(title, later(render));
+}
+
 export function amount(value, asset) {
   return value === null || value === undefined ? '—' : `${value}${asset ? ' ' + asset : ''}`;
 }
