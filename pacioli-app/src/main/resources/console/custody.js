@@ -39,7 +39,6 @@ export async function custody() {
         ['Value (wei)', (t) => t.value_wei],
         ['Nonce', (t) => t.nonce],
         ['Hash', (t) => (t.hash ? h('code', {}, t.hash) : null)],
-        ['Replacements', (t) => t.replacements],
         ['Updated', (t) => time(t.updated_at)],
         ['', (t) => (t.status === 'held'
           ? action('Release', result, async () => `Released: now ${(await post(`/v1/custody/wallets/${enc(t.wallet)}/transactions/${enc(t.id)}/release`, {})).status}.`)

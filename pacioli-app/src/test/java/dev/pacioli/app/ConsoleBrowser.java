@@ -34,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class ConsoleBrowser implements AutoCloseable {
     static final String CHROMIUM = System.getProperty("pacioli.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("pacioli.chromedriver", "/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Generous: CI runs other tests' child processes beside this one. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ChromeDriver driver;

@@ -7,12 +7,13 @@ import dev.pacioli.platform.HttpTester.Response;
 import dev.pacioli.platform.TestService;
 import dev.pacioli.reconciliation.ReconciliationFixture;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the console's pages show in {@link ConsoleTest}, made through the API as an operator would: a
  * ledger with a funded wallet (three fundings and a reversal), a simulator connector, a payout awaiting
  * two approvals and one whose provider never answers, a payout held by a screening hit, a deposit, a
- * settled clearing window, a reconciliation run with proposals, a treasury buffer and a custody wallet.
+ * settled clearing window, a reconciliation run with proposals, a treasury buffer and a custody wallet with a chain transaction held by an emergency stop.
  *
  * @param pages each page of the console with the texts it must show
  */
@@ -175,7 +176,26 @@ record ConsoleSeed(
                         "/v1/custody/wallets",
                         "{\"id\": \"console-hot\", \"chain\": \"evm:31337\", \"label\": \"console relayer\"}"),
                 201);
-        return List.of("console-hot", "console relayer", "evm:31337", "0x");
+        // Under an emergency stop a new chain transaction is accepted and held, and stays held once the
+        // stop is lifted: one pending chain transaction for the page, with nothing signed or sent (the
+        // chain's node is a port where nothing listens).
+        expect(
+                admin.post(
+                        "/v1/connectors",
+                        "{\"id\": \"evm-console\", \"kind\": \"evm_rpc\", \"config\": {\"urls\":"
+                                + " [\"http://127.0.0.1:1\"], \"chain_id\": 31337, \"confirmations\": 1}}"),
+                201);
+        expect(
+                admin.post("/v1/controls/emergency-stop", "{\"scope\": \"payouts\", \"reason\": \"seed a held one\"}"),
+                200);
+        Response held = admin.post(
+                "/v1/custody/wallets/console-hot/transactions",
+                "{\"id\": \"ctx-console\", \"to\": \"0x000000000000000000000000000000000000dead\","
+                        + " \"value_wei\": \"1000\"}");
+        expect(held, 201);
+        assertThat(held.json().path("status").stringValue()).isEqualTo("held");
+        expect(admin.send("DELETE", "/v1/controls/emergency-stop", "{\"reason\": \"seeded\"}", Map.of()), 200);
+        return List.of("console-hot", "console relayer", "evm:31337", "ctx-console", "held", "Release");
     }
 
     private static HttpTester key(HttpTester admin, String principal, String role, String flags) {
@@ -203,7 +223,7 @@ record ConsoleSeed(
     }
 
     private static Response expect(Response response, Integer... statuses) {
-        assertThat(statuses).as(response.toString()).contains(response.status());
+        assertThat(List.of(statuses)).as("%s", response).contains(response.status());
         return response;
     }
 }
