@@ -33,7 +33,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The operator console in a real browser: Debian's headless Chromium, driven by Selenium through
  * Debian's chromedriver ({@link ConsoleBrowser}), against a real service on a schema of this class's
- * own, with payouts' deadlines in seconds so a stuck payout gets stuck while the test looks.
+ * own, with payouts' deadlines in seconds so a stuck payout gets stuck while the test looks. (Its own
+ * service also keeps the console's routes, which are files and not in openapi.yaml, out of the shared
+ * service's metrics, whose route labels OperationsTest holds to the documented templates.)
  *
  * <p>What the issue asks of the console, each a test: sign in; find an account and see its statement
  * and balance chart; approve a payout with two different principals, the first refused a second
