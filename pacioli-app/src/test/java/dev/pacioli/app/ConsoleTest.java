@@ -17,10 +17,12 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +105,7 @@ class ConsoleTest {
 
     @Test
     @Order(1)
-    void theFilesCarryAStrictPolicyAndNeedNoKey() {
+    void theFilesCarryAStrictPolicyAndNeedNoKey() throws IOException {
         HttpTester anonymous = admin.as(null);
         for (String path : List.of(
                 "/console", "/console/", "/console/app.js", "/console/console.css", "/console/vendor/uPlot.esm.js")) {
@@ -133,6 +135,11 @@ class ConsoleTest {
         assertThat(page).doesNotContain("style=", "<style", "onclick", "javascript:");
         assertThat(page.replaceAll("<script type=\"module\" src=\"/console/app.js\"></script>", ""))
                 .doesNotContain("<script");
+        // Every file of the console's directory is served, so none is forgotten in the list.
+        try (Stream<Path> files = Files.list(Path.of("src", "main", "resources", "console"))) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(ConsoleRoutes.FILES);
+        }
         Response missing = anonymous.raw("GET", "/console/missing.js", null, null, Map.of());
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.header("Content-Security-Policy")).isEqualTo(ConsoleRoutes.CSP);
