@@ -446,7 +446,7 @@ public final class Service implements AutoCloseable {
                 .log("pacioli is listening on http://{}:{}", options.http().host(), server.port());
     }
 
-    /** Every route of the API: the service's own, then each capability's, in their declared order. */
+    /** Every route: the service's own, then each capability's in their declared order, then the console's files. */
     private static List<Route> routes(
             Database database,
             Ledgers ledgers,
@@ -459,6 +459,7 @@ public final class Service implements AutoCloseable {
         routes.addAll(new ConnectorRoutes(connectors).routes());
         routes.addAll(new JobRoutes(jobs).routes());
         capabilities.forEach(capability -> routes.addAll(capability.routes()));
+        routes.addAll(new ConsoleRoutes().routes());
         return List.copyOf(routes);
     }
 
