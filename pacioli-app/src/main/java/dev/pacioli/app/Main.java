@@ -195,6 +195,7 @@ public final class Main {
                         },
                         "pacioli-shutdown"));
         out.printf("Pacioli is listening on http://%s:%d (stop with Ctrl-C)%n", settings.host(), service.port());
+        out.printf("The operator console is http://%s:%d/console%n", settings.host(), service.port());
         if (settings.adminKey() == null) {
             out.printf("The admin key is in %s%n", settings.dataDirectory().resolve(Service.ADMIN_KEY_FILE));
         }
