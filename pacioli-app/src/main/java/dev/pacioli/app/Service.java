@@ -335,7 +335,12 @@ public final class Service implements AutoCloseable {
     /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
-        Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
+        Ledgers ledgers = new Ledgers(
+                database,
+                options.engine(),
+                LedgerClock.SYSTEM,
+                new LedgerMetrics(metrics),
+                Ledgers.takeoverEvery(System.getenv(Ledgers.TAKEOVER_EVERY_VARIABLE)));
         Connectors connectors = new Connectors(
                 options.connectors().policy(options.http().host()),
                 options.connectors().breaker(),

@@ -162,9 +162,11 @@ final class DrillInstances implements AutoCloseable {
     /** Runs {@code sql} on the scratch database and answers its first column of its first row. */
     String query(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(databaseUrl);
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(sql)) {
-            return row.next() ? row.getString(1) : null;
+                Statement statement = connection.createStatement()) {
+            connection.setSchema(Database.DEFAULT_SCHEMA); // where serve keeps its tables
+            try (ResultSet row = statement.executeQuery(sql)) {
+                return row.next() ? row.getString(1) : null;
+            }
         }
     }
 

@@ -57,8 +57,14 @@ public final class Drills {
                     "kill -9 while payouts are processing → all finish, none submitted twice",
                     WorkerCrashDrill::run),
             new Drill("connector-outage", "not built yet", null),
-            new Drill("rpc-slow", "not built yet", null),
-            new Drill("writer-failover", "not built yet (FailoverTest proves it in the suite)", null));
+            new Drill(
+                    "rpc-slow",
+                    "chain node slow past the timeout → timeouts handled, nothing lost or sent twice",
+                    RpcSlowDrill::run),
+            new Drill(
+                    "writer-failover",
+                    "two instances, the writer's holder killed → taken over within 10 s, nothing acknowledged lost",
+                    WriterFailoverDrill::run));
 
     private final Database database;
     private final URI url;
