@@ -43,6 +43,7 @@ final class DrillProvider implements AutoCloseable {
     private final AtomicInteger posts = new AtomicInteger();
     private final AtomicInteger repeats = new AtomicInteger();
     private final AtomicInteger statusQueries = new AtomicInteger();
+    private final AtomicInteger unanswered = new AtomicInteger();
 
     private DrillProvider(HttpServer server, Duration answerDelay) {
         this.server = server;
@@ -75,6 +76,11 @@ final class DrillProvider implements AutoCloseable {
     /** POSTs of a transfer already held: deduplicated here, nothing created. */
     int repeats() {
         return repeats.get();
+    }
+
+    /** Transfers accepted here whose answer is not sent yet: in flight, for the service. */
+    int unanswered() {
+        return unanswered.get();
     }
 
     int statusQueries() {
@@ -128,13 +134,15 @@ final class DrillProvider implements AutoCloseable {
             answer(exchange, 200, paid(id));
             return;
         }
+        unanswered.incrementAndGet();
         try {
             Thread.sleep(answerDelay);
+            answer(exchange, 201, paid(id));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+        } finally {
+            unanswered.decrementAndGet();
         }
-        answer(exchange, 201, paid(id));
     }
 
     private static String transferId(byte[] body) {

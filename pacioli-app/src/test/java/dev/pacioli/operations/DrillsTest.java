@@ -50,8 +50,8 @@ class DrillsTest {
     void everyBuiltDrillPassesOnAHealthyService() {
         Drills drills = drills();
         for (Drills.Drill drill : Drills.ALL) {
-            if (drill.run() == null) {
-                continue;
+            if (drill.run() == null || ProcessDrillsTest.NAMES.contains(drill.name())) {
+                continue; // not built yet, or starting instances of its own: ProcessDrillsTest runs it
             }
             Map.Entry<Drills.Drill, Drills.Result> result = drills.run(drill);
             assertThat(result.getValue().passed())

@@ -28,7 +28,10 @@ class ProcessDrillsTest {
     }
 
     private static Drills.Result run(Drills drills, String name) {
-        return drills.run(Drills.byName().get(name)).getValue();
+        Drills.Result result = drills.run(Drills.byName().get(name)).getValue();
+        System.out.println((result.passed() ? "PASS  " : "FAIL  ") + name + "\n      "
+                + String.join("\n      ", result.figures()));
+        return result;
     }
 
     @Test
