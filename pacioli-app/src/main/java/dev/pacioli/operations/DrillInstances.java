@@ -3,6 +3,7 @@ package dev.pacioli.operations;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pacioli.platform.RequestReader;
 import dev.pacioli.postgres.Database;
+import dev.pacioli.postgres.DatabaseUrl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -45,7 +46,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class DrillInstances implements AutoCloseable {
     /** How long a child may take to answer 200 on /health/ready: a cold JVM on a loaded machine. */
-    static final Duration READY_MAX = Duration.ofSeconds(90);
+    static final Duration READY_MAX = Duration.ofSeconds(120);
 
     private static final Duration EXIT_MAX = Duration.ofSeconds(30);
     private static final int BIND_ATTEMPTS_MAX = 3;
@@ -74,6 +75,13 @@ final class DrillInstances implements AutoCloseable {
         this.settings = Map.copyOf(settings);
     }
 
+    private static HikariDataSource pool(Database operator) {
+        if (!(operator.dataSource() instanceof HikariDataSource pool)) {
+            throw new IllegalStateException("the database is not a connection pool: " + operator.describe());
+        }
+        return pool;
+    }
+
     /** A scratch database beside the operator's, no instance started yet; {@code settings} go to every child. */
     static DrillInstances create(Database operator, String drill, Map<String, String> settings) throws Exception {
         String database = "pacioli_drill_" + drill.replace('-', '_') + "_"
@@ -89,33 +97,30 @@ final class DrillInstances implements AutoCloseable {
             dropDatabase(operator, database);
             throw e;
         }
-        return new DrillInstances(operator, database, childUrl(operator, database), directory, settings);
+        return new DrillInstances(operator, database, childUrl(pool(operator), database), directory, settings);
     }
 
-    /** The operator's JDBC URL with the scratch database's name, its user and password as parameters. */
-    private static String childUrl(Database operator, String database) {
-        if (!(operator.dataSource() instanceof HikariDataSource pool)) {
-            throw new IllegalStateException("the database is not a connection pool: " + operator.describe());
-        }
+    /**
+     * The scratch database as the children's DATABASE_URL: {@code postgres://user:password@host:port/db}
+     * with the operator's parameters, so the password is never printed (DatabaseUrl hides it) and never
+     * on a command line (the environment only).
+     */
+    private static String childUrl(HikariDataSource pool, String database) {
         String jdbc = pool.getJdbcUrl();
         int hostStart = jdbc.indexOf("//") + 2;
         int pathStart = jdbc.indexOf('/', hostStart);
         int queryStart = jdbc.indexOf('?', pathStart);
-        StringBuilder url = new StringBuilder(jdbc.substring(0, pathStart + 1)).append(database);
-        List<String> parameters = new ArrayList<>();
+        StringBuilder url = new StringBuilder("postgres://");
+        if (pool.getUsername() != null) {
+            url.append(URLEncoder.encode(pool.getUsername(), StandardCharsets.UTF_8));
+            if (pool.getPassword() != null) {
+                url.append(':').append(URLEncoder.encode(pool.getPassword(), StandardCharsets.UTF_8));
+            }
+            url.append('@');
+        }
+        url.append(jdbc, hostStart, pathStart).append('/').append(database);
         if (queryStart >= 0) {
-            parameters.add(jdbc.substring(queryStart + 1));
-        }
-        String user = pool.getUsername();
-        String password = pool.getPassword();
-        if (user != null) {
-            parameters.add("user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
-        }
-        if (password != null) {
-            parameters.add("password=" + URLEncoder.encode(password, StandardCharsets.UTF_8));
-        }
-        if (!parameters.isEmpty()) {
-            url.append('?').append(String.join("&", parameters));
+            url.append(jdbc.substring(queryStart));
         }
         return url.toString();
     }
@@ -161,7 +166,8 @@ final class DrillInstances implements AutoCloseable {
 
     /** Runs {@code sql} on the scratch database and answers its first column of its first row. */
     String query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(databaseUrl);
+        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
+        try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
                 Statement statement = connection.createStatement()) {
             connection.setSchema(Database.DEFAULT_SCHEMA); // where serve keeps its tables
             try (ResultSet row = statement.executeQuery(sql)) {
@@ -283,7 +289,8 @@ final class DrillInstances implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("an instance was not ready within " + READY_MAX + ": " + logTail(20));
+        throw new IllegalStateException("an instance (pid " + child.pid() + ", alive: " + child.isAlive()
+                + ") was not ready within " + READY_MAX.toSeconds() + " s; its log: " + logTail(20));
     }
 
     /** A loopback port free now (the child binds it a moment later; a lost race is retried by {@link #launch}). */

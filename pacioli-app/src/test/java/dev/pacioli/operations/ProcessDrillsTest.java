@@ -15,6 +15,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * The drills that start {@code pacioli serve} instances of their own (worker-crash, writer-failover,
  * rpc-slow) on a scratch database beside the test database: each passes on a healthy build, and
  * writer-failover fails when the takeover is broken (no stand-by tries within the bound).
+ *
+ * <p>The class runs beside the others; its drills one after another, so that no more than two child
+ * instances start at once on a small machine.
  */
 @Execution(value = ExecutionMode.CONCURRENT, reason = "the drills' child serve instances; mostly waits on them")
 class ProcessDrillsTest {
@@ -35,6 +38,7 @@ class ProcessDrillsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void workerCrash() {
         Drills.Result result = run(drills(), "worker-crash");
         assertThat(result.passed()).as("%s", result.figures()).isTrue();
@@ -42,12 +46,14 @@ class ProcessDrillsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void rpcSlow() {
         Drills.Result result = run(drills(), "rpc-slow");
         assertThat(result.passed()).as("%s", result.figures()).isTrue();
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void writerFailover() {
         Drills.Result result = run(drills(), "writer-failover");
         assertThat(result.passed()).as("%s", result.figures()).isTrue();
@@ -59,6 +65,7 @@ class ProcessDrillsTest {
      * so the holder's death leaves the ledger unwritable past the drill's wait, and the drill says FAIL.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void writerFailoverFailsWhenNoStandbyTakesOverInTime() {
         Drills.Result result = run(
                 drills().withInstanceSettings(Map.of("PACIOLI_WRITER_TAKEOVER_EVERY", "3600000")), "writer-failover");
