@@ -49,6 +49,9 @@ final class DrillInstances implements AutoCloseable {
     static final Duration READY_MAX = Duration.ofSeconds(120);
 
     private static final Duration EXIT_MAX = Duration.ofSeconds(30);
+    /** How long {@link #send(int, String, String, String)} asks again after a 503 or no answer. */
+    static final Duration RETRY_MAX = Duration.ofSeconds(15);
+
     private static final int BIND_ATTEMPTS_MAX = 3;
 
     private final Database operator;
@@ -209,8 +212,21 @@ final class DrillInstances implements AutoCloseable {
         }
     }
 
+    /**
+     * A call to instance {@code index}, asked again (the same request: the API's writes are idempotent by
+     * their id) while it answers 503 or nothing, for at most {@link #RETRY_MAX}: a loaded machine's
+     * instance may briefly not read its controls (503 storage_unavailable, "retry"), which is not what a
+     * drill checks.
+     */
     Answer send(int index, String method, String path, String body) throws InterruptedException {
-        return send(url(index), method, path, body, Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + RETRY_MAX.toNanos();
+        while (true) {
+            Answer answer = send(url(index), method, path, body, Duration.ofSeconds(30));
+            if ((answer.status() != 503 && answer.status() != 0) || System.nanoTime() > deadline) {
+                return answer;
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** The last lines of the children's log, for a failure's figures. */

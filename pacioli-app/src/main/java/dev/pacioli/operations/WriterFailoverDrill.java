@@ -126,7 +126,8 @@ final class WriterFailoverDrill {
                 ? account.json().path("balances").path("balance").longValue()
                 : -1;
         // verify reads through the writer: it answers 503 while no instance writes the ledger.
-        DrillInstances.Answer verify = instances.send(survivor, "POST", base + "/verify", "{}");
+        DrillInstances.Answer verify =
+                instances.send(instances.url(survivor), "POST", base + "/verify", "{}", Duration.ofSeconds(30));
         boolean verified = verify.status() == 200 && verify.json().path("ok").booleanValue();
         figures.add("acknowledged transfers missing: " + missing + "; wallet " + wallet + " (expected "
                 + acknowledged.size() * AMOUNT + "); ledger verifies: " + verified
