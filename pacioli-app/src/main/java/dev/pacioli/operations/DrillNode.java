@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,8 @@ final class DrillNode implements AutoCloseable {
     private final AtomicReference<Slowness> slowness = new AtomicReference<>(new Slowness(Duration.ZERO, Set.of()));
     private final AtomicInteger delayed = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger broadcastsDelayed = new AtomicInteger();
+    private final Map<String, AtomicInteger> byMethod = new ConcurrentSkipListMap<>();
 
     /** Calls of the methods named (all when empty) are answered {@code delay} late. */
     record Slowness(Duration delay, Set<String> methods) {}
@@ -140,6 +143,16 @@ final class DrillNode implements AutoCloseable {
         return delayed.get();
     }
 
+    /** {@code eth_sendRawTransaction} calls the proxy answered late (and passed on to the node all the same). */
+    int broadcastsDelayed() {
+        return broadcastsDelayed.get();
+    }
+
+    /** Calls through the proxy by JSON-RPC method, so far. */
+    String byMethod() {
+        return byMethod.toString();
+    }
+
     /** Calls through the proxy. */
     int calls() {
         return calls.get();
@@ -177,9 +190,14 @@ final class DrillNode implements AutoCloseable {
             }
             calls.incrementAndGet();
             Slowness now = slowness.get();
+            String method = method(body);
+            byMethod.computeIfAbsent(method, unused -> new AtomicInteger()).incrementAndGet();
             if (!now.delay().isZero()
-                    && (now.methods().isEmpty() || now.methods().contains(method(body)))) {
+                    && (now.methods().isEmpty() || now.methods().contains(method))) {
                 delayed.incrementAndGet();
+                if (method.equals("eth_sendRawTransaction")) {
+                    broadcastsDelayed.incrementAndGet();
+                }
                 Thread.sleep(now.delay());
             }
             byte[] answer = post(body);
