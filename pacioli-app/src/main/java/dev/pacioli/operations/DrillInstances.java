@@ -128,10 +128,6 @@ final class DrillInstances implements AutoCloseable {
         return url.toString();
     }
 
-    String adminKey() {
-        return adminKey;
-    }
-
     /** Starts one more instance and waits until it is ready; answers its index (the first is 0). */
     int start() throws Exception {
         current.add(null);
@@ -143,11 +139,6 @@ final class DrillInstances implements AutoCloseable {
     /** Where instance {@code index} listens. */
     URI url(int index) {
         return URI.create("http://127.0.0.1:" + ports.get(index));
-    }
-
-    /** The process of instance {@code index}, as it runs now. */
-    Process process(int index) {
-        return current.get(index);
     }
 
     /** SIGKILL, then waits for the process to be gone. */
