@@ -86,7 +86,30 @@ final class DrillNode implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The node on a loopback port free a moment before, and the proxy; asked again on another port (at
+     * most {@value #START_ATTEMPTS_MAX} times) when the node exits first, as when the port was taken meanwhile.
+     */
     static DrillNode start(Path binary, long chainId) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(binary, chainId);
+            } catch (NodeExited e) {
+                if (attempt == START_ATTEMPTS_MAX) {
+                    throw new IllegalStateException("the EVM node exited at start " + attempt + " times: " + binary);
+                }
+            }
+        }
+    }
+
+    private static final int START_ATTEMPTS_MAX = 3;
+
+    /** The node exited before it answered. */
+    private static final class NodeExited extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static DrillNode startOnce(Path binary, long chainId) throws Exception {
         int port = DrillInstances.freePort();
         Process process = new ProcessBuilder(
                         binary.toString(),
@@ -121,7 +144,10 @@ final class DrillNode implements AutoCloseable {
                 call("eth_chainId");
                 return;
             } catch (IOException e) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
+                if (!process.isAlive()) {
+                    throw new NodeExited();
+                }
+                if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the EVM node did not start: " + e.getMessage(), e);
                 }
                 Thread.sleep(50);
