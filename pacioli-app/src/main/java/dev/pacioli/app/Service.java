@@ -332,10 +332,20 @@ public final class Service implements AutoCloseable {
         this.capabilities = capabilities;
     }
 
+    /** The ledgers' writers, a stand-by trying to take them over every {@code PACIOLI_WRITER_TAKEOVER_EVERY}. */
+    private static Ledgers ledgers(Database database, Options options, ServiceMetrics metrics) {
+        return new Ledgers(
+                database,
+                options.engine(),
+                LedgerClock.SYSTEM,
+                new LedgerMetrics(metrics),
+                Ledgers.takeoverEvery(System.getenv(Ledgers.TAKEOVER_EVERY_VARIABLE)));
+    }
+
     /** Starts on a migrated database. One service per database: each takes its ledgers' writer locks. */
     public static Service start(Database database, Options options) {
         ServiceMetrics metrics = new ServiceMetrics();
-        Ledgers ledgers = new Ledgers(database, options.engine(), LedgerClock.SYSTEM, new LedgerMetrics(metrics));
+        Ledgers ledgers = ledgers(database, options, metrics);
         Connectors connectors = new Connectors(
                 options.connectors().policy(options.http().host()),
                 options.connectors().breaker(),

@@ -60,8 +60,8 @@ final class ChainNodes {
         }
     }
 
-    /** The connector serving a chain, with its settings. */
-    record Chain(String connector, EvmRpcSettings settings) {}
+    /** The connector serving a chain, with its settings and its URLs' timeouts ({@code config.read_timeout_ms}, …). */
+    record Chain(String connector, EvmRpcSettings settings, ConnectorSettings timeouts) {}
 
     /**
      * The chain's connector; one not found among the running connectors is looked for again in the
@@ -80,7 +80,7 @@ final class ChainNodes {
         return rails.all().stream()
                 .filter(c -> c.kind() == PaymentConnector.Kind.EVM_RPC)
                 .sorted(Comparator.comparingInt(PaymentConnector::priority).thenComparing(PaymentConnector::id))
-                .map(c -> new Chain(c.id(), EvmRpcSettings.fromConfig(c.config())))
+                .map(c -> new Chain(c.id(), EvmRpcSettings.fromConfig(c.config()), PaymentRails.settings(c)))
                 .filter(c -> c.settings().chain().equals(chain))
                 .findFirst();
     }
@@ -97,7 +97,7 @@ final class ChainNodes {
         List<URI> urls = found.settings().urls();
         List<String> names = names(found);
         for (int i = 0; i < urls.size(); i++) {
-            Connector connector = connectors.connector(names.get(i), "evm_rpc", ConnectorSettings.DEFAULTS);
+            Connector connector = connectors.connector(names.get(i), "evm_rpc", urlSettings(found));
             try {
                 HttpExchange.Answer answer = connector.send(
                         HttpExchange.Request.post(urls.get(i), Map.of(), "application/json", body),
@@ -122,6 +122,17 @@ final class ChainNodes {
             }
         }
         throw new Unreachable(chain + " unreachable: " + last);
+    }
+
+    /**
+     * A URL's connector: the chain connector's timeouts ({@code config.connect_timeout_ms}, {@code
+     * config.read_timeout_ms}) and the service's breaker ({@code PACIOLI_CONNECTOR_*}), as every
+     * connector whose configuration names none.
+     */
+    private ConnectorSettings urlSettings(Chain chain) {
+        ConnectorSettings timeouts = chain.timeouts();
+        return new ConnectorSettings(
+                timeouts.connectTimeout(), timeouts.readTimeout(), timeouts.retry(), connectors.breakerDefault());
     }
 
     /**

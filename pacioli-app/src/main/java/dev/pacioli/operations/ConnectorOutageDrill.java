@@ -45,7 +45,7 @@ final class ConnectorOutageDrill {
     static Drills.Result run(Drills d) throws Exception {
         List<String> figures = new ArrayList<>();
         try (LiveForDrill live = LiveForDrill.enter(d, "connector-outage", figures);
-                DrillProvider provider = DrillProvider.start(PROVIDER_5XX)) {
+                DrillProvider provider = DrillProvider.failing(PROVIDER_5XX)) {
             String base = d.scratchLedger("outage");
             Drills.expect(
                     d.send(
@@ -110,11 +110,11 @@ final class ConnectorOutageDrill {
             boolean closed =
                     until(10_000, () -> "closed".equals(breaker().path("state").asString("")));
             figures.add("breaker after: " + breaker().path("state").asString("?"));
-            Map<String, Integer> accepted = new TreeMap<>(provider.accepted());
-            boolean once = accepted.size() == FIRST + WHILE_OPEN
-                    && accepted.values().stream().allMatch(count -> count == 1);
-            figures.add("transfers the provider accepted: " + accepted.size() + ", each once: " + once
-                    + "; second submissions of an accepted transfer: " + provider.repeats());
+            Map<String, Integer> twice = provider.submittedMoreThanOnce();
+            boolean once = provider.created() == FIRST + WHILE_OPEN && twice.isEmpty();
+            figures.add("transfers the provider accepted: " + provider.created() + ", each once: " + once
+                    + "; second submissions of an accepted transfer: " + provider.repeats()
+                    + (twice.isEmpty() ? "" : " " + twice));
             return new Drills.Result(
                     opened
                             && provider.answered5xx() > 0

@@ -512,6 +512,12 @@ class ChainTransactionsTest {
         assertThat(admin.post(transactions, send("b8", good.toLowerCase(Locale.ROOT), "0"))
                         .status())
                 .isEqualTo(201);
+        Response badTimeout = admin.post(
+                "/v1/connectors",
+                "{\"id\": \"slow-node\", \"kind\": \"evm_rpc\", \"config\": {\"urls\": [\"" + anvil.url()
+                        + "\"], \"chain_id\": 31338, \"read_timeout_ms\": 0}}");
+        assertThat(badTimeout.status()).as(badTimeout.toString()).isEqualTo(400);
+        assertThat(badTimeout.text()).contains("read_timeout_ms");
         Response other = admin.post("/v1/custody/wallets", "{\"id\": \"elsewhere\", \"chain\": \"evm:5\"}");
         assertThat(other.status()).isEqualTo(201);
         assertThat(admin.post("/v1/custody/wallets/elsewhere/transactions", send("c1", good, "1"))

@@ -15,6 +15,7 @@ import dev.pacioli.postgres.Catalog;
 import dev.pacioli.postgres.Database;
 import dev.pacioli.postgres.WriterSurvey;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  *
  * <p>Several instances on one database (operations.md, high availability): a ledger whose writer lease
  * another instance holds is known here without a writer ({@link Running#writesHere()} false): its reads
- * are served here, its writes forwarded to the holder. Every {@value #TAKEOVER_MILLIS} ms a daemon
+ * are served here, its writes forwarded to the holder. Every {@value #TAKEOVER_MILLIS} ms (by default;
+ * {@code PACIOLI_WRITER_TAKEOVER_EVERY}, milliseconds, {@link #takeoverEvery(String)}) a daemon
  * thread tries to take the writer of each ledger not written here; it succeeds when the holder released
  * its lease, died (its lock session ended) or stopped renewing (paused past its lease), so a writer is
  * taken over within seconds of its holder's end. A writer that finds its lease lost (its commit fenced
@@ -61,6 +63,33 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
 
     /** An instance hands at most one writer over this often while the writers are uneven. */
     static final long HAND_OVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The setting of how often a stand-by tries to take writers over, milliseconds. */
+    public static final String TAKEOVER_EVERY_VARIABLE = "PACIOLI_WRITER_TAKEOVER_EVERY";
+
+    /** The longest {@code PACIOLI_WRITER_TAKEOVER_EVERY}: an hour (a drill shows what a slow takeover means). */
+    static final long TAKEOVER_MILLIS_MAX = 3_600_000;
+
+    /**
+     * How often a stand-by tries to take writers over, from {@code PACIOLI_WRITER_TAKEOVER_EVERY}
+     * (milliseconds, 100 to an hour; unset: {@value #TAKEOVER_MILLIS}). The 10 s takeover of
+     * operations.md holds with the default; a longer one delays every takeover by up to its length.
+     */
+    public static Duration takeoverEvery(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return Duration.ofMillis(TAKEOVER_MILLIS);
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(configured.strip());
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
+        if (millis < 100 || millis > TAKEOVER_MILLIS_MAX) {
+            throw new IllegalArgumentException(TAKEOVER_EVERY_VARIABLE + " is milliseconds, 100 to "
+                    + TAKEOVER_MILLIS_MAX + "; got '" + configured + "'");
+        }
+        return Duration.ofMillis(millis);
+    }
 
     /** A ledger and its writer here, or null while another instance writes it. */
     public record Running(Ledger ledger, LedgerEngine engine) {
@@ -78,8 +107,15 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
     private volatile boolean closed;
     private Thread takeovers;
     private long lastHandOver = System.nanoTime();
+    private final Duration takeoverEvery;
 
     public Ledgers(Database database, EngineConfig config, LedgerClock clock, LedgerMetrics metrics) {
+        this(database, config, clock, metrics, Duration.ofMillis(TAKEOVER_MILLIS));
+    }
+
+    public Ledgers(
+            Database database, EngineConfig config, LedgerClock clock, LedgerMetrics metrics, Duration takeoverEvery) {
+        this.takeoverEvery = takeoverEvery;
         this.database = database;
         this.config = config;
         this.clock = clock;
@@ -133,7 +169,7 @@ public final class Ledgers implements LedgerDirectory, AutoCloseable {
 
     private void takeOverLoop() {
         while (!closed) {
-            LockSupport.parkNanos(TAKEOVER_MILLIS * 1_000_000L);
+            LockSupport.parkNanos(takeoverEvery.toNanos());
             try {
                 takeOver();
             } catch (RuntimeException e) {

@@ -241,6 +241,7 @@ public final class PaymentConnectorRoutes {
                 }
                 case EVM_RPC -> {
                     EvmRpcSettings settings = EvmRpcSettings.fromConfig(connector.config());
+                    PaymentRails.settings(connector);
                     for (int i = 0; i < settings.urls().size(); i++) {
                         connectors.refuseUrl(
                                 "config.urls[" + i + "]", settings.urls().get(i).toString());

@@ -92,9 +92,10 @@ public final class PaymentRails implements AutoCloseable {
     /**
      * The platform connector's timeouts: {@code config.connect_timeout_ms} and {@code
      * config.read_timeout_ms} when given (an adapter on a slow network), else the defaults. The read
-     * timeout bounds how long a submission may hang before its outcome is unknown.
+     * timeout bounds how long a submission may hang before its outcome is unknown. An {@code evm_rpc}
+     * connector's URLs take theirs from here too (custody's ChainNodes).
      */
-    static ConnectorSettings settings(PaymentConnector connector) {
+    public static ConnectorSettings settings(PaymentConnector connector) {
         ConnectorSettings defaults = ConnectorSettings.DEFAULTS;
         return new ConnectorSettings(
                 millis(connector.config(), "connect_timeout_ms", defaults.connectTimeout()),
