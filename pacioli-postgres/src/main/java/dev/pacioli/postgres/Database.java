@@ -3,6 +3,11 @@ package dev.pacioli.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -16,6 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** How this process's sessions are named in {@code pg_stat_activity}: "pacioli" and its PID. */
+    static final String APPLICATION_NAME = "pacioli " + ProcessHandle.current().pid();
+
     public static final String DEFAULT_SCHEMA = "pacioli";
     public static final int POOL_SIZE_DEFAULT = 16;
 
@@ -138,7 +147,7 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(10_000);
         config.setPoolName("pacioli");
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", "pacioli");
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         // Fail at once, with the server's own words, when the database cannot be reached.
         config.setInitializationFailTimeout(10_000);
         try {
@@ -242,11 +251,41 @@ public final class Database implements AutoCloseable {
         return new EventReads(dataSource);
     }
 
+    /**
+     * Closes the pool, then stops the embedded server this started (or adopted), unless another process
+     * still has sessions on it: a second instance on the same data directory keeps its database when
+     * the first stops (and, before, each instance's stop cut the other off and left it waiting on a
+     * database that was gone).
+     */
     @Override
     public void close() {
         dataSource.close();
         if (embedded != null && stopsServer) {
-            embedded.close();
+            long others = otherSessions(embedded.url());
+            if (others > 0) {
+                LOG.info("leaving the embedded PostgreSQL running: {} session(s) of another process use it", others);
+            } else {
+                embedded.close();
+            }
+        }
+    }
+
+    /**
+     * Client sessions on the server of another process (by {@link #APPLICATION_NAME}: this process's
+     * other pools do not count, they close with it); 0 when it cannot be asked.
+     */
+    private static long otherSessions(DatabaseUrl url) {
+        try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+                PreparedStatement statement = connection.prepareStatement("select count(*) from pg_stat_activity"
+                        + " where backend_type = 'client backend' and pid <> pg_backend_pid()"
+                        + " and application_name is distinct from ?")) {
+            statement.setString(1, APPLICATION_NAME);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            return 0;
         }
     }
 }
