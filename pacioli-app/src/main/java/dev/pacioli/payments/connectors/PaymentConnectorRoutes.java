@@ -234,14 +234,14 @@ public final class PaymentConnectorRoutes {
                 }
                 case HTTP -> {
                     HttpRail.Settings.fromConfig(connector.config());
-                    PaymentRails.settings(connector);
+                    PaymentRails.settings(connector); // refuses timeouts that are not whole milliseconds in range
                     connectors.refuseUrl(
                             "config.base_url",
                             connector.config().get("base_url").stringValue());
                 }
                 case EVM_RPC -> {
                     EvmRpcSettings settings = EvmRpcSettings.fromConfig(connector.config());
-                    PaymentRails.settings(connector);
+                    PaymentRails.settings(connector); // refuses timeouts that are not whole milliseconds in range
                     for (int i = 0; i < settings.urls().size(); i++) {
                         connectors.refuseUrl(
                                 "config.urls[" + i + "]", settings.urls().get(i).toString());
