@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ParameterizedClass
 @MethodSource("dev.pacioli.postgres.TestDatabases#all")
+@Execution(value = ExecutionMode.CONCURRENT, reason = "a database of its own, cut and let in again; mostly waits")
 class DependencyOutageDrillTest {
     private final TestDatabases.TestDatabase server;
 
@@ -37,6 +40,7 @@ class DependencyOutageDrillTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void passesOnAHealthyService() throws Exception {
         Drills.Result result = drill(TestService.options(0, 0));
         assertThat(result.passed()).as("%s", result.figures()).isTrue();
@@ -46,6 +50,7 @@ class DependencyOutageDrillTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void failsOnAServiceWhoseEffectiveModeDoesNotFollowTheDatabase() throws Exception {
         ControlSettings rarely =
                 new ControlSettings(Duration.ofMinutes(10), Duration.ofMinutes(20), 3, 20, UnaryOperator.identity());
@@ -55,6 +60,7 @@ class DependencyOutageDrillTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void theCutIsLiftedEvenWhenTheConnectionThatMadeItBroke() throws Exception {
         inOwnDatabase(name -> {
             try (Database own = connect(name, 2)) {

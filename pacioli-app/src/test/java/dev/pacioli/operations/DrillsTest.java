@@ -22,6 +22,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The drills built so far, against a service of its own (live, on a schema of its own): each passes on
@@ -34,6 +36,10 @@ import org.junit.jupiter.api.Test;
  * database of its own and sees it fail on a service that breaks the behaviour. Each drill's figures go
  * to target/drills/. The command lists every drill of the contract and refuses what it does not know.
  */
+@Execution(
+        value = ExecutionMode.CONCURRENT,
+        reason =
+                "a service of its own on a schema of its own; its drills mostly wait (a breaker's open wait, a backup)")
 class DrillsTest {
     /** Drills that cut the whole database: tested on a database of their own (DependencyOutageDrillTest). */
     private static final Set<String> OWN_DATABASE = Set.of("dependency-outage");
@@ -61,6 +67,7 @@ class DrillsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void everyBuiltDrillPassesOnAHealthyService() {
         Drills drills = drills();
         for (Drills.Drill drill : Drills.ALL) {
@@ -78,6 +85,7 @@ class DrillsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void theBooksDrillsFailWhenALedgersRowsWereChanged() throws Exception {
         changeEntry(1);
         try {
@@ -98,6 +106,7 @@ class DrillsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void theCommandListsEveryDrillAndRefusesWhatItDoesNotKnow() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
