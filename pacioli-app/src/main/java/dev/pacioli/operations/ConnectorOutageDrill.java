@@ -1,13 +1,13 @@
 package dev.pacioli.operations;
 
 import dev.pacioli.platform.RequestReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -80,8 +80,8 @@ final class ConnectorOutageDrill {
             for (int i = 1; i <= FIRST; i++) {
                 create("po-outage-" + i);
             }
-            boolean opened = until(
-                    OPEN_WAIT_MILLIS,
+            boolean opened = DrillWait.within(
+                    Duration.ofMillis(OPEN_WAIT_MILLIS),
                     () -> "open".equals(breaker().path("state").asString("")));
             figures.add("breaker " + (opened ? "open after " + millisSince(started) + " ms" : "never opened")
                     + "; the provider answered " + provider.answered5xx() + " request(s) 5xx and stalled "
@@ -102,13 +102,14 @@ final class ConnectorOutageDrill {
 
             long recovering = System.nanoTime();
             provider.recover();
-            boolean paid = until(RECOVERY_WAIT_MILLIS, () -> {
+            boolean paid = DrillWait.within(Duration.ofMillis(RECOVERY_WAIT_MILLIS), () -> {
                 Map<String, String> now = statuses();
                 return now.size() == FIRST + WHILE_OPEN && now.values().stream().allMatch("paid"::equals);
             });
             figures.add("after recovery: " + statuses() + (paid ? " in " + millisSince(recovering) + " ms" : ""));
-            boolean closed =
-                    until(10_000, () -> "closed".equals(breaker().path("state").asString("")));
+            boolean closed = DrillWait.within(
+                    Duration.ofMillis(10_000),
+                    () -> "closed".equals(breaker().path("state").asString("")));
             figures.add("breaker after: " + breaker().path("state").asString("?"));
             Map<String, Integer> twice = provider.submittedMoreThanOnce();
             boolean once = provider.created() == FIRST + WHILE_OPEN && twice.isEmpty();
@@ -162,17 +163,6 @@ final class ConnectorOutageDrill {
             }
             return new TreeMap<>(statuses);
         }
-    }
-
-    static boolean until(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 
     private static long millisSince(long nanos) {

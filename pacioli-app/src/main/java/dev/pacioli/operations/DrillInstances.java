@@ -204,6 +204,25 @@ final class DrillInstances implements AutoCloseable {
     }
 
     /**
+     * Opens {@code ledger} through instance {@code index}: USD, a debit-normal {@code world} and a
+     * {@code wallet} with {@code walletFields} (JSON members, or empty). Answers its base path.
+     */
+    String openLedger(int index, String ledger, String walletFields) throws Exception {
+        String base = "/v1/ledgers/" + ledger;
+        send(index, "PUT", "/v1/assets/USD", "{\"scale\": 2}").expect(200, 201);
+        send(index, "POST", "/v1/ledgers", "{\"name\": \"" + ledger + "\"}").expect(201);
+        send(
+                        index,
+                        "POST",
+                        base + "/accounts",
+                        "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}")
+                .expect(201);
+        send(index, "POST", base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\"" + walletFields + "}")
+                .expect(201);
+        return base;
+    }
+
+    /**
      * A call to instance {@code index}, asked again (the same request: the API's writes are idempotent by
      * their id) while it answers 503 or nothing, for at most {@link #RETRY_MAX}: a loaded machine's
      * instance may briefly not read its controls (503 storage_unavailable, "retry"), which is not what a

@@ -66,24 +66,10 @@ final class WorkerCrashDrill {
     }
 
     private static void prepare(DrillInstances instances, DrillProvider provider) throws Exception {
-        String base = "/v1/ledgers/" + LEDGER;
         instances
                 .send(0, "PUT", "/v1/controls/mode", "{\"mode\": \"live\", \"reason\": \"drill worker-crash\"}")
                 .expect(200);
-        instances.send(0, "PUT", "/v1/assets/USD", "{\"scale\": 2}").expect(200, 201);
-        instances
-                .send(0, "POST", "/v1/ledgers", "{\"name\": \"" + LEDGER + "\"}")
-                .expect(201);
-        instances
-                .send(
-                        0,
-                        "POST",
-                        base + "/accounts",
-                        "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}")
-                .expect(201);
-        instances
-                .send(0, "POST", base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\", \"min_balance\": 0}")
-                .expect(201);
+        String base = instances.openLedger(0, LEDGER, ", \"min_balance\": 0");
         instances
                 .send(
                         0,

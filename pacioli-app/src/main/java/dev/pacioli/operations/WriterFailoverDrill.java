@@ -44,21 +44,7 @@ final class WriterFailoverDrill {
         try (DrillInstances instances = drills.instances("writer-failover", Map.of())) {
             instances.start();
             instances.start();
-            String base = "/v1/ledgers/" + LEDGER;
-            instances.send(0, "PUT", "/v1/assets/USD", "{\"scale\": 2}").expect(200, 201);
-            instances
-                    .send(0, "POST", "/v1/ledgers", "{\"name\": \"" + LEDGER + "\"}")
-                    .expect(201);
-            instances
-                    .send(
-                            0,
-                            "POST",
-                            base + "/accounts",
-                            "{\"id\": \"world\", \"asset\": \"USD\", \"normal_balance\": \"debit\"}")
-                    .expect(201);
-            instances
-                    .send(0, "POST", base + "/accounts", "{\"id\": \"wallet\", \"asset\": \"USD\"}")
-                    .expect(201);
+            String base = instances.openLedger(0, LEDGER, "");
             int holder = holder(instances);
             int standby = 1 - holder;
             figures.add("the writer's holder: instance " + holder + " of 2");

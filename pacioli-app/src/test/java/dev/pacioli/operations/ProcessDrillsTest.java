@@ -32,8 +32,7 @@ class ProcessDrillsTest {
 
     private static Drills.Result run(Drills drills, String name) {
         Drills.Result result = drills.run(Drills.byName().get(name)).getValue();
-        System.out.println((result.passed() ? "PASS  " : "FAIL  ") + name + "\n      "
-                + String.join("\n      ", result.figures()));
+        DrillsTest.record(name, result);
         return result;
     }
 
